@@ -1,0 +1,80 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strictSwift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "triage",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "triage", targets: ["triage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // libcurl, as a system library: module map plus a shim that wraps curl's variadic calls.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+        // routes.yaml: the model of the configuration, loading and validation with file:line messages.
+        .target(
+            name: "TriageConfig",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSwift6
+        ),
+        // Rule matching: which backend a request goes to, and why.
+        .target(
+            name: "TriageRouting",
+            dependencies: ["TriageConfig"],
+            swiftSettings: strictSwift6
+        ),
+        // Outbound HTTP to model APIs on libcurl's multi interface, streaming bodies as async sequences.
+        .target(
+            name: "TriageUpstream",
+            dependencies: ["CCurl"],
+            swiftSettings: strictSwift6
+        ),
+        // The JSONL routing log: record type, background writer, tolerant reader, tail formatting.
+        .target(
+            name: "TriageLog",
+            dependencies: [],
+            swiftSettings: strictSwift6
+        ),
+        // The inbound OpenAI-compatible API on Hummingbird 2.
+        .target(
+            name: "TriageServer",
+            dependencies: [
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // The thin command-line front end: serve, check, tail.
+        .executableTarget(
+            name: "triage",
+            dependencies: [
+                "TriageConfig", "TriageServer", "TriageLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(name: "TriageConfigTests", dependencies: ["TriageConfig"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageRoutingTests", dependencies: ["TriageRouting", "TriageConfig"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageLogTests", dependencies: ["TriageLog"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "TriageIntegrationTests",
+            dependencies: ["triage", "TriageLog", "TriageUpstream"],
+            swiftSettings: strictSwift6
+        ),
+    ]
+)

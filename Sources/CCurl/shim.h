@@ -1,0 +1,57 @@
+#ifndef TRIAGE_CCURL_SHIM_H
+#define TRIAGE_CCURL_SHIM_H
+
+#include <curl/curl.h>
+
+// Swift cannot call C variadic functions, so each curl_easy_setopt / curl_multi_setopt /
+// curl_easy_getinfo shape the upstream client uses gets a typed, non-variadic wrapper here.
+
+static inline CURLcode triage_easy_setopt_long(CURL *handle, CURLoption option, long value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode triage_easy_setopt_string(CURL *handle, CURLoption option, const char *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode triage_easy_setopt_pointer(CURL *handle, CURLoption option, void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode triage_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode triage_easy_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+typedef size_t (*triage_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
+typedef int (*triage_xferinfo_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
+                                        curl_off_t ultotal, curl_off_t ulnow);
+
+static inline CURLcode triage_easy_setopt_write_function(CURL *handle, triage_data_callback fn) {
+    return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, fn);
+}
+
+static inline CURLcode triage_easy_setopt_header_function(CURL *handle, triage_data_callback fn) {
+    return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, fn);
+}
+
+static inline CURLcode triage_easy_setopt_xferinfo_function(CURL *handle, triage_xferinfo_callback fn) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, fn);
+}
+
+static inline CURLcode triage_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLcode triage_easy_getinfo_pointer(CURL *handle, CURLINFO info, void **value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLMcode triage_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
+    return curl_multi_setopt(handle, option, value);
+}
+
+#endif

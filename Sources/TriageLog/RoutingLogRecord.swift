@@ -1,0 +1,132 @@
+import Foundation
+
+/// One line of the routing log: everything known about one request and its answer.
+///
+/// Records are written as one JSON object per line (JSONL). Field names are snake_case so
+/// that `jq`, pandas and fine-tuning scripts read them without mapping.
+public struct RoutingLogRecord: Sendable, Codable, Equatable {
+    /// Token counts for one request, and where they came from.
+    public struct Usage: Sendable, Codable, Equatable {
+        public var promptTokens: Int
+        public var completionTokens: Int
+        public var totalTokens: Int
+        /// `upstream` when the backend reported `usage`, `estimated` when Triage counted itself.
+        public var source: String
+
+        public init(promptTokens: Int, completionTokens: Int, source: String) {
+            self.promptTokens = promptTokens
+            self.completionTokens = completionTokens
+            self.totalTokens = promptTokens + completionTokens
+            self.source = source
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+            case totalTokens = "total_tokens"
+            case source
+        }
+    }
+
+    /// Request id, also returned to the client in the `x-triage-request-id` header.
+    public var id: String
+    /// When the request arrived, ISO 8601 with milliseconds, UTC.
+    public var timestamp: String
+    /// The API path the client called, e.g. `/v1/chat/completions`.
+    public var endpoint: String
+    /// The model name the client asked for (a virtual model of the proxy).
+    public var clientModel: String?
+    /// Whether the client asked for a streamed (SSE) answer.
+    public var stream: Bool
+    /// The backend the request went to; `nil` when it was rejected before routing.
+    public var backend: String?
+    /// The model name sent to the backend.
+    public var upstreamModel: String?
+    /// The rule that decided the route, if one matched.
+    public var rule: String?
+    /// Why the request went where it went (or why it was rejected), in words.
+    public var reason: String
+    /// HTTP status returned to the client.
+    public var status: Int
+    /// The error message returned to the client, for failed requests.
+    public var error: String?
+    /// Total time from the request's arrival to the last byte of the answer, in milliseconds.
+    public var latencyMs: Double
+    /// Time from the request's arrival to the first byte of the answer's body, in milliseconds.
+    public var ttftMs: Double?
+    /// Token usage of the request.
+    public var usage: Usage?
+    /// Cost in USD from the backend's configured prices.
+    public var costUSD: Double?
+    /// The request's messages, exactly as the client sent them.
+    public var messages: JSONValue?
+    /// The full answer text (a streamed answer reassembled).
+    public var response: String?
+    /// The answer's finish reason (`stop`, `length`, ...), when known.
+    public var finishReason: String?
+
+    public init(
+        id: String, timestamp: String, endpoint: String, clientModel: String? = nil, stream: Bool = false,
+        backend: String? = nil, upstreamModel: String? = nil, rule: String? = nil, reason: String,
+        status: Int, error: String? = nil, latencyMs: Double, ttftMs: Double? = nil, usage: Usage? = nil,
+        costUSD: Double? = nil, messages: JSONValue? = nil, response: String? = nil, finishReason: String? = nil
+    ) {
+        self.id = id
+        self.timestamp = timestamp
+        self.endpoint = endpoint
+        self.clientModel = clientModel
+        self.stream = stream
+        self.backend = backend
+        self.upstreamModel = upstreamModel
+        self.rule = rule
+        self.reason = reason
+        self.status = status
+        self.error = error
+        self.latencyMs = latencyMs
+        self.ttftMs = ttftMs
+        self.usage = usage
+        self.costUSD = costUSD
+        self.messages = messages
+        self.response = response
+        self.finishReason = finishReason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case timestamp = "ts"
+        case endpoint
+        case clientModel = "client_model"
+        case stream
+        case backend
+        case upstreamModel = "upstream_model"
+        case rule
+        case reason
+        case status
+        case error
+        case latencyMs = "latency_ms"
+        case ttftMs = "ttft_ms"
+        case usage
+        case costUSD = "cost_usd"
+        case messages
+        case response
+        case finishReason = "finish_reason"
+    }
+
+    /// Encodes the record as one line of JSON, newline included.
+    public func jsonLine() throws -> [UInt8] {
+        var bytes = Array(try Self.encoder.encode(self))
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    /// Formats a date as the log's timestamp (ISO 8601, milliseconds, UTC).
+    public static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Synchronization
+
+import Glibc
+
+/// Appends routing log records to a JSONL file from a background thread.
+///
+/// `append(_:)` only puts the record on a queue and returns: encoding and the `write(2)` calls
+/// happen on the writer's own thread, so a slow disk never holds up a request. Lines are
+/// written whole, in order, to a file opened with `O_APPEND`, so a crash can leave at most
+/// the last line partial. ``close()`` drains the queue, so nothing appended before it is lost.
+public final class RoutingLogWriter: Sendable {
+    private struct State {
+        var pending: [RoutingLogRecord] = []
+        var closing = false
+        var written = 0
+        var failures = 0
+    }
+
+    /// Path of the log file.
+    public let path: String
+    private let fd: Int32
+    private let state: Mutex<State>
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let onError: @Sendable (String) -> Void
+
+    /// Opens (creating if needed, with its directory) the log file for appending and starts the writer thread.
+    /// - Parameters:
+    ///   - path: The JSONL file to append to.
+    ///   - onError: Called (on the writer thread) with a message when a record cannot be written.
+    public init(path: String, onError: @escaping @Sendable (String) -> Void = { _ in }) throws(RoutingLogError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw .cannotOpen(path: path, reason: "cannot create directory '\(directory)': \(error.localizedDescription)")
+            }
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        self.path = path
+        self.fd = fd
+        self.state = Mutex(State())
+        self.onError = onError
+        Self.terminatePartialLine(fd: fd)
+        let thread = Thread { [self] in self.run() }
+        thread.name = "triage-routing-log"
+        thread.start()
+    }
+
+    /// Queues a record for writing. Never blocks on I/O.
+    ///
+    /// Records appended after ``close()`` are dropped (and reported through `onError`).
+    public func append(_ record: RoutingLogRecord) {
+        let accepted = state.withLock { state -> Bool in
+            guard !state.closing else { return false }
+            state.pending.append(record)
+            return true
+        }
+        if accepted {
+            wake.signal()
+        } else {
+            onError("routing log is closed; record \(record.id) was not written")
+        }
+    }
+
+    /// Number of records written so far.
+    public var writtenCount: Int { state.withLock { $0.written } }
+
+    /// Writes everything queued, stops the writer thread and closes the file. Idempotent.
+    public func close() {
+        let first = state.withLock { state -> Bool in
+            if state.closing { return false }
+            state.closing = true
+            return true
+        }
+        guard first else { return }
+        wake.signal()
+        finished.wait()
+        fsync(fd)
+        _ = Glibc.close(fd)
+    }
+
+    private func run() {
+        while true {
+            wake.wait()
+            let (batch, closing) = state.withLock { state -> ([RoutingLogRecord], Bool) in
+                let batch = state.pending
+                state.pending.removeAll(keepingCapacity: true)
+                return (batch, state.closing)
+            }
+            if !batch.isEmpty {
+                write(batch)
+            }
+            if closing {
+                // Records may have been queued between the swap above and `closing` being set.
+                let rest = state.withLock { state -> [RoutingLogRecord] in
+                    let rest = state.pending
+                    state.pending.removeAll()
+                    return rest
+                }
+                if !rest.isEmpty { write(rest) }
+                finished.signal()
+                return
+            }
+        }
+    }
+
+    private func write(_ batch: [RoutingLogRecord]) {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(batch.count * 1024)
+        var encoded = 0
+        for record in batch {
+            do {
+                buffer.append(contentsOf: try record.jsonLine())
+                encoded += 1
+            } catch {
+                onError("cannot encode routing log record \(record.id): \(error)")
+            }
+        }
+        var offset = 0
+        while offset < buffer.count {
+            let result = buffer.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return Glibc.write(fd, base + offset, raw.count - offset)
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                onError("cannot write routing log '\(path)': \(String(cString: strerror(errno)))")
+                state.withLock { $0.failures += batch.count }
+                return
+            }
+            offset += result
+        }
+        state.withLock { $0.written += encoded }
+    }
+
+    /// If the file ends in a partial line (a crash mid-write), end it so that new records start on a line of their own.
+    private static func terminatePartialLine(fd: Int32) {
+        let size = lseek(fd, 0, SEEK_END)
+        guard size > 0 else { return }
+        var last: UInt8 = 0
+        let readFD = open("/proc/self/fd/\(fd)", O_RDONLY | O_CLOEXEC)
+        guard readFD >= 0 else { return }
+        defer { _ = Glibc.close(readFD) }
+        guard pread(readFD, &last, 1, size - 1) == 1, last != UInt8(ascii: "\n") else { return }
+        var newline = UInt8(ascii: "\n")
+        _ = Glibc.write(fd, &newline, 1)
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TriageUpstream
+
+/// An error answered to the client in OpenAI's error shape:
+/// `{"error": {"message": ..., "type": ..., "code": ...}}`.
+public struct APIError: Error, Sendable, CustomStringConvertible {
+    /// HTTP status of the answer.
+    public var status: HTTPResponse.Status
+    /// What went wrong and, where possible, what to do about it.
+    public var message: String
+    /// OpenAI's error type, e.g. `invalid_request_error`.
+    public var type: String
+    /// A short machine-readable code, e.g. `model_not_found`.
+    public var code: String?
+    /// The parameter at fault, when there is one.
+    public var param: String?
+
+    public init(status: HTTPResponse.Status, message: String, type: String, code: String?, param: String? = nil) {
+        self.status = status
+        self.message = message
+        self.type = type
+        self.code = code
+        self.param = param
+    }
+
+    public var description: String { message }
+
+    /// 400 for a body that is not what the API expects.
+    static func invalidRequest(_ message: String, code: String = "invalid_request", param: String? = nil) -> APIError {
+        APIError(status: .badRequest, message: message, type: "invalid_request_error", code: code, param: param)
+    }
+
+    /// 413 for a body over `limits.max_body_bytes`.
+    static func bodyTooLarge(limit: Int) -> APIError {
+        APIError(
+            status: .contentTooLarge,
+            message: "Request body is larger than the limit of \(limit) bytes (limits.max_body_bytes in routes.yaml).",
+            type: "invalid_request_error", code: "request_too_large"
+        )
+    }
+
+    /// 404 for a model the proxy does not offer.
+    static func unknownModel(_ model: String, known: [String]) -> APIError {
+        APIError(
+            status: .notFound,
+            message: "The model '\(model)' does not exist on this Triage proxy (known: \(known.joined(separator: ", "))); see GET /v1/models.",
+            type: "invalid_request_error", code: "model_not_found", param: "model"
+        )
+    }
+
+    /// 502/504 for a failure to reach or hear from a backend.
+    static func upstream(_ error: UpstreamError, backend: String) -> APIError {
+        if error.isTimeout {
+            return APIError(
+                status: .gatewayTimeout,
+                message: "Backend '\(backend)' timed out: \(error.description)",
+                type: "upstream_error", code: "upstream_timeout"
+            )
+        }
+        return APIError(
+            status: .badGateway,
+            message: "Backend '\(backend)' failed: \(error.description)",
+            type: "upstream_error", code: "upstream_unavailable"
+        )
+    }
+
+    /// The JSON body of this error.
+    var body: [UInt8] {
+        var error: [String: JSONField] = [
+            "message": .string(message),
+            "type": .string(type),
+            "code": code.map(JSONField.string) ?? .null,
+        ]
+        error["param"] = param.map(JSONField.string) ?? .null
+        return JSONField.object(["error": .object(error)]).encoded
+    }
+
+    /// The response carrying this error.
+    func response(requestID: String?) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let requestID, let name = HTTPField.Name("x-triage-request-id") {
+            headers[name] = requestID
+        }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// A tiny JSON builder for the proxy's own small answers (errors, model lists).
+enum JSONField: Sendable {
+    case null
+    case string(String)
+    case int(Int)
+    case object([String: JSONField])
+    case array([JSONField])
+
+    var encoded: [UInt8] {
+        var out: [UInt8] = []
+        write(to: &out)
+        return out
+    }
+
+    private func write(to out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(contentsOf: Array("null".utf8))
+        case .int(let value): out.append(contentsOf: Array(String(value).utf8))
+        case .string(let value): Self.writeString(value, to: &out)
+        case .array(let values):
+            out.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                value.write(to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.writeString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                members[key]?.write(to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func writeString(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out.append(contentsOf: Array("\\\"".utf8))
+            case "\\": out.append(contentsOf: Array("\\\\".utf8))
+            case "\n": out.append(contentsOf: Array("\\n".utf8))
+            case "\r": out.append(contentsOf: Array("\\r".utf8))
+            case "\t": out.append(contentsOf: Array("\\t".utf8))
+            default:
+                if scalar.value < 0x20 {
+                    out.append(contentsOf: Array(String(format: "\\u%04x", scalar.value).utf8))
+                } else {
+                    out.append(contentsOf: Array(String(scalar).utf8))
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import TriageConfig
+
+/// `triage check`: validate routes.yaml without starting anything.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate a routes.yaml file and print every problem with its line.",
+        discussion: """
+        Exit code 0 when the file is valid, 2 when it is not (each problem on its own line,
+        as FILE:LINE: FIELD: MESSAGE), 1 when it cannot be read.
+
+        Examples:
+          triage check routes.yaml
+        """
+    )
+
+    @Argument(help: "The routing rules file.")
+    var path: String = "routes.yaml"
+
+    func run() throws {
+        do {
+            let routes = try ConfigLoader.load(path: path)
+            for warning in routes.warnings(environment: ProcessInfo.processInfo.environment) {
+                print("warning: \(warning.description)")
+            }
+            print("\(path): OK — \(routes.backends.count) backends (\(routes.backends.map(\.name).joined(separator: ", "))), \(routes.rules.count) rules, models: \(routes.models.joined(separator: ", "))")
+        } catch {
+            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            if case .unreadable = error { throw ExitCode(1) }
+            throw ExitCode(2)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TriageConfig
+import TriageServer
+
+/// `triage serve`: run the proxy.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the proxy on the address routes.yaml names.",
+        discussion: """
+        Stops on SIGTERM or SIGINT after flushing the routing log.
+
+        Examples:
+          triage serve
+          triage serve --config /etc/triage/routes.yaml --port 9000
+        """
+    )
+
+    @Option(name: .shortAndLong, help: "The routing rules file.")
+    var config: String = "routes.yaml"
+
+    @Option(help: "Override listen.host from the config.")
+    var host: String?
+
+    @Option(help: "Override listen.port from the config (0 picks a free port).")
+    var port: Int?
+
+    @Option(help: "Override log.path from the config (the JSONL routing log).")
+    var logPath: String?
+
+    @Option(help: "Server log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        var routes: RoutesConfig
+        do {
+            routes = try ConfigLoader.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        if let host { routes.listen.host = host }
+        if let port { routes.listen.port = port }
+        if let logPath { routes.log.path = logPath }
+
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "triage")
+        for warning in routes.warnings(environment: ProcessInfo.processInfo.environment) {
+            logger.warning("\(warning.description)")
+        }
+        let server: TriageServer
+        do {
+            server = try TriageServer(config: routes, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+        let summary = routes
+        try await server.run { host, port in
+            logger.info("started", metadata: [
+                "config": .string(summary.sourcePath),
+                "backends": .string(summary.backends.map(\.name).joined(separator: ",")),
+                "rules": .stringConvertible(summary.rules.count),
+                "routing_log": .string(summary.log.path),
+            ])
+            // Scripts and tests read this line to learn the bound port.
+            print("triage listening on http://\(host):\(port)")
+            fflush(stdout)
+        }
+        logger.info("stopped; routing log flushed")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

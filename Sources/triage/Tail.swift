@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import TriageConfig
+import TriageLog
+
+/// `triage tail`: a readable view of the routing log.
+struct Tail: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the routing log, one line per decision; --follow to watch new lines.",
+        discussion: """
+        Columns: time, backend, rule, status, latency (and time to first token for streams),
+        prompt+completion tokens (~ when estimated), cost, start of the last user message.
+
+        Examples:
+          triage tail
+          triage tail --follow --backend remote
+          triage tail --json -n 100 | jq .reason
+        """
+    )
+
+    @Option(name: .shortAndLong, help: "The routing rules file (to find log.path).")
+    var config: String = "routes.yaml"
+
+    @Option(help: "Read this log file instead of the one routes.yaml names.")
+    var log: String?
+
+    @Flag(name: .shortAndLong, help: "Keep watching for new lines.")
+    var follow = false
+
+    @Option(help: "Only show requests sent to this backend.")
+    var backend: String?
+
+    @Flag(help: "Print the raw JSON records instead of readable lines.")
+    var json = false
+
+    @Option(name: .short, help: "Show only the last N records first.")
+    var lines: Int = 20
+
+    func run() async throws {
+        let path: String
+        if let log {
+            path = log
+        } else {
+            do {
+                path = try ConfigLoader.load(path: config).log.path
+            } catch {
+                FileHandle.standardError.write(Data("triage: \(error.description)\n(use --log FILE to read a log directly)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        let reader = RoutingLogReader(path: path) { warning in
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
+        let formatter = TailFormatter()
+        let backend = self.backend
+        let json = self.json
+        let include: @Sendable (RoutingLogRecord) -> Bool = { record in
+            backend.map { record.backend == $0 } ?? true
+        }
+        let show: @Sendable (RoutingLogRecord) -> Void = { record in
+            if json {
+                if let line = try? record.jsonLine() { FileHandle.standardOutput.write(Data(line)) }
+            } else {
+                print(formatter.format(record))
+                fflush(stdout)
+            }
+        }
+        if follow {
+            for try await record in reader.follow(lastLines: lines, where: include) { show(record) }
+        } else {
+            let records: [RoutingLogRecord]
+            do {
+                records = try reader.readAll()
+            } catch {
+                FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
+                throw ExitCode(1)
+            }
+            let shown = records.filter(include)
+            for record in shown.suffix(lines) { show(record) }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import TriageLog
+
+private func temporaryPath(_ name: String = "routing.jsonl") -> String {
+    let directory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("triage-log-tests-\(UUID().uuidString)")
+    return directory.appendingPathComponent("nested").appendingPathComponent(name).path
+}
+
+private func sampleRecord(id: String = "tr-1", backend: String? = "local") -> RoutingLogRecord {
+    RoutingLogRecord(
+        id: id, timestamp: "2026-11-29T10:00:00.123Z", endpoint: "/v1/chat/completions",
+        clientModel: "triage", stream: true, backend: backend, upstreamModel: "small-ft", rule: "default",
+        reason: "rule 'default' matched (always)", status: 200, latencyMs: 12.75, ttftMs: 3.25,
+        usage: .init(promptTokens: 10, completionTokens: 5, source: "upstream"), costUSD: 0.000015,
+        messages: .array([.object(["role": .string("user"), "content": .string("Hello \"there\"\nfriend")])]),
+        response: "Hi!", finishReason: "stop"
+    )
+}
+
+/// Collects warnings from a reader.
+private final class Warnings: Sendable {
+    let list = Mutex<[String]>([])
+    func add(_ message: String) { list.withLock { $0.append(message) } }
+    var all: [String] { list.withLock { $0 } }
+}
+
+@Suite("Routing log record encoding")
+struct RoutingLogRecordTests {
+    @Test("a record is one line of JSON with snake_case keys and a trailing newline")
+    func encodesOneLine() throws {
+        let line = try sampleRecord().jsonLine()
+        #expect(line.last == UInt8(ascii: "\n"))
+        #expect(line.dropLast().contains(UInt8(ascii: "\n")) == false)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+        #expect(Set(object.keys) == [
+            "id", "ts", "endpoint", "client_model", "stream", "backend", "upstream_model", "rule", "reason",
+            "status", "latency_ms", "ttft_ms", "usage", "cost_usd", "messages", "response", "finish_reason",
+        ])
+        let usage = try #require(object["usage"] as? [String: Any])
+        #expect(usage["total_tokens"] as? Int == 15)
+        #expect(usage["source"] as? String == "upstream")
+    }
+
+    @Test("a record decodes back to itself")
+    func roundTrips() throws {
+        let record = sampleRecord()
+        let decoded = try JSONDecoder().decode(RoutingLogRecord.self, from: Data(record.jsonLine()))
+        #expect(decoded == record)
+    }
+
+    @Test("failed requests omit the fields they do not have")
+    func omitsAbsentFields() throws {
+        let record = RoutingLogRecord(id: "tr-2", timestamp: "t", endpoint: "/v1/chat/completions", reason: "rejected: invalid_json",
+                                      status: 400, error: "bad json", latencyMs: 0.1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(record.jsonLine())) as? [String: Any])
+        #expect(object["backend"] == nil)
+        #expect(object["error"] as? String == "bad json")
+        #expect(object["status"] as? Int == 400)
+    }
+
+    @Test("timestamps are ISO 8601 UTC with milliseconds")
+    func timestampFormat() {
+        let stamp = RoutingLogRecord.timestamp(Date(timeIntervalSince1970: 1_800_000_000.25))
+        #expect(stamp == "2027-01-15T08:00:00.250Z")
+    }
+}
+
+@Suite("Routing log writer and reader")
+struct RoutingLogWriterTests {
+    @Test("concurrent appends are all written, each on its own line, after close")
+    func concurrentAppends() async throws {
+        let path = temporaryPath()
+        let writer = try RoutingLogWriter(path: path)
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for index in 0..<250 { writer.append(sampleRecord(id: "tr-\(task)-\(index)")) }
+                }
+            }
+        }
+        writer.close()
+        #expect(writer.writtenCount == 2000)
+        let records = try RoutingLogReader(path: path).readAll()
+        #expect(records.count == 2000)
+        #expect(Set(records.map(\.id)).count == 2000)
+        // Per producer, order is kept.
+        let fromTask3 = records.filter { $0.id.hasPrefix("tr-3-") }.map(\.id)
+        #expect(fromTask3 == (0..<250).map { "tr-3-\($0)" })
+    }
+
+    @Test("close is idempotent and later appends are reported, not written")
+    func appendAfterClose() throws {
+        let path = temporaryPath()
+        let errors = Warnings()
+        let writer = try RoutingLogWriter(path: path) { errors.add($0) }
+        writer.append(sampleRecord(id: "tr-a"))
+        writer.close()
+        writer.close()
+        writer.append(sampleRecord(id: "tr-b"))
+        #expect(try RoutingLogReader(path: path).readAll().map(\.id) == ["tr-a"])
+        #expect(errors.all.count == 1)
+        #expect(errors.all.first?.contains("tr-b") == true)
+    }
+
+    @Test("an unwritable path is a clear error")
+    func unwritablePath() {
+        #expect(throws: RoutingLogError.self) {
+            _ = try RoutingLogWriter(path: "/proc/triage-cannot-write-here/routing.jsonl")
+        }
+    }
+
+    @Test("a partial last line is skipped with a warning, and the next writer starts a fresh line")
+    func partialLastLine() throws {
+        let path = temporaryPath()
+        let first = try RoutingLogWriter(path: path)
+        first.append(sampleRecord(id: "tr-before"))
+        first.close()
+        // Simulate a crash in the middle of writing a line.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"id\":\"tr-torn\",\"ts\":".utf8))
+        try handle.close()
+
+        let warnings = Warnings()
+        let reader = RoutingLogReader(path: path) { warnings.add($0) }
+        #expect(try reader.readAll().map(\.id) == ["tr-before"])
+        #expect(warnings.all.count == 1)
+        #expect(warnings.all.first?.contains("incomplete last line") == true)
+
+        let second = try RoutingLogWriter(path: path)
+        second.append(sampleRecord(id: "tr-after"))
+        second.close()
+        let warningsAfter = Warnings()
+        let records = try RoutingLogReader(path: path) { warningsAfter.add($0) }.readAll()
+        #expect(records.map(\.id) == ["tr-before", "tr-after"])
+        #expect(warningsAfter.all.count == 1)
+        #expect(warningsAfter.all.first?.contains(":2:") == true)
+    }
+
+    @Test("follow delivers existing and newly appended records, filtered")
+    func follows() async throws {
+        let path = temporaryPath()
+        let writer = try RoutingLogWriter(path: path)
+        writer.append(sampleRecord(id: "tr-old-1"))
+        writer.append(sampleRecord(id: "tr-old-2", backend: "remote"))
+        writer.append(sampleRecord(id: "tr-old-3"))
+        let reader = RoutingLogReader(path: path)
+        let stream = reader.follow(lastLines: 1, pollInterval: .milliseconds(20)) { $0.backend == "local" }
+        var iterator = stream.makeAsyncIterator()
+        // Wait until the writer thread has written the first three.
+        for _ in 0..<200 where writer.writtenCount < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(try await iterator.next()?.id == "tr-old-3")
+        writer.append(sampleRecord(id: "tr-new-remote", backend: "remote"))
+        writer.append(sampleRecord(id: "tr-new-local"))
+        #expect(try await iterator.next()?.id == "tr-new-local")
+        writer.close()
+    }
+}
+
+@Suite("Line splitting and tail formatting")
+struct TailFormatterTests {
+    @Test("lines are split only at newlines; the tail waits for its newline")
+    func splitsLines() {
+        var splitter = LineSplitter()
+        #expect(splitter.push(Array("ab\ncd".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["ab"])
+        #expect(splitter.remainder() == Array("cd".utf8))
+        #expect(splitter.push(Array("e\n\nf".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["cde", ""])
+        #expect(splitter.remainder() == Array("f".utf8))
+    }
+
+    @Test("a tail line shows time, backend, rule, status, latency, tokens, cost and the prompt")
+    func formatsLine() {
+        let line = TailFormatter(promptWidth: 12).format(sampleRecord())
+        #expect(line.hasPrefix("10:00:00.123  local   default          200    13ms ttft 3ms  10+5 tok"))
+        #expect(line.contains("$0.000015"))
+        #expect(line.hasSuffix("Hello \"ther…"))
+    }
+
+    @Test("estimated usage and errors are marked")
+    func marksEstimatesAndErrors() {
+        var record = sampleRecord()
+        record.usage = .init(promptTokens: 3, completionTokens: 4, source: "estimated")
+        record.error = "Backend 'local' timed out"
+        let line = TailFormatter().format(record)
+        #expect(line.contains("3+4 tok~"))
+        #expect(line.hasSuffix("! Backend 'local' timed out"))
+    }
+
+    @Test("the last user message is found in string and content-part forms")
+    func lastUserText() {
+        let messages: JSONValue = .array([
+            .object(["role": .string("user"), "content": .string("first")]),
+            .object(["role": .string("assistant"), "content": .string("reply")]),
+            .object(["role": .string("user"), "content": .array([
+                .object(["type": .string("text"), "text": .string("part one")]),
+                .object(["type": .string("image_url")]),
+                .object(["type": .string("text"), "text": .string("part two")]),
+            ])]),
+        ])
+        #expect(TailFormatter.lastUserText(messages) == "part one part two")
+    }
+}
