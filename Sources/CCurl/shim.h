@@ -54,4 +54,35 @@ static inline CURLMcode triage_multi_setopt_long(CURLM *handle, CURLMoption opti
     return curl_multi_setopt(handle, option, value);
 }
 
+// --- Additions for TriageUpstream -----------------------------------------------------------
+
+typedef int (*triage_prereq_callback)(void *clientp, char *conn_primary_ip, char *conn_local_ip,
+                                      int conn_primary_port, int conn_local_port);
+
+/// CURLOPT_PREREQFUNCTION: called once the connection is established (or reused), right
+/// before the request is sent. Used to know when the "connect" phase is over.
+static inline CURLcode triage_easy_setopt_prereq_function(CURL *handle, triage_prereq_callback fn) {
+    return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, fn);
+}
+
+/// curl_global_init(CURL_GLOBAL_DEFAULT); the macro is a composite Swift cannot import.
+static inline CURLcode triage_global_init_default(void) {
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/// The magic CURL_WRITEFUNC_PAUSE return value of a write callback, typed as size_t.
+static inline size_t triage_writefunc_pause(void) {
+    return (size_t)CURL_WRITEFUNC_PAUSE;
+}
+
+/// curl_easy_pause(handle, CURLPAUSE_CONT); the macro is a composite Swift cannot import.
+static inline CURLcode triage_easy_unpause(CURL *handle) {
+    return curl_easy_pause(handle, CURLPAUSE_CONT);
+}
+
+/// The CURLcode carried by a CURLMSG_DONE message (an anonymous union member in C).
+static inline CURLcode triage_msg_result(const CURLMsg *msg) {
+    return msg->data.result;
+}
+
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -170,7 +171,7 @@ struct ChatCompletionsHandler: Sendable {
             throw APIError.invalidRequest("The request could not be re-encoded for the backend: \(error)")
         }
         return UpstreamRequest(
-            url: backend.baseURL + "/chat/completions",
+            url: backend.chatCompletionsURL,
             method: "POST",
             headers: headers,
             body: body,

@@ -110,12 +110,12 @@ struct ChatRequest: Sendable {
 
     private static func describe(_ error: any Error) -> String {
         if case DecodingError.dataCorrupted(let context) = error {
-            if let underlying = context.underlyingError as NSError?,
-               let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
-                return detail
+            if let underlying = context.underlyingError {
+                return "\(underlying)"
             }
-            return context.debugDescription
+            let text = context.debugDescription
+            return text.hasSuffix(".") ? String(text.dropLast()) : text
         }
-        return "not valid JSON"
+        return "it is not valid JSON"
     }
 }

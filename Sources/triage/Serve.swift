@@ -70,8 +70,7 @@ struct Serve: AsyncParsableCommand {
                 "routing_log": .string(summary.log.path),
             ])
             // Scripts and tests read this line to learn the bound port.
-            print("triage listening on http://\(host):\(port)")
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data("triage listening on http://\(host):\(port)\n".utf8))
         }
         logger.info("stopped; routing log flushed")
     }

@@ -61,8 +61,7 @@ struct Tail: AsyncParsableCommand {
             if json {
                 if let line = try? record.jsonLine() { FileHandle.standardOutput.write(Data(line)) }
             } else {
-                print(formatter.format(record))
-                fflush(stdout)
+                FileHandle.standardOutput.write(Data((formatter.format(record) + "\n").utf8))
             }
         }
         if follow {

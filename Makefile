@@ -1,0 +1,34 @@
+# Triage — the two commands of the README:
+#   make serve   set up (system packages, release build) and run the proxy on routes.yaml
+#   make test    set up and run every test (unit and integration)
+# Other targets: make deps, make build, make check, make bench.
+
+SWIFT ?= swift
+CONFIG ?= routes.yaml
+
+.PHONY: deps build serve test check bench
+
+# libcurl headers for the CCurl system library, wrk for the benchmark, and the Python
+# packages the integration tests use as real clients. Installs only what is missing.
+deps:
+	@if ! pkg-config --exists libcurl 2>/dev/null || ! command -v wrk >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libcurl4-openssl-dev pkg-config wrk >/dev/null; \
+	fi
+	@python3 -c "import openai" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check "openai>=1.40"
+
+build: deps
+	$(SWIFT) build -c release --product triage
+
+serve: build
+	$$($(SWIFT) build -c release --show-bin-path)/triage serve --config $(CONFIG)
+
+check: build
+	$$($(SWIFT) build -c release --show-bin-path)/triage check $(CONFIG)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: build
+	python3 bench/added_latency.py

@@ -1,0 +1,202 @@
+import Foundation
+import Yams
+
+/// The `backends:` section.
+extension ConfigParser {
+    static let backendKeys = ["name", "kind", "base_url", "model", "api_key_env", "timeouts", "price"]
+
+    /// Parses the backend list, recording every well-formed name in `catalog`.
+    mutating func parseBackends(_ node: Node, path: String, catalog: inout BackendCatalog) -> [BackendConfig] {
+        guard case let .sequence(sequence) = node else {
+            report(line: node.line, field: path, "expected a list of backends, got \(node.shortDescription)")
+            catalog.isComplete = false
+            return []
+        }
+        guard !sequence.isEmpty else {
+            report(line: node.line, field: path, "at least one backend is required")
+            catalog.isComplete = false
+            return []
+        }
+        return sequence.enumerated().compactMap { index, item in
+            parseBackend(item, path: "\(path)[\(index)]", catalog: &catalog)
+        }
+    }
+
+    private mutating func parseBackend(_ node: Node, path: String, catalog: inout BackendCatalog) -> BackendConfig? {
+        guard let fields = fields(of: node, path: path, known: Self.backendKeys, handledElsewhere: ["api_key"]) else {
+            catalog.isComplete = false
+            return nil
+        }
+        var ok = true
+
+        var name: String?
+        if let value = fields.node("name") {
+            name = backendName(value, field: fields.path("name"), catalog: &catalog)
+            ok = ok && name != nil
+        } else {
+            reportMissing("name", in: fields)
+            catalog.isComplete = false
+            ok = false
+        }
+
+        var kind = BackendKind.openai
+        if let value = fields.node("kind"), let text = string(value, field: fields.path("kind")) {
+            if let parsed = BackendKind(rawValue: text) {
+                kind = parsed
+            } else {
+                let known = BackendKind.allCases.map(\.rawValue).joined(separator: ", ")
+                report(line: value.line, field: fields.path("kind"), "unknown kind '\(text)' (known: \(known))")
+                ok = false
+            }
+        } else if fields.node("kind") != nil {
+            ok = false
+        }
+
+        var baseURL: String?
+        if let value = fields.node("base_url") {
+            baseURL = self.baseURL(value, field: fields.path("base_url"))
+        } else {
+            reportMissing("base_url", in: fields)
+        }
+
+        var model: String?
+        if let value = fields.node("model") {
+            model = string(value, field: fields.path("model"))
+        } else {
+            reportMissing("model", in: fields)
+        }
+
+        if fields.contains("api_key") {
+            report(
+                line: fields.line(of: "api_key"), field: fields.path("api_key"),
+                "never put the key itself in routes.yaml: export it in an environment variable and name that variable with 'api_key_env' (e.g. api_key_env: OPENAI_API_KEY)"
+            )
+            ok = false
+        }
+
+        var apiKeyEnv: String?
+        if let value = fields.node("api_key_env") {
+            apiKeyEnv = environmentVariableName(value, field: fields.path("api_key_env"))
+            ok = ok && apiKeyEnv != nil
+        }
+
+        let timeouts = fields.node("timeouts").map { parseTimeouts($0, path: fields.path("timeouts")) } ?? BackendTimeouts()
+        let pricing = fields.node("price").map { parsePricing($0, path: fields.path("price")) } ?? BackendPricing()
+
+        guard ok, let name, let baseURL, let model else { return nil }
+        return BackendConfig(
+            name: name, kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv,
+            timeouts: timeouts, pricing: pricing, line: fields.line
+        )
+    }
+
+    /// A backend name: non-empty, not `auto`, not already used. Records it in `catalog`.
+    private mutating func backendName(_ node: Node, field: String, catalog: inout BackendCatalog) -> String? {
+        guard let name = string(node, field: field) else {
+            catalog.isComplete = false
+            return nil
+        }
+        guard name != "auto" else {
+            report(line: node.line, field: field, "'auto' is reserved for 'route: auto'; choose another backend name")
+            return nil
+        }
+        if let earlier = catalog.add(name, line: node.line) {
+            report(line: node.line, field: field, "duplicate backend name '\(name)' (first defined on line \(earlier))")
+            return nil
+        }
+        return name
+    }
+
+    /// An `http://` or `https://` URL with a host, without trailing slashes.
+    private mutating func baseURL(_ node: Node, field: String) -> String? {
+        guard var text = string(node, field: field) else { return nil }
+        let lowered = text.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
+            report(line: node.line, field: field, "invalid URL '\(text)': must start with http:// or https://")
+            return nil
+        }
+        guard let url = URL(string: text), let host = url.host, !host.isEmpty else {
+            report(line: node.line, field: field, "invalid URL '\(text)': expected e.g. http://127.0.0.1:8000/v1")
+            return nil
+        }
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+
+    /// The NAME of an environment variable; rejects values that look like an API key
+    /// without echoing them.
+    private mutating func environmentVariableName(_ node: Node, field: String) -> String? {
+        guard let name = string(node, field: field) else { return nil }
+        if Self.looksLikeSecret(name) {
+            report(
+                line: node.line, field: field,
+                "this looks like an API key, not a variable name: never put the key itself in routes.yaml; export it in an environment variable (e.g. OPENAI_API_KEY) and write that variable's name here"
+            )
+            return nil
+        }
+        guard Self.isEnvironmentVariableName(name) else {
+            report(
+                line: node.line, field: field,
+                "'\(name)' is not a valid environment variable name (use letters, digits and underscores, not starting with a digit, e.g. OPENAI_API_KEY)"
+            )
+            return nil
+        }
+        return name
+    }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`
+    static func isEnvironmentVariableName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first == "_" || isASCIILetter(first) else { return false }
+        return text.unicodeScalars.allSatisfy { $0 == "_" || isASCIILetter($0) || ("0"..."9").contains($0) }
+    }
+
+    /// Heuristic for an API key pasted where a variable name belongs: a known
+    /// (case-sensitive) key prefix such as `sk-` (`hf_`-style prefixes only on
+    /// values of 20+ characters), or a long run of letters and digits with no underscore (variable
+    /// names are conventionally UPPER_SNAKE_CASE).
+    static func looksLikeSecret(_ text: String) -> Bool {
+        // These can never be variable names (they contain '-' or ' ').
+        if ["sk-", "xai-", "Bearer "].contains(where: text.hasPrefix) { return true }
+        // These could start a (lowercase) variable name, so also require key-like length.
+        if text.count >= 20, ["sk_", "gsk_", "hf_", "AIza"].contains(where: text.hasPrefix) { return true }
+        let scalars = text.unicodeScalars
+        let hasDigit = scalars.contains { ("0"..."9").contains($0) }
+        let hasLetter = scalars.contains(where: isASCIILetter)
+        return text.count >= 24 && hasDigit && hasLetter && !text.contains("_")
+    }
+
+    private static func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+    }
+
+    private mutating func parseTimeouts(_ node: Node, path: String) -> BackendTimeouts {
+        var timeouts = BackendTimeouts()
+        guard let fields = fields(of: node, path: path, known: ["connect", "total", "idle"]) else { return timeouts }
+        if let value = fields.node("connect"), let seconds = positiveNumber(value, field: fields.path("connect")) {
+            timeouts.connect = seconds
+        }
+        if let value = fields.node("total"), let seconds = positiveNumber(value, field: fields.path("total")) {
+            timeouts.total = seconds
+        }
+        if let value = fields.node("idle"), let seconds = positiveNumber(value, field: fields.path("idle")) {
+            timeouts.idle = seconds
+        }
+        return timeouts
+    }
+
+    private mutating func parsePricing(_ node: Node, path: String) -> BackendPricing {
+        var pricing = BackendPricing()
+        guard let fields = fields(of: node, path: path, known: ["input_per_million", "output_per_million"]) else {
+            return pricing
+        }
+        if let value = fields.node("input_per_million"),
+           let price = nonNegativeNumber(value, field: fields.path("input_per_million")) {
+            pricing.inputPerMillion = price
+        }
+        if let value = fields.node("output_per_million"),
+           let price = nonNegativeNumber(value, field: fields.path("output_per_million")) {
+            pricing.outputPerMillion = price
+        }
+        return pricing
+    }
+}

@@ -1,0 +1,45 @@
+/// One upstream model backend (an entry of `backends:`).
+public struct BackendConfig: Sendable, Equatable {
+    /// Unique name used by rules (`name`, required). Never `auto`.
+    public var name: String
+    /// Wire protocol (`kind`, default `openai`).
+    public var kind: BackendKind
+    /// API root (`base_url`, required), `http://` or `https://`, stored without a
+    /// trailing slash. Chat requests go to `baseURL + "/chat/completions"`.
+    public var baseURL: String
+    /// Model name sent upstream (`model`, required).
+    public var model: String
+    /// NAME of the environment variable holding the API key (`api_key_env`), or
+    /// `nil` when the backend needs no key. Never the key itself.
+    public var apiKeyEnv: String?
+    /// Upstream timeouts (`timeouts`).
+    public var timeouts: BackendTimeouts
+    /// Token prices used for cost accounting (`price`).
+    public var pricing: BackendPricing
+    /// 1-based line in the source file where this backend's entry starts (0 if built in code).
+    public var line: Int
+
+    /// Creates a backend configuration.
+    public init(
+        name: String,
+        kind: BackendKind = .openai,
+        baseURL: String,
+        model: String,
+        apiKeyEnv: String? = nil,
+        timeouts: BackendTimeouts = BackendTimeouts(),
+        pricing: BackendPricing = BackendPricing(),
+        line: Int = 0
+    ) {
+        self.name = name
+        self.kind = kind
+        self.baseURL = baseURL
+        self.model = model
+        self.apiKeyEnv = apiKeyEnv
+        self.timeouts = timeouts
+        self.pricing = pricing
+        self.line = line
+    }
+
+    /// The full Chat Completions endpoint: `baseURL + "/chat/completions"`.
+    public var chatCompletionsURL: String { baseURL + "/chat/completions" }
+}

@@ -1,0 +1,53 @@
+import TriageConfig
+
+/// Chooses a backend for each request by evaluating the rules in order; the
+/// first rule whose conditions all hold wins.
+///
+/// `route: auto` and "no rule matched" both use ``AutoRouteConfig/defaultBackend``
+/// (no classifier yet).
+public struct Router: Sendable {
+    /// The configuration being applied.
+    public let config: RoutesConfig
+    private let defaultBackend: BackendConfig
+
+    /// Creates a router.
+    ///
+    /// - Parameter config: A configuration from ``ConfigLoader``, which guarantees
+    ///   at least one backend and valid references. If `auto.default_backend`
+    ///   names no backend, the first backend is used.
+    /// - Precondition: `config.backends` is not empty.
+    public init(config: RoutesConfig) {
+        precondition(!config.backends.isEmpty, "Router needs at least one backend; load configs with ConfigLoader")
+        self.config = config
+        self.defaultBackend = config.backend(named: config.auto.defaultBackend) ?? config.backends[0]
+    }
+
+    /// Decides where `input` goes. Never fails.
+    public func decide(_ input: RoutingInput) -> RouteDecision {
+        for rule in config.rules {
+            guard let conditions = rule.match.matchedConditions(for: input) else { continue }
+            switch rule.route {
+            case let .backend(name):
+                return RouteDecision(
+                    backend: config.backend(named: name) ?? defaultBackend,
+                    rule: rule.name,
+                    reason: "rule '\(rule.name)' matched (\(conditions.joined(separator: ", ")))",
+                    viaAuto: false
+                )
+            case .auto:
+                return RouteDecision(
+                    backend: defaultBackend,
+                    rule: rule.name,
+                    reason: "rule '\(rule.name)' routed auto -> default backend '\(defaultBackend.name)' (classifier not enabled)",
+                    viaAuto: true
+                )
+            }
+        }
+        return RouteDecision(
+            backend: defaultBackend,
+            rule: nil,
+            reason: "no rule matched -> default backend '\(defaultBackend.name)'",
+            viaAuto: false
+        )
+    }
+}

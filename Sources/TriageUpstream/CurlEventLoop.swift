@@ -1,0 +1,161 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// Owns one CURLM multi handle and the single thread that drives it.
+///
+/// Other threads only append `LoopCommand`s to a mutex-protected queue and wake the thread
+/// with `curl_multi_wakeup` (documented thread-safe); every other curl call happens on the
+/// loop thread.
+final class CurlEventLoop: Sendable {
+    private struct Shared {
+        var commands: [LoopCommand] = []
+        var nextID = 0
+        var isShutDown = false
+        /// Address of the multi handle while it is alive, else 0. Kept as an integer so the
+        /// state stays `Sendable`; it is only used for `curl_multi_wakeup` while holding the
+        /// lock, and the loop thread zeroes it (under the lock) before `curl_multi_cleanup`.
+        var multiAddress: UInt = 0
+    }
+
+    private let shared = Mutex(Shared())
+    private let maxConnectionsPerHost: Int
+    private let verifyTLS: Bool
+
+    /// Longest time the loop sleeps in `curl_multi_poll` without a deadline.
+    private static let maxPollMilliseconds: Int32 = 1000
+
+    init(maxConnectionsPerHost: Int, verifyTLS: Bool) {
+        self.maxConnectionsPerHost = max(1, maxConnectionsPerHost)
+        self.verifyTLS = verifyTLS
+    }
+
+    /// Starts the loop thread. Call once.
+    func startThread() {
+        let thread = Thread { [self] in
+            self.run()
+        }
+        thread.name = "triage-upstream-curl"
+        thread.start()
+    }
+
+    /// Allocates the per-transfer control object for a new request.
+    func makeControl() -> TransferControl {
+        let id = shared.withLock { shared -> Int in
+            shared.nextID += 1
+            return shared.nextID
+        }
+        return TransferControl(id: id, loop: self)
+    }
+
+    /// Queues a new transfer, or fails it with `.clientShutDown` after `shutdown()`.
+    func submit(_ start: TransferStart) {
+        let accepted = shared.withLock { shared -> Bool in
+            guard !shared.isShutDown else { return false }
+            shared.commands.append(.start(start))
+            Self.wake(shared)
+            return true
+        }
+        if !accepted {
+            start.control.markFinished(.failed)
+            start.headContinuation.resume(throwing: UpstreamError.clientShutDown)
+            start.bodyContinuation.finish(throwing: UpstreamError.clientShutDown)
+        }
+    }
+
+    /// Queues a cancel/resume command (ignored after shutdown: everything is aborted anyway).
+    func enqueue(_ command: LoopCommand) {
+        shared.withLock { shared in
+            guard !shared.isShutDown else { return }
+            shared.commands.append(command)
+            Self.wake(shared)
+        }
+    }
+
+    /// Makes the loop abort all transfers and exit. Idempotent; does not wait.
+    func shutdown() {
+        shared.withLock { shared in
+            guard !shared.isShutDown else { return }
+            shared.isShutDown = true
+            Self.wake(shared)
+        }
+    }
+
+    /// Interrupts `curl_multi_poll`. Must be called with the lock held (keeps the handle alive).
+    private static func wake(_ shared: borrowing Shared) {
+        if let multi = UnsafeMutableRawPointer(bitPattern: shared.multiAddress) {
+            _ = curl_multi_wakeup(multi)
+        }
+    }
+
+    // MARK: - Loop thread
+
+    private func run() {
+        guard CurlGlobal.ensureInitialized(), let multi = curl_multi_init() else {
+            drainAfterShutdown(reason: .transferFailed(
+                url: "(all)", message: "libcurl could not be initialised; the upstream client is unusable"))
+            return
+        }
+        _ = triage_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
+        _ = triage_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxConnectionsPerHost)
+        _ = triage_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        shared.withLock { $0.multiAddress = UInt(bitPattern: multi) }
+
+        let registry = TransferRegistry(multi: multi, verifyTLS: verifyTLS)
+        var running: Int32 = 0
+        while true {
+            let (commands, stopping) = shared.withLock { shared -> ([LoopCommand], Bool) in
+                let commands = shared.commands
+                shared.commands = []
+                return (commands, shared.isShutDown)
+            }
+            for command in commands {
+                switch command {
+                case .start(let start): registry.start(start)
+                case .cancel(let id): registry.cancel(id: id)
+                case .resume(let id): registry.resume(id: id)
+                }
+            }
+            if stopping {
+                registry.failAll(.clientShutDown)
+                shared.withLock { $0.multiAddress = 0 }
+                curl_multi_cleanup(multi)
+                drainAfterShutdown(reason: .clientShutDown)
+                return
+            }
+
+            _ = curl_multi_perform(multi, &running)
+            registry.processCompletions()
+            let idleDeadline = registry.enforceIdleTimeouts(now: .now)
+
+            var timeout = Self.maxPollMilliseconds
+            if let idleDeadline {
+                timeout = min(timeout, Self.milliseconds(rounding: idleDeadline))
+            }
+            // Also returns early when curl's own timers (connect/total timeouts) expire.
+            _ = curl_multi_poll(multi, nil, 0, timeout, nil)
+        }
+    }
+
+    /// Fails every queued start after the loop has stopped (or could not start).
+    private func drainAfterShutdown(reason: UpstreamError) {
+        let commands = shared.withLock { shared -> [LoopCommand] in
+            shared.isShutDown = true
+            let commands = shared.commands
+            shared.commands = []
+            return commands
+        }
+        for case .start(let start) in commands {
+            start.control.markFinished(.failed)
+            start.headContinuation.resume(throwing: reason)
+            start.bodyContinuation.finish(throwing: reason)
+        }
+    }
+
+    /// Whole milliseconds in `duration`, rounded up, clamped to `0...Int32.max`.
+    private static func milliseconds(rounding duration: Duration) -> Int32 {
+        let (seconds, attoseconds) = duration.components
+        let millis = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        return Int32(clamping: max(0, millis))
+    }
+}

@@ -1,0 +1,154 @@
+import CCurl
+
+/// Applies an `UpstreamRequest` to a fresh easy handle: options, headers, body and the C
+/// callbacks that feed the transfer's `TransferContext`. Runs on the event-loop thread.
+enum EasyHandleSetup {
+    /// Configures `context.easy`. Returns the error to fail the transfer with, or `nil`.
+    static func configure(_ context: TransferContext, request: UpstreamRequest, verifyTLS: Bool) -> UpstreamError? {
+        let easy = context.easy
+        let url = request.url
+        var failures: [(option: String, code: CURLcode)] = []
+        func check(_ option: String, _ code: CURLcode) {
+            if code != CURLE_OK { failures.append((option, code)) }
+        }
+
+        guard isToken(request.method) else {
+            return .transferFailed(
+                url: url, message: "invalid HTTP method \"\(request.method)\"; use a token such as POST or GET")
+        }
+        let headerList: UnsafeMutablePointer<curl_slist>?
+        switch makeHeaderList(request.headers) {
+        case .success(let list): headerList = list
+        case .failure(let error): return .transferFailed(url: url, message: error.message)
+        }
+        context.adopt(headerList: headerList)
+
+        check("URL", triage_easy_setopt_string(easy, CURLOPT_URL, url))
+        check("PROTOCOLS_STR", triage_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
+        check("NOSIGNAL", triage_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        check("ERRORBUFFER", triage_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(context.errorBuffer)))
+        check("HTTP_VERSION", triage_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
+        check("TCP_KEEPALIVE", triage_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        check("CONNECTTIMEOUT_MS", triage_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(request.timeouts.connect)))
+        check("TIMEOUT_MS", triage_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, milliseconds(request.timeouts.total)))
+        if !verifyTLS {
+            check("SSL_VERIFYPEER", triage_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0))
+            check("SSL_VERIFYHOST", triage_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0))
+        }
+        check("HTTPHEADER", triage_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList))
+        setMethodAndBody(easy, method: request.method, body: request.body, check: check)
+        installCallbacks(context, check: check)
+
+        guard let failure = failures.first else { return nil }
+        return .transferFailed(
+            url: url,
+            message: "could not configure the request: option \(failure.option) rejected "
+                + "(\(UpstreamError.curlDescription(code: failure.code, detail: "")))")
+    }
+
+    /// Milliseconds for a curl timeout option; non-positive or non-finite means no limit (0).
+    static func milliseconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return Int(min((seconds * 1000).rounded(.up), Double(Int32.max)))
+    }
+
+    private static func setMethodAndBody(
+        _ easy: UnsafeMutableRawPointer, method: String, body: [UInt8], check: (String, CURLcode) -> Void
+    ) {
+        switch method {
+        case "GET" where body.isEmpty:
+            check("HTTPGET", triage_easy_setopt_long(easy, CURLOPT_HTTPGET, 1))
+        case "HEAD" where body.isEmpty:
+            check("NOBODY", triage_easy_setopt_long(easy, CURLOPT_NOBODY, 1))
+        case "POST":
+            setBody(easy, body, check: check)
+        default:
+            if !body.isEmpty || method == "PUT" || method == "PATCH" {
+                setBody(easy, body, check: check)
+            }
+            check("CUSTOMREQUEST", triage_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method))
+        }
+    }
+
+    /// Sends `body` with a Content-Length; curl copies the bytes (COPYPOSTFIELDS).
+    private static func setBody(_ easy: UnsafeMutableRawPointer, _ body: [UInt8], check: (String, CURLcode) -> Void) {
+        check("POSTFIELDSIZE_LARGE", triage_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
+        body.withUnsafeBytes { bytes in
+            if let base = bytes.baseAddress {
+                check("COPYPOSTFIELDS", triage_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base)))
+            } else {
+                check("COPYPOSTFIELDS", triage_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, ""))
+            }
+        }
+    }
+
+    /// Builds the curl header list, adding an empty `Expect:` to disable 100-continue.
+    private static func makeHeaderList(
+        _ headers: [(name: String, value: String)]
+    ) -> Result<UnsafeMutablePointer<curl_slist>?, HeaderListError> {
+        var list: UnsafeMutablePointer<curl_slist>?
+        var lines: [String] = []
+        for header in headers {
+            guard isToken(header.name) else {
+                return .failure(HeaderListError(message: "request header name \"\(header.name)\" is not a valid HTTP token; refusing to send it"))
+            }
+            guard !header.value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
+                return .failure(HeaderListError(message: "request header \"\(header.name)\" contains a line break or NUL; refusing to send it"))
+            }
+            // "Name;" is curl's syntax for a header with an empty value ("Name:" would remove it).
+            lines.append(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
+        }
+        if !headers.contains(where: { $0.name.lowercased() == "expect" }) {
+            lines.append("Expect:")
+        }
+        for line in lines {
+            guard let appended = curl_slist_append(list, line) else {
+                if let list { curl_slist_free_all(list) }
+                return .failure(HeaderListError(message: "could not build the request headers (out of memory)"))
+            }
+            list = appended
+        }
+        return .success(list)
+    }
+
+    /// Error text for an unusable request header.
+    struct HeaderListError: Error {
+        var message: String
+    }
+
+    /// RFC 9110 token: non-empty, visible ASCII except separators.
+    private static func isToken(_ text: String) -> Bool {
+        let separators = Set("()<>@,;:\\\"/[]?={} \t".utf8)
+        return !text.isEmpty && text.utf8.allSatisfy { $0 > 32 && $0 < 127 && !separators.contains($0) }
+    }
+
+    /// Wires curl's C callbacks to `context`, passed as an unretained pointer (the registry
+    /// keeps the context alive until the easy handle is cleaned up).
+    private static func installCallbacks(_ context: TransferContext, check: (String, CURLcode) -> Void) {
+        let easy = context.easy
+        let userData = Unmanaged.passUnretained(context).toOpaque()
+        check("WRITEDATA", triage_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, userData))
+        check("HEADERDATA", triage_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, userData))
+        check("PREREQDATA", triage_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, userData))
+        check("WRITEFUNCTION", triage_easy_setopt_write_function(easy) { data, size, count, userData in
+            guard let userData else { return 0 }
+            let context = Unmanaged<TransferContext>.fromOpaque(userData).takeUnretainedValue()
+            let length = size * count
+            let bytes = UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length)
+            return context.receiveBody(bytes) ?? triage_writefunc_pause()
+        })
+        check("HEADERFUNCTION", triage_easy_setopt_header_function(easy) { data, size, count, userData in
+            guard let userData else { return 0 }
+            let context = Unmanaged<TransferContext>.fromOpaque(userData).takeUnretainedValue()
+            let length = size * count
+            context.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length))
+            return length
+        })
+        check("PREREQFUNCTION", triage_easy_setopt_prereq_function(easy) { userData, _, _, _, _ in
+            if let userData {
+                Unmanaged<TransferContext>.fromOpaque(userData).takeUnretainedValue().didConnect()
+            }
+            return 0  // CURL_PREREQFUNC_OK
+        })
+    }
+}

@@ -1,0 +1,174 @@
+import CCurl
+
+/// Per-transfer state owned by the event-loop thread: the easy handle, its header list and
+/// error buffer, and the response being assembled by curl's callbacks.
+///
+/// Lifetime: the `TransferRegistry` holds the only strong reference from `start` until the
+/// easy handle has been removed from the multi handle and cleaned up, so the unretained
+/// pointer given to curl as callback user data is always valid while curl may call back.
+/// Never touched from any other thread.
+final class TransferContext {
+    let id: Int
+    let url: String
+    let timeouts: UpstreamTimeouts
+    let control: TransferControl
+    let easy: UnsafeMutableRawPointer
+    private(set) var headerList: UnsafeMutablePointer<curl_slist>?
+    let errorBuffer: UnsafeMutablePointer<CChar>
+
+    /// Pending until the final response's headers are complete; `nil` once resumed.
+    private var headContinuation: CheckedContinuation<ResponseHead, any Error>?
+    let bodyContinuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
+
+    private var status = 0
+    private var headers: [(name: String, value: String)] = []
+    /// `true` once the head was delivered to `execute`.
+    var headDelivered: Bool { headContinuation == nil }
+    /// `true` once a connection is established and the request is being sent.
+    private(set) var requestSent = false
+    /// `true` while curl is paused because the body consumer is behind.
+    var pausedForBackpressure = false
+    /// `true` when the body stream was terminated by its consumer.
+    private(set) var abandonedByConsumer = false
+    /// Last time a byte was received (or the request was sent / the transfer resumed).
+    var lastActivity: ContinuousClock.Instant
+
+    init(start: TransferStart, easy: UnsafeMutableRawPointer, id: Int) {
+        self.id = id
+        self.url = start.request.url
+        self.timeouts = start.request.timeouts
+        self.control = start.control
+        self.easy = easy
+        self.headContinuation = start.headContinuation
+        self.bodyContinuation = start.bodyContinuation
+        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        self.lastActivity = .now
+    }
+
+    deinit {
+        if let headerList {
+            curl_slist_free_all(headerList)
+        }
+        errorBuffer.deallocate()
+    }
+
+    /// Text curl left in `CURLOPT_ERRORBUFFER`.
+    var errorDetail: String {
+        String(cString: errorBuffer)
+    }
+
+    /// Adopts a header list; it is freed when the context is deallocated (after the easy
+    /// handle has been cleaned up).
+    func adopt(headerList: UnsafeMutablePointer<curl_slist>?) {
+        if let old = self.headerList, old != headerList {
+            curl_slist_free_all(old)
+        }
+        self.headerList = headerList
+    }
+
+    // MARK: - Callbacks (called by curl on the loop thread)
+
+    /// CURLOPT_PREREQFUNCTION: a connection exists and the request is about to be sent.
+    func didConnect() {
+        requestSent = true
+        lastActivity = .now
+    }
+
+    /// CURLOPT_HEADERFUNCTION: one header line, including status lines and the blank line.
+    func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        lastActivity = .now
+        guard !headDelivered else { return }  // trailers after the body: ignored
+        var length = bytes.count
+        while length > 0, bytes[length - 1] == UInt8(ascii: "\r") || bytes[length - 1] == UInt8(ascii: "\n") {
+            length -= 1
+        }
+        // Decode after trimming bytes: "\r\n" is a single Character in Swift strings.
+        let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<length]), as: UTF8.self)
+        if line.isEmpty {
+            // End of one header block. 1xx blocks (100 Continue, 103 Early Hints) are followed
+            // by the real response; anything else completes the head.
+            if status >= 200 || status == 0 {
+                deliverHead()
+            }
+            return
+        }
+        if line.hasPrefix("HTTP/") {
+            let parts = line.split(separator: " ", maxSplits: 2)
+            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            headers = []
+            return
+        }
+        if let first = line.first, first == " " || first == "\t", !headers.isEmpty {
+            // Obsolete line folding: continuation of the previous header's value.
+            headers[headers.count - 1].value += " " + trimmed(Substring(line))
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = String(line[..<colon])
+        let value = trimmed(line[line.index(after: colon)...])
+        headers.append((name: name, value: value))
+    }
+
+    /// CURLOPT_WRITEFUNCTION: a body chunk. Returns the number of bytes taken, `0` to abort,
+    /// or `nil` to ask curl to pause (the chunk will be delivered again after un-pausing).
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        lastActivity = .now
+        if !headDelivered {
+            deliverHead()
+        }
+        guard bytes.count > 0 else { return 0 }
+        guard control.reserve(bytes.count) else {
+            pausedForBackpressure = true
+            return nil
+        }
+        switch bodyContinuation.yield(Array(bytes)) {
+        case .terminated:
+            abandonedByConsumer = true
+            return 0
+        case .enqueued, .dropped:
+            return bytes.count
+        @unknown default:
+            return bytes.count
+        }
+    }
+
+    // MARK: - Completion
+
+    /// Resumes `execute` with the status and headers received so far (idempotent).
+    func deliverHead() {
+        guard let continuation = headContinuation else { return }
+        headContinuation = nil
+        if status == 0 {
+            var code = 0
+            _ = triage_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
+            status = code
+        }
+        continuation.resume(returning: ResponseHead(status: status, headers: headers))
+    }
+
+    /// Ends the transfer successfully: delivers the head if still pending, ends the body.
+    func complete() {
+        deliverHead()
+        control.markFinished(.completed)
+        bodyContinuation.finish()
+    }
+
+    /// Ends the transfer with `error`: thrown from `execute` if the head was not delivered
+    /// yet, otherwise from the body iteration.
+    func fail(_ error: UpstreamError) {
+        control.markFinished(.failed)
+        if let continuation = headContinuation {
+            headContinuation = nil
+            continuation.resume(throwing: error)
+        }
+        bodyContinuation.finish(throwing: error)
+    }
+
+    private func trimmed(_ text: Substring) -> String {
+        var slice = text[...]
+        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
+        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
+        return String(slice)
+    }
+}

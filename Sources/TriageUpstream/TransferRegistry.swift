@@ -1,0 +1,139 @@
+import CCurl
+
+/// The transfers currently attached to the multi handle. Owned and used exclusively by the
+/// event-loop thread; it creates, configures, and destroys every easy handle.
+final class TransferRegistry {
+    private let multi: UnsafeMutableRawPointer
+    private let verifyTLS: Bool
+    private var byID: [Int: TransferContext] = [:]
+    private var byHandle: [UnsafeMutableRawPointer: TransferContext] = [:]
+
+    init(multi: UnsafeMutableRawPointer, verifyTLS: Bool) {
+        self.multi = multi
+        self.verifyTLS = verifyTLS
+    }
+
+    /// Number of transfers attached to the multi handle.
+    var count: Int { byID.count }
+
+    // MARK: - Commands
+
+    /// Creates, configures and adds an easy handle for `start`, or fails it right away.
+    func start(_ start: TransferStart) {
+        let url = start.request.url
+        if start.control.isCancelRequested {
+            Self.failUnstarted(start, .cancelled)
+            return
+        }
+        guard let easy = curl_easy_init() else {
+            Self.failUnstarted(
+                start, .transferFailed(url: url, message: "curl_easy_init failed (out of memory?)"))
+            return
+        }
+        let context = TransferContext(start: start, easy: easy, id: start.control.id)
+        if let error = EasyHandleSetup.configure(context, request: start.request, verifyTLS: verifyTLS) {
+            curl_easy_cleanup(easy)
+            context.fail(error)
+            return
+        }
+        let added = curl_multi_add_handle(multi, easy)
+        guard added == CURLM_OK else {
+            curl_easy_cleanup(easy)
+            let text = curl_multi_strerror(added).map { String(cString: $0) } ?? "error \(added.rawValue)"
+            context.fail(.transferFailed(url: url, message: "could not start the transfer (curl: \(text))"))
+            return
+        }
+        byID[context.id] = context
+        byHandle[easy] = context
+    }
+
+    /// Aborts transfer `id` with `.cancelled`, if it is still running.
+    func cancel(id: Int) {
+        guard let context = byID[id] else { return }
+        finish(context, error: .cancelled)
+    }
+
+    /// Un-pauses transfer `id` after its consumer caught up.
+    func resume(id: Int) {
+        guard let context = byID[id], context.pausedForBackpressure else { return }
+        context.pausedForBackpressure = false
+        context.lastActivity = .now
+        // May call the write callback synchronously (and pause again): fine, same thread.
+        _ = triage_easy_unpause(context.easy)
+    }
+
+    /// Aborts every transfer with `error`.
+    func failAll(_ error: UpstreamError) {
+        for context in Array(byID.values) {
+            finish(context, error: error)
+        }
+    }
+
+    // MARK: - Loop steps
+
+    /// Handles every CURLMSG_DONE message curl has queued.
+    func processCompletions() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE,
+                let easy = message.pointee.easy_handle,
+                let context = byHandle[easy]
+            else { continue }
+            let code = triage_msg_result(message)
+            if code == CURLE_OK {
+                finish(context, error: nil)
+            } else if context.abandonedByConsumer {
+                finish(context, error: .cancelled)
+            } else {
+                var osErrno = 0
+                _ = triage_easy_getinfo_long(easy, CURLINFO_OS_ERRNO, &osErrno)
+                let error = UpstreamError.fromCurl(
+                    code: code, detail: context.errorDetail, url: context.url,
+                    timeouts: context.timeouts, requestSent: context.requestSent, osErrno: osErrno)
+                finish(context, error: error)
+            }
+        }
+    }
+
+    /// Fails transfers that received nothing for longer than their idle timeout, and returns
+    /// the time until the next idle deadline (nil if none).
+    func enforceIdleTimeouts(now: ContinuousClock.Instant) -> Duration? {
+        var nearest: Duration?
+        for context in Array(byID.values) where context.requestSent && !context.pausedForBackpressure {
+            guard context.timeouts.idle.isFinite, context.timeouts.idle > 0 else { continue }
+            let limit = Duration.seconds(context.timeouts.idle)
+            let remaining = limit - (now - context.lastActivity)
+            if remaining <= .zero {
+                finish(
+                    context,
+                    error: .timedOut(url: context.url, phase: "idle", seconds: context.timeouts.idle))
+            } else if nearest.map({ remaining < $0 }) ?? true {
+                nearest = remaining
+            }
+        }
+        return nearest
+    }
+
+    // MARK: - Teardown
+
+    /// Detaches and destroys the easy handle, then completes or fails the transfer.
+    private func finish(_ context: TransferContext, error: UpstreamError?) {
+        // Removing an unfinished transfer makes curl close (HTTP/1) or reset (HTTP/2) it.
+        curl_multi_remove_handle(multi, context.easy)
+        curl_easy_cleanup(context.easy)
+        byID[context.id] = nil
+        byHandle[context.easy] = nil
+        if let error {
+            context.fail(error)
+        } else {
+            context.complete()
+        }
+    }
+
+    /// Fails a transfer that never got an easy handle.
+    private static func failUnstarted(_ start: TransferStart, _ error: UpstreamError) {
+        start.control.markFinished(.failed)
+        start.headContinuation.resume(throwing: error)
+        start.bodyContinuation.finish(throwing: error)
+    }
+}

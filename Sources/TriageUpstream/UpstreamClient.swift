@@ -1,0 +1,80 @@
+/// An async HTTP/1.1 + HTTP/2 client for upstream LLM APIs, built on libcurl's multi
+/// interface: one multi handle and one event-loop thread per client, with connections
+/// pooled and reused across requests (and multiplexed over HTTP/2 when the server offers it
+/// over TLS).
+///
+/// Keep one client for the life of the process and call `shutdown()` when done; releasing
+/// the last reference also shuts it down.
+public final class UpstreamClient: Sendable {
+    private let loop: CurlEventLoop
+
+    /// Creates a client and starts its event-loop thread.
+    /// - Parameters:
+    ///   - maxConnectionsPerHost: cap on simultaneous connections to one host (extra requests
+    ///     queue); also the number of idle connections kept for reuse.
+    ///   - verifyTLS: verify upstream TLS certificates and host names (default `true`).
+    ///     Only disable for trusted test upstreams.
+    public init(maxConnectionsPerHost: Int = 64, verifyTLS: Bool = true) {
+        loop = CurlEventLoop(maxConnectionsPerHost: maxConnectionsPerHost, verifyTLS: verifyTLS)
+        loop.startThread()
+    }
+
+    deinit {
+        loop.shutdown()
+    }
+
+    /// Starts the transfer; returns once the status line and headers have arrived (or throws).
+    /// The body streams afterwards through `UpstreamResponse.body`.
+    ///
+    /// HTTP error statuses are returned, not thrown. Cancelling the calling task aborts the
+    /// transfer promptly and throws `UpstreamError.cancelled`.
+    /// - Throws: `UpstreamError` only.
+    public func execute(_ request: UpstreamRequest) async throws -> UpstreamResponse {
+        guard Self.isPlausibleURL(request.url) else {
+            throw UpstreamError.invalidURL(request.url)
+        }
+        let control = loop.makeControl()
+        let (stream, bodyContinuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        bodyContinuation.onTermination = { termination in
+            if case .cancelled = termination {
+                control.cancel()
+            }
+        }
+        let head = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+                loop.submit(TransferStart(
+                    request: request, control: control,
+                    headContinuation: continuation, bodyContinuation: bodyContinuation))
+            }
+        } onCancel: {
+            control.cancel()
+        }
+        return UpstreamResponse(
+            status: head.status,
+            headers: head.headers,
+            body: UpstreamBody(stream: stream, control: control, url: request.url))
+    }
+
+    /// Aborts all transfers (they fail with `UpstreamError.clientShutDown`) and stops the
+    /// event-loop thread. Later `execute` calls throw `.clientShutDown`. Idempotent; returns
+    /// without waiting for the thread to exit.
+    public func shutdown() {
+        loop.shutdown()
+    }
+
+    /// Cheap pre-check so obviously bad URLs fail without a round trip to the loop thread;
+    /// curl still validates the rest.
+    private static func isPlausibleURL(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        let rest: Substring
+        if lower.hasPrefix("http://") {
+            rest = lower.dropFirst(7)
+        } else if lower.hasPrefix("https://") {
+            rest = lower.dropFirst(8)
+        } else {
+            return false
+        }
+        guard let first = rest.first, first != "/", first != "?", first != "#" else { return false }
+        return !url.utf8.contains { $0 <= 32 || $0 == 127 }
+    }
+}

@@ -1,0 +1,441 @@
+#!/usr/bin/env python3
+"""Fake OpenAI-compatible upstream for Triage tests (stdlib only, Python 3.11+).
+
+Usage:
+    python3 fake_upstream.py --name local [--port 0] [--models a,b] [--verbose]
+
+Binds 127.0.0.1 only (port 0 = ephemeral) and prints exactly ``PORT <n>`` as its first
+stdout line. Serves HTTP/1.1 with keep-alive (every non-streaming response has a
+Content-Length). Exits when its stdin reaches EOF (so a dying test harness never leaves it
+running), or on SIGTERM / SIGINT.
+
+Endpoints
+---------
+POST /v1/chat/completions (also /chat/completions)
+    The text of the last user message (string content, or a list of {type:"text", text})
+    is the prompt. Default reply: "{name} says: {prompt without directives}".
+    Directives inside the prompt (may combine):
+      [[chunks:N]]        split the reply into N chunks (default: one chunk per word)
+      [[delay:S]]         sleep S seconds before each chunk (stream) / before responding
+      [[gate:TOKEN]]      (stream) send all chunks but the last, wait (max 30 s) until
+                          GET /release/TOKEN is called, then send the rest
+      [[fail:CODE]]       respond with HTTP CODE and an OpenAI error JSON
+      [[hang]]            never respond (sleeps 120 s, stops early at shutdown)
+      [[close-mid-stream]] (stream) send 2 events, then close the socket abruptly
+      [[no-usage]]        omit "usage" in the non-stream response
+      [[big:N]]           reply text of exactly N bytes
+    usage: prompt_tokens = whitespace-separated words of all messages (directives removed),
+    completion_tokens = words of the reply.
+    "stream": true -> text/event-stream, chunked; one chat.completion.chunk per chunk (the
+    first carries delta.role), a final chunk with finish_reason "stop", a usage chunk if
+    stream_options.include_usage, then "data: [DONE]".
+GET  /release/TOKEN   -> 200 "ok" (opens the gate TOKEN, also before anyone waits on it)
+GET  /requests        -> JSON list of every request received so far, except the control
+                         endpoints (/requests, /release/*, /reset): {path, method, headers
+                         (lowercased names), body (parsed JSON, raw string, or null),
+                         client_port (TCP source port: proves connection reuse)}
+POST /reset           -> clears the request log
+GET  /v1/models (also /models) -> model list
+ANY  /echo            -> JSON {method, path, headers, body} of this request
+ANY  /status/CODE     -> empty response with that status code
+anything else         -> 404 OpenAI error JSON
+"""
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+DIRECTIVE = re.compile(r"\[\[([a-z-]+)(?::([^\]]*))?\]\]")
+
+
+class FakeServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    # Many concurrent test clients: keep a generous accept backlog.
+    request_queue_size = 128
+
+    def __init__(self, address, name, models, verbose):
+        super().__init__(address, Handler)
+        self.name = name
+        self.models = models
+        self.verbose = verbose
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.log = []
+        self.gates = {}
+
+    def gate(self, token):
+        with self.lock:
+            event = self.gates.get(token)
+            if event is None:
+                event = threading.Event()
+                self.gates[token] = event
+            return event
+
+    def record(self, entry):
+        with self.lock:
+            self.log.append(entry)
+
+    def stop(self):
+        """Shut down from any thread except the one running serve_forever."""
+        if self.stopping.is_set():
+            return
+        self.stopping.set()
+        threading.Thread(target=self.shutdown, daemon=True).start()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "FakeUpstream/1.0"
+    # Small SSE writes must leave at once: Nagle plus delayed ACKs would add ~40 ms per event.
+    disable_nagle_algorithm = True
+
+    # ---- plumbing -------------------------------------------------------------------
+
+    def log_message(self, format, *args):  # noqa: A002 (signature fixed by the base class)
+        if self.server.verbose:
+            sys.stderr.write("fake_upstream: " + (format % args) + "\n")
+
+    def read_body(self):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            data = b""
+            while True:
+                size_line = self.rfile.readline()
+                size = int(size_line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return data
+                data += self.rfile.read(size)
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def header_dict(self):
+        result = {}
+        for name, value in self.headers.items():
+            key = name.lower()
+            result[key] = value if key not in result else result[key] + ", " + value
+        return result
+
+    @staticmethod
+    def decode_body(raw):
+        if not raw:
+            return None
+        text = raw.decode("utf-8", errors="replace")
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+
+    def send_bytes(self, status, body, content_type="application/json", extra=None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.wfile.flush()
+
+    def send_json(self, status, obj, extra=None):
+        self.send_bytes(status, json.dumps(obj).encode(), extra=extra)
+
+    def send_error_json(self, status, message, kind="server_error"):
+        self.send_json(status, {"error": {"message": message, "type": kind, "code": None}})
+
+    def write_chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def sleep(self, seconds):
+        """Sleep that ends early when the server shuts down. Returns False if interrupted."""
+        return not self.server.stopping.wait(max(0.0, seconds))
+
+    # ---- dispatch -------------------------------------------------------------------
+
+    def do_GET(self):
+        self.dispatch(b"")
+
+    def do_HEAD(self):
+        self.dispatch(b"")
+
+    def do_POST(self):
+        self.dispatch(self.read_body())
+
+    def do_PUT(self):
+        self.dispatch(self.read_body())
+
+    def do_PATCH(self):
+        self.dispatch(self.read_body())
+
+    def do_DELETE(self):
+        self.dispatch(self.read_body())
+
+    def dispatch(self, raw):
+        path = self.path.split("?", 1)[0]
+        control = path == "/requests" or path == "/reset" or path.startswith("/release/")
+        if not control:
+            self.server.record({
+                "path": self.path,
+                "method": self.command,
+                "headers": self.header_dict(),
+                "body": self.decode_body(raw),
+                "client_port": self.client_address[1],
+            })
+        try:
+            self.route(path, raw)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def route(self, path, raw):
+        method = self.command
+        if path in ("/v1/chat/completions", "/chat/completions") and method == "POST":
+            return self.chat(raw)
+        if path.startswith("/release/") and method == "GET":
+            self.server.gate(path[len("/release/"):]).set()
+            return self.send_bytes(200, b"ok", "text/plain")
+        if path == "/requests" and method == "GET":
+            with self.server.lock:
+                snapshot = list(self.server.log)
+            return self.send_json(200, snapshot)
+        if path == "/reset" and method == "POST":
+            with self.server.lock:
+                self.server.log.clear()
+            return self.send_bytes(200, b"ok", "text/plain")
+        if path in ("/v1/models", "/models") and method == "GET":
+            data = [{"id": m, "object": "model", "created": 0, "owned_by": self.server.name}
+                    for m in self.server.models]
+            return self.send_json(200, {"object": "list", "data": data})
+        if path == "/echo":
+            return self.send_json(200, {
+                "method": method,
+                "path": self.path,
+                "headers": self.header_dict(),
+                "body": raw.decode("utf-8", errors="replace"),
+            })
+        if path.startswith("/status/"):
+            try:
+                code = int(path[len("/status/"):])
+            except ValueError:
+                code = 400
+            return self.send_bytes(code, b"", "text/plain")
+        return self.send_error_json(404, f"no route for {method} {path}", "invalid_request_error")
+
+    # ---- chat completions -----------------------------------------------------------
+
+    @staticmethod
+    def text_of(content):
+        if isinstance(content, str):
+            return content
+        if isinstance(content, list):
+            parts = [p.get("text", "") for p in content
+                     if isinstance(p, dict) and p.get("type") == "text"]
+            return " ".join(parts)
+        return ""
+
+    def chat(self, raw):
+        try:
+            body = json.loads(raw.decode("utf-8")) if raw else {}
+            if not isinstance(body, dict):
+                raise ValueError("body is not a JSON object")
+        except ValueError as error:
+            return self.send_error_json(400, f"invalid JSON body: {error}", "invalid_request_error")
+
+        messages = body.get("messages") if isinstance(body.get("messages"), list) else []
+        prompt = ""
+        for message in messages:
+            if isinstance(message, dict) and message.get("role") == "user":
+                prompt = self.text_of(message.get("content"))
+        directives = {}
+        for key, value in DIRECTIVE.findall(prompt):
+            directives[key] = value
+        clean = " ".join(DIRECTIVE.sub(" ", prompt).split())
+        model = body.get("model") or "fake-model"
+
+        if "big" in directives:
+            size = max(0, int(directives["big"] or 0))
+            reply = ("lorem ipsum " * (size // 12 + 1))[:size]
+        else:
+            reply = f"{self.server.name} says: {clean}"
+        # Token counts are whitespace word counts of all messages, directives removed.
+        prompt_words = sum(len(DIRECTIVE.sub(" ", self.text_of(m.get("content"))).split())
+                           for m in messages if isinstance(m, dict))
+        usage = {
+            "prompt_tokens": prompt_words,
+            "completion_tokens": len(reply.split()),
+            "total_tokens": prompt_words + len(reply.split()),
+        }
+        delay = float(directives.get("delay") or 0) if "delay" in directives else 0.0
+
+        if "hang" in directives:
+            self.sleep(120)
+            self.close_connection = True
+            return
+        if "fail" in directives:
+            if delay:
+                self.sleep(delay)
+            try:
+                code = int(directives["fail"])
+            except ValueError:
+                code = 500
+            return self.send_error_json(code, "fake failure")
+
+        completion_id = "chatcmpl-" + uuid.uuid4().hex[:24]
+        created = int(time.time())
+        if body.get("stream") is True:
+            return self.stream(body, directives, reply, model, usage, completion_id, created, delay)
+
+        if delay:
+            self.sleep(delay)
+        response = {
+            "id": completion_id,
+            "object": "chat.completion",
+            "created": created,
+            "model": model,
+            "choices": [{
+                "index": 0,
+                "message": {"role": "assistant", "content": reply},
+                "finish_reason": "stop",
+            }],
+        }
+        if "no-usage" not in directives:
+            response["usage"] = usage
+        self.send_json(200, response)
+
+    @staticmethod
+    def split_reply(reply, count):
+        if count is None:
+            pieces = re.findall(r"\S+\s*", reply)
+            leading = reply[: len(reply) - len(reply.lstrip())]
+            if pieces and leading:
+                pieces[0] = leading + pieces[0]
+            return pieces or [reply]
+        count = max(1, count)
+        words = re.findall(r"\S+\s*", reply)
+        if len(words) >= count:
+            size, extra = divmod(len(words), count)
+            out, index = [], 0
+            for i in range(count):
+                take = size + (1 if i < extra else 0)
+                out.append("".join(words[index:index + take]))
+                index += take
+            return out
+        # Fewer words than chunks: split by characters.
+        size = max(1, -(-len(reply) // count))
+        out = [reply[i:i + size] for i in range(0, len(reply), size)]
+        while len(out) < count:
+            out.append("")
+        return out
+
+    def stream(self, body, directives, reply, model, usage, completion_id, created, delay):
+        chunks_arg = directives.get("chunks")
+        pieces = self.split_reply(reply, int(chunks_arg) if chunks_arg else None)
+        options = body.get("stream_options") if isinstance(body.get("stream_options"), dict) else {}
+        include_usage = options.get("include_usage") is True
+
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.flush()
+
+        def event(choices, usage_value=None, with_usage=False):
+            payload = {
+                "id": completion_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": choices,
+            }
+            if include_usage or with_usage:
+                payload["usage"] = usage_value
+            self.write_chunk(b"data: " + json.dumps(payload).encode() + b"\n\n")
+
+        gate = directives.get("gate")
+        sent = 0
+        for index, piece in enumerate(pieces):
+            if gate and index == len(pieces) - 1:
+                if not self.server.gate(gate).wait(30):
+                    pass  # give up waiting; send the rest anyway
+            if delay and not self.sleep(delay):
+                self.close_connection = True
+                return
+            delta = {"content": piece}
+            if index == 0:
+                delta = {"role": "assistant", "content": piece}
+            event([{"index": 0, "delta": delta, "finish_reason": None}])
+            sent += 1
+            if "close-mid-stream" in directives and sent == 2:
+                self.abort_connection()
+                return
+        if "close-mid-stream" in directives and sent < 2:
+            # Reply had fewer than 2 chunks: pad so the client still sees 2 events.
+            event([{"index": 0, "delta": {"content": ""}, "finish_reason": None}])
+            self.abort_connection()
+            return
+        event([{"index": 0, "delta": {}, "finish_reason": "stop"}])
+        if include_usage:
+            event([], usage, with_usage=True)
+        self.write_chunk(b"data: [DONE]\n\n")
+        self.write_chunk(b"")  # terminating zero-length chunk
+        self.wfile.flush()
+
+    def abort_connection(self):
+        """Close the socket without the terminating chunk."""
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Fake OpenAI-compatible upstream for tests")
+    parser.add_argument("--name", default="local", help="name used in replies")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = ephemeral)")
+    parser.add_argument("--models", default="fake-model", help="comma-separated model ids")
+    parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
+    args = parser.parse_args()
+
+    models = [m for m in args.models.split(",") if m]
+    server = FakeServer(("127.0.0.1", args.port), args.name, models, args.verbose)
+    signal.signal(signal.SIGTERM, lambda *_: server.stop())
+    signal.signal(signal.SIGINT, lambda *_: server.stop())
+    sys.stdout.write(f"PORT {server.server_address[1]}\n")
+    sys.stdout.flush()
+
+    def watch_stdin():
+        try:
+            while sys.stdin.buffer.read1(65536):
+                pass
+        except (OSError, ValueError):
+            pass
+        server.stop()
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    try:
+        server.serve_forever(poll_interval=0.1)
+    finally:
+        server.stopping.set()
+        server.server_close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Skip interpreter finalization: the stdin watcher thread is blocked in read() and
+        # holds the stdin buffer lock, which would make finalization abort after a delay.
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

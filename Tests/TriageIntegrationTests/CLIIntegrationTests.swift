@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// Runs `triage` with arguments to completion and returns its exit status and output.
+private func runTriage(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let child = try ChildProcess(executable: Repo.triageBinary, arguments: arguments)
+    child.process.waitUntilExit()
+    try await Task.sleep(for: .milliseconds(50))  // let the readers drain the pipes
+    return (child.process.terminationStatus, child.stdout.text, child.stderr.text)
+}
+
+@Suite("triage CLI and real clients")
+struct CLIIntegrationTests {
+    @Test("`triage check` accepts the shipped routes.yaml")
+    func checkShipped() async throws {
+        let result = try await runTriage(["check", Repo.root.appendingPathComponent("routes.yaml").path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("OK"))
+    }
+
+    @Test("`triage check` names file, line and field of a bad route, exit code 2")
+    func checkBad() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml").path
+        try """
+        backends:
+          - {name: local, base_url: "http://127.0.0.1:8000/v1", model: m}
+          - {name: remote, base_url: "https://api.example.com/v1", model: big}
+        rules:
+          - match: {always: true}
+            route: remot
+        auto: {default_backend: local}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try await runTriage(["check", path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(path):6: rules[0].route: unknown backend 'remot' (known: local, remote)"), "stderr: \(result.stderr)")
+    }
+
+    @Test("`triage check` on a missing file exits 1")
+    func checkMissing() async throws {
+        let result = try await runTriage(["check", "/nonexistent/routes.yaml"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("/nonexistent/routes.yaml"))
+    }
+
+    @Test("the openai Python package works against the proxy, streaming and not; tail shows its requests")
+    func openAIPythonClient() async throws {
+        try await Environment.with { env in
+            let script = Repo.fixtures.appendingPathComponent("openai_client_check.py").path
+            let child = try ChildProcess(executable: "/usr/bin/env", arguments: ["python3", script, env.triage.url + "/v1"])
+            child.process.waitUntilExit()
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(child.process.terminationStatus == 0, "stdout:\n\(child.stdout.text)\nstderr:\n\(child.stderr.text)")
+            #expect(child.stdout.text.contains("streaming ok"))
+
+            // The client's own Authorization header is not forwarded to backends.
+            let seen = try await env.local.receivedRequests(client: env.client)
+            #expect(!seen.isEmpty)
+            for request in seen {
+                let headers = request["headers"] as? [String: Any] ?? [:]
+                #expect((headers["authorization"] as? String)?.contains("client-key-not-forwarded") != true)
+            }
+
+            _ = try await env.triage.logRecords(atLeast: 5)
+            let tail = try await runTriage(["tail", "--log", env.triage.logPath, "--backend", "remote"])
+            #expect(tail.status == 0)
+            let lines = tail.stdout.split(separator: "\n")
+            #expect(lines.count == 1, "tail output:\n\(tail.stdout)")
+            #expect(lines.first?.contains("remote") == true)
+            #expect(lines.first?.contains("stream these words") == true)
+        }
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import Testing
+
+@testable import TriageUpstream
+
+/// Failure paths: connect errors, timeouts, cancellation, broken bodies, shutdown.
+@Suite struct UpstreamClientFailureTests {
+    @Test func connectionRefusedFailsFast() async throws {
+        let client = UpstreamClient()
+        defer { client.shutdown() }
+        let url = "http://127.0.0.1:\(unusedPort())/v1/chat/completions"
+        var caught: UpstreamError?
+        let seconds = await elapsedSeconds {
+            do {
+                _ = try await client.execute(UpstreamRequest(url: url, body: chatBody("hi")))
+            } catch let error as UpstreamError {
+                caught = error
+            } catch {}
+        }
+        guard case .connectFailed(let failedURL, _) = caught else {
+            Issue.record("expected .connectFailed, got \(String(describing: caught))")
+            return
+        }
+        #expect(failedURL == url)
+        #expect(seconds < 2)
+        let text = caught.map { "\($0)" } ?? ""
+        #expect(text.hasPrefix("upstream \(url): connection refused (curl: Couldn't connect to server"))
+    }
+
+    @Test(arguments: ["total", "idle"])
+    func hangingUpstreamTimesOut(phase: String) async throws {
+        try await withFakeUpstream { upstream in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            let timeouts = phase == "total"
+                ? UpstreamTimeouts(connect: 5, total: 1, idle: 60)
+                : UpstreamTimeouts(connect: 5, total: 60, idle: 1)
+            var caught: UpstreamError?
+            let seconds = await elapsedSeconds {
+                do {
+                    _ = try await client.execute(chatRequest(upstream, "[[hang]]", timeouts: timeouts))
+                } catch let error as UpstreamError {
+                    caught = error
+                } catch {}
+            }
+            guard case .timedOut(_, let reported, let limit) = caught else {
+                Issue.record("expected .timedOut, got \(String(describing: caught))")
+                return
+            }
+            #expect(caught?.isTimeout == true)
+            #expect(reported == phase)
+            #expect(limit == 1)
+            #expect(seconds >= 0.9 && seconds < 1.6, "took \(seconds)s")
+        }
+    }
+
+    @Test func idleTimeoutMidBodyFailsTheIteration() async throws {
+        try await withFakeUpstream { upstream in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            let request = chatRequest(
+                upstream, "a b c [[gate:never]]", stream: true,
+                timeouts: UpstreamTimeouts(connect: 5, total: 60, idle: 0.5))
+            let response = try await client.execute(request)
+            #expect(response.status == 200)
+            do {
+                for try await _ in response.body {}
+                Issue.record("body ended without an error")
+            } catch {
+                guard case .timedOut(_, let phase, _) = error as? UpstreamError else {
+                    Issue.record("expected an idle timeout, got \(error)")
+                    return
+                }
+                #expect(phase == "idle")
+            }
+        }
+    }
+
+    @Test func cancellingExecuteAbortsPromptly() async throws {
+        try await withFakeUpstream { upstream in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            let request = chatRequest(upstream, "[[hang]]")
+            let task = Task { try await client.execute(request) }
+            try await Task.sleep(for: .milliseconds(200))
+            let start = ContinuousClock.now
+            task.cancel()
+            let result = await task.result
+            let elapsed = ContinuousClock.now - start
+            #expect(elapsed < .milliseconds(300))
+            guard case .failure(let error) = result, case .cancelled = error as? UpstreamError else {
+                Issue.record("expected UpstreamError.cancelled, got \(result)")
+                return
+            }
+        }
+    }
+
+    @Test func cancellingTheBodyConsumerThrowsCancelled() async throws {
+        try await withFakeUpstream { upstream in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            let response = try await client.execute(chatRequest(upstream, "a b [[gate:never2]]", stream: true))
+            let task = Task {
+                for try await _ in response.body {}
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            task.cancel()
+            let result = await task.result
+            guard case .failure(let error) = result, case .cancelled = error as? UpstreamError else {
+                Issue.record("expected UpstreamError.cancelled, got \(result)")
+                return
+            }
+        }
+    }
+
+    @Test func breakingOutOfTheBodyAbortsTheTransfer() async throws {
+        try await withFakeUpstream { upstream in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            let slow = chatRequest(upstream, "[[big:2000]] [[chunks:40]] [[delay:0.05]]", stream: true)
+            let response = try await client.execute(slow)
+            for try await chunk in response.body {
+                #expect(!chunk.isEmpty)
+                break
+            }
+            // The aborted connection must not be reused: the next request opens a new one.
+            let next = try await client.execute(chatRequest(upstream, "after"))
+            #expect(try replyText(try await next.body.collect(upTo: 1 << 20)) == "local says: after")
+            let ports = try await chatRequestLog(client, upstream).compactMap { $0["client_port"] as? Int }
+            #expect(ports.count == 2)
+            #expect(Set(ports).count == 2, "aborted connection was reused: \(ports)")
+        }
+    }
+
+    @Test func connectionClosedMidStreamThrowsTransferFailed() async throws {
+        try await withFakeUpstream { upstream in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            let response = try await client.execute(chatRequest(upstream, "a b c d e [[close-mid-stream]]", stream: true))
+            #expect(response.status == 200)
+            var received: [UInt8] = []
+            do {
+                for try await chunk in response.body {
+                    received += chunk
+                }
+                Issue.record("body ended without an error")
+            } catch {
+                guard case .transferFailed = error as? UpstreamError else {
+                    Issue.record("expected .transferFailed, got \(error)")
+                    return
+                }
+            }
+            #expect(String(decoding: received, as: UTF8.self).contains("data: "))
+        }
+    }
+
+    @Test(arguments: ["not a url", "ftp://127.0.0.1/x", "http://", "http:///path", "http://exa mple.com/"])
+    func invalidURLIsRejected(url: String) async throws {
+        let client = UpstreamClient()
+        defer { client.shutdown() }
+        do {
+            _ = try await client.execute(UpstreamRequest(url: url))
+            Issue.record("expected .invalidURL")
+        } catch let error as UpstreamError {
+            guard case .invalidURL(let reported) = error else {
+                Issue.record("expected .invalidURL, got \(error)")
+                return
+            }
+            #expect(reported == url)
+        }
+    }
+
+    @Test func headerInjectionIsRejected() async throws {
+        let client = UpstreamClient()
+        defer { client.shutdown() }
+        let request = UpstreamRequest(
+            url: "http://127.0.0.1:\(unusedPort())/", headers: [(name: "X-A", value: "1\r\nX-B: 2")])
+        await #expect(throws: UpstreamError.self) {
+            _ = try await client.execute(request)
+        }
+    }
+
+    @Test func shutdownIsIdempotentAndAbortsEverything() async throws {
+        try await withFakeUpstream { upstream in
+            let client = UpstreamClient()
+            let request = chatRequest(upstream, "[[hang]]")
+            let inFlight = Task { try await client.execute(request) }
+            try await Task.sleep(for: .milliseconds(200))
+            client.shutdown()
+            client.shutdown()
+            let result = await inFlight.result
+            guard case .failure(let error) = result, case .clientShutDown = error as? UpstreamError else {
+                Issue.record("expected .clientShutDown for the in-flight request, got \(result)")
+                return
+            }
+            do {
+                _ = try await client.execute(chatRequest(upstream, "late"))
+                Issue.record("expected .clientShutDown after shutdown")
+            } catch let error as UpstreamError {
+                guard case .clientShutDown = error else {
+                    Issue.record("expected .clientShutDown, got \(error)")
+                    return
+                }
+            }
+            client.shutdown()
+        }
+    }
+
+    @Test func errorDescriptionsAreActionable() {
+        let url = "http://127.0.0.1:9/v1/chat/completions"
+        #expect(
+            "\(UpstreamError.timedOut(url: url, phase: "idle", seconds: 60))"
+                == "upstream \(url): no data received for 60s (idle timeout); the upstream stalled, or raise the idle timeout")
+        #expect("\(UpstreamError.timedOut(url: url, phase: "connect", seconds: 0.5))".contains("within 0.5s"))
+        #expect(UpstreamError.timedOut(url: url, phase: "total", seconds: 1).isTimeout)
+        #expect(!UpstreamError.cancelled.isTimeout)
+        #expect("\(UpstreamError.invalidURL("x"))".contains("http://"))
+    }
+}
