@@ -166,6 +166,32 @@ struct ProxyIntegrationTests {
         }
     }
 
+    @Test("a client that disconnects mid-stream aborts the upstream transfer and is logged")
+    func clientDisconnects() async throws {
+        try await Environment.with { env in
+            let response = try await env.client.execute(UpstreamRequest(
+                url: env.triage.url + "/v1/chat/completions", method: "POST",
+                headers: [("Content-Type", "application/json")],
+                body: Array(chatJSON("one two three four [[chunks:4]] [[gate:bye]]", stream: true).utf8),
+                timeouts: UpstreamTimeouts(connect: 5, total: 20, idle: 20)
+            ))
+            #expect(response.status == 200)
+            for try await chunk in response.body {
+                #expect(!chunk.isEmpty)
+                break  // hang up after the first chunk: the client's connection is closed
+            }
+            // Let the upstream go on; the proxy's next write to the departed client fails.
+            try await Task.sleep(for: .milliseconds(100))
+            try await env.local.release("bye", client: env.client)
+            let records = try await env.triage.logRecords(atLeast: 1)
+            let record = try #require(records.first)
+            #expect((record["error"] as? String)?.hasPrefix("client disconnected") == true, "record: \(record)")
+            // The proxy is still serving.
+            let after = try await env.proxy.post(json: chatJSON("still there?"))
+            #expect(after.status == 200)
+        }
+    }
+
     @Test("upstream 500 gives 502 in OpenAI's error shape, and a log line")
     func upstream500() async throws {
         try await Environment.with { env in
