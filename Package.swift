@@ -42,17 +42,23 @@ let package = Package(
             dependencies: ["CCurl"],
             swiftSettings: strictSwift6
         ),
+        // A schema-free JSON value, for client JSON that is relayed, translated or logged as it came.
+        .target(
+            name: "TriageJSON",
+            dependencies: [],
+            swiftSettings: strictSwift6
+        ),
         // The JSONL routing log: record type, background writer, tolerant reader, tail formatting.
         .target(
             name: "TriageLog",
-            dependencies: [],
+            dependencies: ["TriageJSON"],
             swiftSettings: strictSwift6
         ),
         // The inbound OpenAI-compatible API on Hummingbird 2.
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -73,7 +79,7 @@ let package = Package(
         .testTarget(name: "TriageConfigTests", dependencies: ["TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageRoutingTests", dependencies: ["TriageRouting", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageUpstreamTests", dependencies: ["TriageUpstream"], swiftSettings: strictSwift6),
-        .testTarget(name: "TriageLogTests", dependencies: ["TriageLog"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageLogTests", dependencies: ["TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(
             name: "TriageIntegrationTests",
             dependencies: ["triage", "TriageLog", "TriageUpstream"],

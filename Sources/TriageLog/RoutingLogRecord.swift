@@ -1,4 +1,5 @@
 import Foundation
+import TriageJSON
 
 /// One line of the routing log: everything known about one request and its answer.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import TriageJSON
 
 /// Formats routing log records as one readable line each, for `triage tail`.
 public struct TailFormatter: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import TriageLog
+import TriageJSON
 
 /// The parts of an OpenAI chat completions request that routing and logging need,
 /// plus the whole body so it can be forwarded with only the model replaced.

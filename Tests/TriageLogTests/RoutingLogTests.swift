@@ -1,4 +1,5 @@
 import Foundation
+import TriageJSON
 import Synchronization
 import Testing
 @testable import TriageLog
