@@ -30,5 +30,5 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-bench: build
-	python3 bench/added_latency.py
+bench: deps
+	bash bench/run.sh

@@ -29,6 +29,33 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         }
     }
 
+    /// One try at one backend, when a request needed more than one or a backend was skipped.
+    public struct Attempt: Sendable, Codable, Equatable {
+        /// The backend tried (or skipped).
+        public var backend: String
+        /// `ok`, `failed` (and retried or given up), or `skipped` (breaker open or backend saturated).
+        public var outcome: String
+        /// The backend's HTTP status, when it answered.
+        public var status: Int?
+        /// What went wrong.
+        public var error: String?
+        /// How long the attempt took, in milliseconds.
+        public var latencyMs: Double
+
+        public init(backend: String, outcome: String, status: Int? = nil, error: String? = nil, latencyMs: Double) {
+            self.backend = backend
+            self.outcome = outcome
+            self.status = status
+            self.error = error
+            self.latencyMs = latencyMs
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case backend, outcome, status, error
+            case latencyMs = "latency_ms"
+        }
+    }
+
     /// Request id, also returned to the client in the `x-triage-request-id` header.
     public var id: String
     /// When the request arrived, ISO 8601 with milliseconds, UTC.
@@ -65,6 +92,8 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
     public var response: String?
     /// The answer's finish reason (`stop`, `length`, ...), when known.
     public var finishReason: String?
+    /// Every attempt, when there was more than one or a backend was skipped (fallbacks, breaker).
+    public var attempts: [Attempt]?
 
     public init(
         id: String, timestamp: String, endpoint: String, clientModel: String? = nil, stream: Bool = false,
@@ -111,6 +140,7 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         case messages
         case response
         case finishReason = "finish_reason"
+        case attempts
     }
 
     /// Encodes the record as one line of JSON, newline included.

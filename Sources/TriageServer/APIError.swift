@@ -17,13 +17,18 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var code: String?
     /// The parameter at fault, when there is one.
     public var param: String?
+    /// Seconds after which a retry may succeed, sent as `retry-after` (429 and 503).
+    public var retryAfter: Double?
+    /// The backend's own HTTP status, when this error reports a backend's answer.
+    public var upstreamStatus: Int?
 
-    public init(status: HTTPResponse.Status, message: String, type: String, code: String?, param: String? = nil) {
+    public init(status: HTTPResponse.Status, message: String, type: String, code: String?, param: String? = nil, retryAfter: Double? = nil) {
         self.status = status
         self.message = message
         self.type = type
         self.code = code
         self.param = param
+        self.retryAfter = retryAfter
     }
 
     public var description: String { message }
@@ -84,6 +89,9 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         if let requestID, let name = HTTPField.Name("x-triage-request-id") {
             headers[name] = requestID
         }
+        if let retryAfter, let name = HTTPField.Name("retry-after") {
+            headers[name] = String(max(1, Int(retryAfter.rounded(.up))))
+        }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
@@ -93,6 +101,8 @@ enum JSONField: Sendable {
     case null
     case string(String)
     case int(Int)
+    case double(Double)
+    case bool(Bool)
     case object([String: JSONField])
     case array([JSONField])
 
@@ -106,6 +116,8 @@ enum JSONField: Sendable {
         switch self {
         case .null: out.append(contentsOf: Array("null".utf8))
         case .int(let value): out.append(contentsOf: Array(String(value).utf8))
+        case .double(let value): out.append(contentsOf: Array((value.isFinite ? String(value) : "null").utf8))
+        case .bool(let value): out.append(contentsOf: Array((value ? "true" : "false").utf8))
         case .string(let value): Self.writeString(value, to: &out)
         case .array(let values):
             out.append(UInt8(ascii: "["))

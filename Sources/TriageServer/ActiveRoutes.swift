@@ -12,6 +12,7 @@ struct ActiveRoutes: Sendable {
     let config: RoutesConfig
     let router: Router
     private let apiKeys: [String: String]
+    private let clientKeys: Set<String>
 
     init(config: RoutesConfig, environment: [String: String]) {
         self.config = config
@@ -23,6 +24,30 @@ struct ActiveRoutes: Sendable {
             }
         }
         self.apiKeys = keys
+        var accepted: Set<String> = []
+        for variable in config.auth.clientKeysEnv {
+            for key in (environment[variable] ?? "").split(separator: ",") {
+                let trimmed = key.trimmingCharacters(in: .whitespaces)
+                if !trimmed.isEmpty { accepted.insert(trimmed) }
+            }
+        }
+        self.clientKeys = accepted
+    }
+
+    /// Whether `key` is an accepted client key. Compares every accepted key in full, so the
+    /// time taken does not reveal how much of a key was right.
+    func acceptsClientKey(_ key: String) -> Bool {
+        let presented = Array(key.utf8)
+        var matched = false
+        for accepted in clientKeys {
+            let bytes = Array(accepted.utf8)
+            var difference = UInt8(truncatingIfNeeded: bytes.count ^ presented.count)
+            for index in 0..<bytes.count {
+                difference |= bytes[index] ^ (index < presented.count ? presented[index] : 0)
+            }
+            if difference == 0 { matched = true }
+        }
+        return matched
     }
 
     /// The API key for a backend; `nil` when it needs none or its variable is unset.

@@ -15,12 +15,23 @@ struct ChatCompletionsHandler: Sendable {
     let routes: RoutesStore
     let client: UpstreamClient
     let log: RoutingLogWriter
+    let health: BackendHealth
     let logger: Logger
 
     /// Largest non-streamed answer the proxy will hold to relay.
     static let maxResponseBytes = 64 * 1024 * 1024
     /// Largest upstream error body the proxy reads to quote in its own error.
     static let maxErrorBodyBytes = 64 * 1024
+
+    /// How one attempt at one backend ended.
+    private enum AttemptResult {
+        /// A whole non-streamed answer.
+        case complete(status: Int, contentType: String?, body: [UInt8])
+        /// A stream whose head has arrived; its body is relayed to the client.
+        case streaming(UpstreamResponse)
+        /// A failure before anything reached the client.
+        case failed(APIError, retryable: Bool, backendAtFault: Bool)
+    }
 
     func handle(_ request: Request) async -> Response {
         let started = ContinuousClock.now
@@ -35,50 +46,104 @@ struct ChatCompletionsHandler: Sendable {
             record.clientModel = chat.model
             record.stream = chat.stream
             record.messages = chat.messages
+            guard chat.messageTexts.count <= active.config.limits.maxMessages else {
+                throw APIError.invalidRequest(
+                    "Too many messages: \(chat.messageTexts.count), the limit is \(active.config.limits.maxMessages) (limits.max_messages in routes.yaml).",
+                    code: "too_many_messages", param: "messages"
+                )
+            }
             guard active.config.models.contains(chat.model) else {
                 throw APIError.unknownModel(chat.model, known: active.config.models)
             }
+            let clientHeaders = Self.lowercasedHeaders(request.headers)
             let decision = active.router.decide(RoutingInput(
                 model: chat.model,
-                headers: Self.lowercasedHeaders(request.headers),
+                headers: clientHeaders,
                 lastUserMessage: chat.lastUserMessage,
                 estimatedPromptTokens: TokenEstimator.estimate(messages: chat.messageTexts)
             ))
-            let backend = decision.backend
-            record.backend = backend.name
-            record.upstreamModel = backend.model
+            record.backend = decision.backend.name
+            record.upstreamModel = decision.backend.model
             record.rule = decision.rule
             record.reason = decision.reason
 
-            let upstreamRequest = try makeUpstreamRequest(chat, backend: backend, active: active)
-            let response: UpstreamResponse
-            do {
-                response = try await client.execute(upstreamRequest)
-            } catch {
-                throw Self.apiError(error, backend: backend.name)
+            let deadline = started + .milliseconds(Int64(active.config.limits.requestTimeout * 1000))
+            var target = decision.backend
+            let budget = target.retry.maxAttempts
+            var tried = 0
+            var hops = 0
+            var attempts: [RoutingLogRecord.Attempt] = []
+            var lastError: APIError?
+            attemptLoop: while tried < budget && hops < budget + active.config.backends.count {
+                hops += 1
+                let attemptStarted = ContinuousClock.now
+                switch health.admit(target) {
+                case .breakerOpen(let retryAfter):
+                    let failures = target.breaker.failures
+                    lastError = APIError(
+                        status: .serviceUnavailable,
+                        message: "Backend '\(target.name)' is temporarily skipped: its circuit breaker opened after \(failures) consecutive failures; it will be probed again in \(Int(retryAfter.rounded(.up))) s.",
+                        type: "upstream_error", code: "backend_unavailable", retryAfter: retryAfter
+                    )
+                    attempts.append(.init(backend: target.name, outcome: "skipped", error: "circuit breaker open", latencyMs: 0))
+                    guard let next = target.fallback.flatMap(active.config.backend(named:)) else { break attemptLoop }
+                    target = next
+                    continue attemptLoop
+                case .saturated:
+                    lastError = APIError(
+                        status: .tooManyRequests,
+                        message: "Backend '\(target.name)' already has \(target.maxConcurrent ?? 0) requests in flight (max_concurrent in routes.yaml); retry shortly.",
+                        type: "rate_limit_error", code: "backend_saturated", retryAfter: 1
+                    )
+                    attempts.append(.init(backend: target.name, outcome: "skipped", error: "max_concurrent reached", latencyMs: 0))
+                    guard let next = target.fallback.flatMap(active.config.backend(named:)) else { break attemptLoop }
+                    target = next
+                    continue attemptLoop
+                case .admitted:
+                    tried += 1
+                }
+                record.backend = target.name
+                record.upstreamModel = target.model
+                let result = await attempt(chat, backend: target, active: active, clientHeaders: clientHeaders, deadline: deadline)
+                switch result {
+                case .complete(let status, let contentType, let body):
+                    if let change = health.finish(target, success: true) { logBreaker(target, change) }
+                    if !attempts.isEmpty {
+                        attempts.append(.init(backend: target.name, outcome: "ok", status: status, latencyMs: Self.milliseconds(since: attemptStarted)))
+                        record.attempts = attempts
+                        record.reason += "; answered by '\(target.name)' after \(attempts.count - 1) failed or skipped attempt(s)"
+                    }
+                    let summary = ChatResponseSummary(completionBody: body)
+                    Self.complete(&record, summary: summary, chat: chat, backend: target, status: status, started: started, ttft: nil)
+                    log.append(record)
+                    var headers = Self.triageHeaders(record)
+                    headers[.contentType] = contentType ?? "application/json"
+                    return Response(
+                        status: HTTPResponse.Status(code: status),
+                        headers: headers,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
+                    )
+                case .streaming(let response):
+                    if !attempts.isEmpty {
+                        attempts.append(.init(backend: target.name, outcome: "ok", status: response.status, latencyMs: Self.milliseconds(since: attemptStarted)))
+                        record.attempts = attempts
+                        record.reason += "; answered by '\(target.name)' after \(attempts.count - 1) failed or skipped attempt(s)"
+                    }
+                    return streamingResponse(response, chat: chat, backend: target, record: record, started: started)
+                case .failed(let error, let retryable, let backendAtFault):
+                    if let change = health.finish(target, success: !backendAtFault) { logBreaker(target, change) }
+                    attempts.append(.init(
+                        backend: target.name, outcome: "failed", status: error.upstreamStatus, error: error.message,
+                        latencyMs: Self.milliseconds(since: attemptStarted)
+                    ))
+                    lastError = error
+                    guard retryable, ContinuousClock.now < deadline else { break attemptLoop }
+                    target = target.fallback.flatMap(active.config.backend(named:)) ?? target
+                }
             }
-            guard (200..<300).contains(response.status) else {
-                let errorBody = (try? await response.body.collect(upTo: Self.maxErrorBodyBytes)) ?? []
-                throw Self.upstreamStatusError(status: response.status, body: errorBody, backend: backend.name)
-            }
-            if chat.stream {
-                return streamingResponse(response, chat: chat, backend: backend, record: record, started: started)
-            }
-            let body: [UInt8]
-            do {
-                body = try await response.body.collect(upTo: Self.maxResponseBytes)
-            } catch {
-                throw Self.apiError(error, backend: backend.name)
-            }
-            let summary = ChatResponseSummary(completionBody: body)
-            Self.complete(&record, summary: summary, chat: chat, backend: backend, status: response.status, started: started, ttft: nil)
-            log.append(record)
-            var headers = Self.triageHeaders(record)
-            headers[.contentType] = response.header("content-type") ?? "application/json"
-            return Response(
-                status: HTTPResponse.Status(code: response.status),
-                headers: headers,
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
+            if attempts.count > 1 { record.attempts = attempts }
+            throw lastError ?? APIError(
+                status: .badGateway, message: "No backend could take the request.", type: "upstream_error", code: "upstream_unavailable"
             )
         } catch {
             let apiError = (error as? APIError) ?? APIError(
@@ -97,6 +162,63 @@ struct ChatCompletionsHandler: Sendable {
         }
     }
 
+    /// One try at one backend, up to the point where something would reach the client.
+    private func attempt(
+        _ chat: ChatRequest, backend: BackendConfig, active: ActiveRoutes, clientHeaders: [String: String],
+        deadline: ContinuousClock.Instant
+    ) async -> AttemptResult {
+        let policy = backend.retry
+        let upstreamRequest: UpstreamRequest
+        do {
+            upstreamRequest = try makeUpstreamRequest(chat, backend: backend, active: active, clientHeaders: clientHeaders, deadline: deadline)
+        } catch {
+            return .failed(Self.apiError(error, backend: backend.name), retryable: true, backendAtFault: false)
+        }
+        let response: UpstreamResponse
+        do {
+            response = try await client.execute(upstreamRequest)
+        } catch {
+            let upstreamError = error as? UpstreamError
+            let retryable = upstreamError?.isTimeout == true ? policy.onTimeout : policy.onConnectError
+            return .failed(Self.apiError(error, backend: backend.name), retryable: retryable, backendAtFault: true)
+        }
+        guard (200..<300).contains(response.status) else {
+            let errorBody = (try? await response.body.collect(upTo: Self.maxErrorBodyBytes)) ?? []
+            var error = Self.upstreamStatusError(status: response.status, body: errorBody, backend: backend.name)
+            error.upstreamStatus = response.status
+            if let retryAfter = response.header("retry-after").flatMap(Double.init) { error.retryAfter = retryAfter }
+            let atFault = response.status >= 500 || response.status == 429
+            return .failed(error, retryable: policy.statuses.contains(response.status), backendAtFault: atFault)
+        }
+        if chat.stream {
+            return .streaming(response)
+        }
+        do {
+            let body = try await response.body.collect(upTo: Self.maxResponseBytes)
+            return .complete(status: response.status, contentType: response.header("content-type"), body: body)
+        } catch {
+            // Nothing has reached the client yet, so even a failure mid-body may be retried.
+            let upstreamError = error as? UpstreamError
+            let retryable = upstreamError?.isTimeout == true ? policy.onTimeout : policy.onConnectError
+            return .failed(Self.apiError(error, backend: backend.name), retryable: retryable, backendAtFault: true)
+        }
+    }
+
+    private func logBreaker(_ backend: BackendConfig, _ state: BackendHealth.BreakerState) {
+        switch state {
+        case .open:
+            logger.warning("circuit breaker opened", metadata: [
+                "backend": .string(backend.name),
+                "failures": .stringConvertible(backend.breaker.failures),
+                "cooldown_s": .stringConvertible(backend.breaker.cooldown),
+            ])
+        case .closed:
+            logger.notice("circuit breaker closed", metadata: ["backend": .string(backend.name)])
+        case .halfOpen:
+            break
+        }
+    }
+
     // MARK: Streaming
 
     private func streamingResponse(
@@ -107,6 +229,7 @@ struct ChatCompletionsHandler: Sendable {
         headers[.contentType] = response.header("content-type") ?? "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let log = self.log
+        let health = self.health
         let body = ResponseBody { writer in
             var record = record
             var collected: [UInt8] = []
@@ -135,6 +258,9 @@ struct ChatCompletionsHandler: Sendable {
             }
             if clientGone {
                 record.error = "client disconnected before the answer ended; upstream transfer aborted"
+                health.release(backend)
+            } else {
+                health.finish(backend, success: record.error == nil)
             }
             let ttft = firstByte.map { Self.milliseconds(from: started, to: $0) }
             Self.complete(&record, summary: ChatResponseSummary(sseBytes: collected), chat: chat, backend: backend,
@@ -149,7 +275,10 @@ struct ChatCompletionsHandler: Sendable {
 
     // MARK: Pieces
 
-    private func makeUpstreamRequest(_ chat: ChatRequest, backend: BackendConfig, active: ActiveRoutes) throws -> UpstreamRequest {
+    private func makeUpstreamRequest(
+        _ chat: ChatRequest, backend: BackendConfig, active: ActiveRoutes, clientHeaders: [String: String],
+        deadline: ContinuousClock.Instant
+    ) throws -> UpstreamRequest {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"),
             ("Accept", chat.stream ? "text/event-stream" : "application/json"),
@@ -163,6 +292,16 @@ struct ChatCompletionsHandler: Sendable {
                 )
             }
             headers.append(("Authorization", "Bearer \(key)"))
+        } else if backend.forwardClientAuth, let authorization = clientHeaders["authorization"] {
+            headers.append(("Authorization", authorization))
+        }
+        let remaining = Self.seconds(deadline - .now)
+        guard remaining > 0 else {
+            throw APIError(
+                status: .gatewayTimeout,
+                message: "The request deadline of \(active.config.limits.requestTimeout) s (limits.request_timeout) passed before backend '\(backend.name)' could be tried.",
+                type: "upstream_error", code: "upstream_timeout"
+            )
         }
         let body: [UInt8]
         do {
@@ -175,7 +314,11 @@ struct ChatCompletionsHandler: Sendable {
             method: "POST",
             headers: headers,
             body: body,
-            timeouts: UpstreamTimeouts(connect: backend.timeouts.connect, total: backend.timeouts.total, idle: backend.timeouts.idle)
+            timeouts: UpstreamTimeouts(
+                connect: min(backend.timeouts.connect, remaining),
+                total: min(backend.timeouts.total, remaining),
+                idle: backend.timeouts.idle
+            )
         )
     }
 
@@ -276,6 +419,11 @@ struct ChatCompletionsHandler: Sendable {
         }
         let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "(empty body)" : text
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Double {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import TriageConfig
 import TriageLog
 import TriageUpstream
@@ -17,39 +18,53 @@ public struct TriageServer: Sendable {
     private let routes: RoutesStore
     private let client: UpstreamClient
     private let log: RoutingLogWriter
+    private let health: BackendHealth
+    private let reloader: ConfigReloader?
     private let logger: Logger
     private let host: String
     private let port: Int
+    private let shutdownGrace: Double
 
     /// Prepares the server: opens the routing log and the upstream client.
     ///
     /// - Parameters:
-    ///   - config: A validated configuration.
-    ///   - environment: Where backend API keys are read from (the variables `api_key_env` names).
+    ///   - config: A validated configuration (command-line overrides applied).
+    ///   - fileConfig: The configuration exactly as read from `config.sourcePath`; when given,
+    ///     that file is watched and reloaded on change and on SIGHUP.
+    ///   - environment: Where backend API keys and client keys are read from.
     ///   - logger: The server's own log (not the routing log).
     public init(
         config: RoutesConfig,
+        watching fileConfig: RoutesConfig? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger
     ) throws(RoutingLogError) {
         let logger = logger
-        self.routes = RoutesStore(ActiveRoutes(config: config, environment: environment))
+        let routes = RoutesStore(ActiveRoutes(config: config, environment: environment))
+        self.routes = routes
         self.log = try RoutingLogWriter(path: config.log.path) { message in
             logger.error("\(message)")
         }
         self.client = UpstreamClient()
+        self.health = BackendHealth()
+        self.reloader = fileConfig.map {
+            ConfigReloader(path: config.sourcePath, fileConfig: $0, routes: routes, logger: logger)
+        }
         self.logger = logger
         self.host = config.listen.host
         self.port = config.listen.port
+        self.shutdownGrace = config.shutdown.graceSeconds
     }
 
-    /// Runs until SIGTERM or SIGINT, then stops accepting, flushes the routing log and returns.
+    /// Runs until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish
+    /// (up to `shutdown.grace_seconds`), flushes the routing log and returns.
     ///
     /// - Parameter onListening: Called with the bound host and port once the server accepts connections.
     public func run(onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }) async throws {
         let router = Router()
         router.add(middleware: OpenAIErrorMiddleware())
-        let chat = ChatCompletionsHandler(routes: routes, client: client, log: log, logger: logger)
+        router.add(middleware: ClientAuthMiddleware(routes: routes, log: log))
+        let chat = ChatCompletionsHandler(routes: routes, client: client, log: log, health: health, logger: logger)
         router.post("/v1/chat/completions") { request, _ in
             await chat.handle(request)
         }
@@ -63,12 +78,18 @@ public struct TriageServer: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}"))
             )
         }
+        let health = self.health
+        let reloader = self.reloader
+        router.get("/v1/triage/status") { _, _ in
+            Self.statusResponse(routes.snapshot, health: health, reloader: reloader)
+        }
+        let host = self.host
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
-                onListening(self.host, port)
+                onListening(host, port)
             },
             logger: logger
         )
@@ -76,7 +97,15 @@ public struct TriageServer: Sendable {
             client.shutdown()
             log.close()
         }
-        try await app.runService()
+        var services: [any Service] = [app]
+        if let reloader { services.append(reloader) }
+        var configuration = ServiceGroupConfiguration(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownGrace * 1000))
+        try await ServiceGroup(configuration: configuration).run()
     }
 
     static func modelsResponse(_ models: [String]) -> Response {
@@ -84,6 +113,38 @@ public struct TriageServer: Sendable {
             .object(["id": .string(model), "object": .string("model"), "created": .int(0), "owned_by": .string("triage")])
         }
         let body = JSONField.object(["object": .string("list"), "data": .array(data)]).encoded
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func statusResponse(_ active: ActiveRoutes, health: BackendHealth, reloader: ConfigReloader?) -> Response {
+        let backends = active.config.backends.map { backend -> JSONField in
+            let status = health.status(of: backend.name)
+            var fields: [String: JSONField] = [
+                "name": .string(backend.name),
+                "model": .string(backend.model),
+                "breaker": .string(status.breaker.rawValue),
+                "consecutive_failures": .int(status.consecutiveFailures),
+                "in_flight": .int(status.inFlight),
+                "times_opened": .int(status.timesOpened),
+                "requests": .int(status.requests),
+                "failures": .int(status.failures),
+            ]
+            fields["fallback"] = backend.fallback.map(JSONField.string) ?? .null
+            fields["retry_in_s"] = status.retryAfter.map(JSONField.double) ?? .null
+            return .object(fields)
+        }
+        var config: [String: JSONField] = [
+            "path": .string(active.config.sourcePath),
+            "rules": .int(active.config.rules.count),
+            "watched": .bool(reloader != nil),
+        ]
+        if let status = reloader?.status {
+            config["reloads"] = .int(status.reloads)
+            config["rejected"] = .int(status.rejected)
+            config["last_error"] = status.lastError.map(JSONField.string) ?? .null
+            config["loaded_at"] = .string(RoutingLogRecord.timestamp(status.loadedAt))
+        }
+        let body = JSONField.object(["config": .object(config), "backends": .array(backends)]).encoded
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

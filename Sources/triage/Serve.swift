@@ -9,7 +9,10 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the proxy on the address routes.yaml names.",
         discussion: """
-        Stops on SIGTERM or SIGINT after flushing the routing log.
+        Edits to the config file take effect within a second (and on SIGHUP); an invalid edit
+        is rejected with its line and field in the server log, and the old config stays.
+        Stops on SIGTERM or SIGINT: no new connections, requests in flight finish (up to
+        shutdown.grace_seconds), the routing log is flushed, exit code 0.
 
         Examples:
           triage serve
@@ -29,17 +32,21 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Override log.path from the config (the JSONL routing log).")
     var logPath: String?
 
+    @Flag(help: "Do not watch the config file for changes (SIGHUP still does nothing then).")
+    var noWatch = false
+
     @Option(help: "Server log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
     func run() async throws {
-        var routes: RoutesConfig
+        let fileConfig: RoutesConfig
         do {
-            routes = try ConfigLoader.load(path: config)
+            fileConfig = try ConfigLoader.load(path: config)
         } catch {
             FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
             throw ExitCode(2)
         }
+        var routes = fileConfig
         if let host { routes.listen.host = host }
         if let port { routes.listen.port = port }
         if let logPath { routes.log.path = logPath }
@@ -56,7 +63,7 @@ struct Serve: AsyncParsableCommand {
         }
         let server: TriageServer
         do {
-            server = try TriageServer(config: routes, logger: logger)
+            server = try TriageServer(config: routes, watching: noWatch ? nil : fileConfig, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
             throw ExitCode(1)

@@ -30,13 +30,13 @@ struct ValidationTests {
     @Test("top level is not a mapping")
     func topLevelNotMapping() {
         #expect(errorText("- local\n- remote\n")
-            == "bad.yaml:1: the top level must be a mapping of fields (listen, limits, log, models, backends, rules, auto), got a list")
+            == "bad.yaml:1: the top level must be a mapping of fields (listen, limits, log, models, backends, rules, auto, auth, shutdown), got a list")
     }
 
     @Test("unknown keys are caught at every level")
     func unknownKeys() {
         #expect(errorText("listn: {port: 1}\n" + twoBackends)
-            == "bad.yaml:1: listn: unknown field 'listn' (known: listen, limits, log, models, backends, rules, auto)")
+            == "bad.yaml:1: listn: unknown field 'listn' (known: listen, limits, log, models, backends, rules, auto, auth, shutdown)")
         #expect(errorText("listen: {prot: 1}\n" + twoBackends)
             == "bad.yaml:1: listen.prot: unknown field 'prot' (known: host, port)")
         #expect(errorText(twoBackends + """
@@ -60,7 +60,7 @@ struct ValidationTests {
             model: small
             timeout: {connect: 1}
         auto: {default_backend: local}
-        """) == "bad.yaml:5: backends[0].timeout: unknown field 'timeout' (known: name, kind, base_url, model, api_key_env, timeouts, price)")
+        """) == "bad.yaml:5: backends[0].timeout: unknown field 'timeout' (known: name, kind, base_url, model, api_key_env, timeouts, price, fallback, retry, breaker, max_concurrent, forward_client_auth)")
         #expect(errorText("""
         backends:
           - name: local

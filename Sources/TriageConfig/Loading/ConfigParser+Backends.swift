@@ -3,7 +3,10 @@ import Yams
 
 /// The `backends:` section.
 extension ConfigParser {
-    static let backendKeys = ["name", "kind", "base_url", "model", "api_key_env", "timeouts", "price"]
+    static let backendKeys = [
+        "name", "kind", "base_url", "model", "api_key_env", "timeouts", "price",
+        "fallback", "retry", "breaker", "max_concurrent", "forward_client_auth",
+    ]
 
     /// Parses the backend list, recording every well-formed name in `catalog`.
     mutating func parseBackends(_ node: Node, path: String, catalog: inout BackendCatalog) -> [BackendConfig] {
@@ -17,12 +20,25 @@ extension ConfigParser {
             catalog.isComplete = false
             return []
         }
-        return sequence.enumerated().compactMap { index, item in
-            parseBackend(item, path: "\(path)[\(index)]", catalog: &catalog)
+        var fallbacks: [(backend: String, target: String, line: Int, field: String)] = []
+        let backends = sequence.enumerated().compactMap { index, item in
+            parseBackend(item, path: "\(path)[\(index)]", catalog: &catalog, fallbacks: &fallbacks)
         }
+        // Fallbacks may name backends defined further down, so they are checked once all are known.
+        for fallback in fallbacks {
+            if fallback.target == fallback.backend {
+                report(line: fallback.line, field: fallback.field, "a backend cannot be its own fallback")
+            } else if !catalog.accepts(fallback.target) {
+                report(line: fallback.line, field: fallback.field, catalog.unknownMessage(fallback.target))
+            }
+        }
+        return backends
     }
 
-    private mutating func parseBackend(_ node: Node, path: String, catalog: inout BackendCatalog) -> BackendConfig? {
+    private mutating func parseBackend(
+        _ node: Node, path: String, catalog: inout BackendCatalog,
+        fallbacks: inout [(backend: String, target: String, line: Int, field: String)]
+    ) -> BackendConfig? {
         guard let fields = fields(of: node, path: path, known: Self.backendKeys, handledElsewhere: ["api_key"]) else {
             catalog.isComplete = false
             return nil
@@ -83,10 +99,26 @@ extension ConfigParser {
         let timeouts = fields.node("timeouts").map { parseTimeouts($0, path: fields.path("timeouts")) } ?? BackendTimeouts()
         let pricing = fields.node("price").map { parsePricing($0, path: fields.path("price")) } ?? BackendPricing()
 
+        var fallback: String?
+        if let value = fields.node("fallback") {
+            fallback = string(value, field: fields.path("fallback"))
+            if let fallback, let name {
+                fallbacks.append((name, fallback, value.line, fields.path("fallback")))
+            }
+        }
+        var retry = fields.node("retry").map { parseRetry($0, path: fields.path("retry")) } ?? RetryPolicy()
+        if fields.node("retry")?.mapping?["max_attempts"] == nil {
+            retry.maxAttempts = fallback == nil ? 1 : 2
+        }
+        let breaker = fields.node("breaker").map { parseBreaker($0, path: fields.path("breaker")) } ?? BreakerConfig()
+        let maxConcurrent = fields.node("max_concurrent").flatMap { positiveInt($0, field: fields.path("max_concurrent")) }
+        let forwardClientAuth = fields.node("forward_client_auth").flatMap { bool($0, field: fields.path("forward_client_auth")) } ?? false
+
         guard ok, let name, let baseURL, let model else { return nil }
         return BackendConfig(
             name: name, kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv,
-            timeouts: timeouts, pricing: pricing, line: fields.line
+            timeouts: timeouts, pricing: pricing, fallback: fallback, retry: retry, breaker: breaker,
+            maxConcurrent: maxConcurrent, forwardClientAuth: forwardClientAuth, line: fields.line
         )
     }
 
@@ -198,5 +230,51 @@ extension ConfigParser {
             pricing.outputPerMillion = price
         }
         return pricing
+    }
+
+    /// `retry: {max_attempts: 2, on: [connect, timeout, 429, 5xx]}`
+    private mutating func parseRetry(_ node: Node, path: String) -> RetryPolicy {
+        var retry = RetryPolicy()
+        guard let fields = fields(of: node, path: path, known: ["max_attempts", "on"]) else { return retry }
+        if let value = fields.node("max_attempts"), let attempts = positiveInt(value, field: fields.path("max_attempts")) {
+            retry.maxAttempts = attempts
+        }
+        if let value = fields.node("on"), let conditions = stringList(value, field: fields.path("on")) {
+            retry.onConnectError = false
+            retry.onTimeout = false
+            retry.statuses = []
+            for (index, condition) in conditions.enumerated() {
+                switch condition {
+                case "connect": retry.onConnectError = true
+                case "timeout": retry.onTimeout = true
+                case "5xx": retry.statuses.formUnion(500...599)
+                case "4xx": retry.statuses.formUnion(400...499)
+                default:
+                    if let status = Int(condition), (400...599).contains(status) {
+                        retry.statuses.insert(status)
+                    } else {
+                        let line = value.sequence.flatMap { $0.count > index ? $0[index].line : nil } ?? value.line
+                        report(
+                            line: line, field: "\(fields.path("on"))[\(index)]",
+                            "unknown retry condition '\(condition)' (known: connect, timeout, 4xx, 5xx, or an HTTP status 400-599)"
+                        )
+                    }
+                }
+            }
+        }
+        return retry
+    }
+
+    /// `breaker: {failures: 5, cooldown: 30}`
+    private mutating func parseBreaker(_ node: Node, path: String) -> BreakerConfig {
+        var breaker = BreakerConfig()
+        guard let fields = fields(of: node, path: path, known: ["failures", "cooldown"]) else { return breaker }
+        if let value = fields.node("failures"), let failures = nonNegativeInt(value, field: fields.path("failures")) {
+            breaker.failures = failures
+        }
+        if let value = fields.node("cooldown"), let seconds = positiveNumber(value, field: fields.path("cooldown")) {
+            breaker.cooldown = seconds
+        }
+        return breaker
     }
 }

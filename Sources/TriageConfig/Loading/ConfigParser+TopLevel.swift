@@ -1,6 +1,6 @@
 import Yams
 
-/// The top-level sections: `listen`, `limits`, `log`, `models`, `auto`.
+/// The top-level sections: `listen`, `limits`, `log`, `models`, `auto`, `auth`, `shutdown`.
 extension ConfigParser {
     /// Parses every section; returns `nil` if any issue was reported.
     mutating func parseTopLevel(_ top: YAMLFields) -> RoutesConfig? {
@@ -20,6 +20,9 @@ extension ConfigParser {
 
         let rules = top.node("rules").map { parseRules($0, path: top.path("rules"), catalog: catalog) } ?? []
 
+        let auth = top.node("auth").map { parseAuth($0, path: top.path("auth")) } ?? AuthConfig()
+        let shutdown = top.node("shutdown").map { parseShutdown($0, path: top.path("shutdown")) } ?? ShutdownConfig()
+
         var auto: AutoRouteConfig?
         if let node = top.node("auto") {
             auto = parseAuto(node, path: top.path("auto"), catalog: catalog)
@@ -36,7 +39,9 @@ extension ConfigParser {
             models: models,
             backends: backends,
             rules: rules,
-            auto: auto
+            auto: auto,
+            auth: auth,
+            shutdown: shutdown
         )
     }
 
@@ -58,13 +63,17 @@ extension ConfigParser {
 
     private mutating func parseLimits(_ node: Node, path: String) -> LimitsConfig {
         var limits = LimitsConfig()
-        guard let fields = fields(of: node, path: path, known: ["max_body_bytes"]) else { return limits }
-        if let value = fields.node("max_body_bytes"), let bytes = int(value, field: fields.path("max_body_bytes")) {
-            if bytes > 0 {
-                limits.maxBodyBytes = bytes
-            } else {
-                report(line: value.line, field: fields.path("max_body_bytes"), "must be greater than 0, got \(bytes)")
-            }
+        guard let fields = fields(of: node, path: path, known: ["max_body_bytes", "max_messages", "request_timeout"]) else {
+            return limits
+        }
+        if let value = fields.node("max_body_bytes"), let bytes = positiveInt(value, field: fields.path("max_body_bytes")) {
+            limits.maxBodyBytes = bytes
+        }
+        if let value = fields.node("max_messages"), let count = positiveInt(value, field: fields.path("max_messages")) {
+            limits.maxMessages = count
+        }
+        if let value = fields.node("request_timeout"), let seconds = positiveNumber(value, field: fields.path("request_timeout")) {
+            limits.requestTimeout = seconds
         }
         return limits
     }
@@ -105,5 +114,38 @@ extension ConfigParser {
             return nil
         }
         return AutoRouteConfig(defaultBackend: name)
+    }
+
+    private mutating func parseAuth(_ node: Node, path: String) -> AuthConfig {
+        var auth = AuthConfig()
+        guard let fields = fields(of: node, path: path, known: ["client_keys_env"], handledElsewhere: ["client_keys", "keys"]) else {
+            return auth
+        }
+        for key in ["client_keys", "keys"] where fields.contains(key) {
+            report(
+                line: fields.line(of: key), field: fields.path(key),
+                "never put client keys in routes.yaml: export them (comma-separated) in an environment variable and name it with 'client_keys_env' (e.g. client_keys_env: [TRIAGE_CLIENT_KEYS])"
+            )
+        }
+        if let value = fields.node("client_keys_env"), let names = stringList(value, field: fields.path("client_keys_env")) {
+            for (index, name) in names.enumerated() where !Self.isEnvironmentVariableName(name) || Self.looksLikeSecret(name) {
+                let line = value.sequence.flatMap { $0.count > index ? $0[index].line : nil } ?? value.line
+                report(
+                    line: line, field: "\(fields.path("client_keys_env"))[\(index)]",
+                    "expected the NAME of an environment variable holding client keys (e.g. TRIAGE_CLIENT_KEYS), not a key"
+                )
+            }
+            auth.clientKeysEnv = names
+        }
+        return auth
+    }
+
+    private mutating func parseShutdown(_ node: Node, path: String) -> ShutdownConfig {
+        var shutdown = ShutdownConfig()
+        guard let fields = fields(of: node, path: path, known: ["grace_seconds"]) else { return shutdown }
+        if let value = fields.node("grace_seconds"), let seconds = nonNegativeNumber(value, field: fields.path("grace_seconds")) {
+            shutdown.graceSeconds = seconds
+        }
+        return shutdown
     }
 }

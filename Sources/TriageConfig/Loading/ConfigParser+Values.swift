@@ -84,6 +84,16 @@ extension ConfigParser {
         return value
     }
 
+    /// An integer `> 0`.
+    mutating func positiveInt(_ node: Node, field: String) -> Int? {
+        guard let value = int(node, field: field) else { return nil }
+        guard value > 0 else {
+            report(line: node.line, field: field, "must be greater than 0, got \(node.rawText)")
+            return nil
+        }
+        return value
+    }
+
     /// An integer `>= 0`.
     mutating func nonNegativeInt(_ node: Node, field: String) -> Int? {
         guard let value = int(node, field: field) else { return nil }

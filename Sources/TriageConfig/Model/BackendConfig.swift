@@ -16,6 +16,18 @@ public struct BackendConfig: Sendable, Equatable {
     public var timeouts: BackendTimeouts
     /// Token prices used for cost accounting (`price`).
     public var pricing: BackendPricing
+    /// Backend tried next when an attempt here fails before the answer starts (`fallback`).
+    public var fallback: String?
+    /// Which failures are retried, and how many attempts in all (`retry`).
+    public var retry: RetryPolicy
+    /// Circuit breaker settings (`breaker`).
+    public var breaker: BreakerConfig
+    /// Most requests in flight to this backend at once (`max_concurrent`); more get HTTP 429
+    /// with `retry-after`, or go to the fallback. `nil`: no limit.
+    public var maxConcurrent: Int?
+    /// Forward the client's own `Authorization` header to this backend when it has no
+    /// `api_key_env` (`forward_client_auth`, default false).
+    public var forwardClientAuth: Bool
     /// 1-based line in the source file where this backend's entry starts (0 if built in code).
     public var line: Int
 
@@ -28,6 +40,11 @@ public struct BackendConfig: Sendable, Equatable {
         apiKeyEnv: String? = nil,
         timeouts: BackendTimeouts = BackendTimeouts(),
         pricing: BackendPricing = BackendPricing(),
+        fallback: String? = nil,
+        retry: RetryPolicy = RetryPolicy(),
+        breaker: BreakerConfig = BreakerConfig(),
+        maxConcurrent: Int? = nil,
+        forwardClientAuth: Bool = false,
         line: Int = 0
     ) {
         self.name = name
@@ -37,6 +54,11 @@ public struct BackendConfig: Sendable, Equatable {
         self.apiKeyEnv = apiKeyEnv
         self.timeouts = timeouts
         self.pricing = pricing
+        self.fallback = fallback
+        self.retry = retry
+        self.breaker = breaker
+        self.maxConcurrent = maxConcurrent
+        self.forwardClientAuth = forwardClientAuth
         self.line = line
     }
 

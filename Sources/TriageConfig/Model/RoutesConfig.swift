@@ -20,6 +20,10 @@ public struct RoutesConfig: Sendable, Equatable {
     public var rules: [RuleConfig]
     /// Settings for `route: auto` and for requests that match no rule (`auto:`).
     public var auto: AutoRouteConfig
+    /// Client authentication (`auth:`); off by default.
+    public var auth: AuthConfig
+    /// Graceful shutdown (`shutdown:`).
+    public var shutdown: ShutdownConfig
 
     /// Creates a configuration. Prefer ``ConfigLoader/load(path:)``, which validates.
     public init(
@@ -30,7 +34,9 @@ public struct RoutesConfig: Sendable, Equatable {
         models: [String] = RoutesConfig.defaultModels,
         backends: [BackendConfig],
         rules: [RuleConfig] = [],
-        auto: AutoRouteConfig
+        auto: AutoRouteConfig,
+        auth: AuthConfig = AuthConfig(),
+        shutdown: ShutdownConfig = ShutdownConfig()
     ) {
         self.sourcePath = sourcePath
         self.listen = listen
@@ -40,6 +46,8 @@ public struct RoutesConfig: Sendable, Equatable {
         self.backends = backends
         self.rules = rules
         self.auto = auto
+        self.auth = auth
+        self.shutdown = shutdown
     }
 
     /// The model ids offered when `models:` is absent: `["triage"]`.

@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import TriageLog
+
+/// Checks client keys on every API route (all but `/healthz`) when `auth.client_keys_env` is set.
+///
+/// Accepts `Authorization: Bearer KEY` (OpenAI clients) or `x-api-key: KEY` (Anthropic clients).
+/// A rejected request gets a 401 in OpenAI's error shape and a routing log line; the
+/// presented key is never logged or echoed.
+struct ClientAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RoutesStore
+    let log: RoutingLogWriter
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let active = routes.snapshot
+        guard active.config.auth.isEnabled, request.uri.path != "/healthz" else {
+            return try await next(request, context)
+        }
+        let presented = Self.presentedKey(request.headers)
+        if let presented, active.acceptsClientKey(presented) {
+            return try await next(request, context)
+        }
+        let message = presented == nil
+            ? "You didn't provide an API key. Send it as 'Authorization: Bearer KEY' (or 'x-api-key: KEY'); accepted keys come from the environment variables named in auth.client_keys_env."
+            : "Incorrect API key provided. Accepted keys come from the environment variables named in auth.client_keys_env."
+        let error = APIError(status: .unauthorized, message: message, type: "invalid_request_error", code: "invalid_api_key")
+        let id = RequestID.make()
+        log.append(RoutingLogRecord(
+            id: id, timestamp: RoutingLogRecord.timestamp(Date()), endpoint: request.uri.path,
+            reason: "rejected: invalid_api_key", status: 401, error: message, latencyMs: 0
+        ))
+        return error.response(requestID: id)
+    }
+
+    static func presentedKey(_ headers: HTTPFields) -> String? {
+        if let authorization = headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                return String(parts[1]).trimmingCharacters(in: .whitespaces)
+            }
+            return nil
+        }
+        if let name = HTTPField.Name("x-api-key"), let key = headers[name] {
+            return key.trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
+}

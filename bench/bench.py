@@ -1,0 +1,472 @@
+#!/usr/bin/env python3
+"""Load phase of bench/run.sh: runs wrk and the stream clients, writes bench/results/latest.{md,json}.
+
+Not meant to be run by hand: bench/run.sh starts the processes (127.0.0.1 only) and passes their
+ports and PIDs in the environment (PORT_DIRECT, PORT_NGINX, PORT_TRIAGE_FIXED, ...).
+Every wrk run is bounded by -d and by a subprocess timeout.
+"""
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.environ.get("BENCH_ROOT", os.path.dirname(BENCH))
+QUICK = os.environ.get("BENCH_QUICK", "0") == "1"
+DURATION = int(os.environ.get("BENCH_DURATION", "1" if QUICK else "5"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "1" if QUICK else "2"))
+SWEEP = os.environ.get("BENCH_SWEEP", "1") == "1"
+SWEEP_DURATION = int(os.environ.get("BENCH_SWEEP_DURATION", "1" if QUICK else "3"))
+TTFB_N = int(os.environ.get("BENCH_TTFB_N", "60" if QUICK else "300"))
+MANY = int(os.environ.get("BENCH_STREAMS", "1000"))
+RESULTS = os.environ.get("BENCH_RESULTS", os.path.join(BENCH, "results"))
+
+TARGETS = {
+    "direct": int(os.environ["PORT_DIRECT"]),
+    "nginx": int(os.environ["PORT_NGINX"]),
+    "triage": int(os.environ["PORT_TRIAGE_FIXED"]),
+    "triage-auto": int(os.environ["PORT_TRIAGE_AUTO"]),
+}
+TARGET_DESC = {
+    "direct": "fast_upstream alone (no proxy)",
+    "nginx": "nginx reverse proxy, 2 workers, upstream keepalive 64",
+    "triage": "triage, fixed rule (`always: true` → local)",
+    "triage-auto": "triage, `route: auto` (classifier path)",
+}
+MODES = ["json", "stream"]
+CONCURRENCIES = [1, 64]
+SWEEP_CONCURRENCY = [1, 16, 64, 256, 1000]
+SWEEP_SIZES = [200, 2_000, 20_000, 200_000]
+SWEEP_TARGETS = ["direct", "nginx", "triage"]
+
+ERROR_KEYS = ["err_connect", "err_read", "err_write", "err_status", "err_timeout"]
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def threads_for(conc):
+    return 1 if conc == 1 else 2
+
+
+def wrk(port, conc, duration, stream=False, size=200):
+    cmd = ["wrk", f"-t{threads_for(conc)}", f"-c{conc}", f"-d{duration}s", "--latency", "--timeout", "10s",
+           "-s", os.path.join(BENCH, "chat.lua"), f"http://127.0.0.1:{port}", "--", f"size={size}"]
+    if stream:
+        cmd.append("stream")
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30).stdout
+    except subprocess.TimeoutExpired:
+        return {"rps": 0, "p50_us": None, "p99_us": None, "errors": -1, "note": "wrk timed out"}
+    for line in out.splitlines():
+        if line.startswith("BENCHJSON "):
+            r = json.loads(line[len("BENCHJSON "):])
+            r["errors"] = sum(r[k] for k in ERROR_KEYS)
+            return r
+    return {"rps": 0, "p50_us": None, "p99_us": None, "errors": -1, "note": "no wrk output: " + out[-300:]}
+
+
+def median_of(runs):
+    """Median of each numeric field across repetitions; errors are summed (any error counts)."""
+    out = {}
+    for key in ["rps", "p50_us", "p90_us", "p99_us", "max_us", "mean_us"]:
+        vals = [r[key] for r in runs if r.get(key) is not None]
+        out[key] = statistics.median(vals) if vals else None
+    out["requests"] = sum(r.get("requests", 0) for r in runs)
+    out["errors"] = sum(abs(r.get("errors", 0)) for r in runs)
+    for k in ERROR_KEYS:
+        out[k] = sum(r.get(k, 0) for r in runs)
+    notes = [r["note"] for r in runs if r.get("note")]
+    if notes:
+        out["note"] = "; ".join(notes)
+    return out
+
+
+def proc_status(pid, field):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def cmd_out(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=30, shell=True).stdout.strip() \
+            or subprocess.run(cmd, capture_output=True, text=True, timeout=30, shell=True).stderr.strip()
+    except Exception:  # noqa: BLE001
+        return "?"
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "os": cmd_out(". /etc/os-release && echo $PRETTY_NAME"),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "swift": cmd_out("swift --version 2>&1 | head -1"),
+        "nginx": cmd_out(f"{os.environ.get('NGINX_BIN', 'nginx')} -v 2>&1"),
+        "wrk": cmd_out("wrk -v 2>&1 | head -1"),
+        "triage_commit": cmd_out(f"git -C {ROOT} rev-parse --short HEAD") +
+        (" (+ uncommitted changes)" if cmd_out(f"git -C {ROOT} status --porcelain -- Sources Package.swift") else ""),
+        "triage_bin": os.environ.get("TRIAGE_BIN", "?"),
+    }
+
+
+def fmt_us(v):
+    return "–" if v is None else f"{v:,.0f}"
+
+
+def fmt_signed(v):
+    return "–" if v is None else f"{v:+,.0f}"
+
+
+def fmt_rps(v):
+    return "–" if v is None else f"{v:,.0f}"
+
+
+def fmt_ratio(v):
+    return "–" if v is None else f"{v * 100:.0f}%"
+
+
+def diff(a, b):
+    return None if a is None or b is None else a - b
+
+
+def ratio(a, b):
+    return None if not a or not b else a / b
+
+
+def main():
+    os.makedirs(RESULTS, exist_ok=True)
+    t_start = time.time()
+    data = {
+        "machine": machine(),
+        "settings": {"duration_s": DURATION, "repeat": REPEAT, "sweep": SWEEP, "sweep_duration_s": SWEEP_DURATION,
+                     "ttfb_requests": TTFB_N, "many_streams": MANY, "quick": QUICK,
+                     "sse_events_per_stream": int(os.environ.get("BENCH_CHUNKS", "8")),
+                     "body_bytes": 200},
+        "targets": TARGET_DESC,
+    }
+    log(f"machine: {data['machine']['nproc']} cores, {data['machine']['cpu']}")
+
+    # 1. The upstream alone, at the highest load used, to show it is not the bottleneck.
+    log(f"upstream alone: wrk -t2 -c64 -d{DURATION}s (json, stream)")
+    data["upstream_alone"] = {
+        mode: wrk(TARGETS["direct"], 64, DURATION, stream=(mode == "stream")) for mode in MODES
+    }
+
+    # 2. The matrix: every point runs all targets back-to-back; the order rotates each repetition.
+    runs = {}
+    order = list(TARGETS)
+    total = REPEAT * len(MODES) * len(CONCURRENCIES) * len(order)
+    done = 0
+    for rep in range(REPEAT):
+        for mode in MODES:
+            for conc in CONCURRENCIES:
+                rotated = order[rep % len(order):] + order[:rep % len(order)]
+                for target in rotated:
+                    done += 1
+                    log(f"[{done}/{total}] rep {rep + 1} {mode:6} c={conc:<3} {target}")
+                    r = wrk(TARGETS[target], conc, DURATION, stream=(mode == "stream"))
+                    runs.setdefault((mode, conc, target), []).append(r)
+    matrix = []
+    for mode in MODES:
+        for conc in CONCURRENCIES:
+            med = {t: median_of(runs[(mode, conc, t)]) for t in order}
+            d, n = med["direct"], med["nginx"]
+            for t in order:
+                m = med[t]
+                matrix.append({
+                    "mode": mode, "concurrency": conc, "target": t, **m,
+                    "added_p50_us_vs_direct": diff(m["p50_us"], d["p50_us"]),
+                    "added_p99_us_vs_direct": diff(m["p99_us"], d["p99_us"]),
+                    "added_p50_us_vs_nginx": diff(m["p50_us"], n["p50_us"]),
+                    "added_p99_us_vs_nginx": diff(m["p99_us"], n["p99_us"]),
+                    "rps_ratio_vs_nginx": ratio(m["rps"], n["rps"]),
+                    "rps_ratio_vs_direct": ratio(m["rps"], d["rps"]),
+                    "runs": runs[(mode, conc, t)],
+                })
+    data["matrix"] = matrix
+    data["rss_after_matrix_kib"] = {
+        "triage": {"VmHWM": proc_status(os.environ["PID_TRIAGE_FIXED"], "VmHWM"),
+                   "VmRSS": proc_status(os.environ["PID_TRIAGE_FIXED"], "VmRSS")},
+        "triage-auto": {"VmHWM": proc_status(os.environ["PID_TRIAGE_AUTO"], "VmHWM"),
+                        "VmRSS": proc_status(os.environ["PID_TRIAGE_AUTO"], "VmRSS")},
+    }
+
+    # 3. Streaming time to first byte (upstream: 4 events 5 ms apart), interleaved per request.
+    log(f"TTFB: {TTFB_N} sequential streaming requests per target, keep-alive, interleaved")
+    ttfb_cmd = [sys.executable, os.path.join(BENCH, "ttfb.py"), "-n", str(TTFB_N),
+                f"direct={os.environ['PORT_DIRECT_TTFB']}", f"nginx={os.environ['PORT_NGINX_TTFB']}",
+                f"triage={os.environ['PORT_TRIAGE_TTFB']}"]
+    try:
+        data["ttfb"] = json.loads(subprocess.run(ttfb_cmd, capture_output=True, text=True, timeout=180).stdout)
+    except Exception as exc:  # noqa: BLE001
+        data["ttfb"] = {"error": repr(exc)}
+
+    # 4. 1,000 concurrent streaming clients against a fresh triage (upstream: 20 events 50 ms apart).
+    log(f"{MANY} concurrent streaming clients against triage (20 events x 50 ms)")
+    many_cmd = [sys.executable, os.path.join(BENCH, "many_streams.py"), "--port", os.environ["PORT_TRIAGE_MANY"],
+                "--pid", os.environ["PID_TRIAGE_MANY"], "--clients", str(MANY), "--timeout", "60"]
+    try:
+        data["many_streams"] = json.loads(subprocess.run(many_cmd, capture_output=True, text=True, timeout=120).stdout)
+    except Exception as exc:  # noqa: BLE001
+        data["many_streams"] = {"error": repr(exc), "errors": MANY, "completed_ok": 0}
+
+    # 5. Scaling sweep: concurrency (200 B JSON) and prompt size (c=64 JSON).
+    if SWEEP:
+        sweep = {"concurrency": [], "size": []}
+        points = [("concurrency", c, 200) for c in SWEEP_CONCURRENCY] + [("size", 64, s) for s in SWEEP_SIZES]
+        for i, (kind, conc, size) in enumerate(points):
+            log(f"sweep [{i + 1}/{len(points)}] c={conc} body={size} B: {', '.join(SWEEP_TARGETS)}")
+            res = {t: wrk(TARGETS[t], conc, SWEEP_DURATION, size=size) for t in SWEEP_TARGETS}
+            d, n, t = res["direct"], res["nginx"], res["triage"]
+            sweep[kind].append({
+                "concurrency": conc, "body_bytes": size, "results": res,
+                "triage_added_p50_us": diff(t["p50_us"], d["p50_us"]),
+                "triage_added_p99_us": diff(t["p99_us"], d["p99_us"]),
+                "nginx_added_p50_us": diff(n["p50_us"], d["p50_us"]),
+                "triage_rps_ratio_vs_nginx": ratio(t["rps"], n["rps"]),
+            })
+        data["sweep"] = sweep
+
+    data["rss_final_kib"] = {
+        "triage": {"VmHWM": proc_status(os.environ["PID_TRIAGE_FIXED"], "VmHWM"),
+                   "VmRSS": proc_status(os.environ["PID_TRIAGE_FIXED"], "VmRSS")},
+        "triage-auto": {"VmHWM": proc_status(os.environ["PID_TRIAGE_AUTO"], "VmHWM")},
+        "triage-1k-streams": {"VmHWM": proc_status(os.environ["PID_TRIAGE_MANY"], "VmHWM")},
+    }
+    tmp = os.environ.get("BENCH_TMP", "")
+    data["routing_log_bytes"] = {
+        name: (os.path.getsize(os.path.join(tmp, f"routing-{name}.jsonl"))
+               if os.path.exists(os.path.join(tmp, f"routing-{name}.jsonl")) else None)
+        for name in ["fixed", "auto", "ttfb", "many"]
+    }
+    data["goals"] = goals(data)
+    data["errors_total"] = error_total(data)
+    data["elapsed_s"] = round(time.time() - t_start, 1)
+
+    with open(os.path.join(RESULTS, "latest.json"), "w") as f:
+        json.dump(data, f, indent=1)
+    md = report(data)
+    with open(os.path.join(RESULTS, "latest.md"), "w") as f:
+        f.write(md)
+    print(md)
+    log(f"load phase took {data['elapsed_s']} s; wrote bench/results/latest.md and latest.json")
+
+
+def point(data, mode, conc, target):
+    for row in data["matrix"]:
+        if row["mode"] == mode and row["concurrency"] == conc and row["target"] == target:
+            return row
+    return {}
+
+
+def error_total(data):
+    total = sum(row["errors"] for row in data["matrix"])
+    total += sum(r.get("errors", 0) for r in data["upstream_alone"].values())
+    for kind in (data.get("sweep") or {}).values():
+        for p in kind:
+            total += sum(r.get("errors", 0) for r in p["results"].values())
+    ttfb = data.get("ttfb", {})
+    total += sum(v.get("errors", 0) for v in ttfb.values() if isinstance(v, dict))
+    total += data.get("many_streams", {}).get("errors", 0)
+    return total
+
+
+def goals(data):
+    """The targets of issue 6, checked against this run's numbers."""
+    out = []
+
+    def add(name, measured, target, ok, unit=""):
+        out.append({"goal": name, "measured": measured, "target": target, "met": ok, "unit": unit})
+
+    for mode in MODES:
+        t = point(data, mode, 64, "triage")
+        a = point(data, mode, 64, "triage-auto")
+        add(f"added p50 vs direct, c=64, {mode}", t.get("added_p50_us_vs_direct"), "≤ 200 µs",
+            t.get("added_p50_us_vs_direct") is not None and t["added_p50_us_vs_direct"] <= 200, "µs")
+        add(f"added p99 vs direct, c=64, {mode}", t.get("added_p99_us_vs_direct"), "≤ 1,000 µs",
+            t.get("added_p99_us_vs_direct") is not None and t["added_p99_us_vs_direct"] <= 1000, "µs")
+        add(f"throughput vs nginx, c=64, {mode}", t.get("rps_ratio_vs_nginx"), "≥ 70%",
+            t.get("rps_ratio_vs_nginx") is not None and t["rps_ratio_vs_nginx"] >= 0.70, "ratio")
+        cls = diff(a.get("p50_us"), t.get("p50_us"))
+        add(f"classifier (auto − fixed) p50, c=64, {mode}", cls, "≤ 50 µs", cls is not None and cls <= 50, "µs")
+    many = data.get("many_streams", {})
+    peak = max(filter(None, [many.get("vmhwm_kib"), many.get("rss_peak_sampled_kib")]), default=None)
+    add(f"peak RSS with {MANY} concurrent streams", peak / 1024 if peak else None, "≤ 150 MB",
+        peak is not None and peak / 1024 <= 150, "MB")
+    add("request errors (whole run)", error_total(data), "0", error_total(data) == 0, "")
+    return out
+
+
+def report(data):
+    m = data["machine"]
+    s = data["settings"]
+    L = []
+    L.append("## Benchmark: Triage vs nginx vs direct-to-upstream")
+    L.append("")
+    L.append(f"Machine: {m['nproc']} cores ({m['cpu']}), Linux {m['kernel']}, {m['os']}; {m['swift']}; "
+             f"{m['nginx']}; {m['wrk']}. Triage {m['triage_commit']}, release build. Run {m['date']}.")
+    L.append("")
+    L.append(f"Everything on 127.0.0.1 on the same {m['nproc']} cores (load generator included). "
+             f"Upstream: `bench/fast_upstream` (C, epoll) answering a fixed `chat.completion` or "
+             f"{s['sse_events_per_stream']} SSE events + `[DONE]`. wrk `-d{s['duration_s']}s` per point, "
+             f"`-t1 -c1` / `-t2 -c64`, {s['body_bytes']} B JSON body; each point runs all targets back to back, "
+             f"{s['repeat']} repetition(s) with rotating order, median kept. Latencies in µs. "
+             f"`bench/run.sh` produced this file{' (BENCH_QUICK=1 smoke run)' if s['quick'] else ''}.")
+    L.append("")
+
+    ua = data["upstream_alone"]
+    L.append(f"**Upstream alone** (wrk `-t2 -c64`, no proxy): {fmt_rps(ua['json']['rps'])} req/s JSON, "
+             f"{fmt_rps(ua['stream']['rps'])} req/s streaming — the ceiling every proxy below is measured against.")
+    L.append("")
+
+    L.append("### Goals of issue 6 (this run)")
+    L.append("")
+    L.append("| goal | measured | target | met |")
+    L.append("|---|---:|---|:---:|")
+    for g in data["goals"]:
+        v = g["measured"]
+        if v is None:
+            mv = "–"
+        elif g["unit"] == "ratio":
+            mv = fmt_ratio(v)
+        elif g["unit"] == "MB":
+            mv = f"{v:.1f} MB"
+        elif g["unit"] == "µs":
+            mv = f"{fmt_signed(v)} µs"
+        else:
+            mv = str(v)
+        L.append(f"| {g['goal']} | {mv} | {g['target']} | {'✅' if g['met'] else '❌'} |")
+    L.append("")
+
+    L.append("### Throughput and latency (c = concurrent connections)")
+    L.append("")
+    L.append("| mode | c | target | req/s | p50 | p99 | added p50 vs direct | added p99 vs direct | req/s vs nginx | errors |")
+    L.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    for row in data["matrix"]:
+        direct = row["target"] == "direct"
+        errs = row["errors"]
+        L.append(f"| {row['mode']} | {row['concurrency']} | {row['target']} | {fmt_rps(row['rps'])} | "
+                 f"{fmt_us(row['p50_us'])} | {fmt_us(row['p99_us'])} | "
+                 f"{'' if direct else fmt_signed(row['added_p50_us_vs_direct'])} | "
+                 f"{'' if direct else fmt_signed(row['added_p99_us_vs_direct'])} | "
+                 f"{'' if row['target'] == 'nginx' else fmt_ratio(row['rps_ratio_vs_nginx'])} | "
+                 f"{errs if errs == 0 else '⚠ ' + str(errs)} |")
+    L.append("")
+
+    L.append("### Triage vs nginx, and the classifier path")
+    L.append("")
+    L.append("| mode | c | triage − nginx p50 | triage − nginx p99 | triage/nginx req/s | auto − fixed p50 | auto − fixed p99 | auto/fixed req/s |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for mode in MODES:
+        for conc in CONCURRENCIES:
+            t, a = point(data, mode, conc, "triage"), point(data, mode, conc, "triage-auto")
+            L.append(f"| {mode} | {conc} | {fmt_signed(t['added_p50_us_vs_nginx'])} | {fmt_signed(t['added_p99_us_vs_nginx'])} | "
+                     f"{fmt_ratio(t['rps_ratio_vs_nginx'])} | {fmt_signed(diff(a['p50_us'], t['p50_us']))} | "
+                     f"{fmt_signed(diff(a['p99_us'], t['p99_us']))} | {fmt_ratio(ratio(a['rps'], t['rps']))} |")
+    L.append("")
+
+    L.append("### Streaming time to first byte")
+    L.append("")
+    L.append(f"{s['ttfb_requests']} sequential `stream: true` requests per target over one keep-alive connection, "
+             "interleaved; upstream sends 4 events 5 ms apart. TTFB = request sent → first SSE body byte.")
+    L.append("")
+    L.append("| target | TTFB p50 | TTFB p99 | added TTFB p50 vs direct | whole stream p50 | errors |")
+    L.append("|---|---:|---:|---:|---:|---:|")
+    tt = data.get("ttfb", {})
+    d50 = tt.get("direct", {}).get("ttfb_p50_us")
+    for label in ["direct", "nginx", "triage"]:
+        r = tt.get(label)
+        if not isinstance(r, dict):
+            continue
+        L.append(f"| {label} | {fmt_us(r['ttfb_p50_us'])} | {fmt_us(r['ttfb_p99_us'])} | "
+                 f"{'' if label == 'direct' else fmt_signed(diff(r['ttfb_p50_us'], d50))} | "
+                 f"{fmt_us(r['total_p50_us'])} | {r['errors'] if r['errors'] == 0 else '⚠ ' + str(r['errors'])} |")
+    if "error" in tt:
+        L.append(f"\n⚠ TTFB client failed: {tt['error']}")
+    L.append("")
+
+    L.append("### Memory")
+    L.append("")
+    many = data.get("many_streams", {})
+    rm, rf = data["rss_after_matrix_kib"], data["rss_final_kib"]
+
+    def mb(kib):
+        return "–" if not kib else f"{kib / 1024:.1f} MB"
+
+    L.append("| what | peak RSS (VmHWM) |")
+    L.append("|---|---:|")
+    L.append(f"| triage (fixed rule) after the throughput/latency matrix | {mb(rm['triage']['VmHWM'])} |")
+    L.append(f"| triage (`route: auto`) after the matrix | {mb(rm['triage-auto']['VmHWM'])} |")
+    if data.get("sweep"):
+        L.append(f"| triage (fixed rule) after the sweep (incl. c=1000 and 200 KB bodies) | {mb(rf['triage']['VmHWM'])} |")
+    peak = max(filter(None, [many.get("vmhwm_kib"), many.get("rss_peak_sampled_kib")]), default=None)
+    L.append(f"| fresh triage serving {many.get('clients', MANY)} concurrent streams (20 events × 50 ms) | {mb(peak)} |")
+    L.append("")
+    if "error" in many:
+        L.append(f"⚠ 1,000-stream client failed: {many['error']}")
+    else:
+        L.append(f"{many.get('clients')} concurrent streaming clients: {many.get('completed_ok')} completed with 200 and "
+                 f"`[DONE]`, {many.get('errors')} errors"
+                 + (f" (e.g. {'; '.join(many.get('error_samples', []))})" if many.get("errors") else "")
+                 + f"; whole test {many.get('wall_s', 0):.1f} s, stream duration p50 {many.get('total_p50_ms') or 0:.0f} ms / "
+                 f"p99 {many.get('total_p99_ms') or 0:.0f} ms (the Python client opening 1,000 sockets is part of it).")
+    L.append("")
+
+    if data.get("sweep"):
+        L.append("### Scaling: concurrency (200 B JSON body, non-streaming)")
+        L.append("")
+        L.append(f"wrk `-d{s['sweep_duration_s']}s` per point, one run each.")
+        L.append("")
+        sweep_table(L, data["sweep"]["concurrency"], "c", lambda p: str(p["concurrency"]))
+        L.append("### Scaling: prompt size (c = 64, non-streaming)")
+        L.append("")
+        sweep_table(L, data["sweep"]["size"], "body", lambda p: size_label(p["body_bytes"]))
+
+    L.append(f"Total request errors in this run: **{data['errors_total']}** "
+             "(wrk connect/read/write/timeout errors and non-2xx answers, TTFB and 1,000-stream clients).")
+    L.append("")
+    return "\n".join(L)
+
+
+def size_label(n):
+    return f"{n // 1000} KB" if n >= 1000 else f"{n} B"
+
+
+def sweep_table(L, points, head, label):
+    L.append(f"| {head} | direct req/s | nginx req/s | triage req/s | triage/nginx | direct p50 | nginx p50 | triage p50 | "
+             "triage added p50 | triage added p99 | errors |")
+    L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for p in points:
+        r = p["results"]
+        errs = sum(x.get("errors", 0) for x in r.values())
+        L.append(f"| {label(p)} | {fmt_rps(r['direct']['rps'])} | {fmt_rps(r['nginx']['rps'])} | {fmt_rps(r['triage']['rps'])} | "
+                 f"{fmt_ratio(p['triage_rps_ratio_vs_nginx'])} | {fmt_us(r['direct']['p50_us'])} | {fmt_us(r['nginx']['p50_us'])} | "
+                 f"{fmt_us(r['triage']['p50_us'])} | {fmt_signed(p['triage_added_p50_us'])} | {fmt_signed(p['triage_added_p99_us'])} | "
+                 f"{errs if errs == 0 else '⚠ ' + str(errs)} |")
+    L.append("")
+
+
+if __name__ == "__main__":
+    main()
