@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "TriageConfigTests", dependencies: ["TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageRoutingTests", dependencies: ["TriageRouting", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageUpstreamTests", dependencies: ["TriageUpstream"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageServerTests", dependencies: ["TriageServer", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageLogTests", dependencies: ["TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(
             name: "TriageIntegrationTests",

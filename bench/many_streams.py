@@ -43,6 +43,7 @@ async def one_client(port, timeout):
         async def run():
             nonlocal writer
             reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 20)
+            connected = time.perf_counter() - start
             writer.write(REQUEST)
             await writer.drain()
             head = await reader.readuntil(b"\r\n\r\n")
@@ -64,15 +65,15 @@ async def one_client(port, timeout):
             else:
                 body = await reader.read()
             events = body.count(b"data: ")
-            return status, b"data: [DONE]" in body, events, first
+            return status, b"data: [DONE]" in body, events, first, connected
 
-        status, done, events, first = await asyncio.wait_for(run(), timeout)
+        status, done, events, first, connected = await asyncio.wait_for(run(), timeout)
         ok = status == 200 and done
         return {"ok": ok, "status": status, "done": done, "events": events,
-                "ttfb_s": first, "total_s": time.perf_counter() - start,
+                "ttfb_s": first, "total_s": time.perf_counter() - start, "connect_s": connected,
                 "error": None if ok else f"status {status}, [DONE] {'seen' if done else 'missing'}"}
     except Exception as exc:  # noqa: BLE001 — counted and reported
-        return {"ok": False, "status": None, "done": False, "events": 0, "ttfb_s": None,
+        return {"ok": False, "status": None, "done": False, "events": 0, "ttfb_s": None, "connect_s": None,
                 "total_s": time.perf_counter() - start, "error": repr(exc)}
     finally:
         if writer is not None:
@@ -104,6 +105,7 @@ async def main_async(args):
     errors = [r["error"] for r in results if not r["ok"]]
     totals = sorted(r["total_s"] for r in ok)
     ttfbs = sorted(r["ttfb_s"] for r in ok if r["ttfb_s"] is not None)
+    connects = sorted(r["connect_s"] for r in ok if r["connect_s"] is not None)
 
     def pct(values, fraction):
         if not values:
@@ -117,6 +119,9 @@ async def main_async(args):
         "error_samples": sorted(set(errors))[:5],
         "events_per_stream_min": min((r["events"] for r in ok), default=0),
         "wall_s": wall,
+        "connect_p50_ms": pct(connects, 0.5) * 1000 if connects else None,
+        "connect_p99_ms": pct(connects, 0.99) * 1000 if connects else None,
+        "connect_max_ms": connects[-1] * 1000 if connects else None,
         "ttfb_p50_ms": pct(ttfbs, 0.5) * 1000 if ttfbs else None,
         "ttfb_p99_ms": pct(ttfbs, 0.99) * 1000 if ttfbs else None,
         "total_p50_ms": pct(totals, 0.5) * 1000 if totals else None,

@@ -35,7 +35,8 @@ cleanup() {
   trap - EXIT INT TERM
   if ((${#PIDS[@]})); then
     log "stopping ${#PIDS[@]} processes: ${PIDS[*]}"
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    local i
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM "${PIDS[i]}" 2>/dev/null || true; done  # last started first
     for _ in $(seq 1 50); do
       local alive=0
       for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
@@ -121,6 +122,7 @@ else
   log "building release triage (swift build -c release --scratch-path $SCRATCH)"
   (cd "$ROOT" && swift build -c release --product triage --scratch-path "$SCRATCH" >&2) || fail "swift build failed"
   TRIAGE_BIN="$(cd "$ROOT" && swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/triage"
+  export TRIAGE_BUILT=1
 fi
 export TRIAGE_BIN
 
@@ -241,4 +243,8 @@ EOF
 done
 
 # ---------------------------------------------------------------- load, report
-python3 "$BENCH_DIR/bench.py"
+# In the background + wait, so that a signal to this script runs the trap at once (the trap stops
+# bench.py first, which kills its running wrk/client before exiting).
+python3 "$BENCH_DIR/bench.py" &
+PID_bench=$!; PIDS+=("$PID_bench")
+wait "$PID_bench" || fail "bench.py failed (exit $?)"

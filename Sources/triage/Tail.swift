@@ -33,7 +33,7 @@ struct Tail: AsyncParsableCommand {
     @Flag(help: "Print the raw JSON records instead of readable lines.")
     var json = false
 
-    @Option(name: .short, help: "Show only the last N records first.")
+    @Option(name: [.customShort("n"), .long], help: "Show only the last N records first.")
     var lines: Int = 20
 
     func run() async throws {

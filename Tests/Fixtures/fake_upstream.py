@@ -37,7 +37,8 @@ GET  /requests        -> JSON list of every request received so far, except the 
 POST /reset           -> clears the request log
 GET  /v1/models (also /models) -> model list
 ANY  /echo            -> JSON {method, path, headers, body} of this request
-ANY  /status/CODE     -> empty response with that status code
+ANY  /status/CODE[/...] -> empty response with that status code (so a base URL of
+                         /status/503 makes every request to it fail with 503)
 anything else         -> 404 OpenAI error JSON
 """
 
@@ -225,7 +226,7 @@ class Handler(BaseHTTPRequestHandler):
             })
         if path.startswith("/status/"):
             try:
-                code = int(path[len("/status/"):])
+                code = int(path[len("/status/"):].split("/")[0])
             except ValueError:
                 code = 400
             return self.send_bytes(code, b"", "text/plain")

@@ -198,6 +198,15 @@ final class TriageInstance: Sendable {
         let logPath = directory.appendingPathComponent("logs/routing.jsonl").path
         let configPath = directory.appendingPathComponent("routes.yaml").path
         try yaml.replacingOccurrences(of: "{LOG}", with: logPath).write(toFile: configPath, atomically: true, encoding: .utf8)
+        return try await launch(directory: directory, logPath: logPath, configPath: configPath, environment: environment)
+    }
+
+    /// Starts another `triage serve` on the same config and log (e.g. after a crash).
+    func restart(environment: [String: String] = [:]) async throws -> TriageInstance {
+        try await Self.launch(directory: directory, logPath: logPath, configPath: configPath, environment: environment)
+    }
+
+    private static func launch(directory: URL, logPath: String, configPath: String, environment: [String: String]) async throws -> TriageInstance {
         let child = try ChildProcess(
             executable: Repo.triageBinary,
             arguments: ["serve", "--config", configPath, "--port", "0", "--host", "127.0.0.1"],

@@ -15,6 +15,7 @@ struct Environment {
         remoteTimeouts: String = "{connect: 2, total: 5, idle: 5}",
         localBaseURL: String? = nil,
         environment: [String: String] = ["TRIAGE_TEST_REMOTE_KEY": testSecret],
+        yaml: (@Sendable (_ local: String, _ remote: String) -> String)? = nil,
         _ body: (Environment) async throws -> Void
     ) async throws {
         let local = try await FakeUpstream.start(name: "local")
@@ -22,8 +23,10 @@ struct Environment {
         let client = UpstreamClient()
         let triage: TriageInstance
         do {
+            let localURL = localBaseURL ?? local.baseURL
             triage = try await TriageInstance.start(
-                yaml: testRoutes(local: localBaseURL ?? local.baseURL, remote: remote.baseURL, maxBody: maxBody, remoteTimeouts: remoteTimeouts),
+                yaml: yaml?(localURL, remote.baseURL)
+                    ?? testRoutes(local: localURL, remote: remote.baseURL, maxBody: maxBody, remoteTimeouts: remoteTimeouts),
                 environment: environment
             )
         } catch {

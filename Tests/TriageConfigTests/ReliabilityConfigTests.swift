@@ -1,0 +1,116 @@
+import Testing
+import TriageConfig
+
+@Suite("Reliability settings: fallback, retry, breaker, limits, auth, shutdown")
+struct ReliabilityConfigTests {
+    private func parse(_ yaml: String) throws -> RoutesConfig {
+        try ConfigLoader.parse(yaml: yaml, sourceName: "good.yaml")
+    }
+
+    @Test("defaults: no fallback means one attempt; breaker 5 failures / 30 s; limits; no auth; 30 s grace")
+    func defaults() throws {
+        let config = try parse(twoBackends)
+        let local = try #require(config.backend(named: "local"))
+        #expect(local.fallback == nil)
+        #expect(local.retry.maxAttempts == 1)
+        #expect(local.retry.onConnectError && local.retry.onTimeout)
+        #expect(local.retry.statuses == RetryPolicy.defaultStatuses)
+        #expect(local.breaker == BreakerConfig(failures: 5, cooldown: 30))
+        #expect(local.maxConcurrent == nil)
+        #expect(local.forwardClientAuth == false)
+        #expect(config.limits == LimitsConfig(maxBodyBytes: 4 * 1024 * 1024, maxMessages: 2048, requestTimeout: 900))
+        #expect(config.auth.isEnabled == false)
+        #expect(config.shutdown.graceSeconds == 30)
+    }
+
+    @Test("a fallback gives two attempts unless max_attempts says otherwise; retry conditions parse")
+    func fallbackAndRetry() throws {
+        let config = try parse("""
+        backends:
+          - name: local
+            base_url: http://127.0.0.1:8000/v1
+            model: small
+            fallback: remote
+            retry: {on: [connect, 503]}
+            breaker: {failures: 2, cooldown: 0.5}
+            max_concurrent: 8
+          - name: remote
+            base_url: https://api.openai.com/v1
+            model: gpt-4o
+            fallback: local
+            retry: {max_attempts: 3, on: [timeout, 5xx]}
+            forward_client_auth: true
+        auto: {default_backend: local}
+        limits: {max_messages: 10, request_timeout: 60}
+        auth: {client_keys_env: [TRIAGE_CLIENT_KEYS, OTHER_KEYS]}
+        shutdown: {grace_seconds: 5}
+        """)
+        let local = try #require(config.backend(named: "local"))
+        #expect(local.fallback == "remote")
+        #expect(local.retry == RetryPolicy(maxAttempts: 2, onConnectError: true, onTimeout: false, statuses: [503]))
+        #expect(local.breaker == BreakerConfig(failures: 2, cooldown: 0.5))
+        #expect(local.maxConcurrent == 8)
+        let remote = try #require(config.backend(named: "remote"))
+        #expect(remote.retry == RetryPolicy(maxAttempts: 3, onConnectError: false, onTimeout: true, statuses: Set(500...599)))
+        #expect(remote.forwardClientAuth)
+        #expect(config.limits.maxMessages == 10)
+        #expect(config.limits.requestTimeout == 60)
+        #expect(config.auth.clientKeysEnv == ["TRIAGE_CLIENT_KEYS", "OTHER_KEYS"])
+        #expect(config.shutdown.graceSeconds == 5)
+    }
+
+    @Test("each bad reliability setting names its line and field")
+    func badSettings() {
+        #expect(errorText("""
+        backends:
+          - name: local
+            base_url: http://127.0.0.1:8000/v1
+            model: small
+            fallback: remot
+          - name: remote
+            base_url: https://api.openai.com/v1
+            model: gpt-4o
+        auto: {default_backend: local}
+        """) == "bad.yaml:5: backends[0].fallback: unknown backend 'remot' (known: local, remote)")
+        #expect(errorText("""
+        backends:
+          - name: local
+            base_url: http://127.0.0.1:8000/v1
+            model: small
+            fallback: local
+        auto: {default_backend: local}
+        """) == "bad.yaml:5: backends[0].fallback: a backend cannot be its own fallback")
+        #expect(errorText("""
+        backends:
+          - name: local
+            base_url: http://127.0.0.1:8000/v1
+            model: small
+            retry:
+              max_attempts: 0
+              on: [connect, 302]
+        auto: {default_backend: local}
+        """) == """
+        bad.yaml:6: backends[0].retry.max_attempts: must be greater than 0, got 0
+        bad.yaml:7: backends[0].retry.on[1]: unknown retry condition '302' (known: connect, timeout, 4xx, 5xx, or an HTTP status 400-599)
+        """)
+        #expect(errorText("""
+        backends:
+          - name: local
+            base_url: http://127.0.0.1:8000/v1
+            model: small
+            breaker: {failures: -1, cooldown: 0}
+        auto: {default_backend: local}
+        """) == """
+        bad.yaml:5: backends[0].breaker.failures: must not be negative, got -1
+        bad.yaml:5: backends[0].breaker.cooldown: must be greater than 0, got 0
+        """)
+        #expect(errorText(twoBackends + "limits: {max_messages: 0}\n")
+            == "bad.yaml:10: limits.max_messages: must be greater than 0, got 0")
+        #expect(errorText(twoBackends + "auth: {client_keys: [abc]}\n")
+            == "bad.yaml:10: auth.client_keys: never put client keys in routes.yaml: export them (comma-separated) in an environment variable and name it with 'client_keys_env' (e.g. client_keys_env: [TRIAGE_CLIENT_KEYS])")
+        #expect(errorText(twoBackends + "auth: {client_keys_env: [sk-abcdef0123456789abcdef]}\n")
+            == "bad.yaml:10: auth.client_keys_env[0]: expected the NAME of an environment variable holding client keys (e.g. TRIAGE_CLIENT_KEYS), not a key")
+        #expect(errorText(twoBackends + "shutdown: {grace: 3}\n")
+            == "bad.yaml:10: shutdown.grace: unknown field 'grace' (known: grace_seconds)")
+    }
+}
