@@ -49,6 +49,12 @@ let package = Package(
             dependencies: [],
             swiftSettings: strictSwift6
         ),
+        // Translation between OpenAI chat completions and Anthropic messages: requests, answers, errors, streams.
+        .target(
+            name: "TriageAnthropic",
+            dependencies: ["TriageJSON"],
+            swiftSettings: strictSwift6
+        ),
         // The JSONL routing log: record type, background writer, tolerant reader, tail formatting.
         .target(
             name: "TriageLog",
@@ -59,7 +65,7 @@ let package = Package(
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -82,6 +88,7 @@ let package = Package(
         .testTarget(name: "TriageConfigTests", dependencies: ["TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageRoutingTests", dependencies: ["TriageRouting", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageUpstreamTests", dependencies: ["TriageUpstream"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageAnthropicTests", dependencies: ["TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageServerTests", dependencies: ["TriageServer", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageLogTests", dependencies: ["TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(

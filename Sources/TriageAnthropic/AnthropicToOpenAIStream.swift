@@ -1,0 +1,185 @@
+import Foundation
+import TriageJSON
+
+/// Translates an Anthropic Messages event stream into an OpenAI `chat.completion.chunk` stream,
+/// incrementally: feed upstream bytes as they arrive (split anywhere, even mid-line or
+/// mid-UTF-8) and relay the returned bytes to the client at once.
+///
+/// | Anthropic event | OpenAI output |
+/// |---|---|
+/// | `message_start` | a chunk with `delta: {"role": "assistant", "content": ""}`; input tokens noted |
+/// | `content_block_start` (text) | its text, if any, as a content chunk |
+/// | `content_block_delta` with `text_delta` | a chunk with `delta: {"content": text}` |
+/// | `message_delta` | a chunk with `delta: {}` and the mapped `finish_reason`; usage noted |
+/// | `message_stop` | (a usage chunk when `includeUsage`), then `data: [DONE]` |
+/// | `error` | `data: {"error": {"message", "type", "code": null}}`, and the stream ends |
+/// | `ping`, `content_block_stop`, thinking/other deltas, unknown events | nothing |
+public struct AnthropicToOpenAIStream: Sendable {
+    private let model: String
+    private let id: String
+    private let created: Int
+    private let includeUsage: Bool
+    private var parser = SSEParser()
+    private var sentRole = false
+    private var sentFinish = false
+    private var ended = false
+
+    /// The answer text so far: every text delta, concatenated.
+    public private(set) var text = ""
+    /// The finish reason reported by the upstream, in OpenAI's vocabulary (`stop`, `length`,
+    /// `tool_calls`, `content_filter`); nil until `message_delta` says it.
+    public private(set) var finishReason: String?
+    /// Input tokens (cache reads and writes included), once `message_start` or `message_delta` reports them.
+    public private(set) var inputTokens: Int?
+    /// Output tokens, once `message_delta` reports them.
+    public private(set) var outputTokens: Int?
+    /// True once the translated stream has ended (`[DONE]` or an error event was produced);
+    /// later input is ignored.
+    public var isFinished: Bool { ended }
+
+    /// - Parameters:
+    ///   - model: the model name the client sees in every chunk.
+    ///   - id: the completion id of every chunk, e.g. `chatcmpl-<request id>`.
+    ///   - includeUsage: send a last chunk with empty `choices` and `usage` before `[DONE]`, as
+    ///     OpenAI does when the request has `stream_options.include_usage`.
+    ///   - created: the `created` timestamp of every chunk (Unix seconds; default now).
+    public init(model: String, id: String, includeUsage: Bool = false, created: Int = Int(Date().timeIntervalSince1970)) {
+        self.model = model
+        self.id = id
+        self.includeUsage = includeUsage
+        self.created = created
+    }
+
+    /// Consumes upstream bytes; returns the translated bytes to relay now (possibly none).
+    public mutating func feed(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        for event in parser.feed(bytes) { handle(event, into: &out) }
+        return out
+    }
+
+    /// Ends the stream: translates what the upstream left unterminated, then, unless the stream
+    /// already ended, closes it cleanly with a finish chunk (`finish_reason` as reported, else
+    /// `stop`) and `data: [DONE]`. The proxy decides whether a truncated upstream instead
+    /// deserves ``fail(status:message:)``.
+    public mutating func finish() -> [UInt8] {
+        var out: [UInt8] = []
+        for event in parser.finish() { handle(event, into: &out) }
+        end(into: &out)
+        return out
+    }
+
+    /// Ends the stream with an OpenAI error event (`data: {"error": {...}}`), e.g. when the
+    /// upstream connection fails mid-stream; returns nothing if the stream already ended.
+    public mutating func fail(status: Int, message: String) -> [UInt8] {
+        guard !ended else { return [] }
+        ended = true
+        var out: [UInt8] = []
+        Self.emit(.object(["error": .object([
+            "message": .string(message),
+            "type": .string(AnthropicTranslator.anthropicErrorType(status: status)),
+            "code": .null,
+        ])]), into: &out)
+        return out
+    }
+
+    // MARK: Events
+
+    private mutating func handle(_ event: SSEEvent, into out: inout [UInt8]) {
+        guard !ended else { return }
+        guard let data = JSONValue.parse(event.data) else { return }
+        let type = data["type"]?.stringValue ?? event.name
+        switch type {
+        case "message_start":
+            if let usage = data["message"]?["usage"] {
+                if let input = AnthropicTranslator.anthropicInputTokens(usage) { inputTokens = input }
+                if let output = usage["output_tokens"]?.intValue { outputTokens = output }
+            }
+            sendRole(into: &out)
+        case "content_block_start":
+            if data["content_block"]?["type"]?.stringValue == "text",
+               let piece = data["content_block"]?["text"]?.stringValue, !piece.isEmpty {
+                sendText(piece, into: &out)
+            }
+        case "content_block_delta":
+            if data["delta"]?["type"]?.stringValue == "text_delta", let piece = data["delta"]?["text"]?.stringValue {
+                sendText(piece, into: &out)
+            }
+        case "message_delta":
+            if let usage = data["usage"] {
+                if let input = AnthropicTranslator.anthropicInputTokens(usage) { inputTokens = input }
+                if let output = usage["output_tokens"]?.intValue { outputTokens = output }
+            }
+            if let stop = data["delta"]?["stop_reason"]?.stringValue {
+                finishReason = StopReasonMapping.finishReason(fromStopReason: stop)
+                sendFinish(into: &out)
+            }
+        case "message_stop":
+            end(into: &out)
+        case "error":
+            let message = AnthropicTranslator.openAIErrorMessage(fromAnthropic: data) ?? "the Anthropic backend reported an error mid-stream"
+            let kind = AnthropicTranslator.anthropicErrorType(fromAnthropic: data) ?? "api_error"
+            ended = true
+            Self.emit(.object(["error": .object(["message": .string(message), "type": .string(kind), "code": .null])]), into: &out)
+        default:
+            break  // ping, content_block_stop and unknown events carry nothing for OpenAI clients
+        }
+    }
+
+    // MARK: Output
+
+    private mutating func sendRole(into out: inout [UInt8]) {
+        guard !sentRole else { return }
+        sentRole = true
+        emitChunk(delta: ["role": .string("assistant"), "content": .string("")], finishReason: .null, into: &out)
+    }
+
+    private mutating func sendText(_ piece: String, into out: inout [UInt8]) {
+        sendRole(into: &out)
+        text += piece
+        emitChunk(delta: ["content": .string(piece)], finishReason: .null, into: &out)
+    }
+
+    private mutating func sendFinish(into out: inout [UInt8]) {
+        guard !sentFinish else { return }
+        sendRole(into: &out)
+        sentFinish = true
+        emitChunk(delta: [:], finishReason: .string(finishReason ?? "stop"), into: &out)
+    }
+
+    private mutating func end(into out: inout [UInt8]) {
+        guard !ended else { return }
+        sendFinish(into: &out)
+        if includeUsage {
+            let input = inputTokens ?? 0
+            let output = outputTokens ?? 0
+            Self.emit(.object([
+                "id": .string(id), "object": .string("chat.completion.chunk"), "created": .int(created),
+                "model": .string(model), "choices": .array([]),
+                "usage": .object([
+                    "prompt_tokens": .int(input), "completion_tokens": .int(output), "total_tokens": .int(input + output),
+                ]),
+            ]), into: &out)
+        }
+        out.append(contentsOf: Array("data: [DONE]\n\n".utf8))
+        ended = true
+    }
+
+    private func emitChunk(delta: [String: JSONValue], finishReason: JSONValue, into out: inout [UInt8]) {
+        Self.emit(.object([
+            "id": .string(id),
+            "object": .string("chat.completion.chunk"),
+            "created": .int(created),
+            "model": .string(model),
+            "choices": .array([.object([
+                "index": .int(0),
+                "delta": .object(delta),
+                "logprobs": .null,
+                "finish_reason": finishReason,
+            ])]),
+        ]), into: &out)
+    }
+
+    private static func emit(_ value: JSONValue, into out: inout [UInt8]) {
+        out.append(contentsOf: Array("data: \(value.serialized)\n\n".utf8))
+    }
+}

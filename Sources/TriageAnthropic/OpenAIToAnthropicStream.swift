@@ -1,0 +1,176 @@
+import Foundation
+import TriageJSON
+
+/// Translates an OpenAI `chat.completion.chunk` stream into an Anthropic Messages event stream
+/// (with `event:` lines), incrementally: feed upstream bytes as they arrive (split anywhere,
+/// even mid-line or mid-UTF-8) and relay the returned bytes to the client at once.
+///
+/// Output, in order: `message_start` (usage `input_tokens` 0: OpenAI reports usage at the end),
+/// `content_block_start` (index 0, an empty text block), one `content_block_delta`
+/// (`text_delta`) per non-empty content piece, `content_block_stop` (once `finish_reason`
+/// arrives), then on `data: [DONE]` a `message_delta` (mapped `stop_reason`, `usage` with
+/// `output_tokens` and the now known `input_tokens`) and `message_stop`. Only choice 0 is
+/// used. An upstream `{"error": {...}}` becomes `event: error` and ends the stream.
+public struct OpenAIToAnthropicStream: Sendable {
+    private let model: String
+    private let id: String
+    private var parser = SSEParser()
+    private var started = false
+    private var blockOpen = false
+    private var blockClosed = false
+    private var ended = false
+
+    /// The answer text so far: every content delta, concatenated.
+    public private(set) var text = ""
+    /// The upstream's finish reason, in OpenAI's vocabulary (`stop`, `length`, ...); nil until
+    /// a chunk carries one.
+    public private(set) var finishReason: String?
+    /// Prompt tokens, once a chunk reports `usage`.
+    public private(set) var inputTokens: Int?
+    /// Completion tokens, once a chunk reports `usage`.
+    public private(set) var outputTokens: Int?
+    /// True once the translated stream has ended (`message_stop` or an error event was
+    /// produced); later input is ignored.
+    public var isFinished: Bool { ended }
+
+    /// - Parameters:
+    ///   - model: the model name the client sees in `message_start`.
+    ///   - id: the message id, e.g. `msg_<request id>`.
+    public init(model: String, id: String) {
+        self.model = model
+        self.id = id
+    }
+
+    /// Consumes upstream bytes; returns the translated bytes to relay now (possibly none).
+    public mutating func feed(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        for event in parser.feed(bytes) { handle(event, into: &out) }
+        return out
+    }
+
+    /// Ends the stream: translates what the upstream left unterminated, then, unless the stream
+    /// already ended, closes it cleanly (`content_block_stop`, `message_delta` with the reported
+    /// stop reason or `end_turn`, `message_stop`). The proxy decides whether a truncated
+    /// upstream instead deserves ``fail(status:message:)``.
+    public mutating func finish() -> [UInt8] {
+        var out: [UInt8] = []
+        for event in parser.finish() { handle(event, into: &out) }
+        end(into: &out)
+        return out
+    }
+
+    /// Ends the stream with an Anthropic `error` event, e.g. when the upstream connection fails
+    /// mid-stream; returns nothing if the stream already ended.
+    public mutating func fail(status: Int, message: String) -> [UInt8] {
+        guard !ended else { return [] }
+        ended = true
+        var out: [UInt8] = []
+        Self.emit("error", AnthropicTranslator.anthropicError(status: status, message: message), into: &out)
+        return out
+    }
+
+    // MARK: Events
+
+    private mutating func handle(_ event: SSEEvent, into out: inout [UInt8]) {
+        guard !ended else { return }
+        if event.data.trimmingCharacters(in: .whitespaces) == "[DONE]" {
+            end(into: &out)
+            return
+        }
+        guard let chunk = JSONValue.parse(event.data), chunk.objectValue != nil else { return }
+        if let error = chunk["error"], !error.isNull {
+            ended = true
+            let message = error["message"]?.stringValue ?? "the OpenAI backend reported an error mid-stream"
+            let type = error["type"]?.stringValue.flatMap { Self.anthropicTypes.contains($0) ? $0 : nil } ?? "api_error"
+            Self.emit("error", .object([
+                "type": .string("error"),
+                "error": .object(["type": .string(type), "message": .string(message)]),
+            ]), into: &out)
+            return
+        }
+        if let usage = chunk["usage"], usage.objectValue != nil {
+            if let prompt = usage["prompt_tokens"]?.intValue { inputTokens = prompt }
+            if let completion = usage["completion_tokens"]?.intValue { outputTokens = completion }
+        }
+        start(into: &out)
+        guard let choice = chunk["choices"]?.arrayValue?.first(where: { ($0["index"]?.intValue ?? 0) == 0 }) else { return }
+        if let piece = choice["delta"]?["content"]?.stringValue, !piece.isEmpty, !blockClosed {
+            openBlock(into: &out)
+            text += piece
+            Self.emit("content_block_delta", .object([
+                "type": .string("content_block_delta"),
+                "index": .int(0),
+                "delta": .object(["type": .string("text_delta"), "text": .string(piece)]),
+            ]), into: &out)
+        }
+        if let reason = choice["finish_reason"]?.stringValue {
+            finishReason = reason
+            closeBlock(into: &out)
+        }
+    }
+
+    // MARK: Output
+
+    /// Error types Anthropic clients know; other OpenAI error types become `api_error`.
+    private static let anthropicTypes: Set<String> = [
+        "invalid_request_error", "authentication_error", "billing_error", "permission_error", "not_found_error",
+        "request_too_large", "rate_limit_error", "timeout_error", "api_error", "overloaded_error",
+    ]
+
+    private mutating func start(into out: inout [UInt8]) {
+        guard !started else { return }
+        started = true
+        Self.emit("message_start", .object([
+            "type": .string("message_start"),
+            "message": .object([
+                "id": .string(id),
+                "type": .string("message"),
+                "role": .string("assistant"),
+                "model": .string(model),
+                "content": .array([]),
+                "stop_reason": .null,
+                "stop_sequence": .null,
+                "usage": .object(["input_tokens": .int(inputTokens ?? 0), "output_tokens": .int(0)]),
+            ]),
+        ]), into: &out)
+    }
+
+    private mutating func openBlock(into out: inout [UInt8]) {
+        guard !blockOpen else { return }
+        start(into: &out)
+        blockOpen = true
+        Self.emit("content_block_start", .object([
+            "type": .string("content_block_start"),
+            "index": .int(0),
+            "content_block": .object(["type": .string("text"), "text": .string("")]),
+        ]), into: &out)
+    }
+
+    private mutating func closeBlock(into out: inout [UInt8]) {
+        guard !blockClosed else { return }
+        openBlock(into: &out)
+        blockClosed = true
+        Self.emit("content_block_stop", .object(["type": .string("content_block_stop"), "index": .int(0)]), into: &out)
+    }
+
+    private mutating func end(into out: inout [UInt8]) {
+        guard !ended else { return }
+        closeBlock(into: &out)
+        var usage: [String: JSONValue] = ["output_tokens": .int(outputTokens ?? 0)]
+        if let inputTokens { usage["input_tokens"] = .int(inputTokens) }
+        Self.emit("message_delta", .object([
+            "type": .string("message_delta"),
+            "delta": .object([
+                "stop_reason": .string(StopReasonMapping.stopReason(fromFinishReason: finishReason ?? "stop")),
+                "stop_sequence": .null,
+            ]),
+            "usage": .object(usage),
+        ]), into: &out)
+        Self.emit("message_stop", .object(["type": .string("message_stop")]), into: &out)
+        ended = true
+    }
+
+    private static func emit(_ name: String, _ data: JSONValue, into out: inout [UInt8]) {
+        out.append(contentsOf: Array("event: \(name)\ndata: \(data.serialized)\n\n".utf8))
+    }
+}

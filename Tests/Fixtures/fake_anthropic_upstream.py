@@ -1,0 +1,413 @@
+#!/usr/bin/env python3
+"""Fake Anthropic Messages API upstream for Triage tests (stdlib only, Python 3.11+).
+
+Usage:
+    python3 fake_anthropic_upstream.py --name remote [--port 0] [--verbose]
+
+Binds 127.0.0.1 only (port 0 = ephemeral) and prints exactly ``PORT <n>`` as its first
+stdout line. Serves HTTP/1.1 with keep-alive (every non-streaming response has a
+Content-Length). Exits when its stdin reaches EOF (so a dying test harness never leaves it
+running), or on SIGTERM / SIGINT.
+
+Endpoints
+---------
+POST /v1/messages
+    Requires the headers ``x-api-key`` (any non-empty value; else 401
+    authentication_error) and ``anthropic-version`` (else 400 invalid_request_error), and
+    a JSON body with ``max_tokens`` (integer) and ``messages`` (a list of user/assistant
+    messages whose content is a string or a list of blocks); else 400 invalid_request_error.
+    Every error is in Anthropic's shape: {"type": "error", "error": {"type", "message"}}.
+    The text of the last user message (a string, or its "text" blocks joined by spaces) is
+    the prompt. Reply: "{name} says: {prompt without directives}".
+    Directives inside the prompt (may combine):
+      [[chunks:N]]          (stream) split the reply into N text deltas (default: one per word)
+      [[delay:S]]           sleep S seconds before each delta (stream) / before responding
+      [[fail:CODE]]         respond with HTTP CODE and an Anthropic error JSON whose type
+                            matches the status (429 rate_limit_error, 529 overloaded_error, ...)
+      [[hang]]              never respond (sleeps 120 s, stops early at shutdown)
+      [[stop:REASON]]       stop_reason to report (default end_turn), e.g. max_tokens
+      [[error-mid-stream]]  (stream) after 2 deltas send `event: error` (overloaded_error)
+                            and end the response
+      [[close-mid-stream]]  (stream) after 2 deltas close the socket abruptly
+    usage: input_tokens = whitespace-separated words of the system prompt and all messages
+    (directives removed), output_tokens = words of the reply.
+    "stream": true -> text/event-stream, chunked, the real event sequence: message_start,
+    content_block_start, ping, one content_block_delta (text_delta) per piece,
+    content_block_stop, message_delta (stop_reason, usage.output_tokens), message_stop.
+GET  /requests        -> JSON list of every request received so far, except the control
+                         endpoints (/requests, /reset): {path, method, headers (lowercased
+                         names), body (parsed JSON, raw string, or null), client_port}
+POST /reset           -> clears the request log
+anything else         -> 404 Anthropic error JSON
+"""
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import sys
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+DIRECTIVE = re.compile(r"\[\[([a-z-]+)(?::([^\]]*))?\]\]")
+
+ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    503: "overloaded_error",
+    504: "timeout_error",
+    529: "overloaded_error",
+}
+
+
+def error_type(status):
+    if status in ERROR_TYPES:
+        return ERROR_TYPES[status]
+    return "invalid_request_error" if 400 <= status < 500 else "api_error"
+
+
+class FakeServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address, name, verbose):
+        super().__init__(address, Handler)
+        self.name = name
+        self.verbose = verbose
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.log = []
+
+    def record(self, entry):
+        with self.lock:
+            self.log.append(entry)
+
+    def stop(self):
+        """Shut down from any thread except the one running serve_forever."""
+        if self.stopping.is_set():
+            return
+        self.stopping.set()
+        threading.Thread(target=self.shutdown, daemon=True).start()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "FakeAnthropic/1.0"
+    # Small SSE writes must leave at once: Nagle plus delayed ACKs would add ~40 ms per event.
+    disable_nagle_algorithm = True
+
+    # ---- plumbing -------------------------------------------------------------------
+
+    def log_message(self, format, *args):  # noqa: A002 (signature fixed by the base class)
+        if self.server.verbose:
+            sys.stderr.write("fake_anthropic_upstream: " + (format % args) + "\n")
+
+    def read_body(self):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            data = b""
+            while True:
+                size_line = self.rfile.readline()
+                size = int(size_line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return data
+                data += self.rfile.read(size)
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def header_dict(self):
+        result = {}
+        for name, value in self.headers.items():
+            key = name.lower()
+            result[key] = value if key not in result else result[key] + ", " + value
+        return result
+
+    @staticmethod
+    def decode_body(raw):
+        if not raw:
+            return None
+        text = raw.decode("utf-8", errors="replace")
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+
+    def send_json(self, status, obj):
+        body = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("request-id", "req_" + uuid.uuid4().hex[:24])
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.wfile.flush()
+
+    def send_error_json(self, status, message, kind=None):
+        self.send_json(status, {"type": "error",
+                                "error": {"type": kind or error_type(status), "message": message}})
+
+    def write_chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def sleep(self, seconds):
+        """Sleep that ends early when the server shuts down. Returns False if interrupted."""
+        return not self.server.stopping.wait(max(0.0, seconds))
+
+    # ---- dispatch -------------------------------------------------------------------
+
+    def do_GET(self):
+        self.dispatch(b"")
+
+    def do_POST(self):
+        self.dispatch(self.read_body())
+
+    def do_PUT(self):
+        self.dispatch(self.read_body())
+
+    def do_DELETE(self):
+        self.dispatch(self.read_body())
+
+    def dispatch(self, raw):
+        path = self.path.split("?", 1)[0]
+        if path not in ("/requests", "/reset"):
+            self.server.record({
+                "path": self.path,
+                "method": self.command,
+                "headers": self.header_dict(),
+                "body": self.decode_body(raw),
+                "client_port": self.client_address[1],
+            })
+        try:
+            self.route(path, raw)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def route(self, path, raw):
+        method = self.command
+        if path == "/v1/messages" and method == "POST":
+            return self.messages(raw)
+        if path == "/requests" and method == "GET":
+            with self.server.lock:
+                snapshot = list(self.server.log)
+            return self.send_json(200, snapshot)
+        if path == "/reset" and method == "POST":
+            with self.server.lock:
+                self.server.log.clear()
+            return self.send_json(200, {"ok": True})
+        return self.send_error_json(404, f"Not found: {method} {path}", "not_found_error")
+
+    # ---- messages -------------------------------------------------------------------
+
+    @staticmethod
+    def text_of(content):
+        if isinstance(content, str):
+            return content
+        if isinstance(content, list):
+            return " ".join(b.get("text", "") for b in content
+                            if isinstance(b, dict) and b.get("type") == "text")
+        return ""
+
+    def validate(self, body):
+        """Anthropic-like request validation; returns an error message or None."""
+        if not isinstance(body.get("max_tokens"), int) or isinstance(body.get("max_tokens"), bool):
+            return "max_tokens: Field required (an integer)"
+        if not isinstance(body.get("model"), str):
+            return "model: Field required (a string)"
+        messages = body.get("messages")
+        if not isinstance(messages, list) or not messages:
+            return "messages: Field required (a non-empty list)"
+        for index, message in enumerate(messages):
+            if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
+                return f"messages.{index}.role: Input should be 'user' or 'assistant'"
+            content = message.get("content")
+            if not isinstance(content, (str, list)):
+                return f"messages.{index}.content: Input should be a valid string or list"
+            if index > 0 and messages[index - 1].get("role") == message.get("role"):
+                return "messages: roles must alternate between \"user\" and \"assistant\""
+        system = body.get("system")
+        if system is not None and not isinstance(system, (str, list)):
+            return "system: Input should be a valid string or list"
+        return None
+
+    def messages(self, raw):
+        headers = self.header_dict()
+        if not headers.get("x-api-key", "").strip():
+            return self.send_error_json(401, "x-api-key header is required")
+        if not headers.get("anthropic-version", "").strip():
+            return self.send_error_json(400, "anthropic-version: header is required")
+        try:
+            body = json.loads(raw.decode("utf-8")) if raw else None
+            if not isinstance(body, dict):
+                raise ValueError("body is not a JSON object")
+        except ValueError as error:
+            return self.send_error_json(400, f"invalid JSON body: {error}")
+        problem = self.validate(body)
+        if problem:
+            return self.send_error_json(400, problem)
+
+        messages = body["messages"]
+        prompt = ""
+        for message in messages:
+            if message.get("role") == "user":
+                prompt = self.text_of(message.get("content"))
+        directives = dict(DIRECTIVE.findall(prompt))
+        clean = " ".join(DIRECTIVE.sub(" ", prompt).split())
+        reply = f"{self.server.name} says: {clean}"
+        texts = [self.text_of(body.get("system"))] + [self.text_of(m.get("content")) for m in messages]
+        input_tokens = sum(len(DIRECTIVE.sub(" ", t).split()) for t in texts)
+        output_tokens = len(reply.split())
+        stop_reason = directives.get("stop") or "end_turn"
+        delay = float(directives.get("delay") or 0) if "delay" in directives else 0.0
+
+        if "hang" in directives:
+            self.sleep(120)
+            self.close_connection = True
+            return
+        if "fail" in directives:
+            if delay:
+                self.sleep(delay)
+            try:
+                code = int(directives["fail"])
+            except ValueError:
+                code = 500
+            return self.send_error_json(code, "fake failure")
+
+        message_id = "msg_" + uuid.uuid4().hex[:24]
+        model = body["model"]
+        if body.get("stream") is True:
+            return self.stream(directives, reply, model, message_id, input_tokens, output_tokens,
+                               stop_reason, delay)
+        if delay:
+            self.sleep(delay)
+        self.send_json(200, {
+            "id": message_id,
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": [{"type": "text", "text": reply}],
+            "stop_reason": stop_reason,
+            "stop_sequence": None,
+            "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens},
+        })
+
+    @staticmethod
+    def split_reply(reply, count):
+        words = re.findall(r"\S+\s*", reply) or [reply]
+        if count is None:
+            return words
+        count = max(1, count)
+        if len(words) >= count:
+            size, extra = divmod(len(words), count)
+            out, index = [], 0
+            for i in range(count):
+                take = size + (1 if i < extra else 0)
+                out.append("".join(words[index:index + take]))
+                index += take
+            return out
+        size = max(1, -(-len(reply) // count))
+        return [reply[i:i + size] for i in range(0, len(reply), size)]
+
+    def stream(self, directives, reply, model, message_id, input_tokens, output_tokens,
+               stop_reason, delay):
+        chunks_arg = directives.get("chunks")
+        pieces = self.split_reply(reply, int(chunks_arg) if chunks_arg else None)
+
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("request-id", "req_" + uuid.uuid4().hex[:24])
+        self.end_headers()
+        self.wfile.flush()
+
+        def event(name, payload):
+            self.write_chunk(f"event: {name}\ndata: {json.dumps(payload)}\n\n".encode())
+
+        event("message_start", {"type": "message_start", "message": {
+            "id": message_id, "type": "message", "role": "assistant", "model": model,
+            "content": [], "stop_reason": None, "stop_sequence": None,
+            "usage": {"input_tokens": input_tokens, "output_tokens": 1}}})
+        event("content_block_start", {"type": "content_block_start", "index": 0,
+                                      "content_block": {"type": "text", "text": ""}})
+        event("ping", {"type": "ping"})
+        for index, piece in enumerate(pieces):
+            if delay and not self.sleep(delay):
+                self.close_connection = True
+                return
+            event("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                          "delta": {"type": "text_delta", "text": piece}})
+            if index == 1 and "error-mid-stream" in directives:
+                event("error", {"type": "error", "error": {"type": "overloaded_error",
+                                                           "message": "Overloaded"}})
+                self.write_chunk(b"")
+                return
+            if index == 1 and "close-mid-stream" in directives:
+                self.abort_connection()
+                return
+        event("content_block_stop", {"type": "content_block_stop", "index": 0})
+        event("message_delta", {"type": "message_delta",
+                                "delta": {"stop_reason": stop_reason, "stop_sequence": None},
+                                "usage": {"output_tokens": output_tokens}})
+        event("message_stop", {"type": "message_stop"})
+        self.write_chunk(b"")  # terminating zero-length chunk
+        self.wfile.flush()
+
+    def abort_connection(self):
+        """Close the socket without the terminating chunk."""
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Fake Anthropic Messages API upstream for tests")
+    parser.add_argument("--name", default="remote", help="name used in replies")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = ephemeral)")
+    parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
+    args = parser.parse_args()
+
+    server = FakeServer(("127.0.0.1", args.port), args.name, args.verbose)
+    signal.signal(signal.SIGTERM, lambda *_: server.stop())
+    signal.signal(signal.SIGINT, lambda *_: server.stop())
+    sys.stdout.write(f"PORT {server.server_address[1]}\n")
+    sys.stdout.flush()
+
+    def watch_stdin():
+        try:
+            while sys.stdin.buffer.read1(65536):
+                pass
+        except (OSError, ValueError):
+            pass
+        server.stop()
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    try:
+        server.serve_forever(poll_interval=0.1)
+    finally:
+        server.stopping.set()
+        server.server_close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Skip interpreter finalization: the stdin watcher thread may hold the stdin buffer lock.
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
