@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // libcurl, as a system library: module map plus a shim that wraps curl's variadic calls.
@@ -55,6 +57,15 @@ let package = Package(
             dependencies: ["TriageJSON"],
             swiftSettings: strictSwift6
         ),
+        // The proxy's Prometheus metrics, recorded through swift-metrics.
+        .target(
+            name: "TriageMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         // The JSONL routing log: record type, background writer, tolerant reader, tail formatting.
         .target(
             name: "TriageLog",
@@ -65,7 +76,7 @@ let package = Package(
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -88,6 +99,7 @@ let package = Package(
         .testTarget(name: "TriageConfigTests", dependencies: ["TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageRoutingTests", dependencies: ["TriageRouting", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageUpstreamTests", dependencies: ["TriageUpstream"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageMetricsTests", dependencies: ["TriageMetrics"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageAnthropicTests", dependencies: ["TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageServerTests", dependencies: ["TriageServer", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageLogTests", dependencies: ["TriageLog", "TriageJSON"], swiftSettings: strictSwift6),

@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import TriageAnthropic
+import TriageJSON
 import TriageUpstream
 
 /// An error answered to the client in OpenAI's error shape:
@@ -72,6 +74,12 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         )
     }
 
+    /// The JSON body of this error in Anthropic's shape: `{"type":"error","error":{"type","message"}}`.
+    var anthropicBody: [UInt8] {
+        let value = AnthropicTranslator.anthropicError(status: Int(status.code), message: message)
+        return (try? Array(JSONEncoder().encode(value))) ?? body
+    }
+
     /// The JSON body of this error.
     var body: [UInt8] {
         var error: [String: JSONField] = [
@@ -83,8 +91,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         return JSONField.object(["error": .object(error)]).encoded
     }
 
-    /// The response carrying this error.
-    func response(requestID: String?) -> Response {
+    /// The response carrying this error, in OpenAI's shape or, for Anthropic clients, Anthropic's.
+    func response(requestID: String?, anthropic: Bool = false) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let requestID, let name = HTTPField.Name("x-triage-request-id") {
             headers[name] = requestID
@@ -92,7 +100,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         if let retryAfter, let name = HTTPField.Name("retry-after") {
             headers[name] = String(max(1, Int(retryAfter.rounded(.up))))
         }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: anthropic ? anthropicBody : body)))
     }
 }
 

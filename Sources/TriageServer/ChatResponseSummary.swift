@@ -30,6 +30,13 @@ struct ChatResponseSummary: Sendable, Equatable {
 
     init() {}
 
+    init(text: String, finishReason: String?, promptTokens: Int?, completionTokens: Int?) {
+        self.text = text
+        self.finishReason = finishReason
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+    }
+
     /// Summarises a non-streamed `chat.completion` body. Unparseable bodies give an empty summary.
     init(completionBody bytes: [UInt8]) {
         guard let completion = try? JSONDecoder().decode(Completion.self, from: Data(bytes)) else { return }

@@ -64,9 +64,15 @@ public struct TriageServer: Sendable {
         let router = Router()
         router.add(middleware: OpenAIErrorMiddleware())
         router.add(middleware: ClientAuthMiddleware(routes: routes, log: log))
-        let chat = ChatCompletionsHandler(routes: routes, client: client, log: log, health: health, logger: logger)
+        let proxy = ProxyHandler(routes: routes, client: client, log: log, health: health, logger: logger)
         router.post("/v1/chat/completions") { request, _ in
-            await chat.handle(request)
+            await proxy.handle(request, api: .openAIChat)
+        }
+        router.post("/v1/messages") { request, _ in
+            await proxy.handle(request, api: .anthropicMessages)
+        }
+        router.post("/v1/completions") { request, _ in
+            await proxy.handle(request, api: .openAICompletions)
         }
         let routes = self.routes
         router.get("/v1/models") { _, _ in

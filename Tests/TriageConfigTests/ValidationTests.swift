@@ -60,7 +60,7 @@ struct ValidationTests {
             model: small
             timeout: {connect: 1}
         auto: {default_backend: local}
-        """) == "bad.yaml:5: backends[0].timeout: unknown field 'timeout' (known: name, kind, base_url, model, api_key_env, timeouts, price, fallback, retry, breaker, max_concurrent, forward_client_auth)")
+        """) == "bad.yaml:5: backends[0].timeout: unknown field 'timeout' (known: name, kind, base_url, model, api_key_env, timeouts, price, fallback, retry, breaker, max_concurrent, forward_client_auth, anthropic_version)")
         #expect(errorText("""
         backends:
           - name: local
@@ -126,11 +126,19 @@ struct ValidationTests {
         #expect(errorText("""
         backends:
           - name: local
-            kind: anthropic
+            kind: antropic
             base_url: http://127.0.0.1:8000/v1
             model: small
         auto: {default_backend: local}
-        """) == "bad.yaml:3: backends[0].kind: unknown kind 'anthropic' (known: openai)")
+        """) == "bad.yaml:3: backends[0].kind: unknown kind 'antropic' (known: openai, anthropic)")
+        #expect(errorText("""
+        backends:
+          - name: local
+            base_url: http://127.0.0.1:8000/v1
+            model: small
+            anthropic_version: "2023-06-01"
+        auto: {default_backend: local}
+        """) == "bad.yaml:5: backends[0].anthropic_version: only applies to backends of kind 'anthropic'")
     }
 
     @Test("bad port")

@@ -228,7 +228,7 @@ struct ProxyIntegrationTests {
             let result = try await env.proxy.post(json: chatJSON("wait [[hang]]"), headers: [("x-triage-backend", "remote")])
             let elapsed = ContinuousClock.now - started
             #expect(result.status == 504)
-            #expect(elapsed < .seconds(4))
+            #expect(elapsed < .seconds(8), "the 1 s timeout answers, not the 120 s hang")
             let error = try #require(jsonObject(result.body)?["error"] as? [String: Any])
             #expect(error["code"] as? String == "upstream_timeout")
             let records = try await env.triage.logRecords(atLeast: 1)

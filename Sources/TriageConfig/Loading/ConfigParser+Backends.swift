@@ -5,7 +5,7 @@ import Yams
 extension ConfigParser {
     static let backendKeys = [
         "name", "kind", "base_url", "model", "api_key_env", "timeouts", "price",
-        "fallback", "retry", "breaker", "max_concurrent", "forward_client_auth",
+        "fallback", "retry", "breaker", "max_concurrent", "forward_client_auth", "anthropic_version",
     ]
 
     /// Parses the backend list, recording every well-formed name in `catalog`.
@@ -113,12 +113,21 @@ extension ConfigParser {
         let breaker = fields.node("breaker").map { parseBreaker($0, path: fields.path("breaker")) } ?? BreakerConfig()
         let maxConcurrent = fields.node("max_concurrent").flatMap { positiveInt($0, field: fields.path("max_concurrent")) }
         let forwardClientAuth = fields.node("forward_client_auth").flatMap { bool($0, field: fields.path("forward_client_auth")) } ?? false
+        var anthropicVersion = BackendConfig.defaultAnthropicVersion
+        if let value = fields.node("anthropic_version"), let version = string(value, field: fields.path("anthropic_version")) {
+            if kind == .anthropic {
+                anthropicVersion = version
+            } else {
+                report(line: value.line, field: fields.path("anthropic_version"), "only applies to backends of kind 'anthropic'")
+            }
+        }
 
         guard ok, let name, let baseURL, let model else { return nil }
         return BackendConfig(
             name: name, kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv,
             timeouts: timeouts, pricing: pricing, fallback: fallback, retry: retry, breaker: breaker,
-            maxConcurrent: maxConcurrent, forwardClientAuth: forwardClientAuth, line: fields.line
+            maxConcurrent: maxConcurrent, forwardClientAuth: forwardClientAuth, anthropicVersion: anthropicVersion,
+            line: fields.line
         )
     }
 

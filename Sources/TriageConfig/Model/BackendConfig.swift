@@ -28,6 +28,9 @@ public struct BackendConfig: Sendable, Equatable {
     /// Forward the client's own `Authorization` header to this backend when it has no
     /// `api_key_env` (`forward_client_auth`, default false).
     public var forwardClientAuth: Bool
+    /// The `anthropic-version` header sent to `kind: anthropic` backends (`anthropic_version`,
+    /// default `2023-06-01`).
+    public var anthropicVersion: String
     /// 1-based line in the source file where this backend's entry starts (0 if built in code).
     public var line: Int
 
@@ -45,6 +48,7 @@ public struct BackendConfig: Sendable, Equatable {
         breaker: BreakerConfig = BreakerConfig(),
         maxConcurrent: Int? = nil,
         forwardClientAuth: Bool = false,
+        anthropicVersion: String = BackendConfig.defaultAnthropicVersion,
         line: Int = 0
     ) {
         self.name = name
@@ -59,9 +63,19 @@ public struct BackendConfig: Sendable, Equatable {
         self.breaker = breaker
         self.maxConcurrent = maxConcurrent
         self.forwardClientAuth = forwardClientAuth
+        self.anthropicVersion = anthropicVersion
         self.line = line
     }
 
     /// The full Chat Completions endpoint: `baseURL + "/chat/completions"`.
     public var chatCompletionsURL: String { baseURL + "/chat/completions" }
+
+    /// The legacy text completions endpoint: `baseURL + "/completions"`.
+    public var completionsURL: String { baseURL + "/completions" }
+
+    /// Anthropic's Messages endpoint: `baseURL + "/messages"`.
+    public var messagesURL: String { baseURL + "/messages" }
+
+    /// The Anthropic API version sent when `anthropic_version` is not set.
+    public static let defaultAnthropicVersion = "2023-06-01"
 }

@@ -8,10 +8,11 @@ import TriageLog
 import TriageRouting
 import TriageUpstream
 
-/// Serves `POST /v1/chat/completions`: reads and checks the request, routes it, relays the
-/// backend's answer (streamed chunk by chunk when the client asked for `stream: true`) and
-/// appends one routing log record, whatever the outcome.
-struct ChatCompletionsHandler: Sendable {
+/// Serves the model APIs (`/v1/chat/completions`, `/v1/messages`, `/v1/completions`): reads and
+/// checks the request, routes it, tries the backend (and its fallbacks), relays the answer
+/// (streamed chunk by chunk when the client asked for `stream: true`, translated when client
+/// and backend speak different APIs) and appends one routing log record, whatever the outcome.
+struct ProxyHandler: Sendable {
     let routes: RoutesStore
     let client: UpstreamClient
     let log: RoutingLogWriter
@@ -33,16 +34,21 @@ struct ChatCompletionsHandler: Sendable {
         case failed(APIError, retryable: Bool, backendAtFault: Bool)
     }
 
-    func handle(_ request: Request) async -> Response {
+    func handle(_ request: Request, api: ClientAPI) async -> Response {
         let started = ContinuousClock.now
         let active = routes.snapshot
         var record = RoutingLogRecord(
             id: RequestID.make(), timestamp: RoutingLogRecord.timestamp(Date()),
-            endpoint: "/v1/chat/completions", reason: "", status: 0, latencyMs: 0
+            endpoint: api.endpoint, reason: "", status: 0, latencyMs: 0
         )
         do {
             let bytes = try await Self.readBody(request, limit: active.config.limits.maxBodyBytes)
-            let chat = try ChatRequest(parsing: bytes)
+            let chat: ProxyRequest
+            switch api {
+            case .openAIChat: chat = try ProxyRequest(openAIChat: bytes)
+            case .anthropicMessages: chat = try ProxyRequest(anthropicMessages: bytes)
+            case .openAICompletions: chat = try ProxyRequest(completions: bytes)
+            }
             record.clientModel = chat.model
             record.stream = chat.stream
             record.messages = chat.messages
@@ -106,18 +112,18 @@ struct ChatCompletionsHandler: Sendable {
                 record.upstreamModel = target.model
                 let result = await attempt(chat, backend: target, active: active, clientHeaders: clientHeaders, deadline: deadline)
                 switch result {
-                case .complete(let status, let contentType, let body):
+                case .complete(let status, let contentType, let upstreamBody):
                     if let change = health.finish(target, success: true) { logBreaker(target, change) }
+                    let (body, answerType, summary) = BackendExchange.answer(upstreamBody, contentType: contentType, request: chat, backend: target)
                     if !attempts.isEmpty {
                         attempts.append(.init(backend: target.name, outcome: "ok", status: status, latencyMs: Self.milliseconds(since: attemptStarted)))
                         record.attempts = attempts
                         record.reason += "; answered by '\(target.name)' after \(attempts.count - 1) failed or skipped attempt(s)"
                     }
-                    let summary = ChatResponseSummary(completionBody: body)
                     Self.complete(&record, summary: summary, chat: chat, backend: target, status: status, started: started, ttft: nil)
                     log.append(record)
                     var headers = Self.triageHeaders(record)
-                    headers[.contentType] = contentType ?? "application/json"
+                    headers[.contentType] = answerType
                     return Response(
                         status: HTTPResponse.Status(code: status),
                         headers: headers,
@@ -158,13 +164,13 @@ struct ChatCompletionsHandler: Sendable {
             if apiError.status.code >= 500 {
                 logger.warning("request failed", metadata: ["id": .string(record.id), "status": .stringConvertible(apiError.status.code), "error": .string(apiError.message)])
             }
-            return apiError.response(requestID: record.id)
+            return apiError.response(requestID: record.id, anthropic: api.usesAnthropicErrors)
         }
     }
 
     /// One try at one backend, up to the point where something would reach the client.
     private func attempt(
-        _ chat: ChatRequest, backend: BackendConfig, active: ActiveRoutes, clientHeaders: [String: String],
+        _ chat: ProxyRequest, backend: BackendConfig, active: ActiveRoutes, clientHeaders: [String: String],
         deadline: ContinuousClock.Instant
     ) async -> AttemptResult {
         let policy = backend.retry
@@ -222,39 +228,47 @@ struct ChatCompletionsHandler: Sendable {
     // MARK: Streaming
 
     private func streamingResponse(
-        _ response: UpstreamResponse, chat: ChatRequest, backend: BackendConfig,
+        _ response: UpstreamResponse, chat: ProxyRequest, backend: BackendConfig,
         record: RoutingLogRecord, started: ContinuousClock.Instant
     ) -> Response {
         var headers = Self.triageHeaders(record)
-        headers[.contentType] = response.header("content-type") ?? "text/event-stream"
+        headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let log = self.log
         let health = self.health
+        let initialRelay = StreamRelay(
+            api: chat.api, backendIsAnthropic: backend.kind == .anthropic, model: backend.model,
+            id: record.id, includeUsage: chat.includeUsage
+        )
         let body = ResponseBody { writer in
             var record = record
-            var collected: [UInt8] = []
+            var relay = initialRelay
             var firstByte: ContinuousClock.Instant?
             var clientGone = false
             do {
                 for try await chunk in response.body {
                     if firstByte == nil { firstByte = .now }
-                    collected.append(contentsOf: chunk)
+                    let out = relay.feed(chunk)
+                    guard !out.isEmpty else { continue }
                     do {
-                        try await writer.write(ByteBuffer(bytes: chunk))
+                        try await writer.write(ByteBuffer(bytes: out))
                     } catch {
                         clientGone = true
                         break
                     }
                 }
                 if Task.isCancelled { clientGone = true }
+                if !clientGone {
+                    let end = relay.finish()
+                    if !end.isEmpty {
+                        do { try await writer.write(ByteBuffer(bytes: end)) } catch { clientGone = true }
+                    }
+                }
             } catch {
                 // The stream has started: never splice in another answer; end it with an error event.
                 let apiError = Self.apiError(error, backend: backend.name)
                 record.error = "stream interrupted: \(apiError.message)"
-                var event = Array("data: ".utf8)
-                event.append(contentsOf: apiError.body)
-                event.append(contentsOf: Array("\n\n".utf8))
-                do { try await writer.write(ByteBuffer(bytes: event)) } catch { clientGone = true }
+                do { try await writer.write(ByteBuffer(bytes: relay.fail(apiError))) } catch { clientGone = true }
             }
             if clientGone {
                 record.error = "client disconnected before the answer ended; upstream transfer aborted"
@@ -263,7 +277,7 @@ struct ChatCompletionsHandler: Sendable {
                 health.finish(backend, success: record.error == nil)
             }
             let ttft = firstByte.map { Self.milliseconds(from: started, to: $0) }
-            Self.complete(&record, summary: ChatResponseSummary(sseBytes: collected), chat: chat, backend: backend,
+            Self.complete(&record, summary: relay.summary, chat: chat, backend: backend,
                           status: response.status, started: started, ttft: ttft)
             log.append(record)
             if !clientGone {
@@ -276,24 +290,16 @@ struct ChatCompletionsHandler: Sendable {
     // MARK: Pieces
 
     private func makeUpstreamRequest(
-        _ chat: ChatRequest, backend: BackendConfig, active: ActiveRoutes, clientHeaders: [String: String],
+        _ chat: ProxyRequest, backend: BackendConfig, active: ActiveRoutes, clientHeaders: [String: String],
         deadline: ContinuousClock.Instant
-    ) throws -> UpstreamRequest {
-        var headers: [(name: String, value: String)] = [
-            ("Content-Type", "application/json"),
-            ("Accept", chat.stream ? "text/event-stream" : "application/json"),
-        ]
-        if let variable = backend.apiKeyEnv {
-            guard let key = active.apiKey(for: backend.name) else {
-                throw APIError(
-                    status: .badGateway,
-                    message: "Backend '\(backend.name)' needs an API key, but the environment variable \(variable) (api_key_env in \(active.config.sourcePath)) is not set for the Triage process.",
-                    type: "upstream_error", code: "backend_api_key_missing"
-                )
-            }
-            headers.append(("Authorization", "Bearer \(key)"))
-        } else if backend.forwardClientAuth, let authorization = clientHeaders["authorization"] {
-            headers.append(("Authorization", authorization))
+    ) throws(APIError) -> UpstreamRequest {
+        let apiKey = active.apiKey(for: backend.name)
+        if let variable = backend.apiKeyEnv, apiKey == nil {
+            throw APIError(
+                status: .badGateway,
+                message: "Backend '\(backend.name)' needs an API key, but the environment variable \(variable) (api_key_env in \(active.config.sourcePath)) is not set for the Triage process.",
+                type: "upstream_error", code: "backend_api_key_missing"
+            )
         }
         let remaining = Self.seconds(deadline - .now)
         guard remaining > 0 else {
@@ -303,17 +309,14 @@ struct ChatCompletionsHandler: Sendable {
                 type: "upstream_error", code: "upstream_timeout"
             )
         }
-        let body: [UInt8]
-        do {
-            body = try chat.upstreamBody(model: backend.model)
-        } catch {
-            throw APIError.invalidRequest("The request could not be re-encoded for the backend: \(error)")
-        }
+        let target = try BackendExchange.upstreamTarget(for: chat, backend: backend)
         return UpstreamRequest(
-            url: backend.chatCompletionsURL,
+            url: target.url,
             method: "POST",
-            headers: headers,
-            body: body,
+            headers: BackendExchange.headers(
+                for: backend, stream: chat.stream, apiKey: apiKey, clientAuthorization: clientHeaders["authorization"]
+            ),
+            body: target.body,
             timeouts: UpstreamTimeouts(
                 connect: min(backend.timeouts.connect, remaining),
                 total: min(backend.timeouts.total, remaining),
@@ -324,7 +327,7 @@ struct ChatCompletionsHandler: Sendable {
 
     /// Fills the outcome fields of a record: status, latency, answer, usage (reported or estimated) and cost.
     private static func complete(
-        _ record: inout RoutingLogRecord, summary: ChatResponseSummary, chat: ChatRequest, backend: BackendConfig,
+        _ record: inout RoutingLogRecord, summary: ChatResponseSummary, chat: ProxyRequest, backend: BackendConfig,
         status: Int, started: ContinuousClock.Instant, ttft: Double?
     ) {
         record.status = status

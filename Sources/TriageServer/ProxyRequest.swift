@@ -1,45 +1,86 @@
 import Foundation
 import TriageJSON
 
-/// The parts of an OpenAI chat completions request that routing and logging need,
-/// plus the whole body so it can be forwarded with only the model replaced.
-struct ChatRequest: Sendable {
+/// A client request as routing, forwarding and logging need it, whatever API it came in on:
+/// the whole body (forwarded with only the model replaced, or translated), the model asked
+/// for, whether to stream, and the text of its messages.
+struct ProxyRequest: Sendable {
+    /// The API the client called.
+    var api: ClientAPI
     /// The whole request body as JSON members.
     var body: [String: JSONValue]
     /// The model the client asked for.
     var model: String
-    /// The `messages` array exactly as sent.
+    /// The messages for the routing log, in OpenAI chat form (`[{role, content}]`).
     var messages: JSONValue
-    /// The text of every message, in order (for token estimates).
+    /// The text of every message (the system prompt included), in order, for token estimates.
     var messageTexts: [String]
     /// The text of the last `user` message ("" if there is none).
     var lastUserMessage: String
     /// Whether the client asked for server-sent events.
     var stream: Bool
+    /// Whether an OpenAI client asked for a final usage chunk (`stream_options.include_usage`).
+    var includeUsage: Bool = false
 
-    /// Parses and checks a request body, throwing a 400 ``APIError`` that says what is wrong.
-    init(parsing bytes: [UInt8]) throws(APIError) {
+    init(
+        api: ClientAPI, body: [String: JSONValue], model: String, messages: JSONValue, messageTexts: [String],
+        lastUserMessage: String, stream: Bool, includeUsage: Bool = false
+    ) {
+        self.api = api
+        self.body = body
+        self.model = model
+        self.messages = messages
+        self.messageTexts = messageTexts
+        self.lastUserMessage = lastUserMessage
+        self.stream = stream
+        self.includeUsage = includeUsage
+    }
+
+    /// Parses a body as a JSON object, throwing a 400 that says what is wrong.
+    static func jsonObject(_ bytes: [UInt8], expected: String) throws(APIError) -> [String: JSONValue] {
         guard !bytes.isEmpty else {
-            throw .invalidRequest("The request body is empty; expected a JSON object with 'model' and 'messages'.", code: "invalid_json")
+            throw .invalidRequest("The request body is empty; expected a JSON object with \(expected).", code: "invalid_json")
         }
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
         } catch {
             throw .invalidRequest(
-                "We could not parse the JSON body of your request: \(Self.describe(error)). Expected a JSON object with 'model' and 'messages'.",
+                "We could not parse the JSON body of your request: \(Self.describe(error)). Expected a JSON object with \(expected).",
                 code: "invalid_json"
             )
         }
         guard case .object(let body) = value else {
-            throw .invalidRequest("The request body must be a JSON object with 'model' and 'messages'.", code: "invalid_json")
+            throw .invalidRequest("The request body must be a JSON object with \(expected).", code: "invalid_json")
         }
+        return body
+    }
+
+    /// The model field: a non-empty string.
+    static func model(in body: [String: JSONValue]) throws(APIError) -> String {
         guard let modelValue = body["model"] else {
             throw .invalidRequest("Missing required parameter: 'model'.", code: "missing_required_parameter", param: "model")
         }
         guard case .string(let model) = modelValue, !model.isEmpty else {
             throw .invalidRequest("Invalid type for 'model': expected a non-empty string.", code: "invalid_type", param: "model")
         }
+        return model
+    }
+
+    /// The stream field: absent, null or a boolean.
+    static func stream(in body: [String: JSONValue]) throws(APIError) -> Bool {
+        switch body["stream"] {
+        case nil, .null?: return false
+        case .bool(let flag)?: return flag
+        default:
+            throw .invalidRequest("Invalid type for 'stream': expected a boolean.", code: "invalid_type", param: "stream")
+        }
+    }
+
+    /// Parses and checks an OpenAI chat completions body, throwing a 400 ``APIError`` that says what is wrong.
+    init(openAIChat bytes: [UInt8]) throws(APIError) {
+        let body = try Self.jsonObject(bytes, expected: "'model' and 'messages'")
+        let model = try Self.model(in: body)
         guard let messagesValue = body["messages"] else {
             throw .invalidRequest("Missing required parameter: 'messages'.", code: "missing_required_parameter", param: "messages")
         }
@@ -63,32 +104,19 @@ struct ChatRequest: Sendable {
             texts.append(text)
             if role == "user" { lastUser = text }
         }
-        var stream = false
-        switch body["stream"] {
-        case nil, .null?: stream = false
-        case .bool(let flag)?: stream = flag
-        default:
-            throw .invalidRequest("Invalid type for 'stream': expected a boolean.", code: "invalid_type", param: "stream")
-        }
+        let stream = try Self.stream(in: body)
+        self.api = .openAIChat
         self.body = body
         self.model = model
         self.messages = messagesValue
         self.messageTexts = texts
         self.lastUserMessage = lastUser
         self.stream = stream
-    }
-
-    /// The body to send upstream: the client's, with `model` replaced by the backend's model.
-    func upstreamBody(model upstreamModel: String) throws -> [UInt8] {
-        var forwarded = body
-        forwarded["model"] = .string(upstreamModel)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return Array(try encoder.encode(JSONValue.object(forwarded)))
+        if case .bool(true)? = body["stream_options"]?["include_usage"] { self.includeUsage = true }
     }
 
     /// The text of a message's `content`: a string, or an array of parts whose `text` parts are joined.
-    private static func text(of content: JSONValue?, index: Int) throws(APIError) -> String {
+    static func text(of content: JSONValue?, index: Int) throws(APIError) -> String {
         switch content {
         case nil, .null?:
             return ""  // assistant messages with tool calls have no content

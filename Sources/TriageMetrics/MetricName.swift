@@ -1,0 +1,46 @@
+/// The names, help texts and histogram buckets of every series ``ProxyMetrics`` exports.
+///
+/// swift-metrics has no notion of help text, so the help lines are kept here and added to the
+/// exposition by ``ExpositionRenderer`` when ``ProxyMetrics/render()`` runs.
+enum MetricName {
+    static let requests = "triage_requests_total"
+    static let requestDuration = "triage_request_duration_seconds"
+    static let timeToFirstToken = "triage_time_to_first_token_seconds"
+    static let tokens = "triage_tokens_total"
+    static let cost = "triage_cost_usd_total"
+    static let fallbacks = "triage_fallbacks_total"
+    static let upstreamFailures = "triage_upstream_failures_total"
+    static let breakerState = "triage_breaker_state"
+    static let classifierComplexity = "triage_classifier_complexity"
+    static let classifierFit = "triage_classifier_fit"
+    static let routingLogQueueDepth = "triage_routing_log_queue_depth"
+    static let inFlightRequests = "triage_in_flight_requests"
+    static let configReloads = "triage_config_reloads_total"
+
+    /// The `# HELP` text of each metric family, keyed by family name.
+    static let help: [String: String] = [
+        requests: "Finished client requests by endpoint, backend, rule and HTTP status.",
+        requestDuration: "Wall time of a client request from arrival to the last byte sent, in seconds.",
+        timeToFirstToken: "Time from request arrival to the first streamed token sent to the client, in seconds.",
+        tokens: "Tokens reported by upstream backends, by direction (prompt or completion).",
+        cost: "Estimated spend on upstream backends, in US dollars (fractional).",
+        fallbacks: "Requests moved from one backend to another after a failed attempt.",
+        upstreamFailures: "Failed upstream attempts by backend and reason.",
+        breakerState: "Circuit breaker state per backend: 0 closed, 1 open, 2 half open.",
+        classifierComplexity: "Complexity score the request classifier assigned, 0 to 1.",
+        classifierFit: "Fit score the request classifier assigned, 0 to 1.",
+        routingLogQueueDepth: "Routing log records waiting to be written.",
+        inFlightRequests: "Requests currently in flight per backend.",
+        configReloads: "Configuration reloads by result (ok or rejected).",
+    ]
+
+    /// Latency buckets from 1 ms to 300 s, shared by the request duration and time-to-first-token histograms.
+    static let latencyBuckets: [Duration] = [
+        .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+        .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120), .seconds(300),
+    ]
+
+    /// Score buckets 0, 0.05, 0.10 … 1.0 for the classifier histograms (computed as i/20 so each bound is exact).
+    static let scoreBuckets: [Double] = (0...20).map { Double($0) / 20 }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import TriageAnthropic
+import TriageConfig
+import TriageJSON
+import TriageUpstream
+
+/// How a client request goes to a backend of a given kind, and how a whole answer comes back
+/// in the client's API: passed through when both speak the same API, translated otherwise.
+enum BackendExchange {
+    /// The body and URL for `backend`; throws a 400 when a translation the request needs is not supported.
+    static func upstreamTarget(for request: ProxyRequest, backend: BackendConfig) throws(APIError) -> (url: String, body: [UInt8]) {
+        var body: [String: JSONValue]
+        let url: String
+        switch (request.api, backend.kind) {
+        case (.openAIChat, .openai):
+            body = request.body
+            url = backend.chatCompletionsURL
+        case (.openAICompletions, .openai):
+            body = request.body
+            url = backend.completionsURL
+        case (.anthropicMessages, .anthropic):
+            body = request.body
+            url = backend.messagesURL
+        case (.openAIChat, .anthropic):
+            do {
+                body = try AnthropicTranslator.anthropicRequest(fromOpenAI: request.body, model: backend.model)
+            } catch {
+                throw Self.untranslatable(error, backend: backend)
+            }
+            url = backend.messagesURL
+        case (.anthropicMessages, .openai):
+            do {
+                body = try AnthropicTranslator.openAIRequest(fromAnthropic: request.body)
+            } catch {
+                throw Self.untranslatable(error, backend: backend)
+            }
+            url = backend.chatCompletionsURL
+        case (.openAICompletions, .anthropic):
+            throw APIError.invalidRequest(
+                "Legacy text completions can only go to OpenAI-compatible backends, and this request was routed to '\(backend.name)' (kind anthropic). Use /v1/chat/completions, or add a rule that sends these requests to an openai backend.",
+                code: "unsupported_translation"
+            )
+        }
+        body["model"] = .string(backend.model)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        do {
+            return (url, Array(try encoder.encode(JSONValue.object(body))))
+        } catch {
+            throw APIError.invalidRequest("The request could not be encoded for backend '\(backend.name)': \(error)")
+        }
+    }
+
+    /// The headers for `backend`: content type, and its key in the header its kind expects.
+    static func headers(for backend: BackendConfig, stream: Bool, apiKey: String?, clientAuthorization: String?) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"),
+            ("Accept", stream ? "text/event-stream" : "application/json"),
+        ]
+        switch backend.kind {
+        case .openai:
+            if let apiKey {
+                headers.append(("Authorization", "Bearer \(apiKey)"))
+            } else if backend.forwardClientAuth, let clientAuthorization {
+                headers.append(("Authorization", clientAuthorization))
+            }
+        case .anthropic:
+            headers.append(("anthropic-version", backend.anthropicVersion))
+            if let apiKey {
+                headers.append(("x-api-key", apiKey))
+            } else if backend.forwardClientAuth, let clientAuthorization {
+                headers.append(("Authorization", clientAuthorization))
+            }
+        }
+        return headers
+    }
+
+    /// A whole 2xx answer in the client's API, with what the log keeps of it.
+    static func answer(_ body: [UInt8], contentType: String?, request: ProxyRequest, backend: BackendConfig) -> (body: [UInt8], contentType: String, summary: ChatResponseSummary) {
+        let json = contentType ?? "application/json"
+        switch (request.api.usesAnthropicErrors, backend.kind == .anthropic) {
+        case (false, false):
+            return (body, json, ChatResponseSummary(completionBody: body))
+        case (true, true):
+            let summary = (try? decode(body)).flatMap { try? AnthropicTranslator.openAIResponse(fromAnthropic: $0, model: backend.model) }
+                .map(ChatResponseSummary.init(openAICompletion:)) ?? ChatResponseSummary()
+            return (body, json, summary)
+        case (false, true):
+            guard let anthropic = try? decode(body),
+                  let translated = try? AnthropicTranslator.openAIResponse(fromAnthropic: anthropic, model: backend.model),
+                  let bytes = try? Array(JSONEncoder().encode(translated)) else {
+                return (body, json, ChatResponseSummary())
+            }
+            return (bytes, "application/json", ChatResponseSummary(openAICompletion: translated))
+        case (true, false):
+            guard let openAI = try? decode(body),
+                  let translated = try? AnthropicTranslator.anthropicResponse(fromOpenAI: openAI, model: backend.model),
+                  let bytes = try? Array(JSONEncoder().encode(translated)) else {
+                return (body, json, ChatResponseSummary(completionBody: body))
+            }
+            return (bytes, "application/json", ChatResponseSummary(openAICompletion: openAI))
+        }
+    }
+
+    private static func decode(_ bytes: [UInt8]) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    }
+
+    private static func untranslatable(_ error: TranslationError, backend: BackendConfig) -> APIError {
+        APIError.invalidRequest(
+            "This request was routed to '\(backend.name)' (kind \(backend.kind.rawValue)), which speaks another API, and it cannot be translated: \(error.description)",
+            code: "unsupported_translation", param: error.field
+        )
+    }
+}
+
+extension ChatResponseSummary {
+    /// Summarises an OpenAI `chat.completion` given as a JSON value.
+    init(openAICompletion value: JSONValue) {
+        self.init()
+        if case .array(let choices)? = value["choices"], let choice = choices.first {
+            text = choice["message"]?["content"]?.stringValue ?? choice["text"]?.stringValue ?? ""
+            finishReason = choice["finish_reason"]?.stringValue
+        }
+        if case .number(let prompt)? = value["usage"]?["prompt_tokens"] { promptTokens = Int(prompt) }
+        if case .number(let completion)? = value["usage"]?["completion_tokens"] { completionTokens = Int(completion) }
+    }
+}
