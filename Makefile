@@ -15,7 +15,7 @@ deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libcurl4-openssl-dev pkg-config wrk >/dev/null; \
 	fi
-	@python3 -c "import openai" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check "openai>=1.40"
+	@python3 -c "import openai, anthropic" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check "openai>=1.40" "anthropic>=0.40"
 
 build: deps
 	$(SWIFT) build -c release --product triage

@@ -55,6 +55,48 @@ def threads_for(conc):
     return 1 if conc == 1 else 2
 
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+CPU_PIDS = {
+    "direct": [],
+    "nginx": [int(p) for p in os.environ.get("PIDS_NGINX", "").split()],
+    "triage": [int(os.environ["PID_TRIAGE_FIXED"])],
+    "triage-auto": [int(os.environ["PID_TRIAGE_AUTO"])],
+}
+UPSTREAM_PID = int(os.environ.get("PID_UPSTREAM", "0"))
+
+
+def cpu_seconds(pids):
+    """utime + stime of the processes (all their threads), in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / CLK_TCK
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return [float(x) for x in f.read().split()[:3]]
+    except OSError:
+        return None
+
+
+def wrk_cpu(target, conc, duration, stream=False, size=200):
+    """wrk against a target, plus the CPU time its proxy process(es) and the upstream used per request."""
+    before_p, before_u = cpu_seconds(CPU_PIDS[target]), cpu_seconds([UPSTREAM_PID])
+    r = wrk(TARGETS[target], conc, duration, stream=stream, size=size)
+    used_p, used_u = cpu_seconds(CPU_PIDS[target]) - before_p, cpu_seconds([UPSTREAM_PID]) - before_u
+    n = r.get("requests") or 0
+    r["proxy_cpu_us_per_req"] = used_p * 1e6 / n if n and CPU_PIDS[target] else None
+    r["upstream_cpu_us_per_req"] = used_u * 1e6 / n if n else None
+    return r
+
+
 def wrk(port, conc, duration, stream=False, size=200):
     cmd = ["wrk", f"-t{threads_for(conc)}", f"-c{conc}", f"-d{duration}s", "--latency", "--timeout", "10s",
            "-s", os.path.join(BENCH, "chat.lua"), f"http://127.0.0.1:{port}", "--", f"size={size}"]
@@ -75,7 +117,7 @@ def wrk(port, conc, duration, stream=False, size=200):
 def median_of(runs):
     """Median of each numeric field across repetitions; errors are summed (any error counts)."""
     out = {}
-    for key in ["rps", "p50_us", "p90_us", "p99_us", "max_us", "mean_us"]:
+    for key in ["rps", "p50_us", "p90_us", "p99_us", "max_us", "mean_us", "proxy_cpu_us_per_req", "upstream_cpu_us_per_req"]:
         vals = [r[key] for r in runs if r.get(key) is not None]
         out[key] = statistics.median(vals) if vals else None
     out["requests"] = sum(r.get("requests", 0) for r in runs)
@@ -125,7 +167,7 @@ def machine():
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "swift": cmd_out("swift --version 2>&1 | head -1"),
         "nginx": cmd_out(f"{os.environ.get('NGINX_BIN', 'nginx')} -v 2>&1"),
-        "wrk": cmd_out("wrk -v 2>&1 | head -1"),
+        "wrk": cmd_out("wrk -v 2>&1 | head -1 | sed 's/ Copyright.*//'"),
         "triage_commit": os.environ.get("BENCH_TRIAGE_LABEL") or (
             (cmd_out(f"git -C {ROOT} rev-parse --short HEAD") +
              (" + uncommitted changes" if cmd_out(f"git -C {ROOT} status --porcelain -- Sources Package.swift") else ""))
@@ -140,6 +182,10 @@ def fmt_us(v):
 
 def fmt_signed(v):
     return "–" if v is None else f"{v:+,.0f}"
+
+
+def fmt_cpu(v):
+    return "–" if v is None else f"{v:,.1f}"
 
 
 def fmt_rps(v):
@@ -169,7 +215,8 @@ def main():
                      "body_bytes": 200},
         "targets": TARGET_DESC,
     }
-    log(f"machine: {data['machine']['nproc']} cores, {data['machine']['cpu']}")
+    data["loadavg_start"] = loadavg()
+    log(f"machine: {data['machine']['nproc']} cores, {data['machine']['cpu']}, load average {data['loadavg_start']}")
 
     # 1. The upstream alone, at the highest load used, to show it is not the bottleneck.
     log(f"upstream alone: wrk -t2 -c64 -d{DURATION}s (json, stream)")
@@ -189,7 +236,7 @@ def main():
                 for target in rotated:
                     done += 1
                     log(f"[{done}/{total}] rep {rep + 1} {mode:6} c={conc:<3} {target}")
-                    r = wrk(TARGETS[target], conc, DURATION, stream=(mode == "stream"))
+                    r = wrk_cpu(target, conc, DURATION, stream=(mode == "stream"))
                     runs.setdefault((mode, conc, target), []).append(r)
     matrix = []
     for mode in MODES:
@@ -241,7 +288,7 @@ def main():
         points = [("concurrency", c, 200) for c in SWEEP_CONCURRENCY] + [("size", 64, s) for s in SWEEP_SIZES]
         for i, (kind, conc, size) in enumerate(points):
             log(f"sweep [{i + 1}/{len(points)}] c={conc} body={size} B: {', '.join(SWEEP_TARGETS)}")
-            res = {t: wrk(TARGETS[t], conc, SWEEP_DURATION, size=size) for t in SWEEP_TARGETS}
+            res = {t: wrk_cpu(t, conc, SWEEP_DURATION, size=size) for t in SWEEP_TARGETS}
             d, n, t = res["direct"], res["nginx"], res["triage"]
             sweep[kind].append({
                 "concurrency": conc, "body_bytes": size, "results": res,
@@ -264,6 +311,7 @@ def main():
                if os.path.exists(os.path.join(tmp, f"routing-{name}.jsonl")) else None)
         for name in ["fixed", "auto", "ttfb", "many"]
     }
+    data["loadavg_end"] = loadavg()
     data["goals"] = goals(data)
     data["errors_total"] = error_total(data)
     data["elapsed_s"] = round(time.time() - t_start, 1)
@@ -339,6 +387,11 @@ def report(data):
              f"`bench/run.sh` produced this file{' (BENCH_QUICK=1 smoke run)' if s['quick'] else ''}.")
     L.append("")
 
+    la0, la1 = data.get("loadavg_start") or [0], data.get("loadavg_end") or [0]
+    L.append(f"Load average (1 min) at the start of the load phase: {la0[0]:.2f}, at the end: {la1[0]:.2f}"
+             + (" — ⚠ other work was running on the machine, so absolute numbers are noisy; compare rows of this run."
+                if la0[0] > 1.0 else "."))
+    L.append("")
     ua = data["upstream_alone"]
     L.append(f"**Upstream alone** (wrk `-t2 -c64`, no proxy): {fmt_rps(ua['json']['rps'])} req/s JSON, "
              f"{fmt_rps(ua['stream']['rps'])} req/s streaming — the ceiling every proxy below is measured against.")
@@ -365,8 +418,8 @@ def report(data):
 
     L.append("### Throughput and latency (c = concurrent connections)")
     L.append("")
-    L.append("| mode | c | target | req/s | p50 | p99 | added p50 vs direct | added p99 vs direct | req/s vs nginx | errors |")
-    L.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    L.append("| mode | c | target | req/s | p50 | p99 | added p50 vs direct | added p99 vs direct | req/s vs nginx | proxy CPU µs/req | errors |")
+    L.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in data["matrix"]:
         direct = row["target"] == "direct"
         errs = row["errors"]
@@ -375,7 +428,11 @@ def report(data):
                  f"{'' if direct else fmt_signed(row['added_p50_us_vs_direct'])} | "
                  f"{'' if direct else fmt_signed(row['added_p99_us_vs_direct'])} | "
                  f"{'' if row['target'] == 'nginx' else fmt_ratio(row['rps_ratio_vs_nginx'])} | "
+                 f"{'' if direct else fmt_cpu(row.get('proxy_cpu_us_per_req'))} | "
                  f"{errs if errs == 0 else '⚠ ' + str(errs)} |")
+    L.append("")
+    L.append("proxy CPU µs/req: user + system CPU time of the proxy's processes (nginx: master and workers) "
+             "during the point, divided by the requests completed — the cost per request independent of queueing.")
     L.append("")
 
     L.append("### Triage vs nginx, and the classifier path")
@@ -426,6 +483,11 @@ def report(data):
         L.append(f"| triage (fixed rule) after the sweep (incl. c=1000 and 200 KB bodies) | {mb(rf['triage']['VmHWM'])} |")
     peak = max(filter(None, [many.get("vmhwm_kib"), many.get("rss_peak_sampled_kib")]), default=None)
     L.append(f"| fresh triage serving {many.get('clients', MANY)} concurrent streams (20 events × 50 ms) | {mb(peak)} |")
+    lb = data.get("routing_log_bytes", {})
+    if lb.get("fixed"):
+        L.append("")
+        L.append(f"Routing log written by the fixed-rule triage during the run: {lb['fixed'] / 1e6:,.0f} MB "
+                 "(one line per request, prompt and answer included).")
     L.append("")
     if "error" in many:
         L.append(f"⚠ 1,000-stream client failed: {many['error']}")
@@ -462,14 +524,15 @@ def size_label(n):
 
 def sweep_table(L, points, head, label):
     L.append(f"| {head} | direct req/s | nginx req/s | triage req/s | triage/nginx | direct p50 | nginx p50 | triage p50 | "
-             "triage added p50 | triage added p99 | errors |")
-    L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+             "triage added p50 | triage added p99 | nginx CPU µs/req | triage CPU µs/req | errors |")
+    L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for p in points:
         r = p["results"]
         errs = sum(x.get("errors", 0) for x in r.values())
         L.append(f"| {label(p)} | {fmt_rps(r['direct']['rps'])} | {fmt_rps(r['nginx']['rps'])} | {fmt_rps(r['triage']['rps'])} | "
                  f"{fmt_ratio(p['triage_rps_ratio_vs_nginx'])} | {fmt_us(r['direct']['p50_us'])} | {fmt_us(r['nginx']['p50_us'])} | "
                  f"{fmt_us(r['triage']['p50_us'])} | {fmt_signed(p['triage_added_p50_us'])} | {fmt_signed(p['triage_added_p99_us'])} | "
+                 f"{fmt_cpu(r['nginx'].get('proxy_cpu_us_per_req'))} | {fmt_cpu(r['triage'].get('proxy_cpu_us_per_req'))} | "
                  f"{errs if errs == 0 else '⚠ ' + str(errs)} |")
     L.append("")
 

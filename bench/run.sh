@@ -224,6 +224,7 @@ export PORT_DIRECT_TTFB="$UP_TTFB" PORT_NGINX_TTFB="$NGINX_TTFB_PORT" PORT_TRIAG
 export PORT_TRIAGE_MANY="$(port_of triage-many)"
 export PID_TRIAGE_FIXED="$PID_triage_fixed" PID_TRIAGE_AUTO="$PID_triage_auto" PID_TRIAGE_MANY="$PID_triage_many"
 export PID_UPSTREAM="$PID_up_fast" BENCH_CHUNKS="$CHUNKS"
+export PIDS_NGINX="$PID_nginx $(pgrep -P "$PID_nginx" | tr '\n' ' ')"
 log "triage fixed :$PORT_TRIAGE_FIXED, auto :$PORT_TRIAGE_AUTO, ttfb :$PORT_TRIAGE_TTFB, 1k-streams :$PORT_TRIAGE_MANY"
 
 # Every target must answer one JSON and one streaming request before any load.

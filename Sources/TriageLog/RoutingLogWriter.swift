@@ -68,6 +68,9 @@ public final class RoutingLogWriter: Sendable {
         }
     }
 
+    /// Number of records queued but not yet written.
+    public var pendingCount: Int { state.withLock { $0.pending.count } }
+
     /// Number of records written so far.
     public var writtenCount: Int { state.withLock { $0.written } }
 

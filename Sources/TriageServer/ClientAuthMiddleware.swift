@@ -10,7 +10,7 @@ import TriageLog
 /// presented key is never logged or echoed.
 struct ClientAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RoutesStore
-    let log: RoutingLogWriter
+    let recorder: RequestRecorder
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let active = routes.snapshot
@@ -26,11 +26,11 @@ struct ClientAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             : "Incorrect API key provided. Accepted keys come from the environment variables named in auth.client_keys_env."
         let error = APIError(status: .unauthorized, message: message, type: "invalid_request_error", code: "invalid_api_key")
         let id = RequestID.make()
-        log.append(RoutingLogRecord(
+        recorder.record(RoutingLogRecord(
             id: id, timestamp: RoutingLogRecord.timestamp(Date()), endpoint: request.uri.path,
             reason: "rejected: invalid_api_key", status: 401, error: message, latencyMs: 0
         ))
-        return error.response(requestID: id)
+        return error.response(requestID: id, anthropic: request.uri.path == ClientAPI.anthropicMessages.endpoint)
     }
 
     static func presentedKey(_ headers: HTTPFields) -> String? {

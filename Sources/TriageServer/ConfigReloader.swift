@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import TriageConfig
+import TriageMetrics
 import UnixSignals
 
 /// Watches routes.yaml and reloads it on change or on SIGHUP.
@@ -26,18 +27,21 @@ final class ConfigReloader: Service, Sendable {
     private let environment: @Sendable () -> [String: String]
     private let logger: Logger
     private let pollInterval: Duration
+    private let metrics: ProxyMetrics?
     private let state: Mutex<Status>
     private let lastContents: Mutex<Data?>
     /// The configuration as last read from the file (before command-line overrides).
     private let fileConfig: Mutex<RoutesConfig>
 
-    init(path: String, fileConfig: RoutesConfig, routes: RoutesStore, logger: Logger, pollInterval: Duration = .milliseconds(200),
+    init(path: String, fileConfig: RoutesConfig, routes: RoutesStore, logger: Logger, metrics: ProxyMetrics? = nil,
+         pollInterval: Duration = .milliseconds(200),
          environment: @escaping @Sendable () -> [String: String] = { ProcessInfo.processInfo.environment }) {
         self.path = path
         self.routes = routes
         self.environment = environment
         self.logger = logger
         self.pollInterval = pollInterval
+        self.metrics = metrics
         self.state = Mutex(Status())
         self.lastContents = Mutex(FileManager.default.contents(atPath: path))
         self.fileConfig = Mutex(fileConfig)
@@ -88,6 +92,7 @@ final class ConfigReloader: Service, Sendable {
                 $0.rejected += 1
                 $0.lastError = error.description
             }
+            metrics?.recordConfigReload(success: false)
             logger.error("configuration rejected; keeping the one in force\n\(error.description)", metadata: ["config": .string(path)])
             return false
         }
@@ -111,6 +116,7 @@ final class ConfigReloader: Service, Sendable {
             $0.lastError = nil
             $0.loadedAt = Date()
         }
+        metrics?.recordConfigReload(success: true)
         logger.info("configuration reloaded", metadata: [
             "config": .string(path),
             "backends": .string(config.backends.map(\.name).joined(separator: ",")),

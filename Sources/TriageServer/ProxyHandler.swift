@@ -15,7 +15,7 @@ import TriageUpstream
 struct ProxyHandler: Sendable {
     let routes: RoutesStore
     let client: UpstreamClient
-    let log: RoutingLogWriter
+    let recorder: RequestRecorder
     let health: BackendHealth
     let logger: Logger
 
@@ -93,6 +93,7 @@ struct ProxyHandler: Sendable {
                     )
                     attempts.append(.init(backend: target.name, outcome: "skipped", error: "circuit breaker open", latencyMs: 0))
                     guard let next = target.fallback.flatMap(active.config.backend(named:)) else { break attemptLoop }
+                    recorder.metrics.recordFallback(from: target.name, to: next.name)
                     target = next
                     continue attemptLoop
                 case .saturated:
@@ -103,6 +104,7 @@ struct ProxyHandler: Sendable {
                     )
                     attempts.append(.init(backend: target.name, outcome: "skipped", error: "max_concurrent reached", latencyMs: 0))
                     guard let next = target.fallback.flatMap(active.config.backend(named:)) else { break attemptLoop }
+                    recorder.metrics.recordFallback(from: target.name, to: next.name)
                     target = next
                     continue attemptLoop
                 case .admitted:
@@ -121,7 +123,7 @@ struct ProxyHandler: Sendable {
                         record.reason += "; answered by '\(target.name)' after \(attempts.count - 1) failed or skipped attempt(s)"
                     }
                     Self.complete(&record, summary: summary, chat: chat, backend: target, status: status, started: started, ttft: nil)
-                    log.append(record)
+                    recorder.record(record)
                     var headers = Self.triageHeaders(record)
                     headers[.contentType] = answerType
                     return Response(
@@ -143,8 +145,11 @@ struct ProxyHandler: Sendable {
                         latencyMs: Self.milliseconds(since: attemptStarted)
                     ))
                     lastError = error
+                    if backendAtFault { recorder.metrics.recordAttemptFailure(backend: target.name, reason: Self.failureReason(error)) }
                     guard retryable, ContinuousClock.now < deadline else { break attemptLoop }
-                    target = target.fallback.flatMap(active.config.backend(named:)) ?? target
+                    let next = target.fallback.flatMap(active.config.backend(named:)) ?? target
+                    if next.name != target.name { recorder.metrics.recordFallback(from: target.name, to: next.name) }
+                    target = next
                 }
             }
             if attempts.count > 1 { record.attempts = attempts }
@@ -160,7 +165,7 @@ struct ProxyHandler: Sendable {
             record.error = apiError.message
             if record.reason.isEmpty { record.reason = "rejected: \(apiError.code ?? apiError.type)" }
             record.latencyMs = Self.milliseconds(since: started)
-            log.append(record)
+            recorder.record(record)
             if apiError.status.code >= 500 {
                 logger.warning("request failed", metadata: ["id": .string(record.id), "status": .stringConvertible(apiError.status.code), "error": .string(apiError.message)])
             }
@@ -210,6 +215,17 @@ struct ProxyHandler: Sendable {
         }
     }
 
+    /// The metrics label for why an attempt failed.
+    static func failureReason(_ error: APIError) -> String {
+        if let status = error.upstreamStatus {
+            if status == 429 { return "status_429" }
+            return status >= 500 ? "status_5xx" : "status_4xx"
+        }
+        if error.code == "upstream_timeout" { return "timeout" }
+        if error.code == "upstream_unavailable" { return "connect" }
+        return "other"
+    }
+
     private func logBreaker(_ backend: BackendConfig, _ state: BackendHealth.BreakerState) {
         switch state {
         case .open:
@@ -234,7 +250,7 @@ struct ProxyHandler: Sendable {
         var headers = Self.triageHeaders(record)
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
-        let log = self.log
+        let recorder = self.recorder
         let health = self.health
         let initialRelay = StreamRelay(
             api: chat.api, backendIsAnthropic: backend.kind == .anthropic, model: backend.model,
@@ -268,6 +284,7 @@ struct ProxyHandler: Sendable {
                 // The stream has started: never splice in another answer; end it with an error event.
                 let apiError = Self.apiError(error, backend: backend.name)
                 record.error = "stream interrupted: \(apiError.message)"
+                recorder.metrics.recordAttemptFailure(backend: backend.name, reason: "stream_interrupted")
                 do { try await writer.write(ByteBuffer(bytes: relay.fail(apiError))) } catch { clientGone = true }
             }
             if clientGone {
@@ -279,7 +296,7 @@ struct ProxyHandler: Sendable {
             let ttft = firstByte.map { Self.milliseconds(from: started, to: $0) }
             Self.complete(&record, summary: relay.summary, chat: chat, backend: backend,
                           status: response.status, started: started, ttft: ttft)
-            log.append(record)
+            recorder.record(record)
             if !clientGone {
                 try await writer.finish(nil)
             }

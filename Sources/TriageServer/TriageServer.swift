@@ -5,6 +5,7 @@ import NIOCore
 import ServiceLifecycle
 import TriageConfig
 import TriageLog
+import TriageMetrics
 import TriageUpstream
 
 /// The Triage proxy: an OpenAI-compatible HTTP API that routes each request to a backend
@@ -19,6 +20,7 @@ public struct TriageServer: Sendable {
     private let client: UpstreamClient
     private let log: RoutingLogWriter
     private let health: BackendHealth
+    private let metrics: ProxyMetrics
     private let reloader: ConfigReloader?
     private let logger: Logger
     private let host: String
@@ -47,8 +49,10 @@ public struct TriageServer: Sendable {
         }
         self.client = UpstreamClient()
         self.health = BackendHealth()
+        let metrics = ProxyMetrics()
+        self.metrics = metrics
         self.reloader = fileConfig.map {
-            ConfigReloader(path: config.sourcePath, fileConfig: $0, routes: routes, logger: logger)
+            ConfigReloader(path: config.sourcePath, fileConfig: $0, routes: routes, logger: logger, metrics: metrics)
         }
         self.logger = logger
         self.host = config.listen.host
@@ -63,8 +67,9 @@ public struct TriageServer: Sendable {
     public func run(onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }) async throws {
         let router = Router()
         router.add(middleware: OpenAIErrorMiddleware())
-        router.add(middleware: ClientAuthMiddleware(routes: routes, log: log))
-        let proxy = ProxyHandler(routes: routes, client: client, log: log, health: health, logger: logger)
+        let recorder = RequestRecorder(log: log, metrics: metrics)
+        router.add(middleware: ClientAuthMiddleware(routes: routes, recorder: recorder))
+        let proxy = ProxyHandler(routes: routes, client: client, recorder: recorder, health: health, logger: logger)
         router.post("/v1/chat/completions") { request, _ in
             await proxy.handle(request, api: .openAIChat)
         }
@@ -88,6 +93,11 @@ public struct TriageServer: Sendable {
         let reloader = self.reloader
         router.get("/v1/triage/status") { _, _ in
             Self.statusResponse(routes.snapshot, health: health, reloader: reloader)
+        }
+        let metrics = self.metrics
+        let log = self.log
+        router.get("/metrics") { _, _ in
+            Self.metricsResponse(metrics, routes: routes.snapshot, health: health, log: log)
         }
         let host = self.host
         let app = Application(
@@ -120,6 +130,27 @@ public struct TriageServer: Sendable {
         }
         let body = JSONField.object(["object": .string("list"), "data": .array(data)]).encoded
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The Prometheus exposition; gauges of state (breakers, in-flight, log queue) are read at scrape time.
+    static func metricsResponse(_ metrics: ProxyMetrics, routes: ActiveRoutes, health: BackendHealth, log: RoutingLogWriter) -> Response {
+        for backend in routes.config.backends {
+            let status = health.status(of: backend.name)
+            let state: ProxyMetrics.BreakerStateValue
+            switch status.breaker {
+            case .closed: state = .closed
+            case .open: state = .open
+            case .halfOpen: state = .halfOpen
+            }
+            metrics.setBreakerState(backend: backend.name, state: state)
+            metrics.setInFlight(backend: backend.name, count: status.inFlight)
+        }
+        metrics.setLogQueueDepth(log.pendingCount)
+        return Response(
+            status: .ok,
+            headers: [.contentType: ProxyMetrics.contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render()))
+        )
     }
 
     static func statusResponse(_ active: ActiveRoutes, health: BackendHealth, reloader: ConfigReloader?) -> Response {

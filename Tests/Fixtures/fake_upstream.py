@@ -11,6 +11,7 @@ running), or on SIGTERM / SIGINT.
 
 Endpoints
 ---------
+POST /v1/completions   -> legacy text_completion: "{name} completes: {prompt}"
 POST /v1/chat/completions (also /chat/completions)
     The text of the last user message (string content, or a list of {type:"text", text})
     is the prompt. Default reply: "{name} says: {prompt without directives}".
@@ -200,6 +201,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def route(self, path, raw):
         method = self.command
+        if path in ("/v1/completions", "/completions") and method == "POST":
+            return self.text_completion(raw)
         if path in ("/v1/chat/completions", "/chat/completions") and method == "POST":
             return self.chat(raw)
         if path.startswith("/release/") and method == "GET":
@@ -243,6 +246,26 @@ class Handler(BaseHTTPRequestHandler):
                      if isinstance(p, dict) and p.get("type") == "text"]
             return " ".join(parts)
         return ""
+
+    def text_completion(self, raw):
+        """Legacy text completions: reply "{name} completes: {prompt}" (non-streaming)."""
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            return self.send_error_json(400, "invalid JSON body", "invalid_request_error")
+        prompt = body.get("prompt", "")
+        if isinstance(prompt, list):
+            prompt = "\n".join(str(p) for p in prompt)
+        text = f"{self.server.name} completes: {prompt}"
+        return self.send_json(200, {
+            "id": "cmpl-" + uuid.uuid4().hex[:24],
+            "object": "text_completion",
+            "created": int(time.time()),
+            "model": body.get("model", ""),
+            "choices": [{"text": text, "index": 0, "logprobs": None, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": len(str(prompt).split()), "completion_tokens": len(text.split()),
+                      "total_tokens": len(str(prompt).split()) + len(text.split())},
+        })
 
     def chat(self, raw):
         try:

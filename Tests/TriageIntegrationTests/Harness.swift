@@ -126,10 +126,11 @@ final class FakeUpstream: Sendable {
     let port: Int
     let name: String
 
-    static func start(name: String) async throws -> FakeUpstream {
+    /// Starts `Tests/Fixtures/fake_upstream.py` (OpenAI-shaped), or another fixture script.
+    static func start(name: String, script: String = "fake_upstream.py") async throws -> FakeUpstream {
         let child = try ChildProcess(
             executable: "/usr/bin/env",
-            arguments: ["python3", Repo.fixtures.appendingPathComponent("fake_upstream.py").path, "--name", name, "--port", "0"]
+            arguments: ["python3", Repo.fixtures.appendingPathComponent(script).path, "--name", name, "--port", "0"]
         )
         let line = try await child.stdout.waitForLine(prefix: "PORT ")
         guard let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces)) else {
