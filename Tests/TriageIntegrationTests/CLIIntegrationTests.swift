@@ -18,6 +18,35 @@ struct CLIIntegrationTests {
         #expect(result.stdout.contains("OK"))
     }
 
+    @Test("every backend preset in docs/presets passes `triage check`")
+    func presets() async throws {
+        let directory = Repo.root.appendingPathComponent("docs/presets")
+        let presets = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(presets == ["anthropic.yaml", "llamacpp.yaml", "ollama.yaml", "openai-compatible.yaml", "openai.yaml", "vllm.yaml"])
+        for preset in presets {
+            let result = try await runTriage(["check", directory.appendingPathComponent(preset).path])
+            #expect(result.status == 0, "\(preset): \(result.stderr)")
+            #expect(result.stdout.contains("OK"), "\(preset)")
+        }
+    }
+
+    @Test("--version, --help with examples on every subcommand, and shell completion scripts")
+    func cliPolish() async throws {
+        let version = try await runTriage(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        for subcommand in ["serve", "check", "tail"] {
+            let help = try await runTriage([subcommand, "--help"])
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("Examples:"), "\(subcommand) --help has examples")
+        }
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try await runTriage(["--generate-completion-script", shell])
+            #expect(script.status == 0)
+            #expect(script.stdout.contains("triage"), "\(shell) completion mentions triage")
+        }
+    }
+
     @Test("`triage check` names file, line and field of a bad route, exit code 2")
     func checkBad() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml").path

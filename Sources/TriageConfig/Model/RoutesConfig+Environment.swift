@@ -15,7 +15,7 @@ extension RoutesConfig {
                 file: sourcePath,
                 line: backend.line,
                 field: "backends[\(index)].api_key_env",
-                message: "environment variable '\(variable)' is not set; requests to backend '\(backend.name)' will be sent without an API key"
+                message: "environment variable '\(variable)' is not set; requests to backend '\(backend.name)' will fail with HTTP 502 (backend_api_key_missing) until it is set"
             )
         }
     }
