@@ -3,7 +3,8 @@ import Hummingbird
 import HTTPTypes
 import TriageLog
 
-/// Checks client keys on every API route (all but `/healthz`) when `auth.client_keys_env` is set.
+/// Refuses oversize headers (`limits.max_header_bytes`, 431), then checks client keys on every
+/// API route (all but `/healthz`) when `auth.client_keys_env` is set.
 ///
 /// Accepts `Authorization: Bearer KEY` (OpenAI clients) or `x-api-key: KEY` (Anthropic clients).
 /// A rejected request gets a 401 in OpenAI's error shape and a routing log line; the
@@ -14,6 +15,21 @@ struct ClientAuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let active = routes.snapshot
+        var headerBytes = 0
+        for field in request.headers { headerBytes += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
+        if headerBytes > active.config.limits.maxHeaderBytes {
+            let error = APIError(
+                status: .requestHeaderFieldsTooLarge,
+                message: "Request header fields total \(headerBytes) bytes, over the limit of \(active.config.limits.maxHeaderBytes) (limits.max_header_bytes in routes.yaml).",
+                type: "invalid_request_error", code: "headers_too_large"
+            )
+            let id = RequestID.make()
+            recorder.record(RoutingLogRecord(
+                id: id, timestamp: RoutingLogRecord.timestamp(Date()), endpoint: request.uri.path,
+                reason: "rejected: headers_too_large", status: 431, error: error.message, latencyMs: 0
+            ))
+            return error.response(requestID: id, anthropic: request.uri.path == ClientAPI.anthropicMessages.endpoint)
+        }
         guard active.config.auth.isEnabled, request.uri.path != "/healthz" else {
             return try await next(request, context)
         }

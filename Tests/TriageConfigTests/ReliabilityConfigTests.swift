@@ -18,7 +18,7 @@ struct ReliabilityConfigTests {
         #expect(local.breaker == BreakerConfig(failures: 5, cooldown: 30))
         #expect(local.maxConcurrent == nil)
         #expect(local.forwardClientAuth == false)
-        #expect(config.limits == LimitsConfig(maxBodyBytes: 4 * 1024 * 1024, maxMessages: 2048, requestTimeout: 900))
+        #expect(config.limits == LimitsConfig(maxBodyBytes: 4 * 1024 * 1024, maxMessages: 2048, requestTimeout: 900, maxHeaderBytes: 32768))
         #expect(config.auth.isEnabled == false)
         #expect(config.shutdown.graceSeconds == 30)
     }

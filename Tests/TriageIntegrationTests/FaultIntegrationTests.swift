@@ -336,8 +336,15 @@ struct FaultIntegrationTests {
             #expect((counts[413] ?? 0) >= 300)
             #expect(env.triage.child.process.isRunning)
             #expect(try await env.proxy.get("/healthz").status == 200)
-            let records = try await env.triage.logRecords(atLeast: 3000)
-            #expect(records.count == 3000, "every request, rejected or not, has its log line")
+            // Oversize headers: 431 in OpenAI's shape under the configured limit, a bare 400 from the parser far above it.
+            let bigHeader = try await env.proxy.post(json: chatJSON("hi"), headers: [("x-padding", String(repeating: "p", count: 40_000))])
+            #expect(bigHeader.status == 431)
+            #expect((jsonObject(bigHeader.body)?["error"] as? [String: Any])?["code"] as? String == "headers_too_large")
+            let hugeHeader = try? await env.proxy.post(json: chatJSON("hi"), headers: [("x-padding", String(repeating: "p", count: 200_000))])
+            #expect(hugeHeader.map { (400..<500).contains($0.status) } ?? true)
+            #expect(try await env.proxy.get("/healthz").status == 200)
+            let records = try await env.triage.logRecords(atLeast: 3001)
+            #expect(records.count == 3001, "every request the proxy answered, rejected or not, has its log line")
         }
     }
 

@@ -63,7 +63,7 @@ extension ConfigParser {
 
     private mutating func parseLimits(_ node: Node, path: String) -> LimitsConfig {
         var limits = LimitsConfig()
-        guard let fields = fields(of: node, path: path, known: ["max_body_bytes", "max_messages", "request_timeout"]) else {
+        guard let fields = fields(of: node, path: path, known: ["max_body_bytes", "max_messages", "request_timeout", "max_header_bytes"]) else {
             return limits
         }
         if let value = fields.node("max_body_bytes"), let bytes = positiveInt(value, field: fields.path("max_body_bytes")) {
@@ -71,6 +71,9 @@ extension ConfigParser {
         }
         if let value = fields.node("max_messages"), let count = positiveInt(value, field: fields.path("max_messages")) {
             limits.maxMessages = count
+        }
+        if let value = fields.node("max_header_bytes"), let bytes = positiveInt(value, field: fields.path("max_header_bytes")) {
+            limits.maxHeaderBytes = bytes
         }
         if let value = fields.node("request_timeout"), let seconds = positiveNumber(value, field: fields.path("request_timeout")) {
             limits.requestTimeout = seconds

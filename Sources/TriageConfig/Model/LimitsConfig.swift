@@ -4,13 +4,17 @@ public struct LimitsConfig: Sendable, Equatable {
     public var maxBodyBytes: Int
     /// Most messages accepted in one request (`max_messages`, default 2048).
     public var maxMessages: Int
+    /// Largest total size of the request's header fields in bytes (`max_header_bytes`, default
+    /// 32 KiB); larger gets HTTP 431. (Above 80 KiB the HTTP parser itself refuses the request.)
+    public var maxHeaderBytes: Int
     /// Deadline in seconds for a whole request, all attempts and the streamed answer included
     /// (`request_timeout`, default 900).
     public var requestTimeout: Double
 
     /// Creates a limits configuration.
-    public init(maxBodyBytes: Int = 4 * 1024 * 1024, maxMessages: Int = 2048, requestTimeout: Double = 900) {
+    public init(maxBodyBytes: Int = 4 * 1024 * 1024, maxMessages: Int = 2048, requestTimeout: Double = 900, maxHeaderBytes: Int = 32 * 1024) {
         self.maxBodyBytes = maxBodyBytes
+        self.maxHeaderBytes = maxHeaderBytes
         self.maxMessages = maxMessages
         self.requestTimeout = requestTimeout
     }
