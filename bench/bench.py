@@ -90,11 +90,35 @@ def wrk_cpu(target, conc, duration, stream=False, size=200):
     """wrk against a target, plus the CPU time its proxy process(es) and the upstream used per request."""
     before_p, before_u = cpu_seconds(CPU_PIDS[target]), cpu_seconds([UPSTREAM_PID])
     r = wrk(TARGETS[target], conc, duration, stream=stream, size=size)
+    check_alive(f"wrk {target} c={conc} {'stream' if stream else 'json'} body={size} B")
     used_p, used_u = cpu_seconds(CPU_PIDS[target]) - before_p, cpu_seconds([UPSTREAM_PID]) - before_u
     n = r.get("requests") or 0
     r["proxy_cpu_us_per_req"] = used_p * 1e6 / n if n and CPU_PIDS[target] else None
     r["upstream_cpu_us_per_req"] = used_u * 1e6 / n if n else None
     return r
+
+
+WATCHED = {name: int(pid) for name, pid in
+           (item.split("=", 1) for item in os.environ.get("BENCH_WATCH_PIDS", "").split())}
+
+
+class ProcessDied(Exception):
+    pass
+
+
+def check_alive(phase):
+    """Every process the benchmark depends on must still be running; otherwise the numbers are void."""
+    dead = []
+    for name, pid in WATCHED.items():
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+            if state in ("Z", "X"):
+                dead.append(f"{name} (PID {pid})")
+        except OSError:
+            dead.append(f"{name} (PID {pid})")
+    if dead:
+        raise ProcessDied(f"{', '.join(dead)} exited during the run (noticed after: {phase})")
 
 
 def wrk(port, conc, duration, stream=False, size=200):
@@ -105,13 +129,13 @@ def wrk(port, conc, duration, stream=False, size=200):
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30).stdout
     except subprocess.TimeoutExpired:
-        return {"rps": 0, "p50_us": None, "p99_us": None, "errors": -1, "note": "wrk timed out"}
+        return {"rps": 0, "p50_us": None, "p99_us": None, "errors": 1, "note": "wrk timed out"}
     for line in out.splitlines():
         if line.startswith("BENCHJSON "):
             r = json.loads(line[len("BENCHJSON "):])
             r["errors"] = sum(r[k] for k in ERROR_KEYS)
             return r
-    return {"rps": 0, "p50_us": None, "p99_us": None, "errors": -1, "note": "no wrk output: " + out[-300:]}
+    return {"rps": 0, "p50_us": None, "p99_us": None, "errors": 1, "note": "no wrk output: " + out[-300:]}
 
 
 def median_of(runs):
@@ -273,6 +297,8 @@ def main():
     except Exception as exc:  # noqa: BLE001
         data["ttfb"] = {"error": repr(exc)}
 
+    check_alive("TTFB client")
+
     # 4. 1,000 concurrent streaming clients against a fresh triage (upstream: 20 events 50 ms apart).
     log(f"{MANY} concurrent streaming clients against triage (20 events x 50 ms)")
     many_cmd = [sys.executable, os.path.join(BENCH, "many_streams.py"), "--port", os.environ["PORT_TRIAGE_MANY"],
@@ -281,6 +307,8 @@ def main():
         data["many_streams"] = json.loads(subprocess.run(many_cmd, capture_output=True, text=True, timeout=120).stdout)
     except Exception as exc:  # noqa: BLE001
         data["many_streams"] = {"error": repr(exc), "errors": MANY, "completed_ok": 0}
+
+    check_alive("1,000-stream client")
 
     # 5. Scaling sweep: concurrency (200 B JSON) and prompt size (c=64 JSON).
     if SWEEP:
@@ -545,4 +573,8 @@ def _stop(signum, _frame):
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    main()
+    try:
+        main()
+    except ProcessDied as exc:
+        log(f"ERROR: {exc}; no report written (a run with a dead proxy or upstream measures nothing)")
+        sys.exit(3)

@@ -225,6 +225,8 @@ export PORT_TRIAGE_MANY="$(port_of triage-many)"
 export PID_TRIAGE_FIXED="$PID_triage_fixed" PID_TRIAGE_AUTO="$PID_triage_auto" PID_TRIAGE_MANY="$PID_triage_many"
 export PID_UPSTREAM="$PID_up_fast" BENCH_CHUNKS="$CHUNKS"
 export PIDS_NGINX="$PID_nginx $(pgrep -P "$PID_nginx" | tr '\n' ' ')"
+export BENCH_WATCH_PIDS="up-fast=$PID_up_fast up-ttfb=$PID_up_ttfb up-slow=$PID_up_slow nginx=$PID_nginx
+  triage-fixed=$PID_triage_fixed triage-auto=$PID_triage_auto triage-ttfb=$PID_triage_ttfb triage-many=$PID_triage_many"
 log "triage fixed :$PORT_TRIAGE_FIXED, auto :$PORT_TRIAGE_AUTO, ttfb :$PORT_TRIAGE_TTFB, 1k-streams :$PORT_TRIAGE_MANY"
 
 # Every target must answer one JSON and one streaming request before any load.
@@ -248,4 +250,9 @@ done
 # bench.py first, which kills its running wrk/client before exiting).
 python3 "$BENCH_DIR/bench.py" &
 PID_bench=$!; PIDS+=("$PID_bench")
-wait "$PID_bench" || fail "bench.py failed (exit $?)"
+if ! wait "$PID_bench"; then
+  for f in "$TMP"/*.err; do
+    [[ -s "$f" ]] && { log "--- last lines of $f"; tail -n 15 "$f" >&2; }
+  done
+  fail "the load phase failed (see above); temp dir kept"
+fi

@@ -143,21 +143,92 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         case attempts
     }
 
-    /// Encodes the record as one line of JSON, newline included.
+    /// Encodes the record as one line of JSON (keys sorted, absent fields left out), newline included.
+    ///
+    /// Written by hand with ``JSONWriter`` rather than `JSONEncoder`: this runs once per request.
     public func jsonLine() throws -> [UInt8] {
-        var bytes = Array(try Self.encoder.encode(self))
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
+        var out = JSONWriter(capacity: 512 + (response?.utf8.count ?? 0) * 2)
+        out.raw("{")
+        var first = true
+        func key(_ name: StaticString) {
+            if !first { out.raw(",") }
+            first = false
+            out.raw("\"")
+            out.raw(name)
+            out.raw("\":")
+        }
+        if let attempts {
+            key("attempts")
+            out.raw("[")
+            for (index, attempt) in attempts.enumerated() {
+                if index > 0 { out.raw(",") }
+                out.raw("{\"backend\":")
+                out.string(attempt.backend)
+                if let error = attempt.error {
+                    out.raw(",\"error\":")
+                    out.string(error)
+                }
+                out.raw(",\"latency_ms\":")
+                out.number(attempt.latencyMs)
+                out.raw(",\"outcome\":")
+                out.string(attempt.outcome)
+                if let status = attempt.status {
+                    out.raw(",\"status\":")
+                    out.number(status)
+                }
+                out.raw("}")
+            }
+            out.raw("]")
+        }
+        if let backend { key("backend"); out.string(backend) }
+        if let clientModel { key("client_model"); out.string(clientModel) }
+        if let costUSD { key("cost_usd"); out.number(costUSD) }
+        key("endpoint"); out.string(endpoint)
+        if let error { key("error"); out.string(error) }
+        if let finishReason { key("finish_reason"); out.string(finishReason) }
+        key("id"); out.string(id)
+        key("latency_ms"); out.number(latencyMs)
+        if let messages { key("messages"); out.value(messages) }
+        key("reason"); out.string(reason)
+        if let response { key("response"); out.string(response) }
+        if let rule { key("rule"); out.string(rule) }
+        key("status"); out.number(status)
+        key("stream"); out.bool(stream)
+        key("ts"); out.string(timestamp)
+        if let ttftMs { key("ttft_ms"); out.number(ttftMs) }
+        if let upstreamModel { key("upstream_model"); out.string(upstreamModel) }
+        if let usage {
+            key("usage")
+            out.raw("{\"completion_tokens\":")
+            out.number(usage.completionTokens)
+            out.raw(",\"prompt_tokens\":")
+            out.number(usage.promptTokens)
+            out.raw(",\"source\":")
+            out.string(usage.source)
+            out.raw(",\"total_tokens\":")
+            out.number(usage.totalTokens)
+            out.raw("}")
+        }
+        out.raw("}\n")
+        return out.bytes
     }
 
-    /// Formats a date as the log's timestamp (ISO 8601, milliseconds, UTC).
+    /// Formats a date as the log's timestamp (ISO 8601, milliseconds, UTC), e.g. `2026-11-29T10:00:00.123Z`.
     public static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    private static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
+        let interval = date.timeIntervalSince1970
+        var seconds = time_t(interval.rounded(.down))
+        var millis = Int(((interval - Double(seconds)) * 1000).rounded())
+        if millis >= 1000 {
+            seconds += 1
+            millis -= 1000
+        }
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
     }
 }

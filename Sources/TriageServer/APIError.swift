@@ -76,8 +76,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
 
     /// The JSON body of this error in Anthropic's shape: `{"type":"error","error":{"type","message"}}`.
     var anthropicBody: [UInt8] {
-        let value = AnthropicTranslator.anthropicError(status: Int(status.code), message: message)
-        return (try? Array(JSONEncoder().encode(value))) ?? body
+        AnthropicTranslator.anthropicError(status: Int(status.code), message: message).jsonBytes
     }
 
     /// The JSON body of this error.

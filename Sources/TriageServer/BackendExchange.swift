@@ -13,12 +13,15 @@ enum BackendExchange {
         let url: String
         switch (request.api, backend.kind) {
         case (.openAIChat, .openai):
+            if let spliced = spliceModel(request, model: backend.model) { return (backend.chatCompletionsURL, spliced) }
             body = request.body
             url = backend.chatCompletionsURL
         case (.openAICompletions, .openai):
+            if let spliced = spliceModel(request, model: backend.model) { return (backend.completionsURL, spliced) }
             body = request.body
             url = backend.completionsURL
         case (.anthropicMessages, .anthropic):
+            if let spliced = spliceModel(request, model: backend.model) { return (backend.messagesURL, spliced) }
             body = request.body
             url = backend.messagesURL
         case (.openAIChat, .anthropic):
@@ -42,13 +45,17 @@ enum BackendExchange {
             )
         }
         body["model"] = .string(backend.model)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        do {
-            return (url, Array(try encoder.encode(JSONValue.object(body))))
-        } catch {
-            throw APIError.invalidRequest("The request could not be encoded for backend '\(backend.name)': \(error)")
-        }
+        return (url, JSONValue.object(body).jsonBytes)
+    }
+
+    /// The client's own bytes with only the `model` value replaced: no re-encoding of the rest.
+    private static func spliceModel(_ request: ProxyRequest, model: String) -> [UInt8]? {
+        guard let span = request.modelSpan, span.upperBound <= request.rawBody.count else { return nil }
+        var writer = JSONWriter(capacity: request.rawBody.count + model.utf8.count)
+        writer.raw(request.rawBody[..<span.lowerBound])
+        writer.string(model)
+        writer.raw(request.rawBody[span.upperBound...])
+        return writer.bytes
     }
 
     /// The headers for `backend`: content type, and its key in the header its kind expects.
@@ -87,23 +94,21 @@ enum BackendExchange {
             return (body, json, summary)
         case (false, true):
             guard let anthropic = try? decode(body),
-                  let translated = try? AnthropicTranslator.openAIResponse(fromAnthropic: anthropic, model: backend.model),
-                  let bytes = try? Array(JSONEncoder().encode(translated)) else {
+                  let translated = try? AnthropicTranslator.openAIResponse(fromAnthropic: anthropic, model: backend.model) else {
                 return (body, json, ChatResponseSummary())
             }
-            return (bytes, "application/json", ChatResponseSummary(openAICompletion: translated))
+            return (translated.jsonBytes, "application/json", ChatResponseSummary(openAICompletion: translated))
         case (true, false):
             guard let openAI = try? decode(body),
-                  let translated = try? AnthropicTranslator.anthropicResponse(fromOpenAI: openAI, model: backend.model),
-                  let bytes = try? Array(JSONEncoder().encode(translated)) else {
+                  let translated = try? AnthropicTranslator.anthropicResponse(fromOpenAI: openAI, model: backend.model) else {
                 return (body, json, ChatResponseSummary(completionBody: body))
             }
-            return (bytes, "application/json", ChatResponseSummary(openAICompletion: openAI))
+            return (translated.jsonBytes, "application/json", ChatResponseSummary(openAICompletion: openAI))
         }
     }
 
     private static func decode(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONParser.parse(bytes)
     }
 
     private static func untranslatable(_ error: TranslationError, backend: BackendConfig) -> APIError {

@@ -1,4 +1,5 @@
 import Foundation
+import TriageJSON
 
 /// What the routing log keeps of an answer: its text, finish reason and reported usage.
 ///
@@ -11,23 +12,6 @@ struct ChatResponseSummary: Sendable, Equatable {
     var promptTokens: Int?
     var completionTokens: Int?
 
-    private struct Usage: Decodable {
-        var prompt_tokens: Int?
-        var completion_tokens: Int?
-    }
-
-    private struct Completion: Decodable {
-        struct Choice: Decodable {
-            struct Message: Decodable { var content: String? }
-            var message: Message?
-            var delta: Message?
-            var text: String?
-            var finish_reason: String?
-        }
-        var choices: [Choice]?
-        var usage: Usage?
-    }
-
     init() {}
 
     init(text: String, finishReason: String?, promptTokens: Int?, completionTokens: Int?) {
@@ -39,13 +23,12 @@ struct ChatResponseSummary: Sendable, Equatable {
 
     /// Summarises a non-streamed `chat.completion` body. Unparseable bodies give an empty summary.
     init(completionBody bytes: [UInt8]) {
-        guard let completion = try? JSONDecoder().decode(Completion.self, from: Data(bytes)) else { return }
+        guard let completion = try? JSONParser.parse(bytes) else { return }
         absorb(completion, streamed: false)
     }
 
     /// Summarises the raw bytes of an SSE stream of `chat.completion.chunk` events.
     init(sseBytes bytes: [UInt8]) {
-        let decoder = JSONDecoder()
         var lineStart = bytes.startIndex
         while lineStart < bytes.endIndex {
             let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
@@ -56,21 +39,21 @@ struct ChatResponseSummary: Sendable, Equatable {
             var payload = line.dropFirst(Self.dataPrefix.count)
             if payload.first == UInt8(ascii: " ") { payload = payload.dropFirst() }
             if payload.elementsEqual(Self.done) { continue }
-            if let chunk = try? decoder.decode(Completion.self, from: Data(payload)) {
+            if let chunk = try? JSONParser.parse(payload) {
                 absorb(chunk, streamed: true)
             }
         }
     }
 
-    private mutating func absorb(_ completion: Completion, streamed: Bool) {
-        if let choice = completion.choices?.first {
-            let piece = streamed ? choice.delta?.content : choice.message?.content
-            if let piece = piece ?? choice.text { text += piece }
-            if let reason = choice.finish_reason { finishReason = reason }
+    private mutating func absorb(_ completion: JSONValue, streamed: Bool) {
+        if case .array(let choices)? = completion["choices"], let choice = choices.first {
+            let piece = (streamed ? choice["delta"] : choice["message"])?["content"]?.stringValue
+            if let piece = piece ?? choice["text"]?.stringValue { text += piece }
+            if let reason = choice["finish_reason"]?.stringValue { finishReason = reason }
         }
-        if let usage = completion.usage {
-            promptTokens = usage.prompt_tokens ?? promptTokens
-            completionTokens = usage.completion_tokens ?? completionTokens
+        if case .object(let usage)? = completion["usage"] {
+            if case .number(let prompt)? = usage["prompt_tokens"] { promptTokens = Int(prompt) }
+            if case .number(let completionTokens)? = usage["completion_tokens"] { self.completionTokens = Int(completionTokens) }
         }
     }
 

@@ -21,6 +21,10 @@ struct ProxyRequest: Sendable {
     var stream: Bool
     /// Whether an OpenAI client asked for a final usage chunk (`stream_options.include_usage`).
     var includeUsage: Bool = false
+    /// The body as the client sent it, and where its `model` value lies in it, so that a body
+    /// forwarded to a backend of the same API is spliced, not re-encoded.
+    var rawBody: [UInt8] = []
+    var modelSpan: Range<Int>?
 
     init(
         api: ClientAPI, body: [String: JSONValue], model: String, messages: JSONValue, messageTexts: [String],
@@ -36,24 +40,22 @@ struct ProxyRequest: Sendable {
         self.includeUsage = includeUsage
     }
 
-    /// Parses a body as a JSON object, throwing a 400 that says what is wrong.
-    static func jsonObject(_ bytes: [UInt8], expected: String) throws(APIError) -> [String: JSONValue] {
+    /// Parses a body as a JSON object, throwing a 400 that says what is wrong; also returns
+    /// where each member's value lies in `bytes`.
+    static func jsonObject(_ bytes: [UInt8], expected: String) throws(APIError) -> (members: [String: JSONValue], spans: [String: Range<Int>]) {
         guard !bytes.isEmpty else {
             throw .invalidRequest("The request body is empty; expected a JSON object with \(expected).", code: "invalid_json")
         }
-        let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            return try JSONParser.parseObjectWithSpans(bytes)
+        } catch .notAnObject {
+            throw .invalidRequest("The request body must be a JSON object with \(expected).", code: "invalid_json")
         } catch {
             throw .invalidRequest(
-                "We could not parse the JSON body of your request: \(Self.describe(error)). Expected a JSON object with \(expected).",
+                "We could not parse the JSON body of your request: \(error). Expected a JSON object with \(expected).",
                 code: "invalid_json"
             )
         }
-        guard case .object(let body) = value else {
-            throw .invalidRequest("The request body must be a JSON object with \(expected).", code: "invalid_json")
-        }
-        return body
     }
 
     /// The model field: a non-empty string.
@@ -79,7 +81,7 @@ struct ProxyRequest: Sendable {
 
     /// Parses and checks an OpenAI chat completions body, throwing a 400 ``APIError`` that says what is wrong.
     init(openAIChat bytes: [UInt8]) throws(APIError) {
-        let body = try Self.jsonObject(bytes, expected: "'model' and 'messages'")
+        let (body, spans) = try Self.jsonObject(bytes, expected: "'model' and 'messages'")
         let model = try Self.model(in: body)
         guard let messagesValue = body["messages"] else {
             throw .invalidRequest("Missing required parameter: 'messages'.", code: "missing_required_parameter", param: "messages")
@@ -113,6 +115,8 @@ struct ProxyRequest: Sendable {
         self.lastUserMessage = lastUser
         self.stream = stream
         if case .bool(true)? = body["stream_options"]?["include_usage"] { self.includeUsage = true }
+        self.rawBody = bytes
+        self.modelSpan = spans["model"]
     }
 
     /// The text of a message's `content`: a string, or an array of parts whose `text` parts are joined.
@@ -134,16 +138,5 @@ struct ProxyRequest: Sendable {
                 code: "invalid_type", param: "messages[\(index)].content"
             )
         }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            if let underlying = context.underlyingError {
-                return "\(underlying)"
-            }
-            let text = context.debugDescription
-            return text.hasSuffix(".") ? String(text.dropLast()) : text
-        }
-        return "it is not valid JSON"
     }
 }

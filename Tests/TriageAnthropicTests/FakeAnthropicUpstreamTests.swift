@@ -38,9 +38,10 @@ struct FakeAnthropicUpstreamTests {
             self.port = port
         }
 
+        /// Closes stdin (the fake exits on EOF) without waiting: a blocking wait here would hold a
+        /// thread of the small concurrency pool that the other tests running in parallel need.
         func stop() {
             try? stdin.fileHandleForWriting.close()
-            process.waitUntilExit()
         }
 
         func post(_ body: [String: JSONValue], headers: [String: String] = ["x-api-key": "test-key", "anthropic-version": "2023-06-01"]) async throws -> (Int, Data) {

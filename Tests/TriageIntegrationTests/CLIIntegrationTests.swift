@@ -4,7 +4,7 @@ import Testing
 /// Runs `triage` with arguments to completion and returns its exit status and output.
 private func runTriage(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
     let child = try ChildProcess(executable: Repo.triageBinary, arguments: arguments)
-    child.process.waitUntilExit()
+    await child.waitForExit()
     try await Task.sleep(for: .milliseconds(50))  // let the readers drain the pipes
     return (child.process.terminationStatus, child.stdout.text, child.stderr.text)
 }
@@ -76,7 +76,7 @@ struct CLIIntegrationTests {
         try await Environment.with { env in
             let script = Repo.fixtures.appendingPathComponent("openai_client_check.py").path
             let child = try ChildProcess(executable: "/usr/bin/env", arguments: ["python3", script, env.triage.url + "/v1"])
-            child.process.waitUntilExit()
+            await child.waitForExit()
             try await Task.sleep(for: .milliseconds(50))
             #expect(child.process.terminationStatus == 0, "stdout:\n\(child.stdout.text)\nstderr:\n\(child.stderr.text)")
             #expect(child.stdout.text.contains("streaming ok"))

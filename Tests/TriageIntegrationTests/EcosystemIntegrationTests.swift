@@ -54,7 +54,7 @@ private func withEcosystem(remoteKind: String, _ body: (TriageInstance, FakeUpst
 private func runSDKCheck(_ triage: TriageInstance, remoteKind: String) async throws -> ChildProcess {
     let script = Repo.fixtures.appendingPathComponent("sdk_clients_check.py").path
     let child = try ChildProcess(executable: "/usr/bin/env", arguments: ["python3", script, triage.url, remoteKind])
-    child.process.waitUntilExit()
+    await child.waitForExit()
     try await Task.sleep(for: .milliseconds(50))
     return child
 }

@@ -272,7 +272,7 @@ struct FaultIntegrationTests {
             #expect(parsed.last?["id"] as? String == id)
             // The project's own reader reads it too, skipping at most one line with a warning.
             let tail = try ChildProcess(executable: Repo.triageBinary, arguments: ["tail", "--log", env.triage.logPath, "-n", "1"])
-            tail.process.waitUntilExit()
+            await tail.waitForExit()
             try await Task.sleep(for: .milliseconds(50))
             #expect(tail.process.terminationStatus == 0)
             #expect(tail.stdout.text.contains("after the crash"))

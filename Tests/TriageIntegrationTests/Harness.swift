@@ -93,6 +93,15 @@ final class ChildProcess: Sendable {
         self.stderr = LineReader(errors.fileHandleForReading)
     }
 
+    /// Waits for the child to exit without blocking a thread of the concurrency pool (a blocked
+    /// thread there would stall every other test running in parallel).
+    func waitForExit() async {
+        while process.isRunning {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        try? await Task.sleep(for: .milliseconds(20))  // let the readers drain the pipes
+    }
+
     /// Closes the child's stdin and waits up to `timeout` for it to exit; returns whether it did.
     func closeInput(timeout: Duration = .seconds(2)) async -> Bool {
         try? stdinPipe.fileHandleForWriting.close()

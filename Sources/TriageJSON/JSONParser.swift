@@ -1,0 +1,322 @@
+/// A fast, strict JSON parser (RFC 8259) from UTF-8 bytes to ``JSONValue``.
+///
+/// It exists because the request path parses every client body: Foundation's `JSONDecoder`
+/// through `Codable` costs several times more. It validates UTF-8, escapes (surrogate pairs
+/// included) and number syntax, refuses nesting deeper than ``maxDepth`` (so hostile input
+/// cannot exhaust the stack), and can report where each top-level member's value lies in the
+/// input, so a proxy can replace one field without re-encoding the rest.
+public struct JSONParser {
+    /// Deepest nesting of arrays and objects accepted.
+    public static let maxDepth = 256
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+    private var depth = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// Parses a whole document.
+    public static func parse(_ input: [UInt8]) throws(JSONParseError) -> JSONValue {
+        try parse(input[...])
+    }
+
+    /// Parses a whole document.
+    public static func parse(_ input: ArraySlice<UInt8>) throws(JSONParseError) -> JSONValue {
+        let result: Result<JSONValue, JSONParseError> = input.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(buffer)
+            do throws(JSONParseError) {
+                parser.skipWhitespace()
+                let value = try parser.parseValue()
+                parser.skipWhitespace()
+                guard parser.index == buffer.count else { throw parser.error("unexpected data after the JSON value") }
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Parses a document that must be an object, returning its members and, for each, the byte
+    /// range of its value in `input` (indices relative to `input.startIndex`).
+    public static func parseObjectWithSpans(_ input: [UInt8]) throws(JSONParseError) -> (members: [String: JSONValue], spans: [String: Range<Int>]) {
+        typealias Parsed = (members: [String: JSONValue], spans: [String: Range<Int>])
+        let result: Result<Parsed, JSONParseError> = input.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(buffer)
+            do throws(JSONParseError) {
+                parser.skipWhitespace()
+                guard parser.peek() == UInt8(ascii: "{") else { throw JSONParseError.notAnObject }
+                let parsed = try parser.parseObject(recordSpans: true)
+                parser.skipWhitespace()
+                guard parser.index == buffer.count else { throw parser.error("unexpected data after the JSON value") }
+                return .success(parsed)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    // MARK: Values
+
+    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+        guard let byte = peek() else { throw error("unexpected end of input") }
+        switch byte {
+        case UInt8(ascii: "{"):
+            return .object(try parseObject(recordSpans: false).members)
+        case UInt8(ascii: "["):
+            return try parseArray()
+        case UInt8(ascii: "\""):
+            return .string(try parseString())
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return .number(try parseNumber())
+        default:
+            throw error("unexpected character '\(Self.printable(byte))'")
+        }
+    }
+
+    private mutating func parseObject(recordSpans: Bool) throws(JSONParseError) -> (members: [String: JSONValue], spans: [String: Range<Int>]) {
+        try enter()
+        defer { depth -= 1 }
+        index += 1  // {
+        var members: [String: JSONValue] = [:]
+        var spans: [String: Range<Int>] = [:]
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return (members, spans)
+        }
+        while true {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let key = try parseString()
+            skipWhitespace()
+            guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
+            index += 1
+            skipWhitespace()
+            let start = index
+            let value = try parseValue()
+            members[key] = value
+            if recordSpans { spans[key] = start..<index }
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ",")?:
+                index += 1
+            case UInt8(ascii: "}")?:
+                index += 1
+                return (members, spans)
+            default:
+                throw error("expected ',' or '}' in an object")
+            }
+        }
+    }
+
+    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        try enter()
+        defer { depth -= 1 }
+        index += 1  // [
+        var items: [JSONValue] = []
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            return .array(items)
+        }
+        while true {
+            skipWhitespace()
+            items.append(try parseValue())
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ",")?:
+                index += 1
+            case UInt8(ascii: "]")?:
+                index += 1
+                return .array(items)
+            default:
+                throw error("expected ',' or ']' in an array")
+            }
+        }
+    }
+
+    private mutating func enter() throws(JSONParseError) {
+        depth += 1
+        guard depth <= Self.maxDepth else { throw JSONParseError.tooDeep(maxDepth: Self.maxDepth) }
+    }
+
+    // MARK: Strings
+
+    private mutating func parseString() throws(JSONParseError) -> String {
+        index += 1  // opening quote
+        let start = index
+        // Fast path: no escapes, all printable; validated as UTF-8 when made a String.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                guard let string = String(validating: raw, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+                return string
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        // Slow path: escapes.
+        var out: [UInt8] = Array(bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                guard let string = String(validating: out, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+                return string
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard let escape = peek() else { throw error("unterminated escape") }
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "/"): out.append(UInt8(ascii: "/"))
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try parseHex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard peek() == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") else {
+                            throw error("unpaired surrogate in a \\u escape")
+                        }
+                        index += 2
+                        let low = try parseHex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate in a \\u escape") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw error("unpaired surrogate in a \\u escape")
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+                    out.append(contentsOf: Array(String(Character(unicode)).utf8))
+                default:
+                    throw error("invalid escape '\\\(Self.printable(escape))'")
+                }
+            default:
+                guard byte >= 0x20 else { throw error("control character in a string (escape it)") }
+                out.append(byte)
+                index += 1
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw error("invalid hex digit in a \\u escape")
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+
+    // MARK: Numbers and literals
+
+    private mutating func parseNumber() throws(JSONParseError) -> Double {
+        let start = index
+        if peek() == UInt8(ascii: "-") { index += 1 }
+        guard let first = peek(), Self.isDigit(first) else { throw error("invalid number") }
+        if first == UInt8(ascii: "0") {
+            index += 1
+            if let next = peek(), Self.isDigit(next) { throw error("invalid number: leading zero") }
+        } else {
+            while let next = peek(), Self.isDigit(next) { index += 1 }
+        }
+        if peek() == UInt8(ascii: ".") {
+            index += 1
+            guard let next = peek(), Self.isDigit(next) else { throw error("invalid number: expected a digit after '.'") }
+            while let next = peek(), Self.isDigit(next) { index += 1 }
+        }
+        if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+            index += 1
+            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { index += 1 }
+            guard let next = peek(), Self.isDigit(next) else { throw error("invalid number: expected an exponent") }
+            while let next = peek(), Self.isDigit(next) { index += 1 }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        guard let value = Double(text) else { throw error("invalid number") }
+        return value
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw error("invalid literal") }
+        let expected = UnsafeBufferPointer(start: literal.utf8Start, count: count)
+        for offset in 0..<count where bytes[index + offset] != expected[offset] {
+            throw error("invalid literal")
+        }
+        index += count
+    }
+
+    // MARK: Helpers
+
+    private func peek() -> UInt8? {
+        index < bytes.count ? bytes[index] : nil
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    private func error(_ message: String) -> JSONParseError {
+        .syntax(message: message, offset: index)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    private static func printable(_ byte: UInt8) -> String {
+        (0x20..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : "\\u{\(String(byte, radix: 16))}"
+    }
+}
+
+/// Why a JSON document could not be parsed.
+public enum JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The bytes are not JSON; `offset` is the byte where parsing stopped.
+    case syntax(message: String, offset: Int)
+    /// Arrays and objects nest deeper than the parser accepts.
+    case tooDeep(maxDepth: Int)
+    /// The document is valid JSON but not an object.
+    case notAnObject
+
+    public var description: String {
+        switch self {
+        case .syntax(let message, let offset): return "\(message) at byte \(offset)"
+        case .tooDeep(let maxDepth): return "arrays and objects nest deeper than \(maxDepth) levels"
+        case .notAnObject: return "the document is not a JSON object"
+        }
+    }
+}
