@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// The `triage` command: a routing proxy between apps and model backends.
-@main
 struct Triage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "triage",
