@@ -92,8 +92,6 @@ let package = Package(
             dependencies: [
                 "TriageConfig", "TriageServer", "TriageLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift6

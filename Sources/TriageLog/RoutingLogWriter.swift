@@ -12,6 +12,8 @@ import Glibc
 public final class RoutingLogWriter: Sendable {
     private struct State {
         var pending: [RoutingLogRecord] = []
+        /// True while the writer thread waits for a signal; false while it polls.
+        var sleeping = false
         var closing = false
         var written = 0
         var failures = 0
@@ -56,14 +58,16 @@ public final class RoutingLogWriter: Sendable {
     ///
     /// Records appended after ``close()`` are dropped (and reported through `onError`).
     public func append(_ record: RoutingLogRecord) {
-        let accepted = state.withLock { state -> Bool in
-            guard !state.closing else { return false }
+        let (accepted, wakeWriter) = state.withLock { state -> (Bool, Bool) in
+            guard !state.closing else { return (false, false) }
             state.pending.append(record)
-            return true
+            let wakeWriter = state.sleeping || state.pending.count >= Self.wakeThreshold
+            if state.sleeping { state.sleeping = false }
+            return (true, wakeWriter)
         }
-        if accepted {
+        if wakeWriter {
             wake.signal()
-        } else {
+        } else if !accepted {
             onError("routing log is closed; record \(record.id) was not written")
         }
     }
@@ -88,9 +92,20 @@ public final class RoutingLogWriter: Sendable {
         _ = Glibc.close(fd)
     }
 
+    /// Under load the writer polls every `pollInterval` instead of being woken for each record
+    /// (a wake-up per request costs a context switch); idle, it sleeps until the next record.
+    private static let pollInterval: DispatchTimeInterval = .milliseconds(5)
+    /// A queue this long wakes the writer at once.
+    private static let wakeThreshold = 512
+
     private func run() {
+        var idle = true
         while true {
-            wake.wait()
+            if idle {
+                wake.wait()
+            } else {
+                _ = wake.wait(timeout: .now() + Self.pollInterval)
+            }
             let (batch, closing) = state.withLock { state -> ([RoutingLogRecord], Bool) in
                 let batch = state.pending
                 state.pending.removeAll(keepingCapacity: true)
@@ -98,6 +113,16 @@ public final class RoutingLogWriter: Sendable {
             }
             if !batch.isEmpty {
                 write(batch)
+            }
+            if batch.isEmpty && !closing {
+                // Nothing came in for a whole poll interval: sleep until an append wakes us.
+                idle = state.withLock { state -> Bool in
+                    guard state.pending.isEmpty, !state.closing else { return false }
+                    state.sleeping = true
+                    return true
+                }
+            } else {
+                idle = false
             }
             if closing {
                 // Records may have been queued between the swap above and `closing` being set.

@@ -1,0 +1,84 @@
+import Foundation
+
+extension ComplexityModel {
+    /// Writes the weights as JSON (version, feature names, means, stds, dense weights, non-zero
+    /// hashed weights with their n-gram names, bias, dimension, metrics, date), atomically.
+    /// - Throws: ``ComplexityModelError/cannotWrite(path:reason:)``.
+    public func save(to path: String) throws(ComplexityModelError) {
+        let file = ComplexityWeightsFile(
+            version: ComplexityWeightsFile.currentVersion, kind: ComplexityWeightsFile.modelKind,
+            note: "Logistic regression; probability = sigmoid(bias + Σ denseWeights·(x − means)/stds + Σ hashedWeights·ngram). Re-train with `triage train --labels FILE.jsonl`.",
+            source: source, trainedAt: trainedAt, featureNames: ComplexityFeatures.names,
+            means: means, stds: stds, denseWeights: denseWeights, bias: bias, hashBits: hashBits,
+            hashDimension: 1 << hashBits,
+            hashedWeights: hashedWeights.indices.compactMap { i in
+                hashedWeights[i] == 0 ? nil : .init(index: UInt32(i), weight: hashedWeights[i], name: ngramNames[UInt32(i)])
+            },
+            metrics: metrics)
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(file).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw .cannotWrite(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Reads a weights file written by ``save(to:)``.
+    /// - Throws: ``ComplexityModelError/cannotRead(path:reason:)`` or ``ComplexityModelError/invalidWeights(path:reason:)``
+    ///   (wrong version, feature names of another version, inconsistent sizes).
+    public static func load(from path: String) throws(ComplexityModelError) -> ComplexityModel {
+        let data = try JSONLines.read(path: path) { ComplexityModelError.cannotRead(path: path, reason: $0) }
+        return try decode(data, path: path)
+    }
+
+    /// The default weights shipped in the package (`Resources/complexity-default.json`), trained by
+    /// ``train(examples:options:)`` on `Resources/complexity-seed.jsonl` — a small hand-written
+    /// seed set, not real routing data. Users should train on their own labels.
+    public static func bundledDefault() throws(ComplexityModelError) -> ComplexityModel {
+        guard let url = Bundle.module.url(forResource: "complexity-default", withExtension: "json", subdirectory: "Resources")
+            ?? Bundle.module.url(forResource: "complexity-default", withExtension: "json") else {
+            throw .missingDefaultWeights
+        }
+        return try load(from: url.path)
+    }
+
+    /// The path of the seed labels the default weights were trained on.
+    public static var bundledSeedPath: String? {
+        (Bundle.module.url(forResource: "complexity-seed", withExtension: "jsonl", subdirectory: "Resources")
+            ?? Bundle.module.url(forResource: "complexity-seed", withExtension: "jsonl"))?.path
+    }
+
+    static func decode(_ data: Data, path: String) throws(ComplexityModelError) -> ComplexityModel {
+        let file: ComplexityWeightsFile
+        do {
+            file = try JSONDecoder().decode(ComplexityWeightsFile.self, from: data)
+        } catch {
+            throw .invalidWeights(path: path, reason: "not a weights JSON document (\(error))")
+        }
+        guard file.version == ComplexityWeightsFile.currentVersion else {
+            throw .invalidWeights(path: path, reason: "version \(file.version), expected \(ComplexityWeightsFile.currentVersion)")
+        }
+        guard file.featureNames == ComplexityFeatures.names else {
+            throw .invalidWeights(path: path, reason: "its features \(file.featureNames) differ from this version's \(ComplexityFeatures.names)")
+        }
+        let count = ComplexityFeatures.names.count
+        guard file.means.count == count, file.stds.count == count, file.denseWeights.count == count,
+              file.stds.allSatisfy({ $0 > 0 }), (4 ... 24).contains(file.hashBits),
+              file.hashDimension == 1 << file.hashBits else {
+            throw .invalidWeights(path: path, reason: "sizes do not match \(count) dense features and 2^hashBits buckets")
+        }
+        var hashed = [Double](repeating: 0, count: file.hashDimension)
+        var names: [UInt32: String] = [:]
+        for entry in file.hashedWeights {
+            guard Int(entry.index) < file.hashDimension else {
+                throw .invalidWeights(path: path, reason: "hashed weight index \(entry.index) ≥ dimension \(file.hashDimension)")
+            }
+            hashed[Int(entry.index)] = entry.weight
+            if let name = entry.name { names[entry.index] = name }
+        }
+        return ComplexityModel(means: file.means, stds: file.stds, denseWeights: file.denseWeights,
+                               hashBits: file.hashBits, hashedWeights: hashed, bias: file.bias, ngramNames: names,
+                               metrics: file.metrics, source: file.source, trainedAt: file.trainedAt)
+    }
+}

@@ -1,0 +1,98 @@
+import Testing
+@testable import TriageClassifier
+
+@Suite struct ReferenceIndexTests {
+    let index = Fixtures.bankingIndex
+
+    @Test func identicalPromptGivesIdenticalScores() throws {
+        let prompt = "why was my card declined at the shop"
+        #expect(index.fit(prompt: prompt) == index.fit(prompt: prompt))
+        let rebuilt = try ReferenceIndex(prompts: Fixtures.bankingPrompts)
+        #expect(rebuilt.fit(prompt: prompt) == index.fit(prompt: prompt))
+        #expect(rebuilt.calibration == index.calibration)
+    }
+
+    @Test func promptCopiedFromTheReferenceFitsWell() {
+        for prompt in [Fixtures.bankingPrompts[6], Fixtures.bankingPrompts[37], Fixtures.bankingPrompts[95]] {
+            let fit = index.fit(prompt: prompt)
+            #expect(fit.calibrated >= 0.5, "\(prompt): \(fit)")
+        }
+        // Every copy finds itself; with k = 5 the raw score also averages 4 neighbours, so the
+        // shortest template ("how do i cancel my …", whose neighbours differ most) can sit lower.
+        let fits = Fixtures.bankingPrompts.map { index.fit(prompt: $0).calibrated }
+        #expect(Double(fits.filter { $0 >= 0.5 }.count) / Double(fits.count) >= 0.9)
+        for prompt in Fixtures.bankingPrompts { #expect(index.nearest(prompt, k: 1).first?.similarity ?? 0 > 0.999) }
+    }
+
+    @Test func otherDomainOrLanguageScoresLow() {
+        for prompt in ["quel temps fera-t-il demain à lyon ?", "write a haiku about autumn leaves falling on a pond",
+                       "東京でおすすめのラーメン屋はどこですか", "prove that the sum of two even integers is even"] {
+            let fit = index.fit(prompt: prompt)
+            #expect(fit.calibrated <= 0.05, "\(prompt): \(fit)")
+        }
+    }
+
+    @Test func calibrationIsMonotonicInRawSimilarity() {
+        let table = index.calibration
+        #expect(!table.sortedScores.isEmpty)
+        var previous = -1.0
+        for step in 0 ... 200 {
+            let value = table.calibrated(Double(step) / 200)
+            #expect(value >= previous && (0 ... 1).contains(value))
+            previous = value
+        }
+        #expect(table.calibrated(-1) == 0)
+        #expect(table.calibrated(2) == 1)
+        #expect(CalibrationTable(scores: [0.3, 0.1, 0.2]).calibrated(0.2) == 2.0 / 3)
+        // Real prompts: a higher raw score never gets a lower fit.
+        let scores = ["my card", "why was my card declined", "how do i cancel my card", "the weather in rome"]
+            .map { index.fit(prompt: $0) }.sorted { $0.raw < $1.raw }
+        #expect(zip(scores, scores.dropFirst()).allSatisfy { $0.calibrated <= $1.calibrated })
+    }
+
+    @Test func heldOutSetIsAboutTenPercentAndDeterministic() {
+        let held = ReferenceIndex.heldOutSet(Fixtures.bankingPrompts, fraction: 0.1)
+        #expect(held.count == 10)
+        #expect(held == ReferenceIndex.heldOutSet(Fixtures.bankingPrompts, fraction: 0.1))
+        #expect(index.calibration.sortedScores.count == 10)
+        #expect(ReferenceIndex.heldOutSet(["a", "b"], fraction: 0.1).count == 1)
+    }
+
+    @Test func nearestAndExampleExplainTheScore() throws {
+        let matches = index.nearest("why was my refund declined yesterday", k: 3)
+        #expect(matches.count == 3)
+        #expect(zip(matches, matches.dropFirst()).allSatisfy { $0.similarity >= $1.similarity })
+        let best = try #require(matches.first)
+        #expect(index.example(at: best.referenceIndex) == "why was my refund declined yesterday")
+        #expect(index.example(at: -1) == nil)
+        #expect(index.example(at: index.count) == nil)
+    }
+
+    @Test(arguments: [1, 5])
+    func rawScoreIsTheMeanOfTopK(k: Int) throws {
+        let local = try ReferenceIndex(prompts: Fixtures.bankingPrompts, options: ReferenceIndexOptions(k: k))
+        let prompt = "my pin is not working"
+        let expected = local.nearest(prompt, k: k).reduce(0) { $0 + $1.similarity } / Double(k)
+        #expect(abs(local.fit(prompt: prompt).raw - expected) < 1e-12)
+        #expect(local.options.k == k)
+    }
+
+    @Test func candidateSearchMatchesBruteForceOnASmallReference() {
+        for prompt in ["my card was charged twice", "is there a fee for a transfer abroad", "hello", "pin pin pin"] {
+            let query = index.index.vector(Tokenizer.tokenize(prompt))
+            #expect(index.index.nearest(query, k: 5) == index.index.nearest(query, k: 5, exhaustive: true))
+        }
+    }
+
+    @Test func tooFewPromptsIsAnActionableError() {
+        #expect(throws: ReferenceIndexError.tooFewPrompts(path: "<in-memory reference>", count: 1, minimum: 2)) {
+            try ReferenceIndex(prompts: ["only one"])
+        }
+    }
+
+    @Test func emptyAndUnknownPromptsScoreZero() {
+        #expect(index.fit(prompt: "").raw == 0)
+        #expect(index.fit(prompt: "").calibrated == 0)
+        #expect(index.nearest("zzqx", k: 5).isEmpty)
+    }
+}
