@@ -12,8 +12,8 @@ import Glibc
 public final class RoutingLogWriter: Sendable {
     private struct State {
         var pending: [RoutingLogRecord] = []
-        /// True while the writer thread waits for a signal; false while it polls.
-        var sleeping = false
+        /// True while the writer thread waits for a signal (as it does at start); false while it polls.
+        var sleeping = true
         var closing = false
         var written = 0
         var failures = 0
