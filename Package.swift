@@ -57,6 +57,20 @@ let package = Package(
             dependencies: ["TriageJSON"],
             swiftSettings: strictSwift6
         ),
+        // The `route: auto` classifier: distribution fit (TF-IDF top-k over the local model's
+        // reference prompts, conformally calibrated) and complexity (logistic regression).
+        .target(
+            name: "TriageClassifier",
+            resources: [.copy("Resources")],
+            swiftSettings: strictSwift6
+        ),
+        // Quality, speed and memory benchmark of the classifier (sources in bench/classifier).
+        .executableTarget(
+            name: "triage-classifier-bench",
+            dependencies: ["TriageClassifier"],
+            path: "bench/classifier",
+            swiftSettings: strictSwift6
+        ),
         // The proxy's Prometheus metrics, recorded through swift-metrics.
         .target(
             name: "TriageMetrics",
@@ -76,7 +90,7 @@ let package = Package(
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageConfig", "TriageServer", "TriageLog",
+                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -99,6 +113,7 @@ let package = Package(
         .testTarget(name: "TriageConfigTests", dependencies: ["TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageRoutingTests", dependencies: ["TriageRouting", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageUpstreamTests", dependencies: ["TriageUpstream"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageClassifierTests", dependencies: ["TriageClassifier"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageJSONTests", dependencies: ["TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageMetricsTests", dependencies: ["TriageMetrics"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageAnthropicTests", dependencies: ["TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),

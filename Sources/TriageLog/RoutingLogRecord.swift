@@ -56,6 +56,33 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         }
     }
 
+    /// The classifier's scores for a `route: auto` request, and which one decided.
+    public struct Scores: Sendable, Codable, Equatable {
+        /// Calibrated distribution fit in [0, 1]; `nil` without a reference file.
+        public var fit: Double?
+        /// Raw similarity to the nearest reference prompts (mean top-k cosine).
+        public var similarity: Double?
+        /// Probability that the prompt needs the large model, in [0, 1].
+        public var complexity: Double
+        /// `none` (stayed local), `fit`, `complexity` or `both` (which score sent it remote).
+        public var decidedBy: String
+        /// Microseconds spent scoring.
+        public var micros: Double
+
+        public init(fit: Double?, similarity: Double?, complexity: Double, decidedBy: String, micros: Double) {
+            self.fit = fit
+            self.similarity = similarity
+            self.complexity = complexity
+            self.decidedBy = decidedBy
+            self.micros = micros
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case fit, similarity, complexity, micros
+            case decidedBy = "decided_by"
+        }
+    }
+
     /// Request id, also returned to the client in the `x-triage-request-id` header.
     public var id: String
     /// When the request arrived, ISO 8601 with milliseconds, UTC.
@@ -94,6 +121,8 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
     public var finishReason: String?
     /// Every attempt, when there was more than one or a backend was skipped (fallbacks, breaker).
     public var attempts: [Attempt]?
+    /// The classifier's scores, for requests it routed.
+    public var scores: Scores?
 
     public init(
         id: String, timestamp: String, endpoint: String, clientModel: String? = nil, stream: Bool = false,
@@ -141,6 +170,7 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         case response
         case finishReason = "finish_reason"
         case attempts
+        case scores
     }
 
     /// Encodes the record as one line of JSON (keys sorted, absent fields left out), newline included.
@@ -192,6 +222,24 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         key("reason"); out.string(reason)
         if let response { key("response"); out.string(response) }
         if let rule { key("rule"); out.string(rule) }
+        if let scores {
+            key("scores")
+            out.raw("{\"complexity\":")
+            out.number(scores.complexity)
+            out.raw(",\"decided_by\":")
+            out.string(scores.decidedBy)
+            if let fit = scores.fit {
+                out.raw(",\"fit\":")
+                out.number(fit)
+            }
+            out.raw(",\"micros\":")
+            out.number(scores.micros)
+            if let similarity = scores.similarity {
+                out.raw(",\"similarity\":")
+                out.number(similarity)
+            }
+            out.raw("}")
+        }
         key("status"); out.number(status)
         key("stream"); out.bool(stream)
         key("ts"); out.string(timestamp)

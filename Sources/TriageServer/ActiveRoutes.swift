@@ -11,12 +11,15 @@ import TriageRouting
 struct ActiveRoutes: Sendable {
     let config: RoutesConfig
     let router: Router
+    /// The classifier for `route: auto`, when `auto.remote` turns it on.
+    let autoRouting: AutoRouting?
     private let apiKeys: [String: String]
     private let clientKeys: Set<String>
 
-    init(config: RoutesConfig, environment: [String: String]) {
+    init(config: RoutesConfig, environment: [String: String]) throws(AutoRoutingError) {
         self.config = config
         self.router = Router(config: config)
+        self.autoRouting = try AutoRouting.load(config: config)
         var keys: [String: String] = [:]
         for backend in config.backends {
             if let variable = backend.apiKeyEnv, let key = environment[variable], !key.isEmpty {

@@ -110,7 +110,19 @@ final class ConfigReloader: Service, Sendable {
         var applied = config
         applied.listen = previous.listen
         applied.log = previous.log
-        routes.replace(with: ActiveRoutes(config: applied, environment: environment()))
+        let active: ActiveRoutes
+        do {
+            active = try ActiveRoutes(config: applied, environment: environment())
+        } catch {
+            state.withLock {
+                $0.rejected += 1
+                $0.lastError = error.description
+            }
+            metrics?.recordConfigReload(success: false)
+            logger.error("configuration rejected; keeping the one in force\n\(path): \(error.description)", metadata: ["config": .string(path)])
+            return false
+        }
+        routes.replace(with: active)
         state.withLock {
             $0.reloads += 1
             $0.lastError = nil

@@ -68,13 +68,21 @@ struct ProxyHandler: Sendable {
                 lastUserMessage: chat.lastUserMessage,
                 estimatedPromptTokens: TokenEstimator.estimate(messages: chat.messageTexts)
             ))
-            record.backend = decision.backend.name
-            record.upstreamModel = decision.backend.model
+            var chosen = decision.backend
             record.rule = decision.rule
             record.reason = decision.reason
+            if decision.viaAuto, let auto = active.autoRouting {
+                let verdict = auto.decide(prompt: chat.lastUserMessage, messageCount: chat.messageTexts.count)
+                chosen = verdict.backend
+                record.scores = verdict.scores
+                record.reason = (decision.rule.map { "rule '\($0)' routed auto -> " } ?? "no rule matched -> ") + verdict.reason
+                recorder.metrics.recordClassifierScores(complexity: verdict.scores.complexity, fit: verdict.scores.fit ?? 1)
+            }
+            record.backend = chosen.name
+            record.upstreamModel = chosen.model
 
             let deadline = started + .milliseconds(Int64(active.config.limits.requestTimeout * 1000))
-            var target = decision.backend
+            var target = chosen
             let budget = target.retry.maxAttempts
             var tried = 0
             var hops = 0

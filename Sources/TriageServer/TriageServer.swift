@@ -40,9 +40,9 @@ public struct TriageServer: Sendable {
         watching fileConfig: RoutesConfig? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger
-    ) throws(RoutingLogError) {
+    ) throws {
         let logger = logger
-        let routes = RoutesStore(ActiveRoutes(config: config, environment: environment))
+        let routes = RoutesStore(try ActiveRoutes(config: config, environment: environment))
         self.routes = routes
         self.log = try RoutingLogWriter(path: config.log.path) { message in
             logger.error("\(message)")

@@ -65,7 +65,7 @@ struct Serve: AsyncParsableCommand {
         do {
             server = try TriageServer(config: routes, watching: noWatch ? nil : fileConfig, logger: logger)
         } catch {
-            FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("triage: \(config): \(error)\n".utf8))
             throw ExitCode(1)
         }
         let summary = routes

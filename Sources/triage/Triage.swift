@@ -13,8 +13,10 @@ struct Triage: AsyncParsableCommand {
           triage serve --config routes.yaml
           triage check routes.yaml
           triage tail --follow --backend remote
+          triage explain "Prove that there are infinitely many primes"
+          triage train --labels labels.jsonl
         """,
         version: "0.1.0",
-        subcommands: [Serve.self, Check.self, Tail.self]
+        subcommands: [Serve.self, Check.self, Tail.self, Explain.self, Train.self]
     )
 }

@@ -105,7 +105,8 @@ extension ConfigParser {
     }
 
     private mutating func parseAuto(_ node: Node, path: String, catalog: BackendCatalog) -> AutoRouteConfig? {
-        guard let fields = fields(of: node, path: path, known: ["default_backend"]) else { return nil }
+        let known = ["default_backend", "local", "remote", "reference", "complexity_weights", "min_fit", "max_complexity", "cache_dir"]
+        guard let fields = fields(of: node, path: path, known: known) else { return nil }
         guard let value = fields.node("default_backend") else {
             reportMissing("default_backend", in: fields)
             return nil
@@ -116,7 +117,30 @@ extension ConfigParser {
             report(line: value.line, field: field, catalog.unknownMessage(name))
             return nil
         }
-        return AutoRouteConfig(defaultBackend: name)
+        var auto = AutoRouteConfig(defaultBackend: name)
+        for key in ["local", "remote"] {
+            guard let value = fields.node(key), let backend = string(value, field: fields.path(key)) else { continue }
+            guard catalog.accepts(backend) else {
+                report(line: value.line, field: fields.path(key), catalog.unknownMessage(backend))
+                continue
+            }
+            if key == "local" { auto.localBackend = backend } else { auto.remoteBackend = backend }
+        }
+        if fields.node("local") != nil, fields.node("remote") == nil {
+            report(line: fields.line(of: "local"), field: fields.path("local"), "'local' needs 'remote' too: the classifier chooses between the two")
+        }
+        if let value = fields.node("reference") { auto.referencePath = string(value, field: fields.path("reference")) }
+        if let value = fields.node("complexity_weights") { auto.complexityWeightsPath = string(value, field: fields.path("complexity_weights")) }
+        if let value = fields.node("cache_dir"), let directory = string(value, field: fields.path("cache_dir")) { auto.cacheDirectory = directory }
+        for key in ["min_fit", "max_complexity"] {
+            guard let value = fields.node(key), let number = number(value, field: fields.path(key)) else { continue }
+            guard (0...1).contains(number) else {
+                report(line: value.line, field: fields.path(key), "must be between 0 and 1, got \(value.rawText)")
+                continue
+            }
+            if key == "min_fit" { auto.minFit = number } else { auto.maxComplexity = number }
+        }
+        return auto
     }
 
     private mutating func parseAuth(_ node: Node, path: String) -> AuthConfig {

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import TriageClassifier
+import TriageConfig
+
+/// `triage train`: fit the complexity model on labelled prompts.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fit the complexity model on labelled prompts and write its weights.",
+        discussion: """
+        FILE.jsonl holds lines {"prompt": "...", "label": 0|1} (1 = the prompt needed the large
+        model). A deterministic 20% is held out (by hash of the prompt) and the held-out
+        accuracy, precision, recall, AUROC and log loss are printed. The weights go to --out, or
+        to auto.complexity_weights of routes.yaml, where `triage serve` (and a live reload) picks
+        them up.
+
+        Examples:
+          triage train --labels labels.jsonl
+          triage train --labels labels.jsonl --out data/complexity.json
+        """
+    )
+
+    @Option(help: "Labelled prompts, JSONL {\"prompt\", \"label\"}.")
+    var labels: String
+
+    @Option(help: "Where to write the weights (default: auto.complexity_weights in the config).")
+    var out: String?
+
+    @Option(name: .shortAndLong, help: "The routing rules file (for auto.complexity_weights).")
+    var config: String = "routes.yaml"
+
+    @Option(help: "L2 regularisation strength.")
+    var l2: Double?
+
+    func run() throws {
+        let destination: String
+        if let out {
+            destination = out
+        } else {
+            let routes: RoutesConfig
+            do {
+                routes = try ConfigLoader.load(path: config)
+            } catch {
+                FileHandle.standardError.write(Data("\(error.description)\n(or give --out PATH)\n".utf8))
+                throw ExitCode(2)
+            }
+            guard let path = routes.auto.complexityWeightsPath else {
+                throw ValidationError("set auto.complexity_weights in \(config), or give --out PATH")
+            }
+            destination = path
+        }
+        do {
+            let examples = try LabeledPrompt.load(path: labels)
+            var options = TrainingOptions()
+            if let l2 { options.l2 = l2 }
+            let (model, metrics) = try ComplexityModel.train(examples: examples, options: options)
+            let directory = (destination as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            try model.save(to: destination)
+            print("trained on \(metrics.trainCount) prompts, held out \(metrics.heldOutCount) (\(metrics.heldOutPositives) labelled 1)")
+            print(String(format: "held-out accuracy %.3f  precision %.3f  recall %.3f  AUROC %@  log loss %.3f  (train accuracy %.3f)",
+                         metrics.accuracy, metrics.precision, metrics.recall,
+                         metrics.auroc.map { String(format: "%.3f", $0) } ?? "-", metrics.logLoss, metrics.trainAccuracy))
+            print("weights written to \(destination)")
+        } catch {
+            FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
