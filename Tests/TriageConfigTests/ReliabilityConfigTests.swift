@@ -114,3 +114,44 @@ struct ReliabilityConfigTests {
             == "bad.yaml:10: shutdown.grace: unknown field 'grace' (known: grace_seconds)")
     }
 }
+
+@Suite("auto: classifier settings")
+struct AutoConfigTests {
+    @Test("defaults: the classifier is off until auto.remote is set")
+    func defaults() throws {
+        let config = try ConfigLoader.parse(yaml: twoBackends, sourceName: "good.yaml")
+        #expect(config.auto.classifierEnabled == false)
+        #expect(config.auto.minFit == 0.05)
+        #expect(config.auto.maxComplexity == 0.5)
+        #expect(config.auto.cacheDirectory == ".triage-cache")
+        #expect(config.auto.routineBackend == "local")
+    }
+
+    @Test("classifier settings parse, and bad ones name their line")
+    func settings() throws {
+        let yaml = twoBackends.replacingOccurrences(of: "auto: {default_backend: local}", with: """
+        auto:
+          default_backend: local
+          remote: remote
+          reference: data/ref.jsonl
+          complexity_weights: data/w.json
+          min_fit: 0.1
+          max_complexity: 0.7
+          cache_dir: /tmp/c
+        """)
+        let config = try ConfigLoader.parse(yaml: yaml, sourceName: "good.yaml")
+        #expect(config.auto == AutoRouteConfig(
+            defaultBackend: "local", remoteBackend: "remote", referencePath: "data/ref.jsonl",
+            complexityWeightsPath: "data/w.json", minFit: 0.1, maxComplexity: 0.7, cacheDirectory: "/tmp/c"
+        ))
+        #expect(errorText(twoBackends.replacingOccurrences(of: "auto: {default_backend: local}", with: """
+        auto:
+          default_backend: local
+          remote: remot
+          min_fit: 1.5
+        """)) == """
+        bad.yaml:11: auto.remote: unknown backend 'remot' (known: local, remote)
+        bad.yaml:12: auto.min_fit: must be between 0 and 1, got 1.5
+        """)
+    }
+}

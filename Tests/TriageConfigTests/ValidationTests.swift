@@ -72,7 +72,7 @@ struct ValidationTests {
         """) == """
         bad.yaml:5: backends[0].timeouts.conect: unknown field 'conect' (known: connect, total, idle)
         bad.yaml:6: backends[0].price.input: unknown field 'input' (known: input_per_million, output_per_million)
-        bad.yaml:7: auto.fallback: unknown field 'fallback' (known: default_backend)
+        bad.yaml:7: auto.fallback: unknown field 'fallback' (known: default_backend, local, remote, reference, complexity_weights, min_fit, max_complexity, cache_dir)
         """)
     }
 
