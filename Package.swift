@@ -86,11 +86,18 @@ let package = Package(
             dependencies: ["TriageJSON"],
             swiftSettings: strictSwift6
         ),
+        // The retraining flywheel: export of fine-tuning data and labels, the savings report,
+        // feedback storage, shadow sampling, reading rotated logs in bounded memory.
+        .target(
+            name: "TriageFlywheel",
+            dependencies: ["TriageLog", "TriageJSON"],
+            swiftSettings: strictSwift6
+        ),
         // The inbound OpenAI-compatible API on Hummingbird 2.
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -104,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier",
+                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -114,6 +121,7 @@ let package = Package(
         .testTarget(name: "TriageRoutingTests", dependencies: ["TriageRouting", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageUpstreamTests", dependencies: ["TriageUpstream"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageClassifierTests", dependencies: ["TriageClassifier"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageFlywheelTests", dependencies: ["TriageFlywheel", "TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageJSONTests", dependencies: ["TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageMetricsTests", dependencies: ["TriageMetrics"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageAnthropicTests", dependencies: ["TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),

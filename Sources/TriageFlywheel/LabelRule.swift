@@ -1,0 +1,35 @@
+/// The evidence a complexity label came from (`triage export --labels`).
+///
+/// Label 1 means "too hard for the local model, send it to the remote one"; 0 means "the local
+/// model handles it". Rules are tried in this order and the first that applies labels the record:
+///
+/// 1. ``negativeFeedback`` → 1: answered by a local backend, and the request's latest feedback is negative.
+/// 2. ``positiveFeedback`` → 0: answered by a local backend, and the latest feedback is positive.
+/// 3. ``fallbackFromLocal`` → 1: `attempts` has a `failed` attempt on a local backend followed by an
+///    `ok` attempt on a non-local one (a `skipped` attempt — breaker open, saturated — is not evidence).
+/// 4. ``shadowDisagreed`` → 1: answered by a local backend (2xx), the shadow answer succeeded, and
+///    `shadow.agreement` is below the disagreement threshold.
+/// 5. ``shadowAgreed`` → 0: as 4, with `shadow.agreement` at or above the agreement threshold.
+///
+/// Explicit human feedback wins over shadow scores. A shadow agreement between the two thresholds,
+/// or missing, labels nothing.
+public enum LabelRule: String, Sendable, Codable, CodingKeyRepresentable, CaseIterable, Hashable {
+    /// Local answer with negative feedback → 1.
+    case negativeFeedback = "negative_feedback"
+    /// Local answer with positive feedback → 0.
+    case positiveFeedback = "positive_feedback"
+    /// Failed on a local backend, then answered by a remote one → 1.
+    case fallbackFromLocal = "fallback_from_local"
+    /// Local answer far from the shadow (remote) answer → 1.
+    case shadowDisagreed = "shadow_disagreed"
+    /// Local answer close to the shadow answer → 0.
+    case shadowAgreed = "shadow_agreed"
+
+    /// The label the rule gives.
+    public var label: Int {
+        switch self {
+        case .negativeFeedback, .fallbackFromLocal, .shadowDisagreed: return 1
+        case .positiveFeedback, .shadowAgreed: return 0
+        }
+    }
+}
