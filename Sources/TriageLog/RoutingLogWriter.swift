@@ -19,9 +19,18 @@ public final class RoutingLogWriter: Sendable {
         var failures = 0
     }
 
+    /// The open file, its size and when it was opened; touched by the writer thread (and by
+    /// `close()` once that thread has finished).
+    private struct FileState {
+        var fd: Int32
+        var size: Int
+        var openedAt: Date
+    }
+
     /// Path of the log file.
     public let path: String
-    private let fd: Int32
+    private let rotation: LogRotationPolicy?
+    private let file: Mutex<FileState>
     private let state: Mutex<State>
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
@@ -30,8 +39,9 @@ public final class RoutingLogWriter: Sendable {
     /// Opens (creating if needed, with its directory) the log file for appending and starts the writer thread.
     /// - Parameters:
     ///   - path: The JSONL file to append to.
+    ///   - rotation: When to rotate the file (`path` → `path.1` → ...); `nil` never rotates.
     ///   - onError: Called (on the writer thread) with a message when a record cannot be written.
-    public init(path: String, onError: @escaping @Sendable (String) -> Void = { _ in }) throws(RoutingLogError) {
+    public init(path: String, rotation: LogRotationPolicy? = nil, onError: @escaping @Sendable (String) -> Void = { _ in }) throws(RoutingLogError) {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
@@ -40,15 +50,13 @@ public final class RoutingLogWriter: Sendable {
                 throw .cannotOpen(path: path, reason: "cannot create directory '\(directory)': \(error.localizedDescription)")
             }
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
-        }
+        let fd = try Self.openForAppend(path)
         self.path = path
-        self.fd = fd
+        self.rotation = rotation
+        Self.terminatePartialLine(fd: fd)
+        self.file = Mutex(FileState(fd: fd, size: Int(lseek(fd, 0, SEEK_END)), openedAt: Self.modificationDate(fd) ?? Date()))
         self.state = Mutex(State())
         self.onError = onError
-        Self.terminatePartialLine(fd: fd)
         let thread = Thread { [self] in self.run() }
         thread.name = "triage-routing-log"
         thread.start()
@@ -88,8 +96,40 @@ public final class RoutingLogWriter: Sendable {
         guard first else { return }
         wake.signal()
         finished.wait()
-        fsync(fd)
-        _ = Glibc.close(fd)
+        file.withLock { file in
+            fsync(file.fd)
+            _ = Glibc.close(file.fd)
+        }
+    }
+
+    private static func openForAppend(_ path: String) throws(RoutingLogError) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        return fd
+    }
+
+    /// When an existing file was last written: a daily rotation policy counts the day from there.
+    private static func modificationDate(_ fd: Int32) -> Date? {
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        return Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec))
+    }
+
+    /// Rotates the file if the policy says so; on failure keeps appending to the current file.
+    private func rotateIfNeeded(_ file: inout FileState) {
+        guard let rotation, rotation.shouldRotate(currentSize: file.size, openedAt: file.openedAt, now: Date()) else { return }
+        fsync(file.fd)
+        do {
+            try LogRotation.rotate(path: path, keep: rotation.keep)
+            let fd = try Self.openForAppend(path)
+            _ = Glibc.close(file.fd)
+            file = FileState(fd: fd, size: 0, openedAt: Date())
+        } catch {
+            onError(error.description)
+            file.openedAt = Date()  // try again at the next size or day boundary, not at every batch
+        }
     }
 
     /// Under load the writer polls every `pollInterval` instead of being woken for each record
@@ -140,18 +180,37 @@ public final class RoutingLogWriter: Sendable {
 
     private func write(_ batch: [RoutingLogRecord]) {
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(batch.count * 1024)
+        buffer.reserveCapacity(min(batch.count, 256) * 1024)
         var encoded = 0
-        for record in batch {
-            do {
-                buffer.append(contentsOf: try record.jsonLine())
-                encoded += 1
-            } catch {
-                onError("cannot encode routing log record \(record.id): \(error)")
+        var failed = false
+        file.withLock { file in
+            rotateIfNeeded(&file)
+            for record in batch {
+                do {
+                    buffer.append(contentsOf: try record.jsonLine())
+                    encoded += 1
+                } catch {
+                    onError("cannot encode routing log record \(record.id): \(error)")
+                }
+                // A size limit is honoured within a batch too: flush, then rotate, between lines.
+                if let maxBytes = rotation?.maxBytes, file.size + buffer.count >= maxBytes {
+                    failed = failed || !flush(&buffer, to: &file)
+                    rotateIfNeeded(&file)
+                }
             }
+            failed = failed || !flush(&buffer, to: &file)
         }
+        state.withLock {
+            if failed { $0.failures += batch.count } else { $0.written += encoded }
+        }
+    }
+
+    /// Writes `buffer` whole (looping over short writes) and empties it; false on an I/O error.
+    private func flush(_ buffer: inout [UInt8], to file: inout FileState) -> Bool {
+        defer { buffer.removeAll(keepingCapacity: true) }
         var offset = 0
         while offset < buffer.count {
+            let fd = file.fd
             let result = buffer.withUnsafeBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
                 return Glibc.write(fd, base + offset, raw.count - offset)
@@ -159,12 +218,12 @@ public final class RoutingLogWriter: Sendable {
             if result < 0 {
                 if errno == EINTR { continue }
                 onError("cannot write routing log '\(path)': \(String(cString: strerror(errno)))")
-                state.withLock { $0.failures += batch.count }
-                return
+                return false
             }
             offset += result
         }
-        state.withLock { $0.written += encoded }
+        file.size += offset
+        return true
     }
 
     /// If the file ends in a partial line (a crash mid-write), end it so that new records start on a line of their own.

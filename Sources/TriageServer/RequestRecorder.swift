@@ -5,10 +5,12 @@ import TriageMetrics
 struct RequestRecorder: Sendable {
     let log: RoutingLogWriter
     let metrics: ProxyMetrics
+    let recent: RecentRequestIDs
 
     /// Appends `record` to the routing log (off the request path) and counts it.
     func record(_ record: RoutingLogRecord) {
         log.append(record)
+        recent.insert(record.id)
         metrics.recordRequest(
             endpoint: record.endpoint,
             backend: record.backend,

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import TriageConfig
+import TriageFlywheel
 import TriageLog
 import TriageMetrics
 import TriageUpstream
@@ -44,7 +45,10 @@ public struct TriageServer: Sendable {
         let logger = logger
         let routes = RoutesStore(try ActiveRoutes(config: config, environment: environment))
         self.routes = routes
-        self.log = try RoutingLogWriter(path: config.log.path) { message in
+        let rotation: LogRotationPolicy? = config.log.maxBytes != nil || config.log.daily
+            ? LogRotationPolicy(maxBytes: config.log.maxBytes, daily: config.log.daily, keep: config.log.keep)
+            : nil
+        self.log = try RoutingLogWriter(path: config.log.path, rotation: rotation) { message in
             logger.error("\(message)")
         }
         self.client = UpstreamClient()
@@ -67,7 +71,13 @@ public struct TriageServer: Sendable {
     public func run(onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }) async throws {
         let router = Router()
         router.add(middleware: OpenAIErrorMiddleware())
-        let recorder = RequestRecorder(log: log, metrics: metrics)
+        let recent = RecentRequestIDs()
+        let recorder = RequestRecorder(log: log, metrics: metrics, recent: recent)
+        let feedbackStore = try FeedbackStore(path: FeedbackStore.path(besideLog: log.path))
+        let feedback = FeedbackHandler(store: feedbackStore, recent: recent, logPath: log.path)
+        router.post("/v1/feedback") { request, _ in
+            await feedback.handle(request)
+        }
         router.add(middleware: ClientAuthMiddleware(routes: routes, recorder: recorder))
         let proxy = ProxyHandler(routes: routes, client: client, recorder: recorder, health: health, logger: logger)
         router.post("/v1/chat/completions") { request, _ in

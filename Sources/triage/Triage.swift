@@ -17,6 +17,6 @@ struct Triage: AsyncParsableCommand {
           triage train --labels labels.jsonl
         """,
         version: "0.1.0",
-        subcommands: [Serve.self, Check.self, Tail.self, Explain.self, Train.self]
+        subcommands: [Serve.self, Check.self, Tail.self, Explain.self, Train.self, Export.self, ReportCommand.self]
     )
 }

@@ -22,6 +22,8 @@ extension ConfigParser {
 
         let auth = top.node("auth").map { parseAuth($0, path: top.path("auth")) } ?? AuthConfig()
         let shutdown = top.node("shutdown").map { parseShutdown($0, path: top.path("shutdown")) } ?? ShutdownConfig()
+        let shadow = top.node("shadow").flatMap { parseShadow($0, path: top.path("shadow"), catalog: catalog) }
+        let report = top.node("report").map { parseReport($0, path: top.path("report"), catalog: catalog) } ?? ReportConfig()
 
         var auto: AutoRouteConfig?
         if let node = top.node("auto") {
@@ -41,7 +43,9 @@ extension ConfigParser {
             rules: rules,
             auto: auto,
             auth: auth,
-            shutdown: shutdown
+            shutdown: shutdown,
+            shadow: shadow,
+            report: report
         )
     }
 
@@ -83,9 +87,18 @@ extension ConfigParser {
 
     private mutating func parseLog(_ node: Node, path: String) -> RoutingLogConfig {
         var log = RoutingLogConfig()
-        guard let fields = fields(of: node, path: path, known: ["path"]) else { return log }
+        guard let fields = fields(of: node, path: path, known: ["path", "max_bytes", "daily", "keep"]) else { return log }
         if let value = fields.node("path"), let logPath = string(value, field: fields.path("path")) {
             log.path = logPath
+        }
+        if let value = fields.node("max_bytes"), let bytes = positiveInt(value, field: fields.path("max_bytes")) {
+            log.maxBytes = bytes
+        }
+        if let value = fields.node("daily"), let daily = bool(value, field: fields.path("daily")) {
+            log.daily = daily
+        }
+        if let value = fields.node("keep"), let keep = positiveInt(value, field: fields.path("keep")) {
+            log.keep = keep
         }
         return log
     }
@@ -174,5 +187,49 @@ extension ConfigParser {
             shutdown.graceSeconds = seconds
         }
         return shutdown
+    }
+
+    private mutating func parseShadow(_ node: Node, path: String, catalog: BackendCatalog) -> ShadowConfig? {
+        guard let fields = fields(of: node, path: path, known: ["rate", "backend", "daily_cap_usd"]) else { return nil }
+        guard let rateNode = fields.node("rate") else {
+            reportMissing("rate", in: fields)
+            return nil
+        }
+        guard let backendNode = fields.node("backend") else {
+            reportMissing("backend", in: fields)
+            return nil
+        }
+        guard let rate = number(rateNode, field: fields.path("rate")), let backend = string(backendNode, field: fields.path("backend")) else {
+            return nil
+        }
+        guard (0...1).contains(rate) else {
+            report(line: rateNode.line, field: fields.path("rate"), "must be between 0 and 1, got \(rateNode.rawText)")
+            return nil
+        }
+        guard catalog.accepts(backend) else {
+            report(line: backendNode.line, field: fields.path("backend"), catalog.unknownMessage(backend))
+            return nil
+        }
+        var shadow = ShadowConfig(rate: rate, backend: backend)
+        if let value = fields.node("daily_cap_usd") {
+            shadow.dailyCapUSD = nonNegativeNumber(value, field: fields.path("daily_cap_usd"))
+        }
+        return shadow
+    }
+
+    private mutating func parseReport(_ node: Node, path: String, catalog: BackendCatalog) -> ReportConfig {
+        var report = ReportConfig()
+        guard let fields = fields(of: node, path: path, known: ["compare_to", "monthly_fixed_cost_usd"]) else { return report }
+        if let value = fields.node("compare_to"), let backend = string(value, field: fields.path("compare_to")) {
+            if catalog.accepts(backend) {
+                report.compareTo = backend
+            } else {
+                self.report(line: value.line, field: fields.path("compare_to"), catalog.unknownMessage(backend))
+            }
+        }
+        if let value = fields.node("monthly_fixed_cost_usd") {
+            report.monthlyFixedCostUSD = nonNegativeNumber(value, field: fields.path("monthly_fixed_cost_usd"))
+        }
+        return report
     }
 }

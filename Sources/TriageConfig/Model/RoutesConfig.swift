@@ -24,6 +24,10 @@ public struct RoutesConfig: Sendable, Equatable {
     public var auth: AuthConfig
     /// Graceful shutdown (`shutdown:`).
     public var shutdown: ShutdownConfig
+    /// Shadow comparisons (`shadow:`); off when absent.
+    public var shadow: ShadowConfig?
+    /// `triage report` settings (`report:`).
+    public var report: ReportConfig
 
     /// Creates a configuration. Prefer ``ConfigLoader/load(path:)``, which validates.
     public init(
@@ -36,7 +40,9 @@ public struct RoutesConfig: Sendable, Equatable {
         rules: [RuleConfig] = [],
         auto: AutoRouteConfig,
         auth: AuthConfig = AuthConfig(),
-        shutdown: ShutdownConfig = ShutdownConfig()
+        shutdown: ShutdownConfig = ShutdownConfig(),
+        shadow: ShadowConfig? = nil,
+        report: ReportConfig = ReportConfig()
     ) {
         self.sourcePath = sourcePath
         self.listen = listen
@@ -48,6 +54,8 @@ public struct RoutesConfig: Sendable, Equatable {
         self.auto = auto
         self.auth = auth
         self.shutdown = shutdown
+        self.shadow = shadow
+        self.report = report
     }
 
     /// The model ids offered when `models:` is absent: `["triage"]`.
