@@ -83,6 +83,34 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         }
     }
 
+    /// A shadow copy of the request answered by another backend, side by side with the answer.
+    public struct Shadow: Sendable, Codable, Equatable {
+        public var backend: String
+        public var status: Int?
+        public var response: String?
+        public var error: String?
+        public var latencyMs: Double
+        /// Word-set (Jaccard) agreement of the two answers, 0...1.
+        public var agreement: Double?
+        public var costUSD: Double?
+
+        public init(backend: String, status: Int?, response: String?, error: String?, latencyMs: Double, agreement: Double?, costUSD: Double?) {
+            self.backend = backend
+            self.status = status
+            self.response = response
+            self.error = error
+            self.latencyMs = latencyMs
+            self.agreement = agreement
+            self.costUSD = costUSD
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case backend, status, response, error, agreement
+            case latencyMs = "latency_ms"
+            case costUSD = "cost_usd"
+        }
+    }
+
     /// Request id, also returned to the client in the `x-triage-request-id` header.
     public var id: String
     /// When the request arrived, ISO 8601 with milliseconds, UTC.
@@ -123,6 +151,8 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
     public var attempts: [Attempt]?
     /// The classifier's scores, for requests it routed.
     public var scores: Scores?
+    /// The shadow comparison, for sampled requests.
+    public var shadow: Shadow?
 
     public init(
         id: String, timestamp: String, endpoint: String, clientModel: String? = nil, stream: Bool = false,
@@ -171,6 +201,7 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         case finishReason = "finish_reason"
         case attempts
         case scores
+        case shadow
     }
 
     /// Encodes the record as one line of JSON (keys sorted, absent fields left out), newline included.
@@ -237,6 +268,36 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
             if let similarity = scores.similarity {
                 out.raw(",\"similarity\":")
                 out.number(similarity)
+            }
+            out.raw("}")
+        }
+        if let shadow {
+            key("shadow")
+            out.raw("{")
+            if let agreement = shadow.agreement {
+                out.raw("\"agreement\":")
+                out.number(agreement)
+                out.raw(",")
+            }
+            out.raw("\"backend\":")
+            out.string(shadow.backend)
+            if let cost = shadow.costUSD {
+                out.raw(",\"cost_usd\":")
+                out.number(cost)
+            }
+            if let error = shadow.error {
+                out.raw(",\"error\":")
+                out.string(error)
+            }
+            out.raw(",\"latency_ms\":")
+            out.number(shadow.latencyMs)
+            if let response = shadow.response {
+                out.raw(",\"response\":")
+                out.string(response)
+            }
+            if let status = shadow.status {
+                out.raw(",\"status\":")
+                out.number(status)
             }
             out.raw("}")
         }

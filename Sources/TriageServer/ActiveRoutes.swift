@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TriageConfig
+import TriageFlywheel
 import TriageRouting
 
 /// The configuration in force: the parsed routes, the router built from them, and each
@@ -13,6 +14,8 @@ struct ActiveRoutes: Sendable {
     let router: Router
     /// The classifier for `route: auto`, when `auto.remote` turns it on.
     let autoRouting: AutoRouting?
+    /// Shadow sampling, when `shadow:` is set: the sampler (with its daily spend) and the backend.
+    let shadow: (sampler: ShadowSampler, backend: BackendConfig)?
     private let apiKeys: [String: String]
     private let clientKeys: Set<String>
 
@@ -20,6 +23,12 @@ struct ActiveRoutes: Sendable {
         self.config = config
         self.router = Router(config: config)
         self.autoRouting = try AutoRouting.load(config: config)
+        if let shadow = config.shadow, let backend = config.backend(named: shadow.backend),
+           let sampler = try? ShadowSampler(rate: shadow.rate, dailyCapUSD: shadow.dailyCapUSD) {
+            self.shadow = (sampler, backend)
+        } else {
+            self.shadow = nil
+        }
         var keys: [String: String] = [:]
         for backend in config.backends {
             if let variable = backend.apiKeyEnv, let key = environment[variable], !key.isEmpty {

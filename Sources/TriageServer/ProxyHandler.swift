@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import TriageConfig
+import TriageFlywheel
 import TriageLog
 import TriageRouting
 import TriageUpstream
@@ -131,7 +132,9 @@ struct ProxyHandler: Sendable {
                         record.reason += "; answered by '\(target.name)' after \(attempts.count - 1) failed or skipped attempt(s)"
                     }
                     Self.complete(&record, summary: summary, chat: chat, backend: target, status: status, started: started, ttft: nil)
-                    recorder.record(record)
+                    if !startShadow(record, chat: chat, answeredBy: target, active: active, clientHeaders: clientHeaders) {
+                        recorder.record(record)
+                    }
                     var headers = Self.triageHeaders(record)
                     headers[.contentType] = answerType
                     return Response(
@@ -221,6 +224,75 @@ struct ProxyHandler: Sendable {
             let retryable = upstreamError?.isTimeout == true ? policy.onTimeout : policy.onConnectError
             return .failed(Self.apiError(error, backend: backend.name), retryable: retryable, backendAtFault: true)
         }
+    }
+
+    /// Sends a sampled copy of an answered request to the shadow backend in the background and
+    /// appends `record` (with both answers) when the copy is done. The client never waits for it.
+    /// Returns false when the request is not shadowed (the caller then appends the record).
+    private func startShadow(
+        _ record: RoutingLogRecord, chat: ProxyRequest, answeredBy backend: BackendConfig, active: ActiveRoutes,
+        clientHeaders: [String: String]
+    ) -> Bool {
+        guard let shadow = active.shadow, shadow.backend.name != backend.name, (200..<300).contains(record.status) else { return false }
+        let usage = record.usage
+        let estimate = shadow.backend.pricing.cost(inputTokens: usage?.promptTokens ?? 0, outputTokens: usage?.completionTokens ?? 0)
+        guard case .shadow(let reserved) = shadow.sampler.shouldShadow(requestID: record.id, estimatedCostUSD: estimate) else { return false }
+        let client = self.client
+        let recorder = self.recorder
+        let request: UpstreamRequest
+        do {
+            var copy = chat
+            copy.stream = false
+            request = try makeUpstreamRequest(
+                copy, backend: shadow.backend, active: active, clientHeaders: clientHeaders,
+                deadline: .now + .seconds(Int64(shadow.backend.timeouts.total.rounded(.up)))
+            )
+        } catch {
+            shadow.sampler.recordSpend(0, releasing: reserved)
+            return false
+        }
+        recorder.heldBack.hold(record)
+        Task.detached {
+            var record = record
+            let started = ContinuousClock.now
+            var result = RoutingLogRecord.Shadow(
+                backend: shadow.backend.name, status: nil, response: nil, error: nil, latencyMs: 0, agreement: nil, costUSD: nil
+            )
+            do {
+                let response = try await client.execute(request)
+                let body = try await response.body.collect(upTo: Self.maxResponseBytes)
+                result.status = response.status
+                if (200..<300).contains(response.status) {
+                    let answer = BackendExchange.answer(body, contentType: response.header("content-type"), request: chat, backend: shadow.backend).summary
+                    result.response = answer.text
+                    result.agreement = Self.agreement(record.response ?? "", answer.text)
+                    let prompt = answer.promptTokens ?? usage?.promptTokens ?? 0
+                    let completion = answer.completionTokens ?? TokenEstimator.estimate(answer.text)
+                    result.costUSD = shadow.backend.pricing.cost(inputTokens: prompt, outputTokens: completion)
+                } else {
+                    result.error = "shadow backend answered HTTP \(response.status)"
+                }
+            } catch {
+                result.error = "\(error)"
+            }
+            result.latencyMs = Self.milliseconds(since: started)
+            shadow.sampler.recordSpend(result.costUSD ?? 0, releasing: reserved)
+            record.shadow = result
+            if recorder.heldBack.release(record.id) {
+                recorder.record(record)
+            }
+        }
+        return true
+    }
+
+    /// Agreement of two answers: the Jaccard similarity of their lowercased word sets.
+    static func agreement(_ first: String, _ second: String) -> Double {
+        func words(_ text: String) -> Set<Substring> {
+            Set(text.lowercased().split { !$0.isLetter && !$0.isNumber })
+        }
+        let a = words(first), b = words(second)
+        guard !a.isEmpty || !b.isEmpty else { return 1 }
+        return Double(a.intersection(b).count) / Double(a.union(b).count)
     }
 
     /// The metrics label for why an attempt failed.

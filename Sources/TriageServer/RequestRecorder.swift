@@ -1,3 +1,4 @@
+import Synchronization
 import TriageLog
 import TriageMetrics
 
@@ -6,6 +7,8 @@ struct RequestRecorder: Sendable {
     let log: RoutingLogWriter
     let metrics: ProxyMetrics
     let recent: RecentRequestIDs
+    /// Records held back while their shadow copy runs, by id: written at shutdown if still open.
+    let heldBack = HeldBackRecords()
 
     /// Appends `record` to the routing log (off the request path) and counts it.
     func record(_ record: RoutingLogRecord) {
@@ -22,5 +25,27 @@ struct RequestRecorder: Sendable {
             completionTokens: record.usage?.completionTokens,
             costUSD: record.costUSD
         )
+    }
+}
+
+/// Records whose log line waits for a background shadow request; ``drain()`` hands them back at
+/// shutdown so that none is lost if a shadow copy outlives the server.
+final class HeldBackRecords: Sendable {
+    private let records = Mutex<[String: RoutingLogRecord]>([:])
+
+    func hold(_ record: RoutingLogRecord) {
+        records.withLock { $0[record.id] = record }
+    }
+
+    /// Releases a held record; false if it was already drained (then it must not be written again).
+    func release(_ id: String) -> Bool {
+        records.withLock { $0.removeValue(forKey: id) != nil }
+    }
+
+    func drain() -> [RoutingLogRecord] {
+        records.withLock { records in
+            defer { records.removeAll() }
+            return Array(records.values)
+        }
     }
 }

@@ -120,6 +120,15 @@ public struct TriageServer: Sendable {
             logger: logger
         )
         defer {
+            // Records still waiting for a shadow copy are written without it rather than lost.
+            for record in recorder.heldBack.drain() {
+                var record = record
+                record.shadow = RoutingLogRecord.Shadow(
+                    backend: "unfinished", status: nil, response: nil,
+                    error: "shadow copy unfinished at shutdown", latencyMs: 0, agreement: nil, costUSD: nil
+                )
+                recorder.record(record)
+            }
             client.shutdown()
             log.close()
         }

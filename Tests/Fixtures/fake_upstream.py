@@ -300,6 +300,8 @@ class Handler(BaseHTTPRequestHandler):
             "total_tokens": prompt_words + len(reply.split()),
         }
         delay = float(directives.get("delay") or 0) if "delay" in directives else 0.0
+        if getattr(self.server, "base_delay", 0.0) and not delay:
+            self.sleep(self.server.base_delay)
 
         if "hang" in directives:
             self.sleep(120)
@@ -431,10 +433,13 @@ def main():
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = ephemeral)")
     parser.add_argument("--models", default="fake-model", help="comma-separated model ids")
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
+    parser.add_argument("--delay", type=float, default=0.0,
+                        help="seconds to wait before answering every chat completion (a slow backend)")
     args = parser.parse_args()
 
     models = [m for m in args.models.split(",") if m]
     server = FakeServer(("127.0.0.1", args.port), args.name, models, args.verbose)
+    server.base_delay = args.delay
     signal.signal(signal.SIGTERM, lambda *_: server.stop())
     signal.signal(signal.SIGINT, lambda *_: server.stop())
     sys.stdout.write(f"PORT {server.server_address[1]}\n")

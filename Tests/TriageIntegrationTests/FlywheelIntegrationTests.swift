@@ -78,3 +78,55 @@ struct FlywheelIntegrationTests {
         }
     }
 }
+
+@Suite("Shadow comparisons (real processes on 127.0.0.1)")
+struct ShadowIntegrationTests {
+    @Test("shadow copies never delay the client, are logged side by side, and respect the daily cap")
+    func shadow() async throws {
+        let local = try await FakeUpstream.start(name: "local")
+        let remote = try await FakeUpstream.start(name: "remote", arguments: ["--delay", "1.5"])
+        let client = UpstreamClient()
+        defer { client.shutdown() }
+        // Remote prices make each shadow copy cost about $0.01: a $0.025 cap allows two a day.
+        let triage = try await TriageInstance.start(yaml: """
+        listen: {host: 127.0.0.1, port: 0}
+        log: {path: "{LOG}"}
+        backends:
+          - {name: local, base_url: "\(local.baseURL)", model: small-ft}
+          - name: remote
+            base_url: "\(remote.baseURL)"
+            model: big-model
+            price: {input_per_million: 1000, output_per_million: 1000}
+        rules:
+          - {name: default, match: {always: true}, route: local}
+        auto: {default_backend: local}
+        shadow: {rate: 1.0, backend: remote, daily_cap_usd: 0.025}
+        """)
+        let proxy = ProxyClient(client: client, base: triage.url)
+        for index in 0..<4 {
+            let started = ContinuousClock.now
+            let result = try await proxy.post(json: chatJSON("shadow me \(index)"))
+            let elapsed = ContinuousClock.now - started
+            #expect(result.status == 200)
+            #expect(result.headers.header("x-triage-backend") == "local")
+            #expect(elapsed < .milliseconds(1000), "the client does not wait for the 1.5 s shadow copy (took \(elapsed))")
+        }
+        let records = try await triage.logRecords(atLeast: 4, timeout: .seconds(15))
+        #expect(records.count == 4)
+        let shadowed = records.filter { $0["shadow"] != nil }
+        #expect(shadowed.count == 2, "the daily cap allows two copies")
+        for record in shadowed {
+            let shadow = try #require(record["shadow"] as? [String: Any])
+            #expect(shadow["backend"] as? String == "remote")
+            #expect((shadow["response"] as? String)?.hasPrefix("remote says: shadow me") == true)
+            #expect((shadow["latency_ms"] as? Double ?? 0) >= 1400)
+            let agreement = try #require(shadow["agreement"] as? Double)
+            #expect(agreement > 0.3 && agreement < 1)
+            #expect((record["response"] as? String)?.hasPrefix("local says:") == true)
+        }
+        #expect(try await remote.receivedRequests(client: client).count == 2)
+        _ = await triage.stop()
+        await local.stop()
+        await remote.stop()
+    }
+}

@@ -136,10 +136,10 @@ final class FakeUpstream: Sendable {
     let name: String
 
     /// Starts `Tests/Fixtures/fake_upstream.py` (OpenAI-shaped), or another fixture script.
-    static func start(name: String, script: String = "fake_upstream.py") async throws -> FakeUpstream {
+    static func start(name: String, script: String = "fake_upstream.py", arguments: [String] = []) async throws -> FakeUpstream {
         let child = try ChildProcess(
             executable: "/usr/bin/env",
-            arguments: ["python3", Repo.fixtures.appendingPathComponent(script).path, "--name", name, "--port", "0"]
+            arguments: ["python3", Repo.fixtures.appendingPathComponent(script).path, "--name", name, "--port", "0"] + arguments
         )
         let line = try await child.stdout.waitForLine(prefix: "PORT ")
         guard let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces)) else {
