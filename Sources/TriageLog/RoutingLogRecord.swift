@@ -109,6 +109,18 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
             case latencyMs = "latency_ms"
             case costUSD = "cost_usd"
         }
+
+        /// Decodes leniently: a malformed member is left out rather than losing the whole record.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            backend = (try? container.decodeIfPresent(String.self, forKey: .backend)) ?? nil ?? ""
+            status = (try? container.decodeIfPresent(Int.self, forKey: .status)) ?? nil
+            response = (try? container.decodeIfPresent(String.self, forKey: .response)) ?? nil
+            error = (try? container.decodeIfPresent(String.self, forKey: .error)) ?? nil
+            latencyMs = (try? container.decodeIfPresent(Double.self, forKey: .latencyMs)) ?? nil ?? 0
+            agreement = (try? container.decodeIfPresent(Double.self, forKey: .agreement)) ?? nil
+            costUSD = (try? container.decodeIfPresent(Double.self, forKey: .costUSD)) ?? nil
+        }
     }
 
     /// Request id, also returned to the client in the `x-triage-request-id` header.

@@ -121,10 +121,13 @@ import Testing
             let client = UpstreamClient()
             defer { client.shutdown() }
             let slow = chatRequest(upstream, "[[big:2000]] [[chunks:40]] [[delay:0.05]]", stream: true)
-            let response = try await client.execute(slow)
-            for try await chunk in response.body {
-                #expect(!chunk.isEmpty)
-                break
+            do {
+                // Scoped so the response and its body are released here, as a caller's would be.
+                let response = try await client.execute(slow)
+                for try await chunk in response.body {
+                    #expect(!chunk.isEmpty)
+                    break
+                }
             }
             // The aborted connection must not be reused: the next request opens a new one.
             let next = try await client.execute(chatRequest(upstream, "after"))
