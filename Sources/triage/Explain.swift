@@ -68,7 +68,11 @@ struct Explain: ParsableCommand {
             model: model ?? routes.models.first ?? "triage", headers: headers, lastUserMessage: text, estimatedPromptTokens: tokens
         ))
         print("prompt: \(Self.quote(text, 100)) (\(text.utf8.count) bytes, ~\(tokens) tokens)")
-        print("rule:   \(decision.reason)")
+        if decision.viaAuto && routes.auto.classifierEnabled {
+            print("rule:   rule '\(decision.rule ?? "-")' routed auto -> the classifier decides")
+        } else {
+            print("rule:   \(decision.reason)")
+        }
 
         let auto = routes.auto
         let complexityModel: ComplexityModel
