@@ -148,7 +148,10 @@ struct ProxyHandler: Sendable {
                         record.attempts = attempts
                         record.reason += "; answered by '\(target.name)' after \(attempts.count - 1) failed or skipped attempt(s)"
                     }
-                    return streamingResponse(response, chat: chat, backend: target, record: record, started: started)
+                    return streamingResponse(
+                        response, chat: chat, backend: target, record: record, started: started,
+                        active: active, clientHeaders: clientHeaders
+                    )
                 case .failed(let error, let retryable, let backendAtFault):
                     if let change = health.finish(target, success: !backendAtFault) { logBreaker(target, change) }
                     attempts.append(.init(
@@ -229,7 +232,7 @@ struct ProxyHandler: Sendable {
     /// Sends a sampled copy of an answered request to the shadow backend in the background and
     /// appends `record` (with both answers) when the copy is done. The client never waits for it.
     /// Returns false when the request is not shadowed (the caller then appends the record).
-    private func startShadow(
+    func startShadow(
         _ record: RoutingLogRecord, chat: ProxyRequest, answeredBy backend: BackendConfig, active: ActiveRoutes,
         clientHeaders: [String: String]
     ) -> Bool {
@@ -325,13 +328,14 @@ struct ProxyHandler: Sendable {
 
     private func streamingResponse(
         _ response: UpstreamResponse, chat: ProxyRequest, backend: BackendConfig,
-        record: RoutingLogRecord, started: ContinuousClock.Instant
+        record: RoutingLogRecord, started: ContinuousClock.Instant, active: ActiveRoutes, clientHeaders: [String: String]
     ) -> Response {
         var headers = Self.triageHeaders(record)
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let recorder = self.recorder
         let health = self.health
+        let handler = self
         let initialRelay = StreamRelay(
             api: chat.api, backendIsAnthropic: backend.kind == .anthropic, model: backend.model,
             id: record.id, includeUsage: chat.includeUsage
@@ -376,7 +380,11 @@ struct ProxyHandler: Sendable {
             let ttft = firstByte.map { Self.milliseconds(from: started, to: $0) }
             Self.complete(&record, summary: relay.summary, chat: chat, backend: backend,
                           status: response.status, started: started, ttft: ttft)
-            recorder.record(record)
+            let shadowed = record.error == nil
+                && handler.startShadow(record, chat: chat, answeredBy: backend, active: active, clientHeaders: clientHeaders)
+            if !shadowed {
+                recorder.record(record)
+            }
             if !clientGone {
                 try await writer.finish(nil)
             }

@@ -105,7 +105,8 @@ struct ShadowIntegrationTests {
         let proxy = ProxyClient(client: client, base: triage.url)
         for index in 0..<4 {
             let started = ContinuousClock.now
-            let result = try await proxy.post(json: chatJSON("shadow me \(index)"))
+            // Streamed and whole answers alike are shadowed.
+            let result = try await proxy.post(json: chatJSON("shadow me \(index)", stream: index % 2 == 1))
             let elapsed = ContinuousClock.now - started
             #expect(result.status == 200)
             #expect(result.headers.header("x-triage-backend") == "local")
