@@ -67,14 +67,23 @@ struct Tail: AsyncParsableCommand {
         if follow {
             for try await record in reader.follow(lastLines: lines, where: include) { show(record) }
         } else {
-            let records: [RoutingLogRecord]
-            do {
-                records = try reader.readAll()
-            } catch {
-                FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
-                throw ExitCode(1)
+            // The current file first, then rotated ones (newest first) until there are enough lines.
+            let rotated = LogRotation.rotatedIndices(path: path).sorted().map { LogRotation.rotatedName(for: path, index: $0) }
+            var shown: [RoutingLogRecord] = []
+            for (position, file) in ([path] + rotated).enumerated() {
+                let fileReader = RoutingLogReader(path: file) { warning in
+                    FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+                }
+                do {
+                    shown = try fileReader.readAll().filter(include) + shown
+                } catch {
+                    // A missing current file is fine when rotated files exist.
+                    if position == 0 && !rotated.isEmpty { continue }
+                    FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
+                    throw ExitCode(1)
+                }
+                if shown.count >= lines { break }
             }
-            let shown = records.filter(include)
             for record in shown.suffix(lines) { show(record) }
         }
     }

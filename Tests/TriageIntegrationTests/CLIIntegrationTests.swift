@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TriageLog
 
 /// Runs `triage` with arguments to completion and returns its exit status and output.
 private func runTriage(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
@@ -16,6 +17,26 @@ struct CLIIntegrationTests {
         let result = try await runTriage(["check", Repo.root.appendingPathComponent("routes.yaml").path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("OK"))
+    }
+
+    @Test("`triage tail` reads across rotated files, oldest first")
+    func tailAcrossRotation() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-tail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("routing.jsonl").path
+        func lines(_ ids: [String]) throws -> Data {
+            Data(try ids.flatMap { id in
+                try RoutingLogRecord(id: id, timestamp: "2026-11-29T10:00:00.000Z", endpoint: "/v1/chat/completions",
+                                     backend: "local", reason: "r", status: 200, latencyMs: 1).jsonLine()
+            })
+        }
+        try lines(["tr-a", "tr-b"]).write(to: URL(fileURLWithPath: path + ".2"))
+        try lines(["tr-c"]).write(to: URL(fileURLWithPath: path + ".1"))
+        try lines(["tr-d"]).write(to: URL(fileURLWithPath: path))
+        let result = try await runTriage(["tail", "--log", path, "--json", "-n", "3"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let ids = result.stdout.split(separator: "\n").compactMap { jsonObject(String($0))?["id"] as? String }
+        #expect(ids == ["tr-b", "tr-c", "tr-d"])
     }
 
     @Test("every backend preset in docs/presets passes `triage check`")
