@@ -203,14 +203,28 @@ struct FaultIntegrationTests {
     @Test("SIGTERM during streams: every stream finishes, the log is complete, exit 0")
     func sigtermDuringStreams() async throws {
         try await Environment.with { env in
+            // SIGTERM goes out once every stream is under way (its first event arrived), so that
+            // what is tested is streams in flight, not requests racing the closing listener.
+            let started = Locked(0)
             try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<10 {
                     group.addTask {
-                        try await env.proxy.post(json: chatJSON("stream \(index) a b c d [[chunks:5]] [[delay:0.2]]", stream: true)).body
+                        let response = try await env.client.execute(UpstreamRequest(
+                            url: env.triage.url + "/v1/chat/completions", method: "POST",
+                            headers: [("Content-Type", "application/json")],
+                            body: Array(chatJSON("stream \(index) a b c d [[chunks:5]] [[delay:0.3]]", stream: true).utf8),
+                            timeouts: UpstreamTimeouts(connect: 5, total: 30, idle: 30)
+                        ))
+                        var body = ""
+                        for try await chunk in response.body {
+                            if body.isEmpty { started.withLock { $0 += 1 } }
+                            body += String(decoding: chunk, as: UTF8.self)
+                        }
+                        return body
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: .milliseconds(400))
+                    while started.withLock({ $0 }) < 10 { try await Task.sleep(for: .milliseconds(10)) }
                     kill(env.triage.child.process.processIdentifier, SIGTERM)
                     return "signal sent"
                 }
