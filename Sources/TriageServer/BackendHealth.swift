@@ -28,6 +28,7 @@ final class BackendHealth: Sendable {
         var consecutiveFailures = 0
         var openUntil: ContinuousClock.Instant?
         var probeInFlight = false
+        var probeStartedAt: ContinuousClock.Instant?
         var inFlight = 0
         var timesOpened = 0
         var requests = 0
@@ -60,10 +61,14 @@ final class BackendHealth: Sendable {
                 if now < openUntil {
                     return .breakerOpen(retryAfter: Self.seconds(openUntil - now))
                 }
-                if state.probeInFlight {
+                // One probe at a time; a probe whose outcome never came back (say, its client
+                // vanished before the answer started) stops blocking after another cool-down.
+                let cooldown = Duration.milliseconds(Int64(backend.breaker.cooldown * 1000))
+                if state.probeInFlight, let probeStartedAt = state.probeStartedAt, now - probeStartedAt < cooldown {
                     return .breakerOpen(retryAfter: 1)
                 }
                 state.probeInFlight = true
+                state.probeStartedAt = now
                 probe = true
             }
             state.inFlight += 1

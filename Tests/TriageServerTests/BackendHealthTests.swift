@@ -34,6 +34,20 @@ struct BackendHealthTests {
         #expect(health.admit(backend, now: later) == .admitted(probe: false))
     }
 
+    @Test("a probe that never reports back stops blocking after another cool-down")
+    func lostProbe() {
+        let health = BackendHealth()
+        let start = ContinuousClock.now
+        for _ in 0..<3 {
+            _ = health.admit(backend, now: start)
+            health.finish(backend, success: false, now: start)
+        }
+        let later = start + .seconds(10)
+        #expect(health.admit(backend, now: later) == .admitted(probe: true))
+        #expect(health.admit(backend, now: later + .seconds(5)) == .breakerOpen(retryAfter: 1))
+        #expect(health.admit(backend, now: later + .seconds(11)) == .admitted(probe: true))
+    }
+
     @Test("a failed probe opens the breaker for another cool-down")
     func failedProbeReopens() {
         let health = BackendHealth()
