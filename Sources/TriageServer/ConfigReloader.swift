@@ -51,8 +51,10 @@ final class ConfigReloader: Service, Sendable {
 
     func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+        // Nothing in here throws: on graceful shutdown both loops end normally, so the service
+        // group never sees this service fail (a thrown CancellationError would make `serve` exit 1).
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await _ in hangups {
                         self.logger.info("SIGHUP received: reloading", metadata: ["config": .string(self.path)])
@@ -61,11 +63,12 @@ final class ConfigReloader: Service, Sendable {
                 }
                 group.addTask {
                     while !Task.isCancelled {
-                        try await Task.sleep(for: self.pollInterval)
+                        try? await Task.sleep(for: self.pollInterval)
+                        if Task.isCancelled { break }
                         self.reload(force: false)
                     }
                 }
-                try await group.next()
+                await group.next()
                 group.cancelAll()
             }
         }
