@@ -207,6 +207,16 @@ rules:
 auto:
   default_backend: local
 EOF
+  if [ "$3" = auto ]; then
+    # Turn the classifier on (both scores), choosing between two names for the same upstream,
+    # so that the auto variant measures the classifier's cost on the request path.
+    cat >>"$1" <<EOF
+  local: local
+  remote: local
+  reference: $ROOT/Tests/Fixtures/reference-banking.jsonl
+  cache_dir: $TMP/classifier-cache
+EOF
+  fi
 }
 routes "$TMP/routes-fixed.yaml" "$UP_FAST" local "$TMP/routing-fixed.jsonl"
 routes "$TMP/routes-auto.yaml" "$UP_FAST" auto "$TMP/routing-auto.jsonl"
