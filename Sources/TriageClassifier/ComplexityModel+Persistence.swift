@@ -36,17 +36,31 @@ extension ComplexityModel {
     /// ``train(examples:options:)`` on `Resources/complexity-seed.jsonl` — a small hand-written
     /// seed set, not real routing data. Users should train on their own labels.
     public static func bundledDefault() throws(ComplexityModelError) -> ComplexityModel {
-        guard let url = Bundle.module.url(forResource: "complexity-default", withExtension: "json", subdirectory: "Resources")
-            ?? Bundle.module.url(forResource: "complexity-default", withExtension: "json") else {
-            throw .missingDefaultWeights
-        }
-        return try load(from: url.path)
+        guard let path = resourcePath("complexity-default.json") else { throw .missingDefaultWeights }
+        return try load(from: path)
     }
 
     /// The path of the seed labels the default weights were trained on.
     public static var bundledSeedPath: String? {
-        (Bundle.module.url(forResource: "complexity-seed", withExtension: "jsonl", subdirectory: "Resources")
-            ?? Bundle.module.url(forResource: "complexity-seed", withExtension: "jsonl"))?.path
+        resourcePath("complexity-seed.jsonl")
+    }
+
+    /// Finds a file of this target's resource bundle (`triage_TriageClassifier.resources`, which
+    /// SwiftPM puts beside the executable). Looked up by hand rather than through `Bundle.module`,
+    /// whose generated accessor stops the process when the bundle is missing (say, a binary
+    /// copied without it): here that is an error the caller reports.
+    static func resourcePath(_ name: String) -> String? {
+        let bundleName = "triage_TriageClassifier.resources"
+        let executableDirectory = URL(fileURLWithPath: CommandLine.arguments.first ?? "")
+            .resolvingSymlinksInPath().deletingLastPathComponent()
+        let directories = [executableDirectory, Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
+        for directory in directories {
+            for subpath in ["\(bundleName)/Resources/\(name)", "\(bundleName)/\(name)"] {
+                let candidate = directory.appendingPathComponent(subpath).path
+                if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            }
+        }
+        return nil
     }
 
     static func decode(_ data: Data, path: String) throws(ComplexityModelError) -> ComplexityModel {

@@ -26,7 +26,7 @@ public enum ComplexityModelError: Error, CustomStringConvertible, Sendable, Equa
         case .insufficientLabels(let positives, let negatives):
             return "training needs both labels: got \(positives) prompt(s) labelled 1 and \(negatives) labelled 0 (add examples of the missing label)"
         case .missingDefaultWeights:
-            return "the default complexity weights (complexity-default.json) are missing from the TriageClassifier bundle (reinstall, or set explicit weights in routes.yaml)"
+            return "the default complexity weights (complexity-default.json) are missing from the TriageClassifier bundle (keep triage_TriageClassifier.resources beside the triage binary, or set auto.complexity_weights in routes.yaml to weights written by `triage train`)"
         }
     }
 }
