@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TriageClassifier
 import TriageConfig
 import TriageFlywheel
 import TriageRouting
@@ -19,7 +20,7 @@ struct ActiveRoutes: Sendable {
     private let apiKeys: [String: String]
     private let clientKeys: Set<String>
 
-    init(config: RoutesConfig, environment: [String: String]) throws(AutoRoutingError) {
+    init(config: RoutesConfig, environment: [String: String]) throws(ClassifierLoadError) {
         self.config = config
         self.router = Router(config: config)
         self.autoRouting = try AutoRouting.load(config: config)

@@ -59,7 +59,7 @@ final class BackendHealth: Sendable {
             var probe = false
             if let openUntil = state.openUntil {
                 if now < openUntil {
-                    return .breakerOpen(retryAfter: Self.seconds(openUntil - now))
+                    return .breakerOpen(retryAfter: (openUntil - now).inSeconds)
                 }
                 // One probe at a time; a probe whose outcome never came back (say, its client
                 // vanished before the answer started) stops blocking after another cool-down.
@@ -126,7 +126,7 @@ final class BackendHealth: Sendable {
             if let openUntil = state.openUntil {
                 if now < openUntil {
                     breaker = .open
-                    retryAfter = Self.seconds(openUntil - now)
+                    retryAfter = (openUntil - now).inSeconds
                 } else {
                     breaker = .halfOpen
                 }
@@ -138,10 +138,5 @@ final class BackendHealth: Sendable {
                 timesOpened: state.timesOpened, requests: state.requests, failures: state.failures, retryAfter: retryAfter
             )
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

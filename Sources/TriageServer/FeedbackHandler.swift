@@ -74,7 +74,7 @@ struct FeedbackHandler: Sendable {
     /// older than the in-memory window, e.g. from before a restart.
     static func logMentions(_ id: String, logPath: String) -> Bool {
         let needle = Array("\"id\":\"\(id)\"".utf8)
-        let files = [logPath] + LogRotation.rotatedIndices(path: logPath).sorted().map { LogRotation.rotatedName(for: logPath, index: $0) }
+        let files = ((try? LogFiles.list(path: logPath)) ?? []).reversed()  // newest first: recent ids are likelier
         for file in files {
             guard let handle = FileHandle(forReadingAtPath: file) else { continue }
             defer { try? handle.close() }

@@ -406,7 +406,7 @@ struct ProxyHandler: Sendable {
                 type: "upstream_error", code: "backend_api_key_missing"
             )
         }
-        let remaining = Self.seconds(deadline - .now)
+        let remaining = (deadline - .now).inSeconds
         guard remaining > 0 else {
             throw APIError(
                 status: .gatewayTimeout,
@@ -529,19 +529,12 @@ struct ProxyHandler: Sendable {
         return text.isEmpty ? "(empty body)" : text
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-
     static func milliseconds(since start: ContinuousClock.Instant) -> Double {
         milliseconds(from: start, to: .now)
     }
 
     static func milliseconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
-        let duration = end - start
-        let (seconds, attoseconds) = duration.components
-        return (Double(seconds) * 1000 + Double(attoseconds) / 1e15).rounded(toPlaces: 3)
+        ((end - start).inSeconds * 1000).rounded(toPlaces: 3)
     }
 }
 

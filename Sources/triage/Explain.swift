@@ -75,27 +75,17 @@ struct Explain: ParsableCommand {
         }
 
         let auto = routes.auto
-        let complexityModel: ComplexityModel
+        let classifier: Classifier
         do {
-            if let path = auto.complexityWeightsPath, FileManager.default.fileExists(atPath: path) {
-                complexityModel = try ComplexityModel.load(from: path)
-            } else {
-                complexityModel = try ComplexityModel.bundledDefault()
-            }
+            classifier = try Classifier.load(
+                referencePath: auto.referencePath, cacheDirectory: auto.cacheDirectory, complexityWeightsPath: auto.complexityWeightsPath
+            )
         } catch {
             FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
             throw ExitCode(1)
         }
-        var reference: ReferenceIndex?
-        if let path = auto.referencePath {
-            do {
-                reference = try ReferenceIndex.load(path: path, cacheDirectory: auto.cacheDirectory)
-            } catch {
-                FileHandle.standardError.write(Data("triage: auto.reference: \(error.description)\n".utf8))
-                throw ExitCode(1)
-            }
-        }
-        let classification = Classifier(reference: reference, complexity: complexityModel).classify(prompt: text)
+        let reference = classifier.reference
+        let classification = classifier.classify(prompt: text)
         let verdict = Classifier.decide(
             fit: classification.fit, complexity: classification.complexity, minFit: auto.minFit, maxComplexity: auto.maxComplexity
         )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TriageConfig
+import TriageFlywheel
 import TriageLog
 
 /// `triage tail`: a readable view of the routing log.
@@ -68,17 +69,21 @@ struct Tail: AsyncParsableCommand {
             for try await record in reader.follow(lastLines: lines, where: include) { show(record) }
         } else {
             // The current file first, then rotated ones (newest first) until there are enough lines.
-            let rotated = LogRotation.rotatedIndices(path: path).sorted().map { LogRotation.rotatedName(for: path, index: $0) }
+            let files: [String]
+            do {
+                files = try LogFiles.list(path: path).reversed()
+            } catch {
+                FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
+                throw ExitCode(1)
+            }
             var shown: [RoutingLogRecord] = []
-            for (position, file) in ([path] + rotated).enumerated() {
+            for file in files {
                 let fileReader = RoutingLogReader(path: file) { warning in
                     FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
                 }
                 do {
                     shown = try fileReader.readAll().filter(include) + shown
                 } catch {
-                    // A missing current file is fine when rotated files exist.
-                    if position == 0 && !rotated.isEmpty { continue }
                     FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
                     throw ExitCode(1)
                 }
