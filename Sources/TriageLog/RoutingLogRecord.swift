@@ -353,3 +353,12 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
             + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
     }
 }
+
+extension RoutingLogRecord {
+    /// Rough bytes the record holds (messages, answer, shadow answer, plus a fixed overhead):
+    /// what the writer's queue counts against its bound.
+    public var estimatedSize: Int {
+        512 + (messages?.estimatedSize ?? 0) + (response?.utf8.count ?? 0) + (shadow?.response?.utf8.count ?? 0)
+            + (error?.utf8.count ?? 0) + reason.utf8.count
+    }
+}

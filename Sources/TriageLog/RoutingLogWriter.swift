@@ -9,9 +9,20 @@ import Glibc
 /// happen on the writer's own thread, so a slow disk never holds up a request. Lines are
 /// written whole, in order, to a file opened with `O_APPEND`, so a crash can leave at most
 /// the last line partial. ``close()`` drains the queue, so nothing appended before it is lost.
+///
+/// The queue is bounded in bytes, not by dropping: when records waiting to be written (the
+/// batch being written included) pass `maxPendingBytes`, ``waitForRoom()`` suspends new requests
+/// until the writer catches up, so a disk slower than the traffic slows the traffic down
+/// instead of growing memory without limit or losing lines.
 public final class RoutingLogWriter: Sendable {
     private struct State {
         var pending: [RoutingLogRecord] = []
+        /// Estimated bytes of `pending` plus the batch the writer holds.
+        var pendingBytes = 0
+        /// Estimated bytes of `pending` alone.
+        var queuedBytes = 0
+        /// Requests waiting for the queue to drain below `maxPendingBytes`.
+        var roomWaiters: [CheckedContinuation<Void, Never>] = []
         /// True while the writer thread waits for a signal (as it does at start); false while it polls.
         var sleeping = true
         var closing = false
@@ -29,6 +40,8 @@ public final class RoutingLogWriter: Sendable {
 
     /// Path of the log file.
     public let path: String
+    /// Bytes of queued records past which ``waitForRoom()`` suspends.
+    public let maxPendingBytes: Int
     private let rotation: LogRotationPolicy?
     private let file: Mutex<FileState>
     private let state: Mutex<State>
@@ -40,8 +53,11 @@ public final class RoutingLogWriter: Sendable {
     /// - Parameters:
     ///   - path: The JSONL file to append to.
     ///   - rotation: When to rotate the file (`path` → `path.1` → ...); `nil` never rotates.
+    ///   - maxPendingBytes: Bytes of queued records past which ``waitForRoom()`` suspends callers (default 64 MiB).
     ///   - onError: Called (on the writer thread) with a message when a record cannot be written.
-    public init(path: String, rotation: LogRotationPolicy? = nil, onError: @escaping @Sendable (String) -> Void = { _ in }) throws(RoutingLogError) {
+    public init(
+        path: String, rotation: LogRotationPolicy? = nil, maxPendingBytes: Int = RoutingLogWriter.defaultMaxPendingBytes,
+        onError: @escaping @Sendable (String) -> Void = { _ in }) throws(RoutingLogError) {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
@@ -53,6 +69,7 @@ public final class RoutingLogWriter: Sendable {
         let fd = try Self.openForAppend(path)
         self.path = path
         self.rotation = rotation
+        self.maxPendingBytes = max(1, maxPendingBytes)
         Self.terminatePartialLine(fd: fd)
         self.file = Mutex(FileState(fd: fd, size: Int(lseek(fd, 0, SEEK_END)), openedAt: Self.modificationDate(fd) ?? Date()))
         self.state = Mutex(State())
@@ -62,13 +79,20 @@ public final class RoutingLogWriter: Sendable {
         thread.start()
     }
 
-    /// Queues a record for writing. Never blocks on I/O.
+    /// Default bound of the queue: 64 MiB of records waiting to be written.
+    public static let defaultMaxPendingBytes = 64 * 1024 * 1024
+
+    /// Queues a record for writing. Never blocks on I/O and never drops a record because the
+    /// queue is long: callers that want back-pressure call ``waitForRoom()`` first.
     ///
     /// Records appended after ``close()`` are dropped (and reported through `onError`).
     public func append(_ record: RoutingLogRecord) {
+        let size = record.estimatedSize
         let (accepted, wakeWriter) = state.withLock { state -> (Bool, Bool) in
             guard !state.closing else { return (false, false) }
             state.pending.append(record)
+            state.pendingBytes += size
+            state.queuedBytes += size
             let wakeWriter = state.sleeping || state.pending.count >= Self.wakeThreshold
             if state.sleeping { state.sleeping = false }
             return (true, wakeWriter)
@@ -79,6 +103,28 @@ public final class RoutingLogWriter: Sendable {
             onError("routing log is closed; record \(record.id) was not written")
         }
     }
+
+    /// Returns at once while the queue holds less than `maxPendingBytes`; otherwise suspends
+    /// until the writer has brought it below (or the writer closes). Call it before taking on
+    /// work whose record will be appended, so that a slow disk pushes back on new requests.
+    public func waitForRoom() async {
+        let full = state.withLock { $0.pendingBytes >= maxPendingBytes && !$0.closing }
+        guard full else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waits = state.withLock { state -> Bool in
+                guard state.pendingBytes >= maxPendingBytes, !state.closing else { return false }
+                state.roomWaiters.append(continuation)
+                return true
+            }
+            if !waits { continuation.resume() }
+        }
+    }
+
+    /// Estimated bytes of records queued (or being written) but not yet written.
+    public var pendingBytes: Int { state.withLock { $0.pendingBytes } }
+
+    /// Number of requests waiting in ``waitForRoom()``.
+    public var roomWaiterCount: Int { state.withLock { $0.roomWaiters.count } }
 
     /// Number of records queued but not yet written.
     public var pendingCount: Int { state.withLock { $0.pending.count } }
@@ -94,6 +140,12 @@ public final class RoutingLogWriter: Sendable {
             return true
         }
         guard first else { return }
+        for waiter in state.withLock({ state -> [CheckedContinuation<Void, Never>] in
+            defer { state.roomWaiters.removeAll() }
+            return state.roomWaiters
+        }) {
+            waiter.resume()
+        }
         wake.signal()
         finished.wait()
         file.withLock { file in
@@ -146,13 +198,16 @@ public final class RoutingLogWriter: Sendable {
             } else {
                 _ = wake.wait(timeout: .now() + Self.pollInterval)
             }
-            let (batch, closing) = state.withLock { state -> ([RoutingLogRecord], Bool) in
+            let (batch, batchBytes, closing) = state.withLock { state -> ([RoutingLogRecord], Int, Bool) in
                 let batch = state.pending
+                let bytes = state.queuedBytes
                 state.pending.removeAll(keepingCapacity: true)
-                return (batch, state.closing)
+                state.queuedBytes = 0
+                return (batch, bytes, state.closing)
             }
             if !batch.isEmpty {
                 write(batch)
+                release(bytes: batchBytes)
             }
             if batch.isEmpty && !closing {
                 // Nothing came in for a whole poll interval: sleep until an append wakes us.
@@ -166,16 +221,32 @@ public final class RoutingLogWriter: Sendable {
             }
             if closing {
                 // Records may have been queued between the swap above and `closing` being set.
-                let rest = state.withLock { state -> [RoutingLogRecord] in
+                let (rest, restBytes) = state.withLock { state -> ([RoutingLogRecord], Int) in
                     let rest = state.pending
+                    let bytes = state.queuedBytes
                     state.pending.removeAll()
-                    return rest
+                    state.queuedBytes = 0
+                    return (rest, bytes)
                 }
-                if !rest.isEmpty { write(rest) }
+                if !rest.isEmpty {
+                    write(rest)
+                    release(bytes: restBytes)
+                }
                 finished.signal()
                 return
             }
         }
+    }
+
+    /// Takes a written batch's bytes off the queue's count and lets waiting requests go once below the bound.
+    private func release(bytes: Int) {
+        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.pendingBytes = max(0, state.pendingBytes - bytes)
+            guard state.pendingBytes < maxPendingBytes, !state.roomWaiters.isEmpty else { return [] }
+            defer { state.roomWaiters.removeAll() }
+            return state.roomWaiters
+        }
+        for waiter in ready { waiter.resume() }
     }
 
     private func write(_ batch: [RoutingLogRecord]) {

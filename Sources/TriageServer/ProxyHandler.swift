@@ -37,6 +37,9 @@ struct ProxyHandler: Sendable {
 
     func handle(_ request: Request, api: ClientAPI) async -> Response {
         let started = ContinuousClock.now
+        // Back-pressure from the routing log: while the writer is behind by more than
+        // `log.max_pending_bytes`, new requests wait here rather than grow memory or lose lines.
+        await recorder.log.waitForRoom()
         let active = routes.snapshot
         var record = RoutingLogRecord(
             id: RequestID.make(), timestamp: RoutingLogRecord.timestamp(Date()),

@@ -48,7 +48,7 @@ public struct TriageServer: Sendable {
         let rotation: LogRotationPolicy? = config.log.maxBytes != nil || config.log.daily
             ? LogRotationPolicy(maxBytes: config.log.maxBytes, daily: config.log.daily, keep: config.log.keep)
             : nil
-        self.log = try RoutingLogWriter(path: config.log.path, rotation: rotation) { message in
+        self.log = try RoutingLogWriter(path: config.log.path, rotation: rotation, maxPendingBytes: config.log.maxPendingBytes) { message in
             logger.error("\(message)")
         }
         self.client = UpstreamClient()

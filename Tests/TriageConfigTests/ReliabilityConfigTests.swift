@@ -21,6 +21,15 @@ struct ReliabilityConfigTests {
         #expect(config.limits == LimitsConfig(maxBodyBytes: 4 * 1024 * 1024, maxMessages: 2048, requestTimeout: 900, maxHeaderBytes: 32768))
         #expect(config.auth.isEnabled == false)
         #expect(config.shutdown.graceSeconds == 30)
+        #expect(config.log.maxPendingBytes == 64 * 1024 * 1024)
+    }
+
+    @Test("log.max_pending_bytes bounds the log queue; zero is rejected with its line")
+    func logQueueBound() throws {
+        let config = try parse(twoBackends + "log: {path: logs/r.jsonl, max_pending_bytes: 1048576}\n")
+        #expect(config.log.maxPendingBytes == 1_048_576)
+        let text = errorText(twoBackends + "log: {max_pending_bytes: 0}\n")
+        #expect(text.contains("log.max_pending_bytes"), "\(text)")
     }
 
     @Test("a fallback gives two attempts unless max_attempts says otherwise; retry conditions parse")

@@ -87,7 +87,7 @@ extension ConfigParser {
 
     private mutating func parseLog(_ node: Node, path: String) -> RoutingLogConfig {
         var log = RoutingLogConfig()
-        guard let fields = fields(of: node, path: path, known: ["path", "max_bytes", "daily", "keep"]) else { return log }
+        guard let fields = fields(of: node, path: path, known: ["path", "max_bytes", "daily", "keep", "max_pending_bytes"]) else { return log }
         if let value = fields.node("path"), let logPath = string(value, field: fields.path("path")) {
             log.path = logPath
         }
@@ -99,6 +99,9 @@ extension ConfigParser {
         }
         if let value = fields.node("keep"), let keep = positiveInt(value, field: fields.path("keep")) {
             log.keep = keep
+        }
+        if let value = fields.node("max_pending_bytes"), let bytes = positiveInt(value, field: fields.path("max_pending_bytes")) {
+            log.maxPendingBytes = bytes
         }
         return log
     }
