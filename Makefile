@@ -1,12 +1,13 @@
 # Triage — the two commands of the README:
 #   make serve   set up (system packages, release build) and run the proxy on routes.yaml
 #   make test    set up and run every test (unit and integration)
-# Other targets: make deps, make build, make check, make bench.
+# Other targets: make quickstart (a real local model behind Triage), make deps, make build,
+# make check, make bench.
 
 SWIFT ?= swift
 CONFIG ?= routes.yaml
 
-.PHONY: deps build serve test check bench
+.PHONY: deps build serve test check bench quickstart
 
 # libcurl headers for the CCurl system library, wrk for the benchmark, and the Python
 # packages the integration tests use as real clients. Installs only what is missing.
@@ -16,12 +17,17 @@ deps:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libcurl4-openssl-dev pkg-config wrk >/dev/null; \
 	fi
 	@python3 -c "import openai, anthropic" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check "openai>=1.40" "anthropic>=0.40"
+	@scripts/local-model.sh install
 
 build: deps
 	$(SWIFT) build -c release --product triage
 
 serve: build
 	$$($(SWIFT) build -c release --show-bin-path)/triage serve --config $(CONFIG)
+
+# Start SmolLM2-135M on llama.cpp and Triage in front of it; show a routed prompt; serve until Ctrl-C.
+quickstart: deps
+	scripts/quickstart.sh
 
 check: build
 	$$($(SWIFT) build -c release --show-bin-path)/triage check $(CONFIG)

@@ -186,7 +186,12 @@ struct ProxyHandler: Sendable {
             if apiError.status.code >= 500 {
                 logger.warning("request failed", metadata: ["id": .string(record.id), "status": .stringConvertible(apiError.status.code), "error": .string(apiError.message)])
             }
-            return apiError.response(requestID: record.id, anthropic: api.usesAnthropicErrors)
+            var response = apiError.response(requestID: record.id, anthropic: api.usesAnthropicErrors)
+            // Errors after routing still say where the request was sent (and by which rule).
+            for field in Self.triageHeaders(record) where response.headers[field.name] == nil {
+                response.headers.append(field)
+            }
+            return response
         }
     }
 
@@ -405,7 +410,7 @@ struct ProxyHandler: Sendable {
         if let variable = backend.apiKeyEnv, apiKey == nil {
             throw APIError(
                 status: .badGateway,
-                message: "Backend '\(backend.name)' needs an API key, but the environment variable \(variable) (api_key_env in \(active.config.sourcePath)) is not set for the Triage process.",
+                message: "Backend '\(backend.name)' is unavailable: it needs an API key, but the environment variable \(variable) (api_key_env in \(active.config.sourcePath)) is not set for the Triage process. Set it and restart Triage, or route these requests to another backend.",
                 type: "upstream_error", code: "backend_api_key_missing"
             )
         }

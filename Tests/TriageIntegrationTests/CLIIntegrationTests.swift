@@ -43,7 +43,7 @@ struct CLIIntegrationTests {
     func presets() async throws {
         let directory = Repo.root.appendingPathComponent("docs/presets")
         let presets = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }.sorted()
-        #expect(presets == ["anthropic.yaml", "llamacpp.yaml", "ollama.yaml", "openai-compatible.yaml", "openai.yaml", "vllm.yaml"])
+        #expect(presets == ["anthropic.yaml", "llamacpp.yaml", "ollama.yaml", "openai-compatible.yaml", "openai.yaml", "quickstart.yaml", "vllm.yaml"])
         for preset in presets {
             let result = try await runTriage(["check", directory.appendingPathComponent(preset).path])
             #expect(result.status == 0, "\(preset): \(result.stderr)")

@@ -1,0 +1,64 @@
+"""Starts the real local model server (llama-cpp-python's OpenAI-compatible server with
+SmolLM2-135M) on 127.0.0.1 and an ephemeral port, for the integration tests.
+
+Prints `PORT <n>` once the model is loaded and the socket listens. Exits when its stdin
+closes or its parent dies, so a test run never leaves a server behind.
+
+Run with the virtual environment's python that scripts/local-model.sh installs:
+    .local-model/venv/bin/python Tests/Fixtures/llama_server.py --model FILE
+"""
+import argparse
+import ctypes
+import os
+import signal
+import socket
+import sys
+import threading
+
+PR_SET_PDEATHSIG = 1
+try:
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+except OSError:
+    pass
+
+import uvicorn
+from llama_cpp.server.app import create_app
+from llama_cpp.server.settings import ModelSettings, ServerSettings
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--alias", default="smollm2-135m")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    port = sock.getsockname()[1]
+
+    # interrupt_requests=False: a new request waits for the running one instead of cutting it
+    # short, so a test can tell whether a cancelled stream really stopped generating.
+    app = create_app(
+        server_settings=ServerSettings(host="127.0.0.1", port=port, interrupt_requests=False),
+        model_settings=[ModelSettings(model=args.model, model_alias=args.alias, n_ctx=2048,
+                                      n_threads=args.threads, verbose=False)],
+    )
+
+    def watch_stdin():
+        try:
+            while sys.stdin.buffer.read(1024):
+                pass
+        finally:
+            os._exit(0)
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    print(f"PORT {port}", flush=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    server.run(sockets=[sock])
+
+
+if __name__ == "__main__":
+    main()
