@@ -138,6 +138,30 @@ def wrk(port, conc, duration, stream=False, size=200):
     return {"rps": 0, "p50_us": None, "p99_us": None, "errors": 1, "note": "no wrk output: " + out[-300:]}
 
 
+def wrk_get(port, path, conc, duration):
+    """Plain GET load (no body, no Lua): requests/s and p50 in µs, from wrk's text output."""
+    cmd = ["wrk", f"-t{threads_for(conc)}", f"-c{conc}", f"-d{duration}s", "--latency", "--timeout", "10s",
+           f"http://127.0.0.1:{port}{path}"]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30).stdout
+    except subprocess.TimeoutExpired:
+        return {"rps": 0, "p50_us": None, "errors": 1, "note": "wrk timed out"}
+    result = {"rps": 0, "p50_us": None, "errors": 0}
+    units = {"us": 1, "ms": 1000, "s": 1_000_000}
+    for line in out.splitlines():
+        parts = line.split()
+        if line.startswith("Requests/sec:"):
+            result["rps"] = float(parts[1])
+        elif len(parts) == 2 and parts[0] == "50%":
+            for unit, factor in units.items():
+                if parts[1].endswith(unit) and parts[1][:-len(unit)].replace(".", "").isdigit():
+                    result["p50_us"] = float(parts[1][:-len(unit)]) * factor
+                    break
+        elif "Non-2xx" in line or line.strip().startswith("Socket errors"):
+            result["errors"] += sum(int(x.strip(",")) for x in parts if x.strip(",").isdigit())
+    return result
+
+
 def median_of(runs):
     """Median of each numeric field across repetitions; errors are summed (any error counts)."""
     out = {}
@@ -247,6 +271,11 @@ def main():
     data["upstream_alone"] = {
         mode: wrk(TARGETS["direct"], 64, DURATION, stream=(mode == "stream")) for mode in MODES
     }
+
+    # 1b. The server framework's own floor: Triage's GET /healthz (Hummingbird routing, no body,
+    # no upstream). No proxy on this stack can be faster than this.
+    log(f"framework floor: wrk GET /healthz on triage, -c64 -d{DURATION}s")
+    data["framework_floor"] = wrk_get(TARGETS["triage"], "/healthz", 64, DURATION)
 
     # 2. The matrix: every point runs all targets back-to-back; the order rotates each repetition.
     runs = {}
@@ -424,6 +453,14 @@ def report(data):
     L.append(f"**Upstream alone** (wrk `-t2 -c64`, no proxy): {fmt_rps(ua['json']['rps'])} req/s JSON, "
              f"{fmt_rps(ua['stream']['rps'])} req/s streaming — the ceiling every proxy below is measured against.")
     L.append("")
+    floor = data.get("framework_floor")
+    nginx_json = point(data, "json", 64, "nginx")
+    if floor and floor.get("rps"):
+        share = f" = {fmt_ratio(ratio(floor['rps'], nginx_json['rps']))} of nginx's proxied JSON rate" if nginx_json and nginx_json.get("rps") else ""
+        L.append(f"**Framework floor** (wrk `-c64` `GET /healthz` on Triage: Hummingbird 2 routing and a fixed answer, "
+                 f"no request body, no upstream): {fmt_rps(floor['rps'])} req/s{share}. A proxy built on this server "
+                 f"stack cannot go faster than this; the 70%-of-nginx goal sits near or above it.")
+        L.append("")
 
     L.append("### Goals of issue 6 (this run)")
     L.append("")

@@ -10,7 +10,10 @@ import TriageRouting
 ///
 /// Keys are read once, when the configuration is activated, never from routes.yaml, and are
 /// never part of any description, log line or error message.
-struct ActiveRoutes: Sendable {
+///
+/// A class, not a struct: every request takes a snapshot, and sharing one immutable object
+/// costs a single retain where copying the whole configuration cost one per field.
+final class ActiveRoutes: Sendable {
     let config: RoutesConfig
     let router: Router
     /// The classifier for `route: auto`, when `auto.remote` turns it on.

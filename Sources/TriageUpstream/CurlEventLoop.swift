@@ -16,6 +16,11 @@ final class CurlEventLoop: Sendable {
         /// state stays `Sendable`; it is only used for `curl_multi_wakeup` while holding the
         /// lock, and the loop thread zeroes it (under the lock) before `curl_multi_cleanup`.
         var multiAddress: UInt = 0
+        /// True while the loop thread sleeps (or is about to sleep) in `curl_multi_poll` and
+        /// has not been woken yet: only then does a new command need `curl_multi_wakeup` (a
+        /// busy loop picks commands up on its next turn; under load this saves a syscall and a
+        /// wake-up per request).
+        var needsWake = false
     }
 
     private let shared = Mutex(Shared())
@@ -53,7 +58,7 @@ final class CurlEventLoop: Sendable {
         let accepted = shared.withLock { shared -> Bool in
             guard !shared.isShutDown else { return false }
             shared.commands.append(.start(start))
-            Self.wake(shared)
+            Self.wake(&shared)
             return true
         }
         if !accepted {
@@ -68,7 +73,7 @@ final class CurlEventLoop: Sendable {
         shared.withLock { shared in
             guard !shared.isShutDown else { return }
             shared.commands.append(command)
-            Self.wake(shared)
+            Self.wake(&shared)
         }
     }
 
@@ -77,13 +82,16 @@ final class CurlEventLoop: Sendable {
         shared.withLock { shared in
             guard !shared.isShutDown else { return }
             shared.isShutDown = true
-            Self.wake(shared)
+            Self.wake(&shared)
         }
     }
 
-    /// Interrupts `curl_multi_poll`. Must be called with the lock held (keeps the handle alive).
-    private static func wake(_ shared: borrowing Shared) {
+    /// Interrupts `curl_multi_poll` if the loop sleeps there. Must be called with the lock held
+    /// (keeps the handle alive).
+    private static func wake(_ shared: inout Shared) {
+        guard shared.needsWake else { return }
         if let multi = UnsafeMutableRawPointer(bitPattern: shared.multiAddress) {
+            shared.needsWake = false
             _ = curl_multi_wakeup(multi)
         }
     }
@@ -132,8 +140,16 @@ final class CurlEventLoop: Sendable {
             if let idleDeadline {
                 timeout = min(timeout, Self.milliseconds(rounding: idleDeadline))
             }
+            // Commands queued from here on must wake the poll below; any queued before this
+            // point make it return at once instead of sleeping.
+            let pending = shared.withLock { shared -> Bool in
+                shared.needsWake = shared.commands.isEmpty && !shared.isShutDown
+                return !shared.needsWake
+            }
+            if pending { continue }
             // Also returns early when curl's own timers (connect/total timeouts) expire.
             _ = curl_multi_poll(multi, nil, 0, timeout, nil)
+            shared.withLock { $0.needsWake = false }
         }
     }
 
