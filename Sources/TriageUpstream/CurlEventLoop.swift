@@ -126,6 +126,7 @@ final class CurlEventLoop: Sendable {
             }
             if stopping {
                 registry.failAll(.clientShutDown)
+                registry.releaseIdleHandles()
                 shared.withLock { $0.multiAddress = 0 }
                 curl_multi_cleanup(multi)
                 drainAfterShutdown(reason: .clientShutDown)

@@ -7,6 +7,15 @@ final class TransferRegistry {
     private let verifyTLS: Bool
     private var byID: [Int: TransferContext] = [:]
     private var byHandle: [UnsafeMutableRawPointer: TransferContext] = [:]
+    /// Finished easy handles, reset and kept for the next transfers: creating and destroying
+    /// one per request costs more than `curl_easy_reset`. Connections, DNS and TLS session
+    /// caches live in the multi handle either way.
+    private var idleHandles: [UnsafeMutableRawPointer] = []
+    private static let maxIdleHandles = 256
+    /// Idle timeouts are checked at most this often (they are seconds long).
+    private static let idleScanInterval = Duration.milliseconds(50)
+    private var nextIdleScan: ContinuousClock.Instant = .now
+    private var nearestIdleDeadline: ContinuousClock.Instant?
 
     init(multi: UnsafeMutableRawPointer, verifyTLS: Bool) {
         self.multi = multi
@@ -25,26 +34,44 @@ final class TransferRegistry {
             Self.failUnstarted(start, .cancelled)
             return
         }
-        guard let easy = curl_easy_init() else {
+        guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
             Self.failUnstarted(
                 start, .transferFailed(url: url, message: "curl_easy_init failed (out of memory?)"))
             return
         }
         let context = TransferContext(start: start, easy: easy, id: start.control.id)
         if let error = EasyHandleSetup.configure(context, request: start.request, verifyTLS: verifyTLS) {
-            curl_easy_cleanup(easy)
+            recycle(easy)
             context.fail(error)
             return
         }
         let added = curl_multi_add_handle(multi, easy)
         guard added == CURLM_OK else {
-            curl_easy_cleanup(easy)
+            recycle(easy)
             let text = curl_multi_strerror(added).map { String(cString: $0) } ?? "error \(added.rawValue)"
             context.fail(.transferFailed(url: url, message: "could not start the transfer (curl: \(text))"))
             return
         }
         byID[context.id] = context
         byHandle[easy] = context
+        // A new transfer may have a shorter idle timeout than any scanned so far.
+        nextIdleScan = .now
+    }
+
+    /// Resets a detached easy handle into the pool (or destroys it when the pool is full).
+    private func recycle(_ easy: UnsafeMutableRawPointer) {
+        guard idleHandles.count < Self.maxIdleHandles else {
+            curl_easy_cleanup(easy)
+            return
+        }
+        curl_easy_reset(easy)
+        idleHandles.append(easy)
+    }
+
+    /// Destroys the pooled handles (at shutdown, before the multi handle goes).
+    func releaseIdleHandles() {
+        for easy in idleHandles { curl_easy_cleanup(easy) }
+        idleHandles.removeAll()
     }
 
     /// Aborts transfer `id` with `.cancelled`, if it is still running.
@@ -97,20 +124,33 @@ final class TransferRegistry {
 
     /// Fails transfers that received nothing for longer than their idle timeout, and returns
     /// the time until the next idle deadline (nil if none).
+    ///
+    /// Scans the transfers at most every `idleScanInterval` (a scan per loop turn cost a pass
+    /// over every transfer per request under load); in between it returns the time until the
+    /// next scan or the nearest deadline found by the last one.
     func enforceIdleTimeouts(now: ContinuousClock.Instant) -> Duration? {
+        if now < nextIdleScan {
+            guard !byID.isEmpty else { return nil }
+            let wake = min(nextIdleScan, nearestIdleDeadline ?? nextIdleScan)
+            return max(.zero, wake - now)
+        }
         var nearest: Duration?
-        for context in Array(byID.values) where context.requestSent && !context.pausedForBackpressure {
+        var expired: [TransferContext] = []
+        for context in byID.values where context.requestSent && !context.pausedForBackpressure {
             guard context.timeouts.idle.isFinite, context.timeouts.idle > 0 else { continue }
             let limit = Duration.seconds(context.timeouts.idle)
             let remaining = limit - (now - context.lastActivity)
             if remaining <= .zero {
-                finish(
-                    context,
-                    error: .timedOut(url: context.url, phase: "idle", seconds: context.timeouts.idle))
+                expired.append(context)
             } else if nearest.map({ remaining < $0 }) ?? true {
                 nearest = remaining
             }
         }
+        for context in expired {
+            finish(context, error: .timedOut(url: context.url, phase: "idle", seconds: context.timeouts.idle))
+        }
+        nextIdleScan = now + Self.idleScanInterval
+        nearestIdleDeadline = nearest.map { now + $0 }
         return nearest
     }
 
@@ -120,14 +160,16 @@ final class TransferRegistry {
     private func finish(_ context: TransferContext, error: UpstreamError?) {
         // Removing an unfinished transfer makes curl close (HTTP/1) or reset (HTTP/2) it.
         curl_multi_remove_handle(multi, context.easy)
-        curl_easy_cleanup(context.easy)
         byID[context.id] = nil
         byHandle[context.easy] = nil
+        // Completing may still read the handle (the status code), so it goes first; then the
+        // handle is reset into the pool and no longer refers to the context's buffers.
         if let error {
             context.fail(error)
         } else {
             context.complete()
         }
+        recycle(context.easy)
     }
 
     /// Fails a transfer that never got an easy handle.

@@ -116,6 +116,38 @@ import Testing
         }
     }
 
+    /// Easy handles are reset and reused: nothing of one request (method, body, headers,
+    /// timeouts) may leak into the next on the same handle.
+    @Test func reusedHandlesCarryNothingOver() async throws {
+        try await withFakeUpstream { upstream in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            for round in 0..<3 {
+                let put = try await client.execute(UpstreamRequest(
+                    url: upstream.url("/echo"), method: "PUT",
+                    headers: [(name: "X-Only-Once", value: "r\(round)")], body: Array("payload-\(round)".utf8),
+                    timeouts: UpstreamTimeouts(connect: 5, total: 30, idle: 30)))
+                let putEcho = try json(try await put.body.collect(upTo: 1 << 20)) as? [String: Any]
+                #expect(putEcho?["method"] as? String == "PUT")
+                #expect(putEcho?["body"] as? String == "payload-\(round)")
+                #expect((putEcho?["headers"] as? [String: String])?["x-only-once"] == "r\(round)")
+
+                let get = try await client.execute(UpstreamRequest(url: upstream.url("/echo"), method: "GET"))
+                let getEcho = try json(try await get.body.collect(upTo: 1 << 20)) as? [String: Any]
+                #expect(getEcho?["method"] as? String == "GET")
+                #expect(((getEcho?["body"] as? String) ?? "").isEmpty)
+                #expect((getEcho?["headers"] as? [String: String])?["x-only-once"] == nil)
+                #expect((getEcho?["headers"] as? [String: String])?["content-length"] == nil)
+            }
+            // A refused connection on a reused handle still fails as a refused connection.
+            await #expect(throws: UpstreamError.self) {
+                _ = try await client.execute(UpstreamRequest(url: "http://127.0.0.1:1/x", method: "GET"))
+            }
+            let after = try await client.execute(UpstreamRequest(url: upstream.url("/echo"), method: "GET"))
+            #expect(after.status == 200)
+        }
+    }
+
     @Test func upstreamHTTPErrorIsAResponseNotAThrow() async throws {
         try await withFakeUpstream { upstream in
             let client = UpstreamClient()
