@@ -63,6 +63,9 @@ def main():
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--binary", default=None)
+    parser.add_argument("--upstream-delay", type=float, default=0.0,
+                        help="seconds the fake upstream waits before answering (a model's think time: "
+                             "the proxy's threads go idle in between, as they do in front of a real model)")
     args = parser.parse_args()
 
     binary = args.binary
@@ -71,7 +74,8 @@ def main():
         binary = os.path.join(bin_path, "triage")
     processes = []
     try:
-        upstream, line = start([sys.executable, os.path.join(ROOT, "Tests/Fixtures/fake_upstream.py"), "--name", "local", "--port", "0"], "PORT ")
+        upstream, line = start([sys.executable, os.path.join(ROOT, "Tests/Fixtures/fake_upstream.py"), "--name", "local", "--port", "0"]
+                               + (["--delay", str(args.upstream_delay)] if args.upstream_delay else []), "PORT ")
         processes.append(upstream)
         upstream_port = int(line.split()[1])
         workdir = tempfile.mkdtemp(prefix="triage-bench-")
@@ -113,7 +117,9 @@ auto: {{default_backend: local}}
         }
         result["ratio_p50"] = result["triage_us"]["p50"] / result["direct_us"]["p50"]
         os.makedirs(os.path.join(ROOT, "bench/results"), exist_ok=True)
-        with open(os.path.join(ROOT, "bench/results/added_latency.json"), "w") as handle:
+        result["upstream_delay_s"] = args.upstream_delay
+        name = "added_latency.json" if not args.upstream_delay else f"added_latency_delay{args.upstream_delay:g}.json"
+        with open(os.path.join(ROOT, "bench/results", name), "w") as handle:
             json.dump(result, handle, indent=2)
         print(f"{len(direct)} sequential requests each, one keep-alive connection, non-streaming")
         print(f"{'':10} {'p50 µs':>10} {'p99 µs':>10}")
