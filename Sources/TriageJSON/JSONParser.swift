@@ -158,20 +158,19 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         let start = index
+        guard let base = bytes.baseAddress else { throw error("unterminated string") }
         // Fast path: no escapes, all printable; validated as UTF-8 when made a String.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                guard let string = String(validating: raw, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
-                return string
-            }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+        index = StringScan.firstSpecial(base, from: index, end: bytes.count)
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
+            guard let string = String(validating: raw, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+            return string
         }
-        // Slow path: escapes.
-        var out: [UInt8] = Array(bytes[start..<index])
+        // Slow path: escapes; plain runs between them are still copied in bulk.
+        var out: [UInt8] = []
+        out.reserveCapacity(index - start + 64)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
@@ -212,8 +211,9 @@ public struct JSONParser {
                 }
             default:
                 guard byte >= 0x20 else { throw error("control character in a string (escape it)") }
-                out.append(byte)
-                index += 1
+                let runEnd = StringScan.firstSpecial(base, from: index, end: bytes.count)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<runEnd]))
+                index = runEnd
             }
         }
         throw error("unterminated string")

@@ -21,36 +21,44 @@ public struct JSONWriter {
 
     /// Appends a JSON string literal, escaped.
     public mutating func string(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
-            var runStart = 0
-            for (offset, byte) in utf8.enumerated() {
-                let escape: StaticString?
-                switch byte {
-                case UInt8(ascii: "\""): escape = "\\\""
-                case UInt8(ascii: "\\"): escape = "\\\\"
-                case 0x0A: escape = "\\n"
-                case 0x0D: escape = "\\r"
-                case 0x09: escape = "\\t"
-                case 0x08: escape = "\\b"
-                case 0x0C: escape = "\\f"
-                default: escape = byte < 0x20 ? "" : nil
-                }
-                guard let escape else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<offset]))
-                if escape.utf8CodeUnitCount == 0 {
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                              hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-                } else {
-                    bytes.append(contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
-                }
-                runStart = offset + 1
+            bytes.append(UInt8(ascii: "\""))
+            guard let base = utf8.baseAddress else {
+                bytes.append(UInt8(ascii: "\""))
+                return
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            let end = utf8.count
+            var runStart = 0
+            while runStart < end {
+                let special = StringScan.firstSpecial(base, from: runStart, end: end)
+                if special > runStart {
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: special - runStart))
+                }
+                guard special < end else { break }
+                appendEscaped(base[special])
+                runStart = special + 1
+            }
+            bytes.append(UInt8(ascii: "\""))
         }
-        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the escape sequence of one special byte (`"`, `\\` or a control character).
+    private mutating func appendEscaped(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): raw("\\\"")
+        case UInt8(ascii: "\\"): raw("\\\\")
+        case 0x0A: raw("\\n")
+        case 0x0D: raw("\\r")
+        case 0x09: raw("\\t")
+        case 0x08: raw("\\b")
+        case 0x0C: raw("\\f")
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            let digits = hex.utf8Start
+            bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                      digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+        }
     }
 
     /// Appends a number: integers without a fraction, others in Swift's shortest round-trip form.

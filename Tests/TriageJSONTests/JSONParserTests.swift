@@ -72,4 +72,67 @@ struct JSONParserTests {
         #expect(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)) == value)
         #expect(String(decoding: bytes, as: UTF8.self).contains("\\u0007"))
     }
+
+    /// Strings of every length around the 8-byte scanning blocks, with specials at every position.
+    private static func sampleStrings() -> [String] {
+        let specials: [String] = ["\"", "\\", "\n", "\u{01}", "\u{1F}", "\t", "é", "😀", "/", "\u{7F}"]
+        var samples: [String] = ["", "a", String(repeating: "x", count: 7), String(repeating: "y", count: 8), String(repeating: "z", count: 9)]
+        var generator = SystemRandomNumberGenerator()
+        for length in [1, 7, 8, 9, 15, 16, 17, 31, 64, 1000] {
+            for position in Set([0, length / 2, max(0, length - 1)]) {
+                for special in specials {
+                    var text = String(repeating: "p", count: length)
+                    let index = text.index(text.startIndex, offsetBy: min(position, text.count))
+                    text.insert(contentsOf: special, at: index)
+                    samples.append(text)
+                }
+            }
+        }
+        // Random mixes of plain runs and specials.
+        for _ in 0..<200 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...12, using: &generator) {
+                text += String(repeating: "q", count: Int.random(in: 0...20, using: &generator))
+                text += specials.randomElement(using: &generator) ?? ""
+            }
+            samples.append(text)
+        }
+        return samples
+    }
+
+    @Test("strings with specials at any offset are written and parsed exactly as Foundation does")
+    func stringScanningAgreesWithFoundation() throws {
+        for text in Self.sampleStrings() {
+            var writer = JSONWriter()
+            writer.string(text)
+            let written = writer.bytes
+            // Foundation reads our output back to the same string...
+            let decoded = try JSONDecoder().decode(String.self, from: Data(written))
+            #expect(decoded == text, "written: \(String(decoding: written, as: UTF8.self))")
+            // ...no raw control character, quote or backslash is left unescaped...
+            let inner = written.dropFirst().dropLast()
+            var index = inner.startIndex
+            while index < inner.endIndex {
+                let byte = inner[index]
+                #expect(byte >= 0x20, "raw control byte in \(text.debugDescription)")
+                if byte == UInt8(ascii: "\\") { index += 2; continue }
+                #expect(byte != UInt8(ascii: "\""), "raw quote in \(text.debugDescription)")
+                index += 1
+            }
+            // ...and our parser reads Foundation's encoding (which escapes differently) and ours.
+            let foundation = try JSONEncoder().encode(text)
+            #expect(try JSONParser.parse(Array(foundation)) == .string(text))
+            #expect(try JSONParser.parse(written) == .string(text))
+        }
+    }
+
+    @Test("a raw control character or an unterminated string is rejected at any offset")
+    func stringErrorsAtAnyOffset() {
+        for length in [0, 3, 7, 8, 9, 20] {
+            let plain = String(repeating: "a", count: length)
+            #expect(throws: JSONParseError.self) { try JSONParser.parse(Array("\"\(plain)\u{01}\(plain)\"".utf8)) }
+            #expect(throws: JSONParseError.self) { try JSONParser.parse(Array("\"\(plain)\\n\(plain)".utf8)) }
+            #expect(throws: JSONParseError.self) { try JSONParser.parse(Array("\"\(plain)".utf8)) }
+        }
+    }
 }
