@@ -45,33 +45,20 @@ anything else         -> 404 OpenAI error JSON
 
 import argparse
 import json
-import os
 import re
-import signal
-import socket
-import sys
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import fake_http
 
 DIRECTIVE = re.compile(r"\[\[([a-z-]+)(?::([^\]]*))?\]\]")
 
 
-class FakeServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    # Many concurrent test clients: keep a generous accept backlog.
-    request_queue_size = 128
-
+class FakeServer(fake_http.FakeServer):
     def __init__(self, address, name, models, verbose):
-        super().__init__(address, Handler)
-        self.name = name
+        super().__init__(address, Handler, name, verbose)
         self.models = models
-        self.verbose = verbose
-        self.stopping = threading.Event()
-        self.lock = threading.Lock()
-        self.log = []
         self.gates = {}
 
     def gate(self, token):
@@ -82,122 +69,16 @@ class FakeServer(ThreadingHTTPServer):
                 self.gates[token] = event
             return event
 
-    def record(self, entry):
-        with self.lock:
-            self.log.append(entry)
 
-    def stop(self):
-        """Shut down from any thread except the one running serve_forever."""
-        if self.stopping.is_set():
-            return
-        self.stopping.set()
-        threading.Thread(target=self.shutdown, daemon=True).start()
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(fake_http.FakeHandler):
     server_version = "FakeUpstream/1.0"
-    # Small SSE writes must leave at once: Nagle plus delayed ACKs would add ~40 ms per event.
-    disable_nagle_algorithm = True
-
-    # ---- plumbing -------------------------------------------------------------------
-
-    def log_message(self, format, *args):  # noqa: A002 (signature fixed by the base class)
-        if self.server.verbose:
-            sys.stderr.write("fake_upstream: " + (format % args) + "\n")
-
-    def read_body(self):
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            data = b""
-            while True:
-                size_line = self.rfile.readline()
-                size = int(size_line.split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return data
-                data += self.rfile.read(size)
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
-
-    def header_dict(self):
-        result = {}
-        for name, value in self.headers.items():
-            key = name.lower()
-            result[key] = value if key not in result else result[key] + ", " + value
-        return result
-
-    @staticmethod
-    def decode_body(raw):
-        if not raw:
-            return None
-        text = raw.decode("utf-8", errors="replace")
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text
-
-    def send_bytes(self, status, body, content_type="application/json", extra=None):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (extra or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-        self.wfile.flush()
-
-    def send_json(self, status, obj, extra=None):
-        self.send_bytes(status, json.dumps(obj).encode(), extra=extra)
+    log_prefix = "fake_upstream"
 
     def send_error_json(self, status, message, kind="server_error"):
         self.send_json(status, {"error": {"message": message, "type": kind, "code": None}})
 
-    def write_chunk(self, data):
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-        self.wfile.flush()
-
-    def sleep(self, seconds):
-        """Sleep that ends early when the server shuts down. Returns False if interrupted."""
-        return not self.server.stopping.wait(max(0.0, seconds))
-
-    # ---- dispatch -------------------------------------------------------------------
-
-    def do_GET(self):
-        self.dispatch(b"")
-
-    def do_HEAD(self):
-        self.dispatch(b"")
-
-    def do_POST(self):
-        self.dispatch(self.read_body())
-
-    def do_PUT(self):
-        self.dispatch(self.read_body())
-
-    def do_PATCH(self):
-        self.dispatch(self.read_body())
-
-    def do_DELETE(self):
-        self.dispatch(self.read_body())
-
-    def dispatch(self, raw):
-        path = self.path.split("?", 1)[0]
-        control = path == "/requests" or path == "/reset" or path.startswith("/release/")
-        if not control:
-            self.server.record({
-                "path": self.path,
-                "method": self.command,
-                "headers": self.header_dict(),
-                "body": self.decode_body(raw),
-                "client_port": self.client_address[1],
-            })
-        try:
-            self.route(path, raw)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
+    def is_control(self, path):
+        return path in self.control_paths or path.startswith("/release/")
 
     def route(self, path, raw):
         method = self.command
@@ -209,12 +90,9 @@ class Handler(BaseHTTPRequestHandler):
             self.server.gate(path[len("/release/"):]).set()
             return self.send_bytes(200, b"ok", "text/plain")
         if path == "/requests" and method == "GET":
-            with self.server.lock:
-                snapshot = list(self.server.log)
-            return self.send_json(200, snapshot)
+            return self.send_json(200, self.server.snapshot())
         if path == "/reset" and method == "POST":
-            with self.server.lock:
-                self.server.log.clear()
+            self.server.reset()
             return self.send_bytes(200, b"ok", "text/plain")
         if path in ("/v1/models", "/models") and method == "GET":
             data = [{"id": m, "object": "model", "created": 0, "owned_by": self.server.name}
@@ -303,18 +181,8 @@ class Handler(BaseHTTPRequestHandler):
         if getattr(self.server, "base_delay", 0.0) and not delay:
             self.sleep(self.server.base_delay)
 
-        if "hang" in directives:
-            self.sleep(120)
-            self.close_connection = True
+        if self.failed_by_directive(directives, delay):
             return
-        if "fail" in directives:
-            if delay:
-                self.sleep(delay)
-            try:
-                code = int(directives["fail"])
-            except ValueError:
-                code = 500
-            return self.send_error_json(code, "fake failure")
 
         completion_id = "chatcmpl-" + uuid.uuid4().hex[:24]
         created = int(time.time())
@@ -417,14 +285,6 @@ class Handler(BaseHTTPRequestHandler):
         self.write_chunk(b"")  # terminating zero-length chunk
         self.wfile.flush()
 
-    def abort_connection(self):
-        """Close the socket without the terminating chunk."""
-        self.close_connection = True
-        try:
-            self.wfile.flush()
-            self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 def main():
@@ -440,30 +300,7 @@ def main():
     models = [m for m in args.models.split(",") if m]
     server = FakeServer(("127.0.0.1", args.port), args.name, models, args.verbose)
     server.base_delay = args.delay
-    signal.signal(signal.SIGTERM, lambda *_: server.stop())
-    signal.signal(signal.SIGINT, lambda *_: server.stop())
-    sys.stdout.write(f"PORT {server.server_address[1]}\n")
-    sys.stdout.flush()
-
-    def watch_stdin():
-        try:
-            while sys.stdin.buffer.read1(65536):
-                pass
-        except (OSError, ValueError):
-            pass
-        server.stop()
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    try:
-        server.serve_forever(poll_interval=0.1)
-    finally:
-        server.stopping.set()
-        server.server_close()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # Skip interpreter finalization: the stdin watcher thread is blocked in read() and
-        # holds the stdin buffer lock, which would make finalization abort after a delay.
-        os._exit(0)
+    fake_http.serve(server)
 
 
 if __name__ == "__main__":
