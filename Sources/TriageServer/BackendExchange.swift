@@ -11,15 +11,23 @@ enum BackendExchange {
     static func upstreamTarget(for request: ProxyRequest, backend: BackendConfig) throws(APIError) -> (url: String, body: [UInt8]) {
         var body: [String: JSONValue]
         let url: String
+        let askUsage = requestsStreamUsage(request, backend: backend)
         switch (request.api, backend.kind) {
-        case (.openAIChat, .openai):
-            if let spliced = spliceModel(request, model: backend.model) { return (backend.chatCompletionsURL, spliced) }
+        case (.openAIChat, .openai), (.openAICompletions, .openai):
+            url = request.api == .openAIChat ? backend.chatCompletionsURL : backend.completionsURL
+            // The client's own stream_options are merged below (re-encoded); otherwise the
+            // option is spliced in with the model, and the rest of the bytes pass untouched.
+            if !askUsage || request.body["stream_options"] == nil,
+               let spliced = spliceModel(request, model: backend.model, askStreamUsage: askUsage) {
+                return (url, spliced)
+            }
             body = request.body
-            url = backend.chatCompletionsURL
-        case (.openAICompletions, .openai):
-            if let spliced = spliceModel(request, model: backend.model) { return (backend.completionsURL, spliced) }
-            body = request.body
-            url = backend.completionsURL
+            if askUsage {
+                var options: [String: JSONValue] = [:]
+                if case .object(let existing)? = request.body["stream_options"] { options = existing }
+                options["include_usage"] = .bool(true)
+                body["stream_options"] = .object(options)
+            }
         case (.anthropicMessages, .anthropic):
             if let spliced = spliceModel(request, model: backend.model) { return (backend.messagesURL, spliced) }
             body = request.body
@@ -48,11 +56,26 @@ enum BackendExchange {
         return (url, JSONValue.object(body).jsonBytes)
     }
 
-    /// The client's own bytes with only the `model` value replaced: no re-encoding of the rest.
-    private static func spliceModel(_ request: ProxyRequest, model: String) -> [UInt8]? {
+    /// Whether Triage itself asks `backend` for the usage chunk of this streamed request (the
+    /// client did not, and `stream_usage` is on): the relay then removes that chunk again.
+    static func requestsStreamUsage(_ request: ProxyRequest, backend: BackendConfig) -> Bool {
+        request.stream && !request.includeUsage && backend.kind == .openai && backend.streamUsage
+            && (request.api == .openAIChat || request.api == .openAICompletions)
+    }
+
+    /// The client's own bytes with only the `model` value replaced (and, if asked,
+    /// `"stream_options":{"include_usage":true}` added as the first member): no re-encoding of the rest.
+    private static func spliceModel(_ request: ProxyRequest, model: String, askStreamUsage: Bool = false) -> [UInt8]? {
         guard let span = request.modelSpan, span.upperBound <= request.rawBody.count else { return nil }
-        var writer = JSONWriter(capacity: request.rawBody.count + model.utf8.count)
-        writer.raw(request.rawBody[..<span.lowerBound])
+        var writer = JSONWriter(capacity: request.rawBody.count + model.utf8.count + 48)
+        var copied = request.rawBody.startIndex
+        if askStreamUsage {
+            guard let brace = request.rawBody.firstIndex(of: UInt8(ascii: "{")), brace < span.lowerBound else { return nil }
+            writer.raw(request.rawBody[...brace])
+            writer.raw(#""stream_options":{"include_usage":true},"#.utf8)
+            copied = brace + 1
+        }
+        writer.raw(request.rawBody[copied..<span.lowerBound])
         writer.string(model)
         writer.raw(request.rawBody[span.upperBound...])
         return writer.bytes

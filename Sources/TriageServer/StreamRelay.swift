@@ -1,5 +1,6 @@
 import Foundation
 import TriageAnthropic
+import TriageJSON
 
 /// Turns a backend's SSE bytes into the client's SSE bytes as they arrive, and keeps what the
 /// routing log needs of the answer.
@@ -17,9 +18,15 @@ struct StreamRelay: Sendable {
 
     private var mode: Mode
     private var collected: [UInt8] = []
+    /// Remove the usage-only chunk (`choices: []` with `usage`) that Triage asked the backend for
+    /// on the client's behalf (`stream_usage`); the client did not ask for it.
+    private let stripUsageChunk: Bool
+    /// Bytes of an event not complete yet, while stripping.
+    private var partialEvent: [UInt8] = []
 
     /// A relay from a backend of `backendIsAnthropic` to a client of `api`.
-    init(api: ClientAPI, backendIsAnthropic: Bool, model: String, id: String, includeUsage: Bool) {
+    init(api: ClientAPI, backendIsAnthropic: Bool, model: String, id: String, includeUsage: Bool, stripUsageChunk: Bool = false) {
+        self.stripUsageChunk = stripUsageChunk && !api.usesAnthropicErrors && !backendIsAnthropic
         switch (api.usesAnthropicErrors, backendIsAnthropic) {
         case (false, false): mode = .passthroughOpenAI
         case (true, true): mode = .passthroughAnthropic
@@ -31,6 +38,9 @@ struct StreamRelay: Sendable {
     /// The bytes to send the client for `bytes` from the backend (possibly none yet).
     mutating func feed(_ bytes: [UInt8]) -> [UInt8] {
         switch mode {
+        case .passthroughOpenAI where stripUsageChunk:
+            collected.append(contentsOf: bytes)
+            return withoutUsageChunks(bytes)
         case .passthroughOpenAI, .passthroughAnthropic:
             collected.append(contentsOf: bytes)
             return bytes
@@ -49,7 +59,9 @@ struct StreamRelay: Sendable {
     mutating func finish() -> [UInt8] {
         switch mode {
         case .passthroughOpenAI, .passthroughAnthropic:
-            return []
+            // An unterminated last event is relayed as it came.
+            defer { partialEvent.removeAll() }
+            return partialEvent
         case .anthropicToOpenAI(var stream):
             let out = stream.finish()
             mode = .anthropicToOpenAI(stream)
@@ -77,6 +89,71 @@ struct StreamRelay: Sendable {
             mode = .openAIToAnthropic(stream)
             return out
         }
+    }
+
+    /// The complete events of `bytes` (with any partial event before them), minus usage-only
+    /// chunks; an incomplete last event waits for the rest.
+    private mutating func withoutUsageChunks(_ bytes: [UInt8]) -> [UInt8] {
+        partialEvent.append(contentsOf: bytes)
+        var out: [UInt8] = []
+        var eventStart = 0
+        var index = 0
+        let buffer = partialEvent
+        while index < buffer.count {
+            // An event ends at a blank line: "\n\n" or "\r\n\r\n".
+            guard buffer[index] == UInt8(ascii: "\n") else {
+                index += 1
+                continue
+            }
+            var end = -1
+            if index + 1 < buffer.count, buffer[index + 1] == UInt8(ascii: "\n") {
+                end = index + 2
+            } else if index + 2 < buffer.count, buffer[index + 1] == UInt8(ascii: "\r"), buffer[index + 2] == UInt8(ascii: "\n") {
+                end = index + 3
+            }
+            guard end > 0 else {
+                index += 1
+                continue
+            }
+            let event = buffer[eventStart..<end]
+            if !Self.isUsageOnlyChunk(event) { out.append(contentsOf: event) }
+            eventStart = end
+            index = end
+        }
+        partialEvent = Array(buffer[eventStart...])
+        return out
+    }
+
+    /// Whether an SSE event is OpenAI's usage-only chunk: `data: {..., "choices": [], "usage": {...}}`.
+    static func isUsageOnlyChunk(_ event: ArraySlice<UInt8>) -> Bool {
+        // Cheap test first: only an event with an empty array somewhere is parsed.
+        guard containsEmptyArray(event) else { return false }
+        var payload: [UInt8] = []
+        for line in event.split(separator: UInt8(ascii: "\n")) {
+            var line = line
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            guard line.starts(with: Array("data:".utf8)) else { continue }
+            line = line.dropFirst(5)
+            if line.first == UInt8(ascii: " ") { line = line.dropFirst() }
+            if !payload.isEmpty { payload.append(UInt8(ascii: "\n")) }  // data lines join with newlines
+            payload.append(contentsOf: line)
+        }
+        guard payload.first == UInt8(ascii: "{"), let chunk = try? JSONParser.parse(payload),
+              case .array(let choices)? = chunk["choices"], choices.isEmpty,
+              case .object? = chunk["usage"] else { return false }
+        return true
+    }
+
+    /// Whether the bytes hold `[` and `]` with only whitespace between them.
+    private static func containsEmptyArray(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var index = bytes.startIndex
+        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "[")) {
+            var next = open + 1
+            while next < bytes.endIndex, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") { next += 1 }
+            if next < bytes.endIndex, bytes[next] == UInt8(ascii: "]") { return true }
+            index = open + 1
+        }
+        return false
     }
 
     /// What the log keeps of the answer so far.

@@ -24,6 +24,24 @@ struct ReliabilityConfigTests {
         #expect(config.log.maxPendingBytes == 64 * 1024 * 1024)
     }
 
+    @Test("stream_usage defaults on for openai backends, can be turned off, and is refused on anthropic ones")
+    func streamUsage() throws {
+        let config = try parse(twoBackends)
+        #expect(config.backend(named: "local")?.streamUsage == true)
+        let off = try parse(twoBackends.replacingOccurrences(of: "    model: small\n", with: "    model: small\n    stream_usage: false\n"))
+        #expect(off.backend(named: "local")?.streamUsage == false)
+        let text = errorText("""
+        backends:
+          - name: claude
+            kind: anthropic
+            base_url: https://api.anthropic.com/v1
+            model: claude
+            stream_usage: false
+        auto: {default_backend: claude}
+        """)
+        #expect(text.contains("bad.yaml:6: backends[0].stream_usage: only applies to backends of kind 'openai'"), "\(text)")
+    }
+
     @Test("log.max_pending_bytes bounds the log queue; zero is rejected with its line")
     func logQueueBound() throws {
         let config = try parse(twoBackends + "log: {path: logs/r.jsonl, max_pending_bytes: 1048576}\n")

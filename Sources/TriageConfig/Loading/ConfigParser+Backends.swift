@@ -5,7 +5,7 @@ import Yams
 extension ConfigParser {
     static let backendKeys = [
         "name", "kind", "base_url", "model", "api_key_env", "timeouts", "price",
-        "fallback", "retry", "breaker", "max_concurrent", "forward_client_auth", "anthropic_version",
+        "fallback", "retry", "breaker", "max_concurrent", "forward_client_auth", "anthropic_version", "stream_usage",
     ]
 
     /// Parses the backend list, recording every well-formed name in `catalog`.
@@ -122,12 +122,21 @@ extension ConfigParser {
             }
         }
 
+        var streamUsage = true
+        if let value = fields.node("stream_usage"), let flag = bool(value, field: fields.path("stream_usage")) {
+            if kind == .openai {
+                streamUsage = flag
+            } else {
+                report(line: value.line, field: fields.path("stream_usage"), "only applies to backends of kind 'openai' (Anthropic always reports usage)")
+            }
+        }
+
         guard ok, let name, let baseURL, let model else { return nil }
         return BackendConfig(
             name: name, kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv,
             timeouts: timeouts, pricing: pricing, fallback: fallback, retry: retry, breaker: breaker,
             maxConcurrent: maxConcurrent, forwardClientAuth: forwardClientAuth, anthropicVersion: anthropicVersion,
-            line: fields.line
+            streamUsage: streamUsage, line: fields.line
         )
     }
 

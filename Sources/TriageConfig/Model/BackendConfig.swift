@@ -31,6 +31,11 @@ public struct BackendConfig: Sendable, Equatable {
     /// The `anthropic-version` header sent to `kind: anthropic` backends (`anthropic_version`,
     /// default `2023-06-01`).
     public var anthropicVersion: String
+    /// Ask this OpenAI-compatible backend for token usage on streamed answers
+    /// (`stream_usage`, default true): Triage adds `stream_options.include_usage` when the
+    /// client did not, logs the backend's exact counts, and removes the extra usage chunk from
+    /// what the client receives. Turn off for a server that rejects `stream_options`.
+    public var streamUsage: Bool
     /// 1-based line in the source file where this backend's entry starts (0 if built in code).
     public var line: Int
 
@@ -49,6 +54,7 @@ public struct BackendConfig: Sendable, Equatable {
         maxConcurrent: Int? = nil,
         forwardClientAuth: Bool = false,
         anthropicVersion: String = BackendConfig.defaultAnthropicVersion,
+        streamUsage: Bool = true,
         line: Int = 0
     ) {
         self.name = name
@@ -64,6 +70,7 @@ public struct BackendConfig: Sendable, Equatable {
         self.maxConcurrent = maxConcurrent
         self.forwardClientAuth = forwardClientAuth
         self.anthropicVersion = anthropicVersion
+        self.streamUsage = streamUsage
         self.line = line
     }
 
