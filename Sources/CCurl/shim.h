@@ -65,6 +65,20 @@ static inline CURLcode triage_easy_setopt_prereq_function(CURL *handle, triage_p
     return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, fn);
 }
 
+typedef size_t (*triage_read_callback)(char *buffer, size_t size, size_t nitems, void *userdata);
+typedef int (*triage_seek_callback)(void *userdata, curl_off_t offset, int origin);
+
+/// CURLOPT_READFUNCTION: the request body is read from the transfer's own bytes (no copy in curl).
+static inline CURLcode triage_easy_setopt_read_function(CURL *handle, triage_read_callback fn) {
+    return curl_easy_setopt(handle, CURLOPT_READFUNCTION, fn);
+}
+
+/// CURLOPT_SEEKFUNCTION: lets curl rewind the body to send it again (e.g. on a fresh
+/// connection when a reused one turned out to be closed).
+static inline CURLcode triage_easy_setopt_seek_function(CURL *handle, triage_seek_callback fn) {
+    return curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, fn);
+}
+
 /// curl_global_init(CURL_GLOBAL_DEFAULT); the macro is a composite Swift cannot import.
 static inline CURLcode triage_global_init_default(void) {
     return curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -70,16 +70,12 @@ enum EasyHandleSetup {
         }
     }
 
-    /// Sends `body` with a Content-Length; curl copies the bytes (COPYPOSTFIELDS).
+    /// Sends the request body with a Content-Length. curl reads it through the read callback
+    /// from the transfer's own bytes (shared with the request, not copied) and can rewind it
+    /// through the seek callback to send it again.
     private static func setBody(_ easy: UnsafeMutableRawPointer, _ body: [UInt8], check: (String, CURLcode) -> Void) {
+        check("POST", triage_easy_setopt_long(easy, CURLOPT_POST, 1))
         check("POSTFIELDSIZE_LARGE", triage_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
-        body.withUnsafeBytes { bytes in
-            if let base = bytes.baseAddress {
-                check("COPYPOSTFIELDS", triage_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base)))
-            } else {
-                check("COPYPOSTFIELDS", triage_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, ""))
-            }
-        }
     }
 
     /// Builds the curl header list, adding an empty `Expect:` to disable 100-continue.
@@ -130,6 +126,18 @@ enum EasyHandleSetup {
         check("WRITEDATA", triage_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, userData))
         check("HEADERDATA", triage_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, userData))
         check("PREREQDATA", triage_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, userData))
+        check("READDATA", triage_easy_setopt_pointer(easy, CURLOPT_READDATA, userData))
+        check("SEEKDATA", triage_easy_setopt_pointer(easy, CURLOPT_SEEKDATA, userData))
+        check("READFUNCTION", triage_easy_setopt_read_function(easy) { buffer, size, count, userData in
+            guard let userData, let buffer else { return 0 }
+            let context = Unmanaged<TransferContext>.fromOpaque(userData).takeUnretainedValue()
+            return context.readBody(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+        })
+        check("SEEKFUNCTION", triage_easy_setopt_seek_function(easy) { userData, offset, origin in
+            guard let userData else { return 2 }  // CURL_SEEKFUNC_CANTSEEK
+            let context = Unmanaged<TransferContext>.fromOpaque(userData).takeUnretainedValue()
+            return context.seekBody(to: Int(offset), origin: origin) ? 0 : 1  // CURL_SEEKFUNC_OK / _FAIL
+        })
         check("WRITEFUNCTION", triage_easy_setopt_write_function(easy) { data, size, count, userData in
             guard let userData else { return 0 }
             let context = Unmanaged<TransferContext>.fromOpaque(userData).takeUnretainedValue()

@@ -1,4 +1,5 @@
 import CCurl
+import Glibc
 
 /// Per-transfer state owned by the event-loop thread: the easy handle, its header list and
 /// error buffer, and the response being assembled by curl's callbacks.
@@ -32,6 +33,10 @@ final class TransferContext {
     private(set) var abandonedByConsumer = false
     /// Last time a byte was received (or the request was sent / the transfer resumed).
     var lastActivity: ContinuousClock.Instant
+    /// The request body curl sends (the request's own bytes: shared, not copied), and how much
+    /// of it the read callback has handed over.
+    private let requestBody: [UInt8]
+    private var uploadOffset = 0
 
     init(start: TransferStart, easy: UnsafeMutableRawPointer, id: Int) {
         self.id = id
@@ -41,6 +46,7 @@ final class TransferContext {
         self.easy = easy
         self.headContinuation = start.headContinuation
         self.bodyContinuation = start.bodyContinuation
+        self.requestBody = start.request.body
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         self.lastActivity = .now
@@ -131,6 +137,32 @@ final class TransferContext {
         @unknown default:
             return bytes.count
         }
+    }
+
+    /// CURLOPT_READFUNCTION: copies the next part of the request body into curl's buffer.
+    func readBody(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let count = min(buffer.count, requestBody.count - uploadOffset)
+        guard count > 0 else { return 0 }
+        requestBody.withUnsafeBytes { source in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[uploadOffset..<(uploadOffset + count)]))
+        }
+        uploadOffset += count
+        return count
+    }
+
+    /// CURLOPT_SEEKFUNCTION: moves the body's read position (curl rewinds to resend it).
+    func seekBody(to offset: Int, origin: Int32) -> Bool {
+        let base: Int
+        switch origin {
+        case SEEK_SET: base = 0
+        case SEEK_CUR: base = uploadOffset
+        case SEEK_END: base = requestBody.count
+        default: return false
+        }
+        let target = base + offset
+        guard target >= 0, target <= requestBody.count else { return false }
+        uploadOffset = target
+        return true
     }
 
     // MARK: - Completion
