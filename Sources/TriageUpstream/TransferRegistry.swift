@@ -54,8 +54,8 @@ final class TransferRegistry {
         }
         byID[context.id] = context
         byHandle[easy] = context
-        // A new transfer may have a shorter idle timeout than any scanned so far.
-        nextIdleScan = .now
+        // Its idle deadline is at least its idle timeout away; the next scan (at most
+        // `idleScanInterval` from now) sees it in time.
     }
 
     /// Resets a detached easy handle into the pool (or destroys it when the pool is full).
