@@ -24,7 +24,7 @@ BIN="$(swift build -c release --show-bin-path)/triage"
 scripts/local-model.sh start "$MODEL_PORT"
 sed -e "s#port: 8080}#port: $TRIAGE_PORT}#" -e "s#http://127.0.0.1:8089/v1#http://127.0.0.1:$MODEL_PORT/v1#" \
     -e "s#path: logs/quickstart.jsonl#path: $RUN/routing.jsonl#" docs/presets/quickstart.yaml >"$RUN/routes.yaml"
-OPENAI_API_KEY= "$BIN" serve --config "$RUN/routes.yaml" >"$RUN/triage.log" 2>&1 &
+OPENAI_API_KEY='' "$BIN" serve --config "$RUN/routes.yaml" >"$RUN/triage.log" 2>&1 &
 TRIAGE_PID=$!
 for _ in $(seq 1 100); do curl -fsS --max-time 1 "http://127.0.0.1:$TRIAGE_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 mkdir -p bench/results

@@ -93,7 +93,11 @@ start_server() {
     [ $# -ge 1 ] && PORT="$1"
     if pid="$(running_pid)"; then
         local p; p="$(cat "$PORT_FILE" 2>/dev/null || echo "$PORT")"
+        if [ "$p" != "$PORT" ]; then
+            die "already running (pid $pid) on port $p, not $PORT; stop it first: $0 stop"
+        fi
         if healthy "$p"; then say "already running (pid $pid) on http://127.0.0.1:$p/v1"; return 0; fi
+        die "a server started earlier (pid $pid) is not answering on port $p; stop it first: $0 stop"
     fi
     install_server
     install_model
