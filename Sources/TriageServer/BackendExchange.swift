@@ -8,10 +8,11 @@ import TriageUpstream
 /// in the client's API: passed through when both speak the same API, translated otherwise.
 enum BackendExchange {
     /// The body and URL for `backend`; throws a 400 when a translation the request needs is not supported.
-    static func upstreamTarget(for request: ProxyRequest, backend: BackendConfig) throws(APIError) -> (url: String, body: [UInt8]) {
+    /// - Parameter askUsage: add `stream_options.include_usage` for a streamed request whose
+    ///   client did not (see ``requestsStreamUsage(_:backend:)``).
+    static func upstreamTarget(for request: ProxyRequest, backend: BackendConfig, askUsage: Bool = false) throws(APIError) -> (url: String, body: [UInt8]) {
         var body: [String: JSONValue]
         let url: String
-        let askUsage = requestsStreamUsage(request, backend: backend)
         switch (request.api, backend.kind) {
         case (.openAIChat, .openai), (.openAICompletions, .openai):
             url = request.api == .openAIChat ? backend.chatCompletionsURL : backend.completionsURL
@@ -56,7 +57,7 @@ enum BackendExchange {
         return (url, JSONValue.object(body).jsonBytes)
     }
 
-    /// Whether Triage itself asks `backend` for the usage chunk of this streamed request (the
+    /// Whether Triage should ask `backend` for the usage chunk of this streamed request (the
     /// client did not, and `stream_usage` is on): the relay then removes that chunk again.
     static func requestsStreamUsage(_ request: ProxyRequest, backend: BackendConfig) -> Bool {
         request.stream && !request.includeUsage && backend.kind == .openai && backend.streamUsage

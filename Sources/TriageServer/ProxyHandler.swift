@@ -19,6 +19,8 @@ struct ProxyHandler: Sendable {
     let recorder: RequestRecorder
     let health: BackendHealth
     let logger: Logger
+    /// Backends that refused `stream_options` (not asked again).
+    let streamOptions = StreamOptionsSupport()
 
     /// Largest non-streamed answer the proxy will hold to relay.
     static let maxResponseBytes = 64 * 1024 * 1024
@@ -29,8 +31,9 @@ struct ProxyHandler: Sendable {
     private enum AttemptResult {
         /// A whole non-streamed answer.
         case complete(status: Int, contentType: String?, body: [UInt8])
-        /// A stream whose head has arrived; its body is relayed to the client.
-        case streaming(UpstreamResponse)
+        /// A stream whose head has arrived; its body is relayed to the client. `askedUsage`:
+        /// Triage added `stream_options.include_usage`, so the relay removes the usage chunk.
+        case streaming(UpstreamResponse, askedUsage: Bool)
         /// A failure before anything reached the client.
         case failed(APIError, retryable: Bool, backendAtFault: Bool)
     }
@@ -145,7 +148,7 @@ struct ProxyHandler: Sendable {
                         headers: headers,
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
                     )
-                case .streaming(let response):
+                case .streaming(let response, let askedUsage):
                     if !attempts.isEmpty {
                         attempts.append(.init(backend: target.name, outcome: "ok", status: response.status, latencyMs: Self.milliseconds(since: attemptStarted)))
                         record.attempts = attempts
@@ -153,7 +156,7 @@ struct ProxyHandler: Sendable {
                     }
                     return streamingResponse(
                         response, chat: chat, backend: target, record: record, started: started,
-                        active: active, clientHeaders: clientHeaders
+                        active: active, clientHeaders: clientHeaders, stripUsageChunk: askedUsage
                     )
                 case .failed(let error, let retryable, let backendAtFault):
                     if let change = health.finish(target, success: !backendAtFault) { logBreaker(target, change) }
@@ -201,9 +204,12 @@ struct ProxyHandler: Sendable {
         deadline: ContinuousClock.Instant
     ) async -> AttemptResult {
         let policy = backend.retry
+        let askUsage = streamOptions.shouldAsk(chat, backend: backend)
         let upstreamRequest: UpstreamRequest
         do {
-            upstreamRequest = try makeUpstreamRequest(chat, backend: backend, active: active, clientHeaders: clientHeaders, deadline: deadline)
+            upstreamRequest = try makeUpstreamRequest(
+                chat, backend: backend, active: active, clientHeaders: clientHeaders, deadline: deadline, askUsage: askUsage
+            )
         } catch {
             return .failed(Self.apiError(error, backend: backend.name), retryable: true, backendAtFault: false)
         }
@@ -217,6 +223,13 @@ struct ProxyHandler: Sendable {
         }
         guard (200..<300).contains(response.status) else {
             let errorBody = (try? await response.body.collect(upTo: Self.maxErrorBodyBytes)) ?? []
+            if askUsage, StreamOptionsSupport.isRejection(status: response.status, body: errorBody) {
+                // The backend refuses the option Triage added: remember, and ask again without it.
+                if streamOptions.markRejected(backend) {
+                    logger.warning("backend '\(backend.name)' rejects stream_options; its streamed usage will be estimated (set stream_usage: false on it to skip this probe)")
+                }
+                return await attempt(chat, backend: backend, active: active, clientHeaders: clientHeaders, deadline: deadline)
+            }
             var error = Self.upstreamStatusError(status: response.status, body: errorBody, backend: backend.name)
             error.upstreamStatus = response.status
             if let retryAfter = response.header("retry-after").flatMap(Double.init) { error.retryAfter = retryAfter }
@@ -224,7 +237,7 @@ struct ProxyHandler: Sendable {
             return .failed(error, retryable: policy.statuses.contains(response.status), backendAtFault: atFault)
         }
         if chat.stream {
-            return .streaming(response)
+            return .streaming(response, askedUsage: askUsage)
         }
         do {
             let body = try await response.body.collect(upTo: Self.maxResponseBytes)
@@ -342,7 +355,8 @@ struct ProxyHandler: Sendable {
 
     private func streamingResponse(
         _ response: UpstreamResponse, chat: ProxyRequest, backend: BackendConfig,
-        record: RoutingLogRecord, started: ContinuousClock.Instant, active: ActiveRoutes, clientHeaders: [String: String]
+        record: RoutingLogRecord, started: ContinuousClock.Instant, active: ActiveRoutes, clientHeaders: [String: String],
+        stripUsageChunk: Bool
     ) -> Response {
         var headers = Self.triageHeaders(record)
         headers[.contentType] = "text/event-stream"
@@ -352,8 +366,7 @@ struct ProxyHandler: Sendable {
         let handler = self
         let initialRelay = StreamRelay(
             api: chat.api, backendIsAnthropic: backend.kind == .anthropic, model: backend.model,
-            id: record.id, includeUsage: chat.includeUsage,
-            stripUsageChunk: BackendExchange.requestsStreamUsage(chat, backend: backend)
+            id: record.id, includeUsage: chat.includeUsage, stripUsageChunk: stripUsageChunk
         )
         let body = ResponseBody { writer in
             var record = record
@@ -411,7 +424,7 @@ struct ProxyHandler: Sendable {
 
     private func makeUpstreamRequest(
         _ chat: ProxyRequest, backend: BackendConfig, active: ActiveRoutes, clientHeaders: [String: String],
-        deadline: ContinuousClock.Instant
+        deadline: ContinuousClock.Instant, askUsage: Bool = false
     ) throws(APIError) -> UpstreamRequest {
         let apiKey = active.apiKey(for: backend.name)
         if let variable = backend.apiKeyEnv, apiKey == nil {
@@ -429,7 +442,7 @@ struct ProxyHandler: Sendable {
                 type: "upstream_error", code: "upstream_timeout"
             )
         }
-        let target = try BackendExchange.upstreamTarget(for: chat, backend: backend)
+        let target = try BackendExchange.upstreamTarget(for: chat, backend: backend, askUsage: askUsage)
         return UpstreamRequest(
             url: target.url,
             method: "POST",

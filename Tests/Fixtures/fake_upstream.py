@@ -2,7 +2,8 @@
 """Fake OpenAI-compatible upstream for Triage tests (stdlib only, Python 3.11+).
 
 Usage:
-    python3 fake_upstream.py --name local [--port 0] [--models a,b] [--verbose]
+    python3 fake_upstream.py --name local [--port 0] [--models a,b] [--verbose] [--delay S]
+                             [--reject-stream-options]
 
 Binds 127.0.0.1 only (port 0 = ephemeral) and prints exactly ``PORT <n>`` as its first
 stdout line. Serves HTTP/1.1 with keep-alive (every non-streaming response has a
@@ -152,6 +153,10 @@ class Handler(fake_http.FakeHandler):
                 raise ValueError("body is not a JSON object")
         except ValueError as error:
             return self.send_error_json(400, f"invalid JSON body: {error}", "invalid_request_error")
+        if getattr(self.server, "reject_stream_options", False) and "stream_options" in body:
+            # As older Azure OpenAI API versions answer.
+            return self.send_error_json(400, "Unrecognized request argument supplied: stream_options",
+                                        "invalid_request_error")
 
         messages = body.get("messages") if isinstance(body.get("messages"), list) else []
         prompt = ""
@@ -295,11 +300,14 @@ def main():
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
     parser.add_argument("--delay", type=float, default=0.0,
                         help="seconds to wait before answering every chat completion (a slow backend)")
+    parser.add_argument("--reject-stream-options", action="store_true",
+                        help="answer 400 to any chat completion with stream_options (a strict server)")
     args = parser.parse_args()
 
     models = [m for m in args.models.split(",") if m]
     server = FakeServer(("127.0.0.1", args.port), args.name, models, args.verbose)
     server.base_delay = args.delay
+    server.reject_stream_options = args.reject_stream_options
     fake_http.serve(server)
 
 

@@ -85,3 +85,45 @@ struct StreamUsageIntegrationTests {
         }
     }
 }
+
+@Suite("A backend that refuses stream_options")
+struct StreamOptionsRejectedTests {
+    @Test("Triage retries without the option once, remembers the backend, and the client never sees the refusal")
+    func refusedThenRemembered() async throws {
+        let local = try await FakeUpstream.start(name: "local", arguments: ["--reject-stream-options"])
+        let remote = try await FakeUpstream.start(name: "remote")
+        let client = UpstreamClient()
+        let triage: TriageInstance
+        do {
+            triage = try await TriageInstance.start(yaml: testRoutes(local: local.baseURL, remote: remote.baseURL))
+        } catch {
+            await local.stop(); await remote.stop(); client.shutdown()
+            throw error
+        }
+        let proxy = ProxyClient(client: client, base: triage.url)
+        do {
+            for index in 0..<2 {
+                let result = try await proxy.post(json: chatJSON("refused \(index)", stream: true))
+                #expect(result.status == 200, "\(result.body)")
+                #expect(result.body.contains("data: [DONE]"))
+            }
+            // First request: one refused try with the option, then one without; second: without only.
+            let seen = try await local.receivedRequests(client: client)
+            let withOptions = seen.filter { (($0["body"] as? [String: Any])?["stream_options"]) != nil }
+            #expect(seen.count == 3, "\(seen.count) requests reached the backend")
+            #expect(withOptions.count == 1)
+            let records = try await triage.logRecords(atLeast: 2)
+            #expect(Set(records.compactMap { $0["response"] as? String }) == ["local says: refused 0", "local says: refused 1"])
+            for record in records {
+                #expect(record["status"] as? Int == 200)
+                #expect((record["usage"] as? [String: Any])?["source"] as? String == "estimated")
+                #expect(record["attempts"] == nil, "the refusal is not a failed attempt: \(record)")
+            }
+            #expect(triage.child.stderr.text.contains("rejects stream_options"))
+        } catch {
+            _ = await triage.stop(); await local.stop(); await remote.stop(); client.shutdown()
+            throw error
+        }
+        _ = await triage.stop(); await local.stop(); await remote.stop(); client.shutdown()
+    }
+}

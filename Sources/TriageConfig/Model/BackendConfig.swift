@@ -34,7 +34,8 @@ public struct BackendConfig: Sendable, Equatable {
     /// Ask this OpenAI-compatible backend for token usage on streamed answers
     /// (`stream_usage`, default true): Triage adds `stream_options.include_usage` when the
     /// client did not, logs the backend's exact counts, and removes the extra usage chunk from
-    /// what the client receives. Turn off for a server that rejects `stream_options`.
+    /// what the client receives. A backend that refuses the option is asked again without it and
+    /// remembered; turning this off skips that first try.
     public var streamUsage: Bool
     /// 1-based line in the source file where this backend's entry starts (0 if built in code).
     public var line: Int
