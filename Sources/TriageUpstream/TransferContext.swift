@@ -82,6 +82,8 @@ final class TransferContext {
     }
 
     /// CURLOPT_HEADERFUNCTION: one header line, including status lines and the blank line.
+    ///
+    /// Parsed as bytes: only the header's name and value become strings.
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
         lastActivity = .now
         guard !headDelivered else { return }  // trailers after the body: ignored
@@ -89,9 +91,7 @@ final class TransferContext {
         while length > 0, bytes[length - 1] == UInt8(ascii: "\r") || bytes[length - 1] == UInt8(ascii: "\n") {
             length -= 1
         }
-        // Decode after trimming bytes: "\r\n" is a single Character in Swift strings.
-        let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<length]), as: UTF8.self)
-        if line.isEmpty {
+        if length == 0 {
             // End of one header block. 1xx blocks (100 Continue, 103 Early Hints) are followed
             // by the real response; anything else completes the head.
             if status >= 200 || status == 0 {
@@ -99,21 +99,45 @@ final class TransferContext {
             }
             return
         }
-        if line.hasPrefix("HTTP/") {
-            let parts = line.split(separator: " ", maxSplits: 2)
-            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        let line = UnsafeRawBufferPointer(rebasing: bytes[0..<length])
+        if length >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
+           line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/") {
+            status = Self.statusCode(line)
             headers = []
             return
         }
-        if let first = line.first, first == " " || first == "\t", !headers.isEmpty {
+        if line[0] == UInt8(ascii: " ") || line[0] == UInt8(ascii: "\t") {
             // Obsolete line folding: continuation of the previous header's value.
-            headers[headers.count - 1].value += " " + trimmed(Substring(line))
+            guard !headers.isEmpty else { return }
+            headers[headers.count - 1].value += " " + Self.trimmedString(line, from: 0, to: length)
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = String(line[..<colon])
-        let value = trimmed(line[line.index(after: colon)...])
-        headers.append((name: name, value: value))
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = String(decoding: UnsafeRawBufferPointer(rebasing: line[0..<colon]), as: UTF8.self)
+        headers.append((name: name, value: Self.trimmedString(line, from: colon + 1, to: length)))
+    }
+
+    /// The status code of a status line (`HTTP/1.1 200 OK`, `HTTP/2 200`), or 0.
+    private static func statusCode(_ line: UnsafeRawBufferPointer) -> Int {
+        guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { return 0 }
+        var code = 0
+        var digits = 0
+        var index = space + 1
+        while index < line.count, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9"), digits < 3 {
+            code = code * 10 + Int(line[index] - UInt8(ascii: "0"))
+            digits += 1
+            index += 1
+        }
+        return digits == 3 ? code : 0
+    }
+
+    /// `line[from..<to]` without surrounding spaces and tabs, as a string.
+    private static func trimmedString(_ line: UnsafeRawBufferPointer, from: Int, to: Int) -> String {
+        var start = from
+        var end = to
+        while start < end, line[start] == UInt8(ascii: " ") || line[start] == UInt8(ascii: "\t") { start += 1 }
+        while end > start, line[end - 1] == UInt8(ascii: " ") || line[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
     }
 
     /// CURLOPT_WRITEFUNCTION: a body chunk. Returns the number of bytes taken, `0` to abort,
@@ -195,12 +219,5 @@ final class TransferContext {
             continuation.resume(throwing: error)
         }
         bodyContinuation.finish(throwing: error)
-    }
-
-    private func trimmed(_ text: Substring) -> String {
-        var slice = text[...]
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-        return String(slice)
     }
 }

@@ -51,3 +51,35 @@ import Testing
         loop.shutdown()
     }
 }
+
+/// Response head parsing from curl's header callback, line by line.
+@Suite struct ResponseHeadParsingTests {
+    @Test func statusHeadersFoldingAndInterimResponses() async throws {
+        let loop = CurlEventLoop(maxConnectionsPerHost: 1, verifyTLS: true)
+        let easy = try #require(curl_easy_init())
+        defer { curl_easy_cleanup(easy) }
+        let (_, bodyContinuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        let head = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+            let start = TransferStart(
+                request: UpstreamRequest(url: "http://127.0.0.1:1/x", method: "GET"),
+                control: loop.makeControl(), headContinuation: continuation, bodyContinuation: bodyContinuation)
+            let context = TransferContext(start: start, easy: easy, id: 1)
+            let lines = [
+                "HTTP/1.1 100 Continue\r\n", "\r\n",            // an interim response: ignored
+                "HTTP/2 201 \r\n",
+                "Content-Type:  application/json \r\n",
+                "X-Folded: first\r\n", "\t second\r\n",          // obsolete line folding
+                "X-Empty:\r\n",
+                "x-ratelimit-remaining: 42\n",                  // bare LF
+                "\r\n",
+            ]
+            for line in lines {
+                Array(line.utf8).withUnsafeBytes { context.receiveHeaderLine($0) }
+            }
+        }
+        #expect(head.status == 201)
+        #expect(head.headers.map(\.name) == ["Content-Type", "X-Folded", "X-Empty", "x-ratelimit-remaining"])
+        #expect(head.headers.map(\.value) == ["application/json", "first second", "", "42"])
+        loop.shutdown()
+    }
+}
