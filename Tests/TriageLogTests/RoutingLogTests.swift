@@ -165,7 +165,55 @@ struct RoutingLogWriterTests {
 struct RoutingLogBackPressureTests {
     @Test("a writer stuck on a slow sink holds new requests in waitForRoom, loses nothing, and lets them go once it drains")
     func boundedQueueWaitsInsteadOfGrowing() async throws {
-        // A FIFO whose reader we control stands in for a disk that cannot keep up.
+        try await withFIFO { fifo, reader in
+            let writer = try RoutingLogWriter(path: fifo, maxPendingBytes: 256 * 1024)
+            #expect(await roomIsImmediate(writer))
+            // Four 200 KB answers: far more than the pipe's buffer, so the writer blocks in write(2).
+            let big = String(repeating: "x", count: 200_000)
+            for index in 0..<4 {
+                var record = sampleRecord(id: "tr-big-\(index)")
+                record.response = big
+                writer.append(record)
+            }
+            #expect(writer.pendingBytes >= 800_000)
+
+            let released = Mutex(false)
+            let waiter = Task {
+                await writer.waitForRoom()
+                released.withLock { $0 = true }
+            }
+            // It must still be waiting while nobody reads the pipe.
+            for _ in 0..<20 {
+                try await Task.sleep(for: .milliseconds(10))
+                #expect(released.withLock { $0 } == false)
+            }
+            #expect(writer.roomWaiterCount == 1)
+
+            // Drain the pipe: the writer finishes, the waiter is let go, and every line arrived whole.
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while received.filter({ $0 == UInt8(ascii: "\n") }).count < 4, ContinuousClock.now < deadline {
+                let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+                if count > 0 { received.append(contentsOf: buffer[0..<count]) } else { try await Task.sleep(for: .milliseconds(2)) }
+            }
+            await waiter.value
+            #expect(released.withLock { $0 })
+            let lines = received.split(separator: UInt8(ascii: "\n"))
+            #expect(lines.count == 4)
+            for (index, line) in lines.enumerated() {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+                #expect(object["id"] as? String == "tr-big-\(index)")
+                #expect((object["response"] as? String)?.count == 200_000)
+            }
+            #expect(writer.pendingBytes == 0)
+            writer.close()
+        }
+    }
+
+    /// Runs `body` with a FIFO (and the non-blocking read end of it): a log "file" whose reader
+    /// the test controls, standing in for a disk that cannot keep up.
+    private func withFIFO(_ body: (String, Int32) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-log-fifo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -174,49 +222,7 @@ struct RoutingLogBackPressureTests {
         let reader = open(fifo, O_RDONLY | O_NONBLOCK)
         #expect(reader >= 0)
         defer { close(reader) }
-
-        let writer = try RoutingLogWriter(path: fifo, maxPendingBytes: 256 * 1024)
-        #expect(await roomIsImmediate(writer))
-        // Four 200 KB answers: far more than the pipe's buffer, so the writer blocks in write(2).
-        let big = String(repeating: "x", count: 200_000)
-        for index in 0..<4 {
-            var record = sampleRecord(id: "tr-big-\(index)")
-            record.response = big
-            writer.append(record)
-        }
-        #expect(writer.pendingBytes >= 800_000)
-
-        let released = Mutex(false)
-        let waiter = Task {
-            await writer.waitForRoom()
-            released.withLock { $0 = true }
-        }
-        // It must still be waiting while nobody reads the pipe.
-        for _ in 0..<20 {
-            try await Task.sleep(for: .milliseconds(10))
-            #expect(released.withLock { $0 } == false)
-        }
-        #expect(writer.roomWaiterCount == 1)
-
-        // Drain the pipe: the writer finishes, the waiter is let go, and every line arrived whole.
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        let deadline = ContinuousClock.now + .seconds(20)
-        while received.filter({ $0 == UInt8(ascii: "\n") }).count < 4, ContinuousClock.now < deadline {
-            let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
-            if count > 0 { received.append(contentsOf: buffer[0..<count]) } else { try await Task.sleep(for: .milliseconds(2)) }
-        }
-        await waiter.value
-        #expect(released.withLock { $0 })
-        let lines = received.split(separator: UInt8(ascii: "\n"))
-        #expect(lines.count == 4)
-        for (index, line) in lines.enumerated() {
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
-            #expect(object["id"] as? String == "tr-big-\(index)")
-            #expect((object["response"] as? String)?.count == 200_000)
-        }
-        #expect(writer.pendingBytes == 0)
-        writer.close()
+        try await body(fifo, reader)
     }
 
     private func roomIsImmediate(_ writer: RoutingLogWriter) async -> Bool {
@@ -226,51 +232,46 @@ struct RoutingLogBackPressureTests {
 
     @Test("close lets waiting requests go")
     func closeReleasesWaiters() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-log-fifo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let fifo = directory.appendingPathComponent("routing.jsonl").path
-        #expect(mkfifo(fifo, 0o600) == 0)
-        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
-        defer { close(reader) }
-        let writer = try RoutingLogWriter(path: fifo, maxPendingBytes: 1024)
-        var record = sampleRecord()
-        record.response = String(repeating: "y", count: 300_000)
-        writer.append(record)
-        let released = Mutex(false)
-        let waiter = Task {
-            await writer.waitForRoom()
-            released.withLock { $0 = true }
+        try await withFIFO { fifo, reader in
+            let writer = try RoutingLogWriter(path: fifo, maxPendingBytes: 1024)
+            var record = sampleRecord()
+            record.response = String(repeating: "y", count: 300_000)
+            writer.append(record)
+            let released = Mutex(false)
+            let waiter = Task {
+                await writer.waitForRoom()
+                released.withLock { $0 = true }
+            }
+            while writer.roomWaiterCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            // close() waits for the stuck write; waiters must be let go at once, not after it.
+            let closed = Mutex(false)
+            let closer = Thread {
+                writer.close()
+                closed.withLock { $0 = true }
+            }
+            closer.start()
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !released.withLock({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(released.withLock { $0 })
+            #expect(closed.withLock { $0 } == false)
+            // Now read the pipe so that close() can finish writing the record.
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            var total = 0
+            while !closed.withLock({ $0 }), ContinuousClock.now < deadline + .seconds(10) {
+                let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+                if count > 0 { total += count } else { try await Task.sleep(for: .milliseconds(2)) }
+            }
+            // What the pipe still buffers after close() returned.
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+                guard count > 0 else { break }
+                total += count
+            }
+            await waiter.value
+            #expect(closed.withLock { $0 })
+            #expect(total > 300_000)
+            #expect(writer.roomWaiterCount == 0)
         }
-        while writer.roomWaiterCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        // close() waits for the stuck write; waiters must be let go at once, not after it.
-        let closed = Mutex(false)
-        let closer = Thread {
-            writer.close()
-            closed.withLock { $0 = true }
-        }
-        closer.start()
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !released.withLock({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(released.withLock { $0 })
-        #expect(closed.withLock { $0 } == false)
-        // Now read the pipe so that close() can finish writing the record.
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        var total = 0
-        while !closed.withLock({ $0 }), ContinuousClock.now < deadline + .seconds(10) {
-            let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
-            if count > 0 { total += count } else { try await Task.sleep(for: .milliseconds(2)) }
-        }
-        // What the pipe still buffers after close() returned.
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
-            guard count > 0 else { break }
-            total += count
-        }
-        await waiter.value
-        #expect(closed.withLock { $0 })
-        #expect(total > 300_000)
-        #expect(writer.roomWaiterCount == 0)
     }
 }
 
