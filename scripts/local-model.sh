@@ -40,7 +40,7 @@ install_server() {
     if [ ! -x "$PY" ]; then
         python3 -m venv "$VENV" || die "could not create a virtual environment at $VENV (is python3-venv installed?)"
     fi
-    say "building llama-cpp-python from source (first time only: about 8-10 minutes on 2 cores; pip caches the wheel afterwards)..."
+    say "building llama-cpp-python from source (first time only: about 3-10 minutes on 2 cores; pip caches the wheel afterwards)..."
     local log="$DIR/pip-install.log"
     if ! CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$PY" -m pip install --disable-pip-version-check -q "$LLAMA_SPEC" >"$log" 2>&1; then
         tail -30 "$log" >&2
