@@ -14,12 +14,12 @@ import TriageJSON
 /// | `message_stop` | (a usage chunk when `includeUsage`), then `data: [DONE]` |
 /// | `error` | `data: {"error": {"message", "type", "code": null}}`, and the stream ends |
 /// | `ping`, `content_block_stop`, thinking/other deltas, unknown events | nothing |
-public struct AnthropicToOpenAIStream: Sendable {
+public struct AnthropicToOpenAIStream: SSEEventTranslator {
     private let model: String
     private let id: String
     private let created: Int
     private let includeUsage: Bool
-    private var parser = SSEParser()
+    var parser = SSEParser()
     private var sentRole = false
     private var sentFinish = false
     private var ended = false
@@ -52,9 +52,7 @@ public struct AnthropicToOpenAIStream: Sendable {
 
     /// Consumes upstream bytes; returns the translated bytes to relay now (possibly none).
     public mutating func feed(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        for event in parser.feed(bytes) { handle(event, into: &out) }
-        return out
+        translate(bytes)
     }
 
     /// Ends the stream: translates what the upstream left unterminated, then, unless the stream
@@ -62,10 +60,7 @@ public struct AnthropicToOpenAIStream: Sendable {
     /// `stop`) and `data: [DONE]`. The proxy decides whether a truncated upstream instead
     /// deserves ``fail(status:message:)``.
     public mutating func finish() -> [UInt8] {
-        var out: [UInt8] = []
-        for event in parser.finish() { handle(event, into: &out) }
-        end(into: &out)
-        return out
+        translateEnd()
     }
 
     /// Ends the stream with an OpenAI error event (`data: {"error": {...}}`), e.g. when the
@@ -84,7 +79,7 @@ public struct AnthropicToOpenAIStream: Sendable {
 
     // MARK: Events
 
-    private mutating func handle(_ event: SSEEvent, into out: inout [UInt8]) {
+    mutating func handle(_ event: SSEEvent, into out: inout [UInt8]) {
         guard !ended else { return }
         guard let data = JSONValue.parse(event.data) else { return }
         let type = data["type"]?.stringValue ?? event.name
@@ -146,7 +141,7 @@ public struct AnthropicToOpenAIStream: Sendable {
         emitChunk(delta: [:], finishReason: .string(finishReason ?? "stop"), into: &out)
     }
 
-    private mutating func end(into out: inout [UInt8]) {
+    mutating func end(into out: inout [UInt8]) {
         guard !ended else { return }
         sendFinish(into: &out)
         if includeUsage {

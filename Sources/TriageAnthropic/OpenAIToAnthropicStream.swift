@@ -11,10 +11,10 @@ import TriageJSON
 /// arrives), then on `data: [DONE]` a `message_delta` (mapped `stop_reason`, `usage` with
 /// `output_tokens` and the now known `input_tokens`) and `message_stop`. Only choice 0 is
 /// used. An upstream `{"error": {...}}` becomes `event: error` and ends the stream.
-public struct OpenAIToAnthropicStream: Sendable {
+public struct OpenAIToAnthropicStream: SSEEventTranslator {
     private let model: String
     private let id: String
-    private var parser = SSEParser()
+    var parser = SSEParser()
     private var started = false
     private var blockOpen = false
     private var blockClosed = false
@@ -43,9 +43,7 @@ public struct OpenAIToAnthropicStream: Sendable {
 
     /// Consumes upstream bytes; returns the translated bytes to relay now (possibly none).
     public mutating func feed(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        for event in parser.feed(bytes) { handle(event, into: &out) }
-        return out
+        translate(bytes)
     }
 
     /// Ends the stream: translates what the upstream left unterminated, then, unless the stream
@@ -53,10 +51,7 @@ public struct OpenAIToAnthropicStream: Sendable {
     /// stop reason or `end_turn`, `message_stop`). The proxy decides whether a truncated
     /// upstream instead deserves ``fail(status:message:)``.
     public mutating func finish() -> [UInt8] {
-        var out: [UInt8] = []
-        for event in parser.finish() { handle(event, into: &out) }
-        end(into: &out)
-        return out
+        translateEnd()
     }
 
     /// Ends the stream with an Anthropic `error` event, e.g. when the upstream connection fails
@@ -71,7 +66,7 @@ public struct OpenAIToAnthropicStream: Sendable {
 
     // MARK: Events
 
-    private mutating func handle(_ event: SSEEvent, into out: inout [UInt8]) {
+    mutating func handle(_ event: SSEEvent, into out: inout [UInt8]) {
         guard !ended else { return }
         if event.data.trimmingCharacters(in: .whitespaces) == "[DONE]" {
             end(into: &out)
@@ -153,7 +148,7 @@ public struct OpenAIToAnthropicStream: Sendable {
         Self.emit("content_block_stop", .object(["type": .string("content_block_stop"), "index": .int(0)]), into: &out)
     }
 
-    private mutating func end(into out: inout [UInt8]) {
+    mutating func end(into out: inout [UInt8]) {
         guard !ended else { return }
         closeBlock(into: &out)
         var usage: [String: JSONValue] = ["output_tokens": .int(outputTokens ?? 0)]

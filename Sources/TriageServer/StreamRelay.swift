@@ -12,8 +12,8 @@ struct StreamRelay: Sendable {
     private enum Mode: Sendable {
         case passthroughOpenAI
         case passthroughAnthropic
-        case anthropicToOpenAI(AnthropicToOpenAIStream)
-        case openAIToAnthropic(OpenAIToAnthropicStream)
+        /// Client and backend speak different APIs: each piece is translated as it arrives.
+        case translating(any StreamTranslator)
     }
 
     private var mode: Mode
@@ -30,8 +30,8 @@ struct StreamRelay: Sendable {
         switch (api.usesAnthropicErrors, backendIsAnthropic) {
         case (false, false): mode = .passthroughOpenAI
         case (true, true): mode = .passthroughAnthropic
-        case (false, true): mode = .anthropicToOpenAI(AnthropicToOpenAIStream(model: model, id: id, includeUsage: includeUsage))
-        case (true, false): mode = .openAIToAnthropic(OpenAIToAnthropicStream(model: model, id: id))
+        case (false, true): mode = .translating(AnthropicToOpenAIStream(model: model, id: id, includeUsage: includeUsage))
+        case (true, false): mode = .translating(OpenAIToAnthropicStream(model: model, id: id))
         }
     }
 
@@ -44,13 +44,9 @@ struct StreamRelay: Sendable {
         case .passthroughOpenAI, .passthroughAnthropic:
             collected.append(contentsOf: bytes)
             return bytes
-        case .anthropicToOpenAI(var stream):
+        case .translating(var stream):
             let out = stream.feed(bytes)
-            mode = .anthropicToOpenAI(stream)
-            return out
-        case .openAIToAnthropic(var stream):
-            let out = stream.feed(bytes)
-            mode = .openAIToAnthropic(stream)
+            mode = .translating(stream)
             return out
         }
     }
@@ -62,13 +58,9 @@ struct StreamRelay: Sendable {
             // An unterminated last event is relayed as it came.
             defer { partialEvent.removeAll() }
             return partialEvent
-        case .anthropicToOpenAI(var stream):
+        case .translating(var stream):
             let out = stream.finish()
-            mode = .anthropicToOpenAI(stream)
-            return out
-        case .openAIToAnthropic(var stream):
-            let out = stream.finish()
-            mode = .openAIToAnthropic(stream)
+            mode = .translating(stream)
             return out
         }
     }
@@ -80,13 +72,9 @@ struct StreamRelay: Sendable {
             return Array("data: ".utf8) + error.body + Array("\n\n".utf8)
         case .passthroughAnthropic:
             return Array("event: error\ndata: ".utf8) + error.anthropicBody + Array("\n\n".utf8)
-        case .anthropicToOpenAI(var stream):
+        case .translating(var stream):
             let out = stream.fail(status: Int(error.status.code), message: error.message)
-            mode = .anthropicToOpenAI(stream)
-            return out
-        case .openAIToAnthropic(var stream):
-            let out = stream.fail(status: Int(error.status.code), message: error.message)
-            mode = .openAIToAnthropic(stream)
+            mode = .translating(stream)
             return out
         }
     }
@@ -165,9 +153,7 @@ struct StreamRelay: Sendable {
             var stream = AnthropicToOpenAIStream(model: "", id: "")
             _ = stream.feed(collected)
             return ChatResponseSummary(text: stream.text, finishReason: stream.finishReason, promptTokens: stream.inputTokens, completionTokens: stream.outputTokens)
-        case .anthropicToOpenAI(let stream):
-            return ChatResponseSummary(text: stream.text, finishReason: stream.finishReason, promptTokens: stream.inputTokens, completionTokens: stream.outputTokens)
-        case .openAIToAnthropic(let stream):
+        case .translating(let stream):
             return ChatResponseSummary(text: stream.text, finishReason: stream.finishReason, promptTokens: stream.inputTokens, completionTokens: stream.outputTokens)
         }
     }

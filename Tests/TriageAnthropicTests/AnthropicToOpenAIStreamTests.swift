@@ -5,16 +5,7 @@ import TriageJSON
 @Suite("Anthropic stream -> OpenAI chunks")
 struct AnthropicToOpenAIStreamTests {
     private func translate(_ input: String, byteByByte: Bool, includeUsage: Bool = false) -> (bytes: [UInt8], stream: AnthropicToOpenAIStream) {
-        var stream = AnthropicToOpenAIStream(model: "triage", id: "chatcmpl-1", includeUsage: includeUsage, created: 1_700_000_000)
-        var out: [UInt8] = []
-        let bytes = Array(input.utf8)
-        if byteByByte {
-            for byte in bytes { out += stream.feed([byte]) }
-        } else {
-            out += stream.feed(bytes)
-        }
-        out += stream.finish()
-        return (out, stream)
+        drive(AnthropicToOpenAIStream(model: "triage", id: "chatcmpl-1", includeUsage: includeUsage, created: 1_700_000_000), input, byteByByte: byteByByte)
     }
 
     @Test func recordedStreamBecomesChunksWithTheSameText() throws {

@@ -5,16 +5,7 @@ import TriageJSON
 @Suite("OpenAI chunks -> Anthropic stream")
 struct OpenAIToAnthropicStreamTests {
     private func translate(_ input: String, byteByByte: Bool) -> (bytes: [UInt8], stream: OpenAIToAnthropicStream) {
-        var stream = OpenAIToAnthropicStream(model: "claude-via-triage", id: "msg_1")
-        var out: [UInt8] = []
-        let bytes = Array(input.utf8)
-        if byteByByte {
-            for byte in bytes { out += stream.feed([byte]) }
-        } else {
-            out += stream.feed(bytes)
-        }
-        out += stream.finish()
-        return (out, stream)
+        drive(OpenAIToAnthropicStream(model: "claude-via-triage", id: "msg_1"), input, byteByByte: byteByByte)
     }
 
     @Test func recordedStreamBecomesTheAnthropicEventSequence() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TriageAnthropic
 import TriageJSON
 
 /// Parses a JSON object literal written in a test.
@@ -52,4 +53,19 @@ extension JSONValue {
         guard case .array(let elements) = self, elements.indices.contains(index) else { return nil }
         return elements[index]
     }
+}
+
+/// Feeds `input` to `stream` (whole, or one byte at a time), then finishes it; returns the
+/// translated bytes and the translator's final state.
+func drive<Translator: StreamTranslator>(_ stream: Translator, _ input: String, byteByByte: Bool) -> (bytes: [UInt8], stream: Translator) {
+    var stream = stream
+    var out: [UInt8] = []
+    let bytes = Array(input.utf8)
+    if byteByByte {
+        for byte in bytes { out += stream.feed([byte]) }
+    } else {
+        out += stream.feed(bytes)
+    }
+    out += stream.finish()
+    return (out, stream)
 }
