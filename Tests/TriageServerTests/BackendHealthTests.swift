@@ -9,6 +9,17 @@ struct BackendHealthTests {
         breaker: BreakerConfig(failures: 3, cooldown: 10), maxConcurrent: 2
     )
 
+    /// A health tracker whose breaker for `backend` has just opened (three failures at `start`).
+    private func openedBreaker() -> (BackendHealth, ContinuousClock.Instant) {
+        let health = BackendHealth()
+        let start = ContinuousClock.now
+        for _ in 0..<3 {
+            _ = health.admit(backend, now: start)
+            health.finish(backend, success: false, now: start)
+        }
+        return (health, start)
+    }
+
     @Test("opens after N consecutive failures, skips during the cool-down, probes once, closes on success")
     func opensProbesAndCloses() {
         let health = BackendHealth()
@@ -36,12 +47,7 @@ struct BackendHealthTests {
 
     @Test("a probe that never reports back stops blocking after another cool-down")
     func lostProbe() {
-        let health = BackendHealth()
-        let start = ContinuousClock.now
-        for _ in 0..<3 {
-            _ = health.admit(backend, now: start)
-            health.finish(backend, success: false, now: start)
-        }
+        let (health, start) = openedBreaker()
         let later = start + .seconds(10)
         #expect(health.admit(backend, now: later) == .admitted(probe: true))
         #expect(health.admit(backend, now: later + .seconds(5)) == .breakerOpen(retryAfter: 1))
@@ -50,12 +56,7 @@ struct BackendHealthTests {
 
     @Test("a failed probe opens the breaker for another cool-down")
     func failedProbeReopens() {
-        let health = BackendHealth()
-        let start = ContinuousClock.now
-        for _ in 0..<3 {
-            _ = health.admit(backend, now: start)
-            health.finish(backend, success: false, now: start)
-        }
+        let (health, start) = openedBreaker()
         let later = start + .seconds(10)
         #expect(health.admit(backend, now: later) == .admitted(probe: true))
         #expect(health.finish(backend, success: false, now: later) == .open)
