@@ -41,7 +41,6 @@ POST /reset           -> clears the request log
 anything else         -> 404 Anthropic error JSON
 """
 
-import argparse
 import json
 import re
 import uuid
@@ -247,12 +246,8 @@ class Handler(fake_http.FakeHandler):
         self.wfile.flush()
 
 
-
 def main():
-    parser = argparse.ArgumentParser(description="Fake Anthropic Messages API upstream for tests")
-    parser.add_argument("--name", default="remote", help="name used in replies")
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = ephemeral)")
-    parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
+    parser = fake_http.argument_parser("Fake Anthropic Messages API upstream for tests", default_name="remote")
     args = parser.parse_args()
 
     server = FakeServer(("127.0.0.1", args.port), args.name, args.verbose)

@@ -7,6 +7,7 @@ stops on SIGTERM/SIGINT or when stdin reaches EOF (a dying test harness never le
 running), and exits without interpreter finalization.
 """
 
+import argparse
 import json
 import os
 import signal
@@ -184,6 +185,15 @@ class FakeHandler(BaseHTTPRequestHandler):
 
     def route(self, path, raw):
         raise NotImplementedError
+
+
+def argument_parser(description, default_name):
+    """The options every fake takes: --name (used in replies), --port, --verbose."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--name", default=default_name, help="name used in replies")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = ephemeral)")
+    parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
+    return parser
 
 
 def serve(server):

@@ -44,7 +44,6 @@ ANY  /status/CODE[/...] -> empty response with that status code (so a base URL o
 anything else         -> 404 OpenAI error JSON
 """
 
-import argparse
 import json
 import re
 import threading
@@ -291,13 +290,9 @@ class Handler(fake_http.FakeHandler):
         self.wfile.flush()
 
 
-
 def main():
-    parser = argparse.ArgumentParser(description="Fake OpenAI-compatible upstream for tests")
-    parser.add_argument("--name", default="local", help="name used in replies")
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = ephemeral)")
+    parser = fake_http.argument_parser("Fake OpenAI-compatible upstream for tests", default_name="local")
     parser.add_argument("--models", default="fake-model", help="comma-separated model ids")
-    parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
     parser.add_argument("--delay", type=float, default=0.0,
                         help="seconds to wait before answering every chat completion (a slow backend)")
     parser.add_argument("--reject-stream-options", action="store_true",
