@@ -101,15 +101,6 @@ class Handler(fake_http.FakeHandler):
 
     # ---- messages -------------------------------------------------------------------
 
-    @staticmethod
-    def text_of(content):
-        if isinstance(content, str):
-            return content
-        if isinstance(content, list):
-            return " ".join(b.get("text", "") for b in content
-                            if isinstance(b, dict) and b.get("type") == "text")
-        return ""
-
     def validate(self, body):
         """Anthropic-like request validation; returns an error message or None."""
         if not isinstance(body.get("max_tokens"), int) or isinstance(body.get("max_tokens"), bool):

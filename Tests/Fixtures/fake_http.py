@@ -127,6 +127,16 @@ class FakeHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    @staticmethod
+    def text_of(content):
+        """A message's text: a string, or its "text" content blocks joined by spaces."""
+        if isinstance(content, str):
+            return content
+        if isinstance(content, list):
+            return " ".join(b.get("text", "") for b in content
+                            if isinstance(b, dict) and b.get("type") == "text")
+        return ""
+
     def failed_by_directive(self, directives, delay):
         """Handles [[hang]] (no answer for 120 s, the connection then closed) and [[fail:CODE]]
         (after `delay`, an error in the subclass's `send_error_json` shape). True if it answered."""

@@ -115,16 +115,6 @@ class Handler(fake_http.FakeHandler):
 
     # ---- chat completions -----------------------------------------------------------
 
-    @staticmethod
-    def text_of(content):
-        if isinstance(content, str):
-            return content
-        if isinstance(content, list):
-            parts = [p.get("text", "") for p in content
-                     if isinstance(p, dict) and p.get("type") == "text"]
-            return " ".join(parts)
-        return ""
-
     def text_completion(self, raw):
         """Legacy text completions: reply "{name} completes: {prompt}" (non-streaming)."""
         try:
