@@ -265,16 +265,8 @@ struct ProxyHandler: Sendable {
         let recorder = self.recorder
         let request: UpstreamRequest
         do {
-            // The shadow copy is always a whole (non-streamed) answer: the body is re-encoded
-            // with `stream: false`, not spliced from the client's bytes (which may say true).
-            var copy = chat
-            copy.stream = false
-            copy.includeUsage = false
-            copy.body["stream"] = .bool(false)
-            copy.body["stream_options"] = nil
-            copy.modelSpan = nil
             request = try makeUpstreamRequest(
-                copy, backend: shadow.backend, active: active, clientHeaders: clientHeaders,
+                chat.nonStreaming(), backend: shadow.backend, active: active, clientHeaders: clientHeaders,
                 deadline: .now + .seconds(Int64(shadow.backend.timeouts.total.rounded(.up)))
             )
         } catch {

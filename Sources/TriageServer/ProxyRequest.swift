@@ -140,3 +140,18 @@ struct ProxyRequest: Sendable {
         }
     }
 }
+
+extension ProxyRequest {
+    /// The same request asking for a whole (non-streamed) answer, as shadow copies do. The
+    /// client's own bytes may say `"stream": true`, so the copy is re-encoded from `body`
+    /// (without `stream_options`), never spliced.
+    func nonStreaming() -> ProxyRequest {
+        var copy = self
+        copy.stream = false
+        copy.includeUsage = false
+        copy.body["stream"] = .bool(false)
+        copy.body["stream_options"] = nil
+        copy.modelSpan = nil
+        return copy
+    }
+}

@@ -112,3 +112,27 @@ enum JSONValueDecoding {
         try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
     }
 }
+
+@Suite("Shadow copies")
+struct NonStreamingCopyTests {
+    @Test("a non-streamed copy of a streamed request is re-encoded with stream false and without stream_options")
+    func nonStreamingCopy() throws {
+        let raw = #"{"model":"triage","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}"#
+        let chat = try ProxyRequest(openAIChat: Array(raw.utf8))
+        let copy = chat.nonStreaming()
+        #expect(copy.stream == false && copy.includeUsage == false)
+        let backend = BackendConfig(name: "remote", baseURL: "http://127.0.0.1:1/v1", model: "big")
+        let target = try BackendExchange.upstreamTarget(for: copy, backend: backend, askUsage: false)
+        guard case .object(let sent) = try JSONParser.parse(target.body) else {
+            Issue.record("the upstream body is not a JSON object")
+            return
+        }
+        #expect(sent["stream"] == .bool(false))
+        #expect(sent["stream_options"] == nil)
+        #expect(sent["model"] == .string("big"))
+        #expect(sent["messages"] == chat.body["messages"])
+        // The original still splices the client's bytes.
+        let original = try BackendExchange.upstreamTarget(for: chat, backend: backend)
+        #expect(String(decoding: original.body, as: UTF8.self).contains(#""stream":true"#))
+    }
+}
