@@ -135,6 +135,7 @@ final class CurlEventLoop: Sendable {
 
             _ = curl_multi_perform(multi, &running)
             registry.processCompletions()
+            registry.deliverPending()
             let idleDeadline = registry.enforceIdleTimeouts(now: .now)
 
             var timeout = Self.maxPollMilliseconds

@@ -19,6 +19,15 @@ final class TransferContext {
 
     /// Pending until the final response's headers are complete; `nil` once resumed.
     private var headContinuation: CheckedContinuation<ResponseHead, any Error>?
+    /// Where the context queues itself when it has a head or body bytes to hand over; the
+    /// loop hands them over once per turn (see `PendingDeliveries`).
+    private let deliveries: PendingDeliveries
+    /// `true` while queued in `deliveries`.
+    private var isQueued = false
+    /// `true` once the final header block ended (queued for delivery, or delivered).
+    private var headComplete = false
+    /// Body bytes received in this loop turn, not yet yielded to the consumer.
+    private var pendingBody: [UInt8] = []
     let bodyContinuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
 
     private var status = 0
@@ -38,8 +47,9 @@ final class TransferContext {
     private let requestBody: [UInt8]
     private var uploadOffset = 0
 
-    init(start: TransferStart, easy: UnsafeMutableRawPointer, id: Int) {
+    init(start: TransferStart, easy: UnsafeMutableRawPointer, id: Int, deliveries: PendingDeliveries) {
         self.id = id
+        self.deliveries = deliveries
         self.url = start.request.url
         self.timeouts = start.request.timeouts
         self.control = start.control
@@ -95,7 +105,7 @@ final class TransferContext {
             // End of one header block. 1xx blocks (100 Continue, 103 Early Hints) are followed
             // by the real response; anything else completes the head.
             if status >= 200 || status == 0 {
-                deliverHead()
+                markHeadComplete()
             }
             return
         }
@@ -142,25 +152,22 @@ final class TransferContext {
 
     /// CURLOPT_WRITEFUNCTION: a body chunk. Returns the number of bytes taken, `0` to abort,
     /// or `nil` to ask curl to pause (the chunk will be delivered again after un-pausing).
+    ///
+    /// The bytes are kept until the end of the loop turn and handed over with whatever else
+    /// arrived in that turn (a chunked or SSE body comes in many small callbacks).
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int? {
         lastActivity = .now
-        if !headDelivered {
-            deliverHead()
-        }
+        markHeadComplete()
         guard bytes.count > 0 else { return 0 }
+        if abandonedByConsumer { return 0 }
         guard control.reserve(bytes.count) else {
+            // Paused until the consumer drains what it was handed (at the end of this turn).
             pausedForBackpressure = true
             return nil
         }
-        switch bodyContinuation.yield(Array(bytes)) {
-        case .terminated:
-            abandonedByConsumer = true
-            return 0
-        case .enqueued, .dropped:
-            return bytes.count
-        @unknown default:
-            return bytes.count
-        }
+        pendingBody.append(contentsOf: bytes)
+        enqueueDelivery()
+        return bytes.count
     }
 
     /// CURLOPT_READFUNCTION: copies the next part of the request body into curl's buffer.
@@ -191,6 +198,41 @@ final class TransferContext {
 
     // MARK: - Completion
 
+    /// Queues the head for delivery at the end of the loop turn (idempotent).
+    private func markHeadComplete() {
+        guard !headComplete else { return }
+        headComplete = true
+        enqueueDelivery()
+    }
+
+    private func enqueueDelivery() {
+        guard !isQueued else { return }
+        isQueued = true
+        deliveries.append(self)
+    }
+
+    /// Hands over what this turn brought: the body bytes first, then the head, so that a
+    /// consumer woken by the head finds the body already waiting. Returns `false` when the
+    /// consumer has gone away (the transfer should then be aborted).
+    func deliverPending() -> Bool {
+        isQueued = false
+        yieldPendingBody()
+        if headComplete {
+            deliverHead()
+        }
+        return !abandonedByConsumer
+    }
+
+    /// Yields the bytes received so far as one chunk.
+    private func yieldPendingBody() {
+        guard !pendingBody.isEmpty else { return }
+        let chunk = pendingBody
+        pendingBody = []
+        if case .terminated = bodyContinuation.yield(chunk) {
+            abandonedByConsumer = true
+        }
+    }
+
     /// Resumes `execute` with the status and headers received so far (idempotent).
     func deliverHead() {
         guard let continuation = headContinuation else { return }
@@ -203,21 +245,28 @@ final class TransferContext {
         continuation.resume(returning: ResponseHead(status: status, headers: headers))
     }
 
-    /// Ends the transfer successfully: delivers the head if still pending, ends the body.
+    /// Ends the transfer successfully: ends the body, then delivers the head if still
+    /// pending (so a consumer woken by the head finds the whole body waiting).
     func complete() {
-        deliverHead()
+        yieldPendingBody()
         control.markFinished(.completed)
         bodyContinuation.finish()
+        deliverHead()
     }
 
-    /// Ends the transfer with `error`: thrown from `execute` if the head was not delivered
-    /// yet, otherwise from the body iteration.
+    /// Ends the transfer with `error`: thrown from `execute` if the response head had not
+    /// arrived yet, otherwise from the body iteration, after the bytes received before it.
+    /// A head that arrived in this loop turn is still handed over (the response started), so
+    /// coalescing a turn never turns a broken body into a failed request.
     func fail(_ error: UpstreamError) {
+        yieldPendingBody()
         control.markFinished(.failed)
-        if let continuation = headContinuation {
+        bodyContinuation.finish(throwing: error)
+        if headComplete {
+            deliverHead()
+        } else if let continuation = headContinuation {
             headContinuation = nil
             continuation.resume(throwing: error)
         }
-        bodyContinuation.finish(throwing: error)
     }
 }

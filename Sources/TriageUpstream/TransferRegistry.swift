@@ -16,6 +16,9 @@ final class TransferRegistry {
     private static let idleScanInterval = Duration.milliseconds(50)
     private var nextIdleScan: ContinuousClock.Instant = .now
     private var nearestIdleDeadline: ContinuousClock.Instant?
+    /// Heads and body bytes received during the current loop turn, handed over by
+    /// `deliverPending()`.
+    private let deliveries = PendingDeliveries()
 
     init(multi: UnsafeMutableRawPointer, verifyTLS: Bool) {
         self.multi = multi
@@ -39,7 +42,7 @@ final class TransferRegistry {
                 start, .transferFailed(url: url, message: "curl_easy_init failed (out of memory?)"))
             return
         }
-        let context = TransferContext(start: start, easy: easy, id: start.control.id)
+        let context = TransferContext(start: start, easy: easy, id: start.control.id, deliveries: deliveries)
         if let error = EasyHandleSetup.configure(context, request: start.request, verifyTLS: verifyTLS) {
             recycle(easy)
             context.fail(error)
@@ -119,6 +122,15 @@ final class TransferRegistry {
                     timeouts: context.timeouts, requestSent: context.requestSent, osErrno: osErrno)
                 finish(context, error: error)
             }
+        }
+    }
+
+    /// Hands every head and body byte received in this loop turn to its consumer, and aborts
+    /// the transfers whose consumer went away. Call after `curl_multi_perform` and
+    /// `processCompletions`, before sleeping.
+    func deliverPending() {
+        for context in deliveries.deliverAll() where byID[context.id] === context {
+            finish(context, error: .cancelled)
         }
     }
 

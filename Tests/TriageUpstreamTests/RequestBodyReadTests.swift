@@ -18,7 +18,7 @@ import Testing
             let start = TransferStart(
                 request: UpstreamRequest(url: "http://127.0.0.1:1/x", method: "POST", body: body),
                 control: loop.makeControl(), headContinuation: head, bodyContinuation: bodyContinuation)
-            let context = TransferContext(start: start, easy: easy, id: 1)
+            let context = TransferContext(start: start, easy: easy, id: 1, deliveries: PendingDeliveries())
             var sent: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 16_384)
             func readAll() {
@@ -63,7 +63,8 @@ import Testing
             let start = TransferStart(
                 request: UpstreamRequest(url: "http://127.0.0.1:1/x", method: "GET"),
                 control: loop.makeControl(), headContinuation: continuation, bodyContinuation: bodyContinuation)
-            let context = TransferContext(start: start, easy: easy, id: 1)
+            let deliveries = PendingDeliveries()
+            let context = TransferContext(start: start, easy: easy, id: 1, deliveries: deliveries)
             let lines = [
                 "HTTP/1.1 100 Continue\r\n", "\r\n",            // an interim response: ignored
                 "HTTP/2 201 \r\n",
@@ -76,6 +77,10 @@ import Testing
             for line in lines {
                 Array(line.utf8).withUnsafeBytes { context.receiveHeaderLine($0) }
             }
+            // Handed over at the end of the loop turn, not on the blank line itself.
+            #expect(!context.headDelivered)
+            #expect(deliveries.deliverAll().isEmpty)
+            #expect(context.headDelivered)
         }
         #expect(head.status == 201)
         #expect(head.headers.map(\.name) == ["Content-Type", "X-Folded", "X-Empty", "x-ratelimit-remaining"])

@@ -1,0 +1,173 @@
+import CCurl
+import Testing
+
+@testable import TriageUpstream
+
+/// What curl delivers in one loop turn (head, many small body pieces, the end) reaches the
+/// consumer together: body bytes as one chunk, before the head, so the consumer is woken once.
+@Suite struct PendingDeliveriesTests {
+    /// A context on a real (never started) easy handle, with its body stream.
+    private struct Fixture {
+        let loop = CurlEventLoop(maxConnectionsPerHost: 1, verifyTLS: true)
+        let deliveries = PendingDeliveries()
+        let easy: UnsafeMutableRawPointer
+        let stream: AsyncThrowingStream<[UInt8], any Error>
+        let bodyContinuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
+
+        init() throws {
+            easy = try #require(curl_easy_init())
+            (stream, bodyContinuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        }
+
+        func context(head: CheckedContinuation<ResponseHead, any Error>) -> TransferContext {
+            let start = TransferStart(
+                request: UpstreamRequest(url: "http://127.0.0.1:1/x", method: "GET"),
+                control: loop.makeControl(), headContinuation: head, bodyContinuation: bodyContinuation)
+            return TransferContext(start: start, easy: easy, id: 1, deliveries: deliveries)
+        }
+
+        func finish() {
+            curl_easy_cleanup(easy)
+            loop.shutdown()
+        }
+    }
+
+    private static func header(_ context: TransferContext, _ lines: String...) {
+        for line in lines {
+            Array(line.utf8).withUnsafeBytes { context.receiveHeaderLine($0) }
+        }
+    }
+
+    private static func body(_ context: TransferContext, _ text: String) -> Int? {
+        Array(text.utf8).withUnsafeBytes { context.receiveBody($0) }
+    }
+
+    private static func text(_ chunks: [[UInt8]]) -> [String] {
+        chunks.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test func oneTurnIsOneChunkAndTheHeadComesAfterTheBody() async throws {
+        let fixture = try Fixture()
+        defer { fixture.finish() }
+        var delivered: TransferContext?
+        let head = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+            let context = fixture.context(head: continuation)
+            delivered = context
+            Self.header(context, "HTTP/1.1 200 OK\r\n", "Content-Type: text/event-stream\r\n", "\r\n")
+            for event in ["data: a\n\n", "data: b\n\n", "data: c\n\n"] {
+                #expect(Self.body(context, event) == event.utf8.count)
+            }
+            #expect(!context.headDelivered)  // nothing handed over inside the turn
+            #expect(fixture.deliveries.deliverAll().isEmpty)
+            #expect(context.headDelivered)
+        }
+        #expect(head.status == 200)
+        // A later turn: its bytes are a chunk of their own, then the end.
+        let context = try #require(delivered)
+        #expect(Self.body(context, "data: [DONE]\n\n") == 14)
+        context.complete()
+        var chunks: [[UInt8]] = []
+        for try await chunk in fixture.stream { chunks.append(chunk) }
+        #expect(Self.text(chunks) == ["data: a\n\ndata: b\n\ndata: c\n\n", "data: [DONE]\n\n"])
+    }
+
+    @Test func bytesBeforeAFailureStillReachTheConsumer() async throws {
+        let fixture = try Fixture()
+        defer { fixture.finish() }
+        var delivered: TransferContext?
+        _ = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+            let context = fixture.context(head: continuation)
+            delivered = context
+            Self.header(context, "HTTP/1.1 200 OK\r\n", "\r\n")
+            _ = Self.body(context, "data: a\n\n")
+            _ = fixture.deliveries.deliverAll()
+        }
+        let context = try #require(delivered)
+        _ = Self.body(context, "data: b\n\n")
+        context.fail(.cancelled)
+        var chunks: [[UInt8]] = []
+        var failure: (any Error)?
+        do {
+            for try await chunk in fixture.stream { chunks.append(chunk) }
+        } catch {
+            failure = error
+        }
+        #expect(failure.map { "\($0)" } == "\(UpstreamError.cancelled)")
+        #expect(Self.text(chunks) == ["data: a\n\n", "data: b\n\n"])
+    }
+
+    @Test func aFailureInTheTurnTheHeadArrivedStillReturnsTheResponse() async throws {
+        let fixture = try Fixture()
+        defer { fixture.finish() }
+        // Head, one event, then the connection breaks, all within one turn: the response
+        // started (execute returns it), and the body throws after the event.
+        let head = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+            let context = fixture.context(head: continuation)
+            Self.header(context, "HTTP/1.1 200 OK\r\n", "\r\n")
+            _ = Self.body(context, "data: a\n\n")
+            context.fail(.transferFailed(url: "http://127.0.0.1:1/x", message: "reset"))
+        }
+        #expect(head.status == 200)
+        var chunks: [[UInt8]] = []
+        var failed = false
+        do {
+            for try await chunk in fixture.stream { chunks.append(chunk) }
+        } catch {
+            failed = true
+        }
+        #expect(failed)
+        #expect(Self.text(chunks) == ["data: a\n\n"])
+    }
+
+    @Test func aFailureBeforeTheHeadEndedIsThrownByExecute() async throws {
+        let fixture = try Fixture()
+        defer { fixture.finish() }
+        var thrown = false
+        do {
+            _ = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+                let context = fixture.context(head: continuation)
+                Self.header(context, "HTTP/1.1 200 OK\r\n", "Content-Type: text/plain\r\n")  // no blank line
+                context.fail(.cancelled)
+            }
+        } catch {
+            thrown = true
+        }
+        #expect(thrown)
+    }
+
+    @Test func aSmallAnswerCompletedInOneTurnIsWaitingWhole() async throws {
+        let fixture = try Fixture()
+        defer { fixture.finish() }
+        let head = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+            let context = fixture.context(head: continuation)
+            Self.header(context, "HTTP/1.1 201 Created\r\n", "\r\n")
+            _ = Self.body(context, #"{"ok":"#)
+            _ = Self.body(context, "true}")
+            context.complete()  // completion in the same turn: body and end first, then the head
+            #expect(context.headDelivered)
+            #expect(fixture.deliveries.deliverAll().isEmpty)  // already handed over: nothing twice
+        }
+        #expect(head.status == 201)
+        var chunks: [[UInt8]] = []
+        for try await chunk in fixture.stream { chunks.append(chunk) }
+        #expect(Self.text(chunks) == [#"{"ok":true}"#])
+    }
+
+    @Test func aConsumerThatWentAwayIsReportedForAbort() async throws {
+        let fixture = try Fixture()
+        defer { fixture.finish() }
+        fixture.bodyContinuation.finish()  // the consumer side is gone: yields are refused
+        var delivered: TransferContext?
+        _ = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+            let context = fixture.context(head: continuation)
+            delivered = context
+            Self.header(context, "HTTP/1.1 200 OK\r\n", "\r\n")
+            _ = Self.body(context, "data: a\n\n")
+            let abandoned = fixture.deliveries.deliverAll()
+            #expect(abandoned.count == 1 && abandoned.first === context)
+        }
+        let context = try #require(delivered)
+        #expect(context.abandonedByConsumer)
+        #expect(Self.body(context, "data: b\n\n") == 0)  // curl is told to abort
+    }
+}
