@@ -164,7 +164,7 @@ public struct JSONParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
             let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
-            guard let string = String(validating: raw, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+            guard let string = StringScan.string(validatingUTF8: raw) else { throw error("invalid UTF-8 in a string") }
             return string
         }
         // Slow path: escapes; plain runs between them are still copied in bulk.
@@ -176,7 +176,8 @@ public struct JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                guard let string = String(validating: out, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+                let made = out.withUnsafeBufferPointer { StringScan.string(validatingUTF8: $0) }
+                guard let string = made else { throw error("invalid UTF-8 in a string") }
                 return string
             case UInt8(ascii: "\\"):
                 index += 1

@@ -39,4 +39,34 @@ enum StringScan {
         }
         return end
     }
+
+    /// Whether every byte of `bytes` is ASCII (< 0x80), checked eight bytes at a time.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        var tail: UInt8 = 0
+        while index < bytes.count {
+            tail |= base[index]
+            index += 1
+        }
+        return high & highs == 0 && tail < 0x80
+    }
+
+    /// `bytes` as a string, or `nil` if they are not valid UTF-8. ASCII (the common case: keys,
+    /// roles, model names, most prompts) skips the generic validating initializer, which the
+    /// profile showed resolving generic metadata on every call.
+    @inline(__always)
+    static func string(validatingUTF8 bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if isASCII(bytes) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
 }

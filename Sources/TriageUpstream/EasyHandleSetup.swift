@@ -114,9 +114,16 @@ enum EasyHandleSetup {
 
     /// RFC 9110 token: non-empty, visible ASCII except separators.
     private static func isToken(_ text: String) -> Bool {
-        let separators = Set("()<>@,;:\\\"/[]?={} \t".utf8)
-        return !text.isEmpty && text.utf8.allSatisfy { $0 > 32 && $0 < 127 && !separators.contains($0) }
+        !text.isEmpty && text.utf8.allSatisfy { tokenBytes[Int($0)] }
     }
+
+    /// `tokenBytes[b]`: byte `b` may appear in a token (built once, not per header).
+    private static let tokenBytes: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in 33..<127 { table[byte] = true }
+        for separator in "()<>@,;:\\\"/[]?={}".utf8 { table[Int(separator)] = false }
+        return table
+    }()
 
     /// Wires curl's C callbacks to `context`, passed as an unretained pointer (the registry
     /// keeps the context alive until the easy handle is cleaned up).

@@ -38,6 +38,32 @@ struct JSONParserTests {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
     }
 
+    @Test("UTF-8 is validated at every position of a string, with and without escapes")
+    func utf8AtEveryOffset() throws {
+        for escaped in [false, true] {
+            for offset in 0..<20 {
+                let prefix = Array(String(repeating: "a", count: offset).utf8) + (escaped ? Array(#"\n"#.utf8) : [])
+                let suffix = Array("bcdefghijklmnop".utf8)
+                let text = String(decoding: prefix, as: UTF8.self)
+                // Valid multi-byte characters come back intact...
+                for character in ["é", "€", "😀"] {
+                    let bytes = Array("{\"a\":\"".utf8) + prefix + Array(character.utf8) + suffix + Array("\"}".utf8)
+                    let value = try JSONParser.parse(bytes)
+                    let expected = (escaped ? text.replacingOccurrences(of: #"\n"#, with: "\n") : text)
+                        + character + "bcdefghijklmnop"
+                    #expect(value == .object(["a": .string(expected)]), "offset \(offset), escaped \(escaped)")
+                }
+                // ...and a broken sequence, or a lone continuation or lead byte, is refused.
+                for broken: [UInt8] in [[0xC3, 0x28], [0x80], [0xFF], [0xE2, 0x82]] {
+                    let bytes = Array("{\"a\":\"".utf8) + prefix + broken + suffix + Array("\"}".utf8)
+                    #expect(throws: JSONParseError.self, "offset \(offset), escaped \(escaped), \(broken)") {
+                        try JSONParser.parse(bytes)
+                    }
+                }
+            }
+        }
+    }
+
     @Test("deep nesting is refused, not a stack overflow")
     func depthLimit() throws {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)

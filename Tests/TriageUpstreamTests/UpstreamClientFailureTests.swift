@@ -30,6 +30,42 @@ import Testing
         #expect(text.hasPrefix("upstream \(url): connection refused (curl: Couldn't connect to server"))
     }
 
+    /// Methods and header names must be RFC 9110 tokens; anything else is refused before a
+    /// byte is sent (no request smuggling through a header name).
+    @Test(arguments: [
+        ("GE T", "X-Ok"), ("POST", "bad name"), ("POST", "x:y"), ("POST", ""), ("POST", "caf\u{E9}"),
+        ("POST", "a\u{7F}"), ("POST", "x(y)"), ("POST", "x\"y"), ("", "X-Ok"),
+    ])
+    func nonTokenMethodsAndHeaderNamesAreRefused(method: String, header: String) async throws {
+        let client = UpstreamClient()
+        defer { client.shutdown() }
+        do {
+            _ = try await client.execute(UpstreamRequest(
+                url: "http://127.0.0.1:\(unusedPort())/v1/x", method: method, headers: [(name: header, value: "v")]))
+            Issue.record("expected a refusal for method \"\(method)\", header \"\(header)\"")
+        } catch {
+            guard case .transferFailed(_, let message) = error as? UpstreamError else {
+                Issue.record("expected .transferFailed, got \(error)")
+                return
+            }
+            #expect(message.contains("token"), "\(message)")
+        }
+    }
+
+    @Test func everyTokenCharacterIsAccepted() async throws {
+        try await withFakeUpstream { upstream in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            let name = "X-Tok!#$%&'*+-.^_`|~09azAZ"
+            let response = try await client.execute(UpstreamRequest(
+                url: upstream.url(), method: "POST",
+                headers: [(name: "Content-Type", value: "application/json"), (name: name, value: "1")],
+                body: chatBody("hi")))
+            #expect(response.status == 200)
+            _ = try await response.body.collect(upTo: 1 << 20)
+        }
+    }
+
     @Test(arguments: ["total", "idle"])
     func hangingUpstreamTimesOut(phase: String) async throws {
         try await withFakeUpstream { upstream in
