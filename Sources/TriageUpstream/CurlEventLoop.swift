@@ -10,7 +10,6 @@ import Synchronization
 final class CurlEventLoop: Sendable {
     private struct Shared {
         var commands: [LoopCommand] = []
-        var nextID = 0
         var isShutDown = false
         /// Address of the multi handle while it is alive, else 0. Kept as an integer so the
         /// state stays `Sendable`; it is only used for `curl_multi_wakeup` while holding the
@@ -24,6 +23,9 @@ final class CurlEventLoop: Sendable {
     }
 
     private let shared = Mutex(Shared())
+    /// Transfer ids: an atomic counter, so starting a request takes the loop's lock once
+    /// (to queue it), not twice.
+    private let nextID = Atomic<Int>(0)
     private let maxConnectionsPerHost: Int
     private let verifyTLS: Bool
 
@@ -46,11 +48,7 @@ final class CurlEventLoop: Sendable {
 
     /// Allocates the per-transfer control object for a new request.
     func makeControl() -> TransferControl {
-        let id = shared.withLock { shared -> Int in
-            shared.nextID += 1
-            return shared.nextID
-        }
-        return TransferControl(id: id, loop: self)
+        TransferControl(id: nextID.add(1, ordering: .relaxed).newValue, loop: self)
     }
 
     /// Queues a new transfer, or fails it with `.clientShutDown` after `shutdown()`.
@@ -112,9 +110,12 @@ final class CurlEventLoop: Sendable {
         let registry = TransferRegistry(multi: multi, verifyTLS: verifyTLS)
         var running: Int32 = 0
         while true {
+            // Taking the commands also ends the sleep flag of the last `curl_multi_poll`: the
+            // loop is awake until it sets the flag again below.
             let (commands, stopping) = shared.withLock { shared -> ([LoopCommand], Bool) in
                 let commands = shared.commands
                 shared.commands = []
+                shared.needsWake = false
                 return (commands, shared.isShutDown)
             }
             for command in commands {
@@ -151,7 +152,6 @@ final class CurlEventLoop: Sendable {
             if pending { continue }
             // Also returns early when curl's own timers (connect/total timeouts) expire.
             _ = curl_multi_poll(multi, nil, 0, timeout, nil)
-            shared.withLock { $0.needsWake = false }
         }
     }
 
