@@ -12,9 +12,12 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// When set, object members whose key it does not contain are checked and skipped.
+    private let filter: JSONKeyFilter?
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, filter: JSONKeyFilter? = nil) {
         self.bytes = bytes
+        self.filter = filter
     }
 
     /// Parses a whole document.
@@ -26,6 +29,26 @@ public struct JSONParser {
     public static func parse(_ input: ArraySlice<UInt8>) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> = input.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(buffer)
+            do throws(JSONParseError) {
+                parser.skipWhitespace()
+                let value = try parser.parseValue()
+                parser.skipWhitespace()
+                guard parser.index == buffer.count else { throw parser.error("unexpected data after the JSON value") }
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Parses a whole document, keeping only the object members (at any depth) that `filter`
+    /// names; the others are checked for JSON syntax and skipped without being built, which
+    /// is several times cheaper when a caller needs a few fields of a large answer. Strings in
+    /// skipped members are not decoded, so invalid UTF-8 there is not reported.
+    public static func parse(_ input: ArraySlice<UInt8>, keeping filter: JSONKeyFilter) throws(JSONParseError) -> JSONValue {
+        let result: Result<JSONValue, JSONParseError> = input.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(buffer, filter: filter)
             do throws(JSONParseError) {
                 parser.skipWhitespace()
                 let value = try parser.parseValue()
@@ -100,15 +123,24 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key = try parseString()
+            let key: String?
+            if let filter {
+                key = try keptKey(filter)
+            } else {
+                key = try parseString()
+            }
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
             index += 1
             skipWhitespace()
             let start = index
-            let value = try parseValue()
-            members[key] = value
-            if recordSpans { spans[key] = start..<index }
+            if let key {
+                let value = try parseValue()
+                members[key] = value
+                if recordSpans { spans[key] = start..<index }
+            } else {
+                try skipValue()
+            }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ",")?:
@@ -144,6 +176,100 @@ public struct JSONParser {
                 return .array(items)
             default:
                 throw error("expected ',' or ']' in an array")
+            }
+        }
+    }
+
+    // MARK: Skipping (selective parse)
+
+    /// Reads a key at a `"`: the key if `filter` keeps it, else `nil` (without building it
+    /// when it has no escapes).
+    private mutating func keptKey(_ filter: JSONKeyFilter) throws(JSONParseError) -> String? {
+        guard let base = bytes.baseAddress else { throw error("unterminated string") }
+        let start = index + 1
+        let end = StringScan.firstSpecial(base, from: start, end: bytes.count)
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            guard filter.contains(raw) else {
+                index = end + 1
+                return nil
+            }
+            return try parseString()
+        }
+        let key = try parseString()  // escapes: decode, then match
+        return filter.contains(key) ? key : nil
+    }
+
+    /// Checks the syntax of the value at `index` and moves past it, building nothing.
+    private mutating func skipValue() throws(JSONParseError) {
+        guard let byte = peek() else { throw error("unexpected end of input") }
+        switch byte {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let isObject = byte == UInt8(ascii: "{")
+            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            try enter()
+            defer { depth -= 1 }
+            index += 1
+            skipWhitespace()
+            if peek() == close {
+                index += 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                if isObject {
+                    guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                    try skipString()
+                    skipWhitespace()
+                    guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
+                    index += 1
+                    skipWhitespace()
+                }
+                try skipValue()
+                skipWhitespace()
+                switch peek() {
+                case UInt8(ascii: ",")?:
+                    index += 1
+                case close?:
+                    index += 1
+                    return
+                default:
+                    throw error(isObject ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+                }
+            }
+        case UInt8(ascii: "\""):
+            try skipString()
+        default:
+            _ = try parseValue()  // literals and numbers: nothing to allocate
+        }
+    }
+
+    /// Moves past the string at `index`, checking its escapes and control characters.
+    private mutating func skipString() throws(JSONParseError) {
+        index += 1  // opening quote
+        guard let base = bytes.baseAddress else { throw error("unterminated string") }
+        while true {
+            index = StringScan.firstSpecial(base, from: index, end: bytes.count)
+            guard index < bytes.count else { throw error("unterminated string") }
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard let escape = peek() else { throw error("unterminated escape") }
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    break
+                case UInt8(ascii: "u"):
+                    _ = try parseHex4()
+                default:
+                    throw error("invalid escape '\\\(Self.printable(escape))'")
+                }
+            default:
+                throw error("control character in a string (escape it)")
             }
         }
     }

@@ -23,7 +23,7 @@ struct ChatResponseSummary: Sendable, Equatable {
 
     /// Summarises a non-streamed `chat.completion` body. Unparseable bodies give an empty summary.
     init(completionBody bytes: [UInt8]) {
-        guard let completion = try? JSONParser.parse(bytes) else { return }
+        guard let completion = try? JSONParser.parse(bytes[...], keeping: Self.fields) else { return }
         absorb(completion, streamed: false)
     }
 
@@ -39,7 +39,7 @@ struct ChatResponseSummary: Sendable, Equatable {
             var payload = line.dropFirst(Self.dataPrefix.count)
             if payload.first == UInt8(ascii: " ") { payload = payload.dropFirst() }
             if payload.elementsEqual(Self.done) { continue }
-            if let chunk = try? JSONParser.parse(payload) {
+            if let chunk = try? JSONParser.parse(payload, keeping: Self.fields) {
                 absorb(chunk, streamed: true)
             }
         }
@@ -56,6 +56,12 @@ struct ChatResponseSummary: Sendable, Equatable {
             if case .number(let completionTokens)? = usage["completion_tokens"] { self.completionTokens = Int(completionTokens) }
         }
     }
+
+    /// The only members `absorb` reads: the rest of an answer (ids, roles, logprobs, tool
+    /// calls...) is skipped by the parser instead of built and thrown away.
+    private static let fields = JSONKeyFilter([
+        "choices", "delta", "message", "content", "text", "finish_reason", "usage", "prompt_tokens", "completion_tokens",
+    ])
 
     private static let dataPrefix = Array("data:".utf8)
     private static let done = Array("[DONE]".utf8)
