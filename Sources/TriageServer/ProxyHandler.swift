@@ -154,7 +154,7 @@ struct ProxyHandler: Sendable {
                         record.attempts = attempts
                         record.reason += "; answered by '\(target.name)' after \(attempts.count - 1) failed or skipped attempt(s)"
                     }
-                    return streamingResponse(
+                    return await streamingResponse(
                         response, chat: chat, backend: target, record: record, started: started,
                         active: active, clientHeaders: clientHeaders, stripUsageChunk: askedUsage
                     )
@@ -349,67 +349,97 @@ struct ProxyHandler: Sendable {
         _ response: UpstreamResponse, chat: ProxyRequest, backend: BackendConfig,
         record: RoutingLogRecord, started: ContinuousClock.Instant, active: ActiveRoutes, clientHeaders: [String: String],
         stripUsageChunk: Bool
-    ) -> Response {
+    ) async -> Response {
         var headers = Self.triageHeaders(record)
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
-        let recorder = self.recorder
-        let health = self.health
-        let handler = self
-        let initialRelay = StreamRelay(
+        let status = HTTPResponse.Status(code: response.status)
+        let relay = StreamRelay(
             api: chat.api, backendIsAnthropic: backend.kind == .anthropic, model: backend.model,
             id: record.id, includeUsage: chat.includeUsage, stripUsageChunk: stripUsageChunk
         )
+        let context = StreamContext(
+            response: response, chat: chat, backend: backend, started: started, active: active, clientHeaders: clientHeaders)
+        if response.body.isComplete {
+            // The upstream already sent the whole stream (a short answer from a fast backend):
+            // the head, every event and the end go to the client in one write instead of three.
+            var collected = ByteBuffer()
+            _ = await relayStream(context, relay: relay, record: record) { collected.writeImmutableBuffer($0) }
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: collected))
+        }
+        let handler = self
         let body = ResponseBody { writer in
-            var record = record
-            var relay = initialRelay
-            var firstByte: ContinuousClock.Instant?
-            var clientGone = false
-            do {
-                for try await chunk in response.body {
-                    if firstByte == nil { firstByte = .now }
-                    let out = relay.feed(chunk)
-                    guard !out.isEmpty else { continue }
-                    do {
-                        try await writer.write(ByteBuffer(bytes: out))
-                    } catch {
-                        clientGone = true
-                        break
-                    }
-                }
-                if Task.isCancelled { clientGone = true }
-                if !clientGone {
-                    let end = relay.finish()
-                    if !end.isEmpty {
-                        do { try await writer.write(ByteBuffer(bytes: end)) } catch { clientGone = true }
-                    }
-                }
-            } catch {
-                // The stream has started: never splice in another answer; end it with an error event.
-                let apiError = Self.apiError(error, backend: backend.name)
-                record.error = "stream interrupted: \(apiError.message)"
-                recorder.metrics.recordAttemptFailure(backend: backend.name, reason: "stream_interrupted")
-                do { try await writer.write(ByteBuffer(bytes: relay.fail(apiError))) } catch { clientGone = true }
-            }
-            if clientGone {
-                record.error = "client disconnected before the answer ended; upstream transfer aborted"
-                health.release(backend)
-            } else {
-                health.finish(backend, success: record.error == nil)
-            }
-            let ttft = firstByte.map { Self.milliseconds(from: started, to: $0) }
-            Self.complete(&record, summary: relay.summary, chat: chat, backend: backend,
-                          status: response.status, started: started, ttft: ttft)
-            let shadowed = record.error == nil
-                && handler.startShadow(record, chat: chat, answeredBy: backend, active: active, clientHeaders: clientHeaders)
-            if !shadowed {
-                recorder.record(record)
-            }
+            let clientGone = await handler.relayStream(context, relay: relay, record: record) { try await writer.write($0) }
             if !clientGone {
                 try await writer.finish(nil)
             }
         }
-        return Response(status: HTTPResponse.Status(code: response.status), headers: headers, body: body)
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    /// What a streamed answer's relay needs besides the relay and the log record.
+    private struct StreamContext: Sendable {
+        let response: UpstreamResponse
+        let chat: ProxyRequest
+        let backend: BackendConfig
+        let started: ContinuousClock.Instant
+        let active: ActiveRoutes
+        let clientHeaders: [String: String]
+    }
+
+    /// Relays the upstream body through `relay` into `emit`, ends the stream (with an error
+    /// event if the upstream broke off), releases the backend and writes the log record
+    /// (or hands it to a shadow copy). Returns whether the client went away.
+    private func relayStream(
+        _ context: StreamContext, relay initialRelay: StreamRelay, record initialRecord: RoutingLogRecord,
+        emit: (ByteBuffer) async throws -> Void
+    ) async -> Bool {
+        let backend = context.backend
+        var record = initialRecord
+        var relay = initialRelay
+        var firstByte: ContinuousClock.Instant?
+        var clientGone = false
+        do {
+            for try await chunk in context.response.body {
+                if firstByte == nil { firstByte = .now }
+                let out = relay.feed(chunk)
+                guard !out.isEmpty else { continue }
+                do {
+                    try await emit(ByteBuffer(bytes: out))
+                } catch {
+                    clientGone = true
+                    break
+                }
+            }
+            if Task.isCancelled { clientGone = true }
+            if !clientGone {
+                let end = relay.finish()
+                if !end.isEmpty {
+                    do { try await emit(ByteBuffer(bytes: end)) } catch { clientGone = true }
+                }
+            }
+        } catch {
+            // The stream has started: never splice in another answer; end it with an error event.
+            let apiError = Self.apiError(error, backend: backend.name)
+            record.error = "stream interrupted: \(apiError.message)"
+            recorder.metrics.recordAttemptFailure(backend: backend.name, reason: "stream_interrupted")
+            do { try await emit(ByteBuffer(bytes: relay.fail(apiError))) } catch { clientGone = true }
+        }
+        if clientGone {
+            record.error = "client disconnected before the answer ended; upstream transfer aborted"
+            health.release(backend)
+        } else {
+            health.finish(backend, success: record.error == nil)
+        }
+        let ttft = firstByte.map { Self.milliseconds(from: context.started, to: $0) }
+        Self.complete(&record, summary: relay.summary, chat: context.chat, backend: backend,
+                      status: context.response.status, started: context.started, ttft: ttft)
+        let shadowed = record.error == nil
+            && startShadow(record, chat: context.chat, answeredBy: backend, active: context.active, clientHeaders: context.clientHeaders)
+        if !shadowed {
+            recorder.record(record)
+        }
+        return clientGone
     }
 
     // MARK: Pieces

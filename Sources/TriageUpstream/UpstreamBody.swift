@@ -31,6 +31,12 @@ public struct UpstreamBody: AsyncSequence, Sendable {
         self.url = url
     }
 
+    /// Whether the upstream transfer has already ended successfully, so every byte of the
+    /// body is waiting to be read (iterating it will not wait for the network).
+    public var isComplete: Bool {
+        control?.outcome == .completed
+    }
+
     /// Body bytes received from curl but not yet consumed (for tests of backpressure).
     var bufferedBytes: Int {
         control?.bufferedBytes ?? 0

@@ -24,6 +24,7 @@ POST /v1/chat/completions (also /chat/completions)
       [[fail:CODE]]       respond with HTTP CODE and an OpenAI error JSON
       [[hang]]            never respond (sleeps 120 s, stops early at shutdown)
       [[close-mid-stream]] (stream) send 2 events, then close the socket abruptly
+      [[one-write]]       (stream) send the head, every event and the end in one write
       [[no-usage]]        omit "usage" in the non-stream response
       [[big:N]]           reply text of exactly N bytes
     usage: prompt_tokens = whitespace-separated words of all messages (directives removed),
@@ -44,6 +45,7 @@ ANY  /status/CODE[/...] -> empty response with that status code (so a base URL o
 anything else         -> 404 OpenAI error JSON
 """
 
+import io
 import json
 import re
 import threading
@@ -230,7 +232,20 @@ class Handler(fake_http.FakeHandler):
         pieces = self.split_reply(reply, int(chunks_arg) if chunks_arg else None)
         options = body.get("stream_options") if isinstance(body.get("stream_options"), dict) else {}
         include_usage = options.get("include_usage") is True
+        if "one-write" in directives:
+            # Everything goes to a buffer first, then to the socket in one write (a whole short
+            # answer arriving at once, as from a fast backend).
+            real, self.wfile = self.wfile, io.BytesIO()
+            try:
+                self.stream_events(directives, pieces, include_usage, model, usage, completion_id, created, delay)
+            finally:
+                buffered, self.wfile = self.wfile.getvalue(), real
+            self.wfile.write(buffered)
+            self.wfile.flush()
+            return
+        self.stream_events(directives, pieces, include_usage, model, usage, completion_id, created, delay)
 
+    def stream_events(self, directives, pieces, include_usage, model, usage, completion_id, created, delay):
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")

@@ -169,6 +169,35 @@ struct ProxyIntegrationTests {
         }
     }
 
+    @Test("a stream the upstream finished before Triage answered goes out whole, in one response write")
+    func finishedStreamInOneWrite() async throws {
+        try await Environment.with { env in
+            // The upstream sends head, events and end in one write: by the time the head is
+            // handed over, the whole stream is there. Triage then answers with a plain body
+            // (content-length, not chunked), and the events are exactly the relayed stream.
+            let response = try await env.client.execute(UpstreamRequest(
+                url: env.triage.url + "/v1/chat/completions", method: "POST",
+                headers: [("Content-Type", "application/json")],
+                body: Array(chatJSON("alpha beta gamma [[chunks:3]] [[one-write]]", stream: true).utf8),
+                timeouts: UpstreamTimeouts(connect: 5, total: 20, idle: 20)
+            ))
+            #expect(response.status == 200)
+            #expect(response.header("content-type")?.hasPrefix("text/event-stream") == true)
+            #expect(response.header("transfer-encoding") == nil)
+            let received = String(decoding: try await response.body.collect(upTo: 1 << 20), as: UTF8.self)
+            #expect(response.header("content-length") == String(received.utf8.count))
+            let events = received.components(separatedBy: "\n\n").filter { $0.hasPrefix("data: ") }
+            #expect(events.count == 5, "\(received)")  // 3 pieces, the finish chunk, [DONE]
+            #expect(events.last == "data: [DONE]")
+            let records = try await env.triage.logRecords(atLeast: 1)
+            let record = try #require(records.first)
+            #expect(record["stream"] as? Bool == true)
+            #expect(record["response"] as? String == "local says: alpha beta gamma")
+            #expect(record["finish_reason"] as? String == "stop")
+            #expect(record["error"] == nil)
+        }
+    }
+
     @Test("a client that disconnects mid-stream aborts the upstream transfer and is logged")
     func clientDisconnects() async throws {
         try await Environment.with { env in
