@@ -1,14 +1,24 @@
 /// Request ids: `tr-` followed by 24 random hex digits.
 enum RequestID {
+    /// A new id from 96 bits of the system's random generator, formatted without
+    /// intermediate strings.
     static func make() -> String {
         var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt32
-        return "tr-" + hex(high, width: 16) + hex(UInt64(low), width: 8)
-    }
-
-    private static func hex(_ value: UInt64, width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        var random: (UInt64, UInt32) = (generator.next(), generator.next())
+        return withUnsafeBytes(of: &random) { bytes in
+            String(unsafeUninitializedCapacity: 27) { out in
+                let digits: StaticString = "0123456789abcdef"
+                out[0] = UInt8(ascii: "t")
+                out[1] = UInt8(ascii: "r")
+                out[2] = UInt8(ascii: "-")
+                digits.withUTF8Buffer { digits in
+                    for index in 0..<12 {
+                        out[3 + 2 * index] = digits[Int(bytes[index] >> 4)]
+                        out[4 + 2 * index] = digits[Int(bytes[index] & 0x0F)]
+                    }
+                }
+                return 27
+            }
+        }
     }
 }
