@@ -9,6 +9,31 @@ public struct JSONWriter {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Creates an empty writer that writes into `storage`'s memory (kept from an earlier
+    /// writer, so a loop that writes many documents does not allocate for each).
+    public init(reusing storage: consuming [UInt8]) {
+        bytes = consume storage
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Number of bytes written so far.
+    public var count: Int { bytes.count }
+
+    /// Makes room for at least `capacity` bytes in all.
+    public mutating func reserveCapacity(_ capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Forgets the bytes written so far (the memory is kept for what comes next).
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Forgets the bytes written after the first `count`.
+    public mutating func truncate(to count: Int) {
+        bytes.removeSubrange(min(count, bytes.count)...)
+    }
+
     /// Appends raw bytes that are already valid JSON (or punctuation).
     public mutating func raw(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))

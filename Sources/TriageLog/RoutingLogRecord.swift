@@ -220,7 +220,14 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
     ///
     /// Written by hand with ``JSONWriter`` rather than `JSONEncoder`: this runs once per request.
     public func jsonLine() throws -> [UInt8] {
-        var out = JSONWriter(capacity: 512 + (response?.utf8.count ?? 0) * 2)
+        var out = JSONWriter(capacity: estimatedSize + 64)
+        writeJSONLine(to: &out)
+        return out.bytes
+    }
+
+    /// Appends the record as one line of JSON, newline included, to `out` (the routing log
+    /// writer encodes a whole batch into one buffer this way).
+    public func writeJSONLine(to out: inout JSONWriter) {
         out.raw("{")
         var first = true
         func key(_ name: StaticString) {
@@ -331,7 +338,6 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
             out.raw("}")
         }
         out.raw("}\n")
-        return out.bytes
     }
 
     /// Formats a date as the log's timestamp (ISO 8601, milliseconds, UTC), e.g. `2026-11-29T10:00:00.123Z`.

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TriageJSON
 
 import Glibc
 
@@ -36,7 +37,13 @@ public final class RoutingLogWriter: Sendable {
         var fd: Int32
         var size: Int
         var openedAt: Date
+        /// Memory of the last batch's buffer, reused by the next (see `write(_:)`).
+        var scratch: [UInt8] = []
     }
+
+    /// A batch is written out whenever its encoded lines pass this size, so the buffer stays
+    /// small (and warm in cache) however many records a batch holds.
+    private static let flushBytes = 1 << 20
 
     /// Path of the log file.
     public let path: String
@@ -249,40 +256,47 @@ public final class RoutingLogWriter: Sendable {
         for waiter in ready { waiter.resume() }
     }
 
+    /// Encodes `batch` straight into one reused buffer (no array per line, no copy of each
+    /// line into the batch) and writes it with as few `write(2)` calls as the size allows.
     private func write(_ batch: [RoutingLogRecord]) {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(min(batch.count, 256) * 1024)
         var encoded = 0
         var failed = false
         file.withLock { file in
             rotateIfNeeded(&file)
+            var storage: [UInt8] = []
+            swap(&storage, &file.scratch)  // moved out, so emptying it keeps its memory
+            var out = JSONWriter(reusing: consume storage)
+            out.reserveCapacity(min(batch.reduce(0) { $0 + $1.estimatedSize + 64 }, Self.flushBytes * 2))
             for record in batch {
-                do {
-                    buffer.append(contentsOf: try record.jsonLine())
-                    encoded += 1
-                } catch {
-                    onError("cannot encode routing log record \(record.id): \(error)")
-                }
+                record.writeJSONLine(to: &out)
+                encoded += 1
                 // A size limit is honoured within a batch too: flush, then rotate, between lines.
-                if let maxBytes = rotation?.maxBytes, file.size + buffer.count >= maxBytes {
-                    failed = failed || !flush(&buffer, to: &file)
+                if let maxBytes = rotation?.maxBytes, file.size + out.count >= maxBytes {
+                    failed = !flush(&out, to: &file) || failed
                     rotateIfNeeded(&file)
+                } else if out.count >= Self.flushBytes {
+                    failed = !flush(&out, to: &file) || failed
                 }
             }
-            failed = failed || !flush(&buffer, to: &file)
+            failed = !flush(&out, to: &file) || failed
+            // Keep the memory for the next batch, unless one huge record made it large.
+            if out.bytes.capacity <= Self.flushBytes * 4 {
+                file.scratch = out.bytes
+            }
         }
         state.withLock {
             if failed { $0.failures += batch.count } else { $0.written += encoded }
         }
     }
 
-    /// Writes `buffer` whole (looping over short writes) and empties it; false on an I/O error.
-    private func flush(_ buffer: inout [UInt8], to file: inout FileState) -> Bool {
-        defer { buffer.removeAll(keepingCapacity: true) }
+    /// Writes what `out` holds whole (looping over short writes) and empties it; false on an
+    /// I/O error.
+    private func flush(_ out: inout JSONWriter, to file: inout FileState) -> Bool {
+        defer { out.removeAll() }
         var offset = 0
-        while offset < buffer.count {
+        while offset < out.count {
             let fd = file.fd
-            let result = buffer.withUnsafeBytes { raw -> Int in
+            let result = out.bytes.withUnsafeBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
                 return Glibc.write(fd, base + offset, raw.count - offset)
             }

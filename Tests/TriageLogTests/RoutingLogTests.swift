@@ -92,6 +92,29 @@ struct RoutingLogWriterTests {
         #expect(fromTask3 == (0..<250).map { "tr-3-\($0)" })
     }
 
+    @Test("large records, in batches bigger than the writer's buffer, come out whole and in order")
+    func largeRecordsInBigBatches() async throws {
+        let path = temporaryPath()
+        let writer = try RoutingLogWriter(path: path)
+        // 40 records of 100 KB to 300 KB (escapes included) queued at once: several flushes per
+        // batch, and a buffer reused from batch to batch at different sizes.
+        var expected: [String: String] = [:]
+        for index in 0..<40 {
+            var record = sampleRecord(id: "tr-big-\(index)")
+            let text = String(repeating: "line \(index) \"quoted\" \\ tab\t é\n", count: 4_000 + 1_000 * (index % 5))
+            record.response = text
+            expected[record.id] = text
+            writer.append(record)
+        }
+        writer.close()
+        #expect(writer.writtenCount == 40)
+        let records = try RoutingLogReader(path: path).readAll()
+        #expect(records.map(\.id) == (0..<40).map { "tr-big-\($0)" })
+        for record in records {
+            #expect(record.response == expected[record.id], "\(record.id)")
+        }
+    }
+
     @Test("close is idempotent and later appends are reported, not written")
     func appendAfterClose() throws {
         let path = temporaryPath()
