@@ -506,10 +506,16 @@ struct ProxyHandler: Sendable {
 
     /// Reads the request body, refusing it with 413 as soon as it passes `limit` bytes.
     static func readBody(_ request: Request, limit: Int) async throws -> [UInt8] {
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+        let declared = request.headers[.contentLength].flatMap(Int.init)
+        if let declared, declared > limit {
             throw APIError.bodyTooLarge(limit: limit)
         }
         var bytes: [UInt8] = []
+        if let declared, declared > 0 {
+            // One allocation of the right size instead of doubling (and up to twice the
+            // memory) while a large prompt arrives; the limit above bounds it.
+            bytes.reserveCapacity(declared)
+        }
         for try await buffer in request.body {
             guard bytes.count + buffer.readableBytes <= limit else {
                 throw APIError.bodyTooLarge(limit: limit)
