@@ -405,16 +405,20 @@ def goals(data):
     """The targets of issue 6, checked against this run's numbers."""
     out = []
 
-    def add(name, measured, target, ok, unit=""):
-        out.append({"goal": name, "measured": measured, "target": target, "met": ok, "unit": unit})
+    def add(name, measured, target, ok, unit="", nginx=None):
+        # nginx: the same measure for nginx in this run (the floor), where it applies.
+        out.append({"goal": name, "measured": measured, "target": target, "met": ok, "unit": unit, "nginx": nginx})
 
     for mode in MODES:
         t = point(data, mode, 64, "triage")
         a = point(data, mode, 64, "triage-auto")
+        n = point(data, mode, 64, "nginx")
         add(f"added p50 vs direct, c=64, {mode}", t.get("added_p50_us_vs_direct"), "≤ 200 µs",
-            t.get("added_p50_us_vs_direct") is not None and t["added_p50_us_vs_direct"] <= 200, "µs")
+            t.get("added_p50_us_vs_direct") is not None and t["added_p50_us_vs_direct"] <= 200, "µs",
+            nginx=n.get("added_p50_us_vs_direct"))
         add(f"added p99 vs direct, c=64, {mode}", t.get("added_p99_us_vs_direct"), "≤ 1,000 µs",
-            t.get("added_p99_us_vs_direct") is not None and t["added_p99_us_vs_direct"] <= 1000, "µs")
+            t.get("added_p99_us_vs_direct") is not None and t["added_p99_us_vs_direct"] <= 1000, "µs",
+            nginx=n.get("added_p99_us_vs_direct"))
         add(f"throughput vs nginx, c=64, {mode}", t.get("rps_ratio_vs_nginx"), "≥ 70%",
             t.get("rps_ratio_vs_nginx") is not None and t["rps_ratio_vs_nginx"] >= 0.70, "ratio")
         cls = diff(a.get("p50_us"), t.get("p50_us"))
@@ -469,21 +473,27 @@ def report(data):
 
     L.append("### Goals of issue 6 (this run)")
     L.append("")
-    L.append("| goal | measured | target | met |")
-    L.append("|---|---:|---|:---:|")
-    for g in data["goals"]:
-        v = g["measured"]
+    L.append("| goal | measured | target | met | nginx, same run |")
+    L.append("|---|---:|---|:---:|---:|")
+
+    def shown(v, unit):
         if v is None:
-            mv = "–"
-        elif g["unit"] == "ratio":
-            mv = fmt_ratio(v)
-        elif g["unit"] == "MB":
-            mv = f"{v:.1f} MB"
-        elif g["unit"] == "µs":
-            mv = f"{fmt_signed(v)} µs"
-        else:
-            mv = str(v)
-        L.append(f"| {g['goal']} | {mv} | {g['target']} | {'✅' if g['met'] else '❌'} |")
+            return "–"
+        if unit == "ratio":
+            return fmt_ratio(v)
+        if unit == "MB":
+            return f"{v:.1f} MB"
+        if unit == "µs":
+            return f"{fmt_signed(v)} µs"
+        return str(v)
+
+    for g in data["goals"]:
+        L.append(f"| {g['goal']} | {shown(g['measured'], g['unit'])} | {g['target']} | {'✅' if g['met'] else '❌'} "
+                 f"| {shown(g.get('nginx'), g['unit'])} |")
+    L.append("")
+    L.append("The nginx column is nginx's own added latency at the same point: at c=64 every target is saturated "
+             "and latency is mostly queueing (≈ c ÷ throughput), so a latency goal that nginx itself misses here "
+             "cannot be met by any proxy on these two cores with the load generator beside it.")
     L.append("")
 
     L.append("### Throughput and latency (c = concurrent connections)")
