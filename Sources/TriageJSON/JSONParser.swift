@@ -14,6 +14,11 @@ public struct JSONParser {
     private var depth = 0
     /// When set, object members whose key it does not contain are checked and skipped.
     private let filter: JSONKeyFilter?
+    /// Members and items of the objects and arrays being parsed, innermost last: each object
+    /// or array collects here and is then built once at its exact size, instead of growing
+    /// its own dictionary or array step by step (one allocation per container, not several).
+    private var pendingMembers: [(key: String, value: JSONValue)] = []
+    private var pendingItems: [JSONValue] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, filter: JSONKeyFilter? = nil) {
         self.bytes = bytes
@@ -113,13 +118,14 @@ public struct JSONParser {
         try enter()
         defer { depth -= 1 }
         index += 1  // {
-        var members: [String: JSONValue] = [:]
         var spans: [String: Range<Int>] = [:]
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
-            return (members, spans)
+            return ([:], spans)
         }
+        let base = pendingMembers.count
+        // On a thrown error the whole parse fails, so what is left above `base` never matters.
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
@@ -136,7 +142,7 @@ public struct JSONParser {
             let start = index
             if let key {
                 let value = try parseValue()
-                members[key] = value
+                pendingMembers.append((key, value))
                 if recordSpans { spans[key] = start..<index }
             } else {
                 try skipValue()
@@ -147,6 +153,11 @@ public struct JSONParser {
                 index += 1
             case UInt8(ascii: "}")?:
                 index += 1
+                var members = [String: JSONValue](minimumCapacity: pendingMembers.count - base)
+                for member in pendingMembers[base...] {
+                    members[member.key] = member.value  // a repeated key: the last one wins
+                }
+                pendingMembers.removeSubrange(base...)
                 return (members, spans)
             default:
                 throw error("expected ',' or '}' in an object")
@@ -158,21 +169,24 @@ public struct JSONParser {
         try enter()
         defer { depth -= 1 }
         index += 1  // [
-        var items: [JSONValue] = []
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             index += 1
-            return .array(items)
+            return .array([])
         }
+        let base = pendingItems.count
         while true {
             skipWhitespace()
-            items.append(try parseValue())
+            let item = try parseValue()
+            pendingItems.append(item)
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ",")?:
                 index += 1
             case UInt8(ascii: "]")?:
                 index += 1
+                let items = Array(pendingItems[base...])
+                pendingItems.removeSubrange(base...)
                 return .array(items)
             default:
                 throw error("expected ',' or ']' in an array")

@@ -93,15 +93,29 @@ public struct JSONWriter {
             return
         }
         if value.rounded() == value, abs(value) < 1e15 {
-            bytes.append(contentsOf: Array(String(Int64(value)).utf8))
+            number(Int(value))
         } else {
-            bytes.append(contentsOf: Array(String(value).utf8))
+            bytes.append(contentsOf: String(value).utf8)
         }
     }
 
-    /// Appends an integer.
+    /// Appends an integer (its decimal digits written in place, no string made).
     public mutating func number(_ value: Int) {
-        bytes.append(contentsOf: Array(String(value).utf8))
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for UInt64.max's 20 digits
+        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+            var end = buffer.count
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            return buffer.count - end
+        }
+        withUnsafeBytes(of: &digits) { buffer in
+            bytes.append(contentsOf: buffer[(buffer.count - count)...])
+        }
     }
 
     /// Appends `true` or `false`.

@@ -1,5 +1,6 @@
 /// The streaming body of an `UpstreamResponse`: an `AsyncSequence` of byte chunks, yielded
-/// as curl receives them (never buffered whole).
+/// as curl receives them (never buffered whole). What arrives in one turn of the client's
+/// event loop comes as one chunk, so a burst of small SSE events is read, and relayed, at once.
 ///
 /// Iterate it once. Ending the iteration early — `break`, cancelling the consuming task, or
 /// dropping the body/iterator without reaching the end — aborts the upstream transfer and

@@ -64,6 +64,37 @@ struct JSONParserTests {
         }
     }
 
+    @Test("integers are written digit for digit, at the extremes too")
+    func integers() {
+        for value in [0, 7, -7, 10, -10, 1_000_000, Int.max, Int.min, Int(Int32.max), -9_007_199_254_740_993] {
+            var writer = JSONWriter()
+            writer.number(value)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == String(value))
+        }
+        for (value, text) in [(0.0, "0"), (-0.0, "0"), (42.0, "42"), (-3.0, "-3"), (1e14, "100000000000000"), (2.5, "2.5")] {
+            var writer = JSONWriter()
+            writer.number(value)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == text, "\(value)")
+        }
+    }
+
+    @Test("nested containers and repeated keys come out as before the parser built them at their exact size")
+    func containersAndRepeatedKeys() throws {
+        #expect(try parse(#"{"a":1,"a":2}"#) == .object(["a": .number(2)]))  // the last one wins
+        let nested = try parse(#"{"x":[{"a":[1,[2,{"b":[]}]],"c":{}},[],[[3]]],"y":{"z":{"w":[true]}},"v":"s"}"#)
+        #expect(nested == .object([
+            "x": .array([
+                .object(["a": .array([.number(1), .array([.number(2), .object(["b": .array([])])])]), "c": .object([:])]),
+                .array([]), .array([.array([.number(3)])]),
+            ]),
+            "y": .object(["z": .object(["w": .array([.bool(true)])])]),
+            "v": .string("s"),
+        ]))
+        // A parse that fails part-way leaves nothing behind for the next one.
+        #expect(throws: JSONParseError.self) { try parse(#"{"a":[1,{"b":2,"#) }
+        #expect(try parse(#"[1,{"b":2}]"#) == .array([.number(1), .object(["b": .number(2)])]))
+    }
+
     @Test("deep nesting is refused, not a stack overflow")
     func depthLimit() throws {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
