@@ -41,11 +41,37 @@ struct AutoRouting: Sendable {
             fit: classification.fit, similarity: classification.rawSimilarity, complexity: classification.complexity,
             decidedBy: decision.decidedBy.rawValue, micros: ((ContinuousClock.now - started).inSeconds * 1e6).rounded()
         )
-        let fitText = classification.fit.map { String(format: "fit %.3f %@ %.3f", $0, $0 >= minFit ? "≥" : "<", minFit) } ?? "no reference"
-        let complexityText = String(
-            format: "complexity %.3f %@ %.3f", classification.complexity, classification.complexity <= maxComplexity ? "≤" : ">", maxComplexity
-        )
+        let fitText = classification.fit.map { "fit \(Self.threeDecimals($0)) \($0 >= minFit ? "≥" : "<") \(Self.threeDecimals(minFit))" }
+            ?? "no reference"
+        let complexity = classification.complexity
+        let complexityText = "complexity \(Self.threeDecimals(complexity)) \(complexity <= maxComplexity ? "≤" : ">") \(Self.threeDecimals(maxComplexity))"
+
         let backend = decision.local ? local : remote
         return (backend, scores, "classifier: \(fitText), \(complexityText) -> '\(backend.name)'")
+    }
+
+    /// `value` with three decimals exactly as `%.3f` writes it, without Foundation's
+    /// `String(format:)`, which cost more than the rest of the decision. Like printf, it rounds
+    /// the exact binary value, ties to even (0.0045 is really 0.004499…, so "0.004").
+    static func threeDecimals(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e15 else { return String(format: "%.3f", value) }
+        var thousandths: UInt64 = 0
+        let magnitude = abs(value)
+        if magnitude.isNormal {
+            // magnitude = significand × 2^(exponent − 52), so magnitude × 1000 is exact in 64 bits.
+            let product = (UInt64(magnitude.significandBitPattern) | (1 << 52)) * 1000
+            let shift = 52 - Int(magnitude.exponent)
+            if shift <= 0 {
+                thousandths = product << UInt64(-shift)
+            } else if shift < 64 {
+                let kept = product >> UInt64(shift)
+                let rest = product & ((1 << UInt64(shift)) - 1)
+                let half: UInt64 = 1 << UInt64(shift - 1)
+                thousandths = kept + (rest > half || (rest == half && kept & 1 == 1) ? 1 : 0)
+            }
+        }
+        let fraction = thousandths % 1000
+        let padding = fraction < 10 ? "00" : fraction < 100 ? "0" : ""
+        return "\(value.sign == .minus ? "-" : "")\(thousandths / 1000).\(padding)\(fraction)"
     }
 }
