@@ -351,12 +351,32 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         }
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        // Written digit by digit into one string (this runs once per request).
+        let fields: [(value: Int, width: Int, after: UInt8)] = [
+            (Int(parts.tm_year) + 1900, 4, UInt8(ascii: "-")), (Int(parts.tm_mon) + 1, 2, UInt8(ascii: "-")),
+            (Int(parts.tm_mday), 2, UInt8(ascii: "T")), (Int(parts.tm_hour), 2, UInt8(ascii: ":")),
+            (Int(parts.tm_min), 2, UInt8(ascii: ":")), (Int(parts.tm_sec), 2, UInt8(ascii: ".")),
+            (millis, 3, UInt8(ascii: "Z")),
+        ]
+        return String(unsafeUninitializedCapacity: 32) { out in
+            var end = 0
+            for field in fields {
+                var value = max(0, field.value)
+                var width = field.width
+                var digits = 0
+                repeat { digits += 1; value /= 10 } while value > 0
+                width = max(width, digits)  // a year past 9999 keeps all its digits
+                value = max(0, field.value)
+                for position in stride(from: end + width - 1, through: end, by: -1) {
+                    out[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                end += width
+                out[end] = field.after
+                end += 1
+            }
+            return end
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
     }
 }
 

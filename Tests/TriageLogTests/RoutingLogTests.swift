@@ -66,6 +66,17 @@ struct RoutingLogRecordTests {
     func timestampFormat() {
         let stamp = RoutingLogRecord.timestamp(Date(timeIntervalSince1970: 1_800_000_000.25))
         #expect(stamp == "2027-01-15T08:00:00.250Z")
+        #expect(RoutingLogRecord.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(RoutingLogRecord.timestamp(Date(timeIntervalSince1970: 59.9996)) == "1970-01-01T00:01:00.000Z")
+        #expect(RoutingLogRecord.timestamp(Date(timeIntervalSince1970: 1_835_481_599.007)) == "2028-02-29T23:59:59.007Z")
+        #expect(RoutingLogRecord.timestamp(Date(timeIntervalSince1970: 253_402_300_799.5)) == "9999-12-31T23:59:59.500Z")
+        // Every millisecond of a second, against Foundation's own formatter.
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for millis in stride(from: 0, to: 1000, by: 7) {
+            let date = Date(timeIntervalSince1970: 1_764_000_000 + Double(millis) / 1000)
+            #expect(RoutingLogRecord.timestamp(date) == formatter.string(from: date), "\(millis)")
+        }
     }
 }
 
