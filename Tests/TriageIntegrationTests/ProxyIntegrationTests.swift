@@ -198,6 +198,19 @@ struct ProxyIntegrationTests {
         }
     }
 
+    @Test("the server log on stderr: timestamp, level, label, sorted metadata, [source], message")
+    func serverLogFormat() async throws {
+        try await Environment.with { env in
+            // A request in between: Hummingbird sets request metadata on its logger per request.
+            let response = try await env.proxy.post(json: chatJSON("hello"))
+            #expect(response.status == 200)
+            let lines = env.triage.child.stderr.text.split(separator: "\n").map(String.init)
+            let started = try #require(lines.first { $0.hasSuffix("[triage] started") }, "stderr: \(lines)")
+            let pattern = #/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4} info triage: backends=local,remote config=\S+ routing_log=\S+ rules=\d+ \[triage\] started$/#
+            #expect(started.wholeMatch(of: pattern) != nil, "\(started)")
+        }
+    }
+
     @Test("a client that disconnects mid-stream aborts the upstream transfer and is logged")
     func clientDisconnects() async throws {
         try await Environment.with { env in
