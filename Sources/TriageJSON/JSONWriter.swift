@@ -29,11 +29,6 @@ public struct JSONWriter {
         bytes.removeAll(keepingCapacity: true)
     }
 
-    /// Forgets the bytes written after the first `count`.
-    public mutating func truncate(to count: Int) {
-        bytes.removeSubrange(min(count, bytes.count)...)
-    }
-
     /// Appends raw bytes that are already valid JSON (or punctuation).
     public mutating func raw(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))

@@ -219,7 +219,7 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
     /// Encodes the record as one line of JSON (keys sorted, absent fields left out), newline included.
     ///
     /// Written by hand with ``JSONWriter`` rather than `JSONEncoder`: this runs once per request.
-    public func jsonLine() throws -> [UInt8] {
+    public func jsonLine() -> [UInt8] {
         var out = JSONWriter(capacity: estimatedSize + 64)
         writeJSONLine(to: &out)
         return out.bytes

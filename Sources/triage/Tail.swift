@@ -60,7 +60,7 @@ struct Tail: AsyncParsableCommand {
         }
         let show: @Sendable (RoutingLogRecord) -> Void = { record in
             if json {
-                if let line = try? record.jsonLine() { FileHandle.standardOutput.write(Data(line)) }
+                FileHandle.standardOutput.write(Data(record.jsonLine()))
             } else {
                 FileHandle.standardOutput.write(Data((formatter.format(record) + "\n").utf8))
             }

@@ -19,7 +19,7 @@ import TriageLog
             .init(backend: "local", outcome: "failed", status: 502, error: "boom", latencyMs: 5),
             .init(backend: "remote", outcome: "ok", status: 200, latencyMs: 7.5),
         ]
-        let line = try record.jsonLine()
+        let line = record.jsonLine()
         let viaFoundation = try JSONDecoder().decode(RoutingLogRecord.self, from: Data(line))
         let viaParser = try JSONValueDecoder.decode(RoutingLogRecord.self, from: line.dropLast())
         #expect(viaParser == viaFoundation)

@@ -29,7 +29,7 @@ import TriageLog
                 status: count % 50 == 0 ? 502 : 200, prompt: "question \(count): \(sentence.prefix(300))",
                 response: "answer \(count): \(sentence)", latencyMs: Double(50 + count % 900), ttftMs: Double(10 + count % 90),
                 stream: count % 2 == 0, usage: (200 + count % 300, 100 + count % 200), cost: backend == "remote" ? 0.002 : 0)
-            batch.append(contentsOf: try record.jsonLine())
+            batch.append(contentsOf: record.jsonLine())
             count += 1
             if batch.count >= 1 << 20 {
                 handle.write(batch)

@@ -43,7 +43,7 @@ enum Fixture {
 
     /// One JSON line for `record`, optionally with a `shadow` member added.
     static func line(_ record: RoutingLogRecord, shadow: [String: Any]? = nil) throws -> String {
-        var text = String(decoding: try record.jsonLine(), as: UTF8.self).trimmingCharacters(in: .newlines)
+        var text = String(decoding: record.jsonLine(), as: UTF8.self).trimmingCharacters(in: .newlines)
         if let shadow {
             let data = try JSONSerialization.data(withJSONObject: shadow, options: [.sortedKeys])
             text.removeLast()

@@ -24,9 +24,9 @@ struct CLIIntegrationTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-tail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("routing.jsonl").path
-        func lines(_ ids: [String]) throws -> Data {
-            Data(try ids.flatMap { id in
-                try RoutingLogRecord(id: id, timestamp: "2026-11-29T10:00:00.000Z", endpoint: "/v1/chat/completions",
+        func lines(_ ids: [String]) -> Data {
+            Data(ids.flatMap { id in
+                RoutingLogRecord(id: id, timestamp: "2026-11-29T10:00:00.000Z", endpoint: "/v1/chat/completions",
                                      backend: "local", reason: "r", status: 200, latencyMs: 1).jsonLine()
             })
         }

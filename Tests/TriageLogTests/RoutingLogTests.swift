@@ -32,7 +32,7 @@ private final class Warnings: Sendable {
 struct RoutingLogRecordTests {
     @Test("a record is one line of JSON with snake_case keys and a trailing newline")
     func encodesOneLine() throws {
-        let line = try sampleRecord().jsonLine()
+        let line = sampleRecord().jsonLine()
         #expect(line.last == UInt8(ascii: "\n"))
         #expect(line.dropLast().contains(UInt8(ascii: "\n")) == false)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
