@@ -32,19 +32,7 @@ public struct JSONParser {
 
     /// Parses a whole document.
     public static func parse(_ input: ArraySlice<UInt8>) throws(JSONParseError) -> JSONValue {
-        let result: Result<JSONValue, JSONParseError> = input.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(buffer)
-            do throws(JSONParseError) {
-                parser.skipWhitespace()
-                let value = try parser.parseValue()
-                parser.skipWhitespace()
-                guard parser.index == buffer.count else { throw parser.error("unexpected data after the JSON value") }
-                return .success(value)
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
+        try parseDocument(input, filter: nil)
     }
 
     /// Parses a whole document, keeping only the object members (at any depth) that `filter`
@@ -52,6 +40,12 @@ public struct JSONParser {
     /// is several times cheaper when a caller needs a few fields of a large answer. Strings in
     /// skipped members are not decoded, so invalid UTF-8 there is not reported.
     public static func parse(_ input: ArraySlice<UInt8>, keeping filter: JSONKeyFilter) throws(JSONParseError) -> JSONValue {
+        try parseDocument(input, filter: filter)
+    }
+
+    /// One whole document (surrounding whitespace allowed, nothing after it), with or without
+    /// a key filter.
+    private static func parseDocument(_ input: ArraySlice<UInt8>, filter: JSONKeyFilter?) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> = input.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(buffer, filter: filter)
             do throws(JSONParseError) {
