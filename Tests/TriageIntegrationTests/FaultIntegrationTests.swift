@@ -209,12 +209,8 @@ struct FaultIntegrationTests {
             try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<10 {
                     group.addTask {
-                        let response = try await env.client.execute(UpstreamRequest(
-                            url: env.triage.url + "/v1/chat/completions", method: "POST",
-                            headers: [("Content-Type", "application/json")],
-                            body: Array(chatJSON("stream \(index) a b c d [[chunks:5]] [[delay:0.3]]", stream: true).utf8),
-                            timeouts: UpstreamTimeouts(connect: 5, total: 30, idle: 30)
-                        ))
+                        let response = try await env.proxy.open(
+                            json: chatJSON("stream \(index) a b c d [[chunks:5]] [[delay:0.3]]", stream: true))
                         var body = ""
                         for try await chunk in response.body {
                             if body.isEmpty { started.withLock { $0 += 1 } }

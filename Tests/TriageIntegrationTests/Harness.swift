@@ -318,14 +318,23 @@ struct ProxyClient {
     let base: String
 
     func post(_ path: String = "/v1/chat/completions", json: String, headers: [(name: String, value: String)] = []) async throws -> (status: Int, headers: UpstreamResponse, body: String) {
-        let response = try await client.execute(UpstreamRequest(
+        let response = try await open(path, json: json, headers: headers)
+        let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        return (response.status, response, String(decoding: body, as: UTF8.self))
+    }
+
+    /// POSTs `json` and returns once the answer's head has arrived, its body unread (for
+    /// tests that watch a stream as it comes).
+    func open(
+        _ path: String = "/v1/chat/completions", json: String, headers: [(name: String, value: String)] = [],
+        timeout: Double = 30
+    ) async throws -> UpstreamResponse {
+        try await client.execute(UpstreamRequest(
             url: base + path, method: "POST",
             headers: [("Content-Type", "application/json")] + headers,
             body: Array(json.utf8),
-            timeouts: UpstreamTimeouts(connect: 5, total: 30, idle: 30)
+            timeouts: UpstreamTimeouts(connect: 5, total: timeout, idle: timeout)
         ))
-        let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        return (response.status, response, String(decoding: body, as: UTF8.self))
     }
 
     func get(_ path: String) async throws -> (status: Int, body: String) {

@@ -134,12 +134,7 @@ struct ProxyIntegrationTests {
     @Test("a stream is relayed chunk by chunk as it arrives, and logged reassembled")
     func streamsIncrementally() async throws {
         try await Environment.with { env in
-            let response = try await env.client.execute(UpstreamRequest(
-                url: env.triage.url + "/v1/chat/completions", method: "POST",
-                headers: [("Content-Type", "application/json")],
-                body: Array(chatJSON("one two three four five six [[chunks:6]] [[gate:g1]]", stream: true).utf8),
-                timeouts: UpstreamTimeouts(connect: 5, total: 20, idle: 20)
-            ))
+            let response = try await env.proxy.open(json: chatJSON("one two three four five six [[chunks:6]] [[gate:g1]]", stream: true), timeout: 20)
             #expect(response.status == 200)
             #expect(response.header("content-type")?.hasPrefix("text/event-stream") == true)
             var received = ""
@@ -175,12 +170,7 @@ struct ProxyIntegrationTests {
             // The upstream sends head, events and end in one write: by the time the head is
             // handed over, the whole stream is there. Triage then answers with a plain body
             // (content-length, not chunked), and the events are exactly the relayed stream.
-            let response = try await env.client.execute(UpstreamRequest(
-                url: env.triage.url + "/v1/chat/completions", method: "POST",
-                headers: [("Content-Type", "application/json")],
-                body: Array(chatJSON("alpha beta gamma [[chunks:3]] [[one-write]]", stream: true).utf8),
-                timeouts: UpstreamTimeouts(connect: 5, total: 20, idle: 20)
-            ))
+            let response = try await env.proxy.open(json: chatJSON("alpha beta gamma [[chunks:3]] [[one-write]]", stream: true), timeout: 20)
             #expect(response.status == 200)
             #expect(response.header("content-type")?.hasPrefix("text/event-stream") == true)
             #expect(response.header("transfer-encoding") == nil)
@@ -216,12 +206,7 @@ struct ProxyIntegrationTests {
         try await Environment.with { env in
             // 40 chunks, 50 ms apart: the whole answer would take 2 s.
             let words = (1...40).map { "w\($0)" }.joined(separator: " ")
-            let response = try await env.client.execute(UpstreamRequest(
-                url: env.triage.url + "/v1/chat/completions", method: "POST",
-                headers: [("Content-Type", "application/json")],
-                body: Array(chatJSON("\(words) [[chunks:40]] [[delay:0.05]]", stream: true).utf8),
-                timeouts: UpstreamTimeouts(connect: 5, total: 20, idle: 20)
-            ))
+            let response = try await env.proxy.open(json: chatJSON("\(words) [[chunks:40]] [[delay:0.05]]", stream: true), timeout: 20)
             #expect(response.status == 200)
             for try await chunk in response.body {
                 #expect(!chunk.isEmpty)
