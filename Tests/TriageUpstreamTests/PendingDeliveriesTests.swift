@@ -30,6 +30,17 @@ import Testing
             curl_easy_cleanup(easy)
             loop.shutdown()
         }
+
+        /// Reads the body stream to its end: the chunks as text, and the error it ended with.
+        func drain() async -> (chunks: [String], error: (any Error)?) {
+            var chunks: [String] = []
+            do {
+                for try await chunk in stream { chunks.append(String(decoding: chunk, as: UTF8.self)) }
+            } catch {
+                return (chunks, error)
+            }
+            return (chunks, nil)
+        }
     }
 
     private static func header(_ context: TransferContext, _ lines: String...) {
@@ -40,10 +51,6 @@ import Testing
 
     private static func body(_ context: TransferContext, _ text: String) -> Int? {
         Array(text.utf8).withUnsafeBytes { context.receiveBody($0) }
-    }
-
-    private static func text(_ chunks: [[UInt8]]) -> [String] {
-        chunks.map { String(decoding: $0, as: UTF8.self) }
     }
 
     @Test func oneTurnIsOneChunkAndTheHeadComesAfterTheBody() async throws {
@@ -66,9 +73,9 @@ import Testing
         let context = try #require(delivered)
         #expect(Self.body(context, "data: [DONE]\n\n") == 14)
         context.complete()
-        var chunks: [[UInt8]] = []
-        for try await chunk in fixture.stream { chunks.append(chunk) }
-        #expect(Self.text(chunks) == ["data: a\n\ndata: b\n\ndata: c\n\n", "data: [DONE]\n\n"])
+        let (chunks, error) = await fixture.drain()
+        #expect(error == nil)
+        #expect(chunks == ["data: a\n\ndata: b\n\ndata: c\n\n", "data: [DONE]\n\n"])
     }
 
     @Test func bytesBeforeAFailureStillReachTheConsumer() async throws {
@@ -85,15 +92,9 @@ import Testing
         let context = try #require(delivered)
         _ = Self.body(context, "data: b\n\n")
         context.fail(.cancelled)
-        var chunks: [[UInt8]] = []
-        var failure: (any Error)?
-        do {
-            for try await chunk in fixture.stream { chunks.append(chunk) }
-        } catch {
-            failure = error
-        }
+        let (chunks, failure) = await fixture.drain()
         #expect(failure.map { "\($0)" } == "\(UpstreamError.cancelled)")
-        #expect(Self.text(chunks) == ["data: a\n\n", "data: b\n\n"])
+        #expect(chunks == ["data: a\n\n", "data: b\n\n"])
     }
 
     @Test func aFailureInTheTurnTheHeadArrivedStillReturnsTheResponse() async throws {
@@ -108,15 +109,9 @@ import Testing
             context.fail(.transferFailed(url: "http://127.0.0.1:1/x", message: "reset"))
         }
         #expect(head.status == 200)
-        var chunks: [[UInt8]] = []
-        var failed = false
-        do {
-            for try await chunk in fixture.stream { chunks.append(chunk) }
-        } catch {
-            failed = true
-        }
-        #expect(failed)
-        #expect(Self.text(chunks) == ["data: a\n\n"])
+        let (chunks, error) = await fixture.drain()
+        #expect(error != nil)
+        #expect(chunks == ["data: a\n\n"])
     }
 
     @Test func aFailureBeforeTheHeadEndedIsThrownByExecute() async throws {
@@ -148,9 +143,9 @@ import Testing
             #expect(fixture.deliveries.deliverAll().isEmpty)  // already handed over: nothing twice
         }
         #expect(head.status == 201)
-        var chunks: [[UInt8]] = []
-        for try await chunk in fixture.stream { chunks.append(chunk) }
-        #expect(Self.text(chunks) == [#"{"ok":true}"#])
+        let (chunks, error) = await fixture.drain()
+        #expect(error == nil)
+        #expect(chunks == [#"{"ok":true}"#])
     }
 
     @Test func aConsumerThatWentAwayIsReportedForAbort() async throws {
