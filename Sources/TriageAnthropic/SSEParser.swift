@@ -3,15 +3,18 @@
 /// Bytes may be split anywhere, even inside a line or a UTF-8 sequence: only complete lines are
 /// decoded. Lines end with `\n`, `\r\n` or `\r`; a blank line dispatches the pending event;
 /// lines starting with `:` are comments; several `data:` lines are joined with `\n`.
-struct SSEParser: Sendable {
+public struct SSEParser: Sendable {
     private var line: [UInt8] = []
     private var lastWasCR = false
     private var name: String?
     private var dataLines: [String] = []
     private var hasData = false
 
+    /// A parser at the start of a stream.
+    public init() {}
+
     /// Parses `bytes` and returns the events they complete.
-    mutating func feed(_ bytes: [UInt8]) -> [SSEEvent] {
+    public mutating func feed(_ bytes: [UInt8]) -> [SSEEvent] {
         var events: [SSEEvent] = []
         for byte in bytes {
             switch byte {
@@ -34,7 +37,7 @@ struct SSEParser: Sendable {
 
     /// Ends the stream: a last unterminated line and a last event without its blank line are
     /// still delivered (a truncated upstream may have cut them).
-    mutating func finish() -> [SSEEvent] {
+    public mutating func finish() -> [SSEEvent] {
         var events: [SSEEvent] = []
         if !line.isEmpty { endLine(into: &events) }
         dispatch(into: &events)

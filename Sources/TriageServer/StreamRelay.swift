@@ -116,17 +116,10 @@ struct StreamRelay: Sendable {
     static func isUsageOnlyChunk(_ event: ArraySlice<UInt8>) -> Bool {
         // Cheap test first: only an event with an empty array somewhere is parsed.
         guard containsEmptyArray(event) else { return false }
-        var payload: [UInt8] = []
-        for line in event.split(separator: UInt8(ascii: "\n")) {
-            var line = line
-            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-            guard line.starts(with: Array("data:".utf8)) else { continue }
-            line = line.dropFirst(5)
-            if line.first == UInt8(ascii: " ") { line = line.dropFirst() }
-            if !payload.isEmpty { payload.append(UInt8(ascii: "\n")) }  // data lines join with newlines
-            payload.append(contentsOf: line)
-        }
-        guard payload.first == UInt8(ascii: "{"), let chunk = try? JSONParser.parse(payload),
+        var parser = SSEParser()
+        let events = parser.feed(Array(event)) + parser.finish()
+        guard events.count == 1, let payload = events.first.map({ Array($0.data.utf8) }),
+              payload.first == UInt8(ascii: "{"), let chunk = try? JSONParser.parse(payload),
               case .array(let choices)? = chunk["choices"], choices.isEmpty,
               case .object? = chunk["usage"] else { return false }
         return true
