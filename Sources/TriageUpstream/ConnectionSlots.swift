@@ -18,6 +18,8 @@ final class ConnectionSlots: Sendable {
     private enum Outcome: Sendable {
         case granted
         case timedOut
+        /// The request was cancelled from elsewhere (its client left) while it waited.
+        case abandoned
         case gaveUp
     }
 
@@ -31,8 +33,9 @@ final class ConnectionSlots: Sendable {
     private let state = Mutex(State())
 
     /// Takes a slot for `limit.key`, waiting up to `limit.queueTimeout` for one.
-    /// - Throws: `.connectionsBusy` when the wait times out, `.cancelled` if the task is cancelled.
-    func acquire(_ limit: ConnectionLimit, url: String) async throws(UpstreamError) {
+    /// - Throws: `.connectionsBusy` when the wait times out, `.cancelled` if the task or
+    ///   `cancellation` is cancelled first.
+    func acquire(_ limit: ConnectionLimit, url: String, cancellation: UpstreamCancellation? = nil) async throws(UpstreamError) {
         let free = state.withLock { state -> Bool in
             var pool = state.pools[limit.key, default: Pool()]
             pool.limit = max(1, limit.maxConnections)
@@ -56,27 +59,34 @@ final class ConnectionSlots: Sendable {
                     return .gaveUp
                 }
             }
+            if let cancellation {
+                group.addTask {
+                    await cancellation.wait()
+                    return cancellation.isCancelled ? .abandoned : .gaveUp
+                }
+            }
             var granted = false
-            var timedOut = false
+            var ended: Outcome = .gaveUp
             for await outcome in group {
                 switch outcome {
                 case .granted:
                     granted = true
                     group.cancelAll()
-                case .timedOut:
-                    timedOut = true
+                case .timedOut, .abandoned:
+                    if ended == .gaveUp { ended = outcome }
                     group.cancelAll()
                 case .gaveUp:
                     break
                 }
             }
-            // A slot handed over at the very moment the wait ran out is still taken.
-            return granted ? .granted : (timedOut ? .timedOut : .gaveUp)
+            // A slot handed over at the very moment the wait ended is still taken (and given
+            // back by the transfer, which an abandoned request fails at once).
+            return granted ? .granted : ended
         }
         switch outcome {
         case .granted: return
         case .timedOut: throw .connectionsBusy(url: url, limit: limit.maxConnections, seconds: limit.queueTimeout)
-        case .gaveUp: throw .cancelled
+        case .abandoned, .gaveUp: throw .cancelled
         }
     }
 

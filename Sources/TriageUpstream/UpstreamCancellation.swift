@@ -10,6 +10,10 @@ public final class UpstreamCancellation: Sendable {
     private struct State {
         var cancelled = false
         var current: TransferControl?
+        /// Tasks waiting in `wait()`, and waits abandoned before they were registered.
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
+        var abandoned: Set<Int> = []
     }
 
     private let state = Mutex(State())
@@ -19,13 +23,44 @@ public final class UpstreamCancellation: Sendable {
     /// Aborts the current transfer (its `execute` or body iteration throws `.cancelled`) and
     /// every later one.
     public func cancel() {
-        let control = state.withLock { state -> TransferControl? in
-            guard !state.cancelled else { return nil }
+        let (control, waiters) = state.withLock { state -> (TransferControl?, [CheckedContinuation<Void, Never>]) in
+            guard !state.cancelled else { return (nil, []) }
             state.cancelled = true
-            defer { state.current = nil }
-            return state.current
+            defer {
+                state.current = nil
+                state.waiters = [:]
+            }
+            return (state.current, Array(state.waiters.values))
         }
         control?.cancel()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once `cancel()` has been called, or when the calling task is cancelled.
+    func wait() async {
+        let id = state.withLock { state -> Int in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.cancelled || state.abandoned.remove(id) != nil { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let waiter = state.waiters.removeValue(forKey: id) else {
+                    if !state.cancelled { state.abandoned.insert(id) }
+                    return nil
+                }
+                return waiter
+            }
+            waiter?.resume()
+        }
     }
 
     /// Whether `cancel()` has been called.

@@ -41,7 +41,7 @@ public final class UpstreamClient: Sendable {
         }
         if let limit = request.connectionLimit {
             // Queued here, not in curl: the transfer's timeouts start once it has a slot.
-            try await slots.acquire(limit, url: request.url)
+            try await slots.acquire(limit, url: request.url, cancellation: request.cancellation)
         }
         let control = loop.makeControl()
         if let limit = request.connectionLimit {

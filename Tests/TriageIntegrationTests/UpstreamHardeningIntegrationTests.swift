@@ -71,6 +71,36 @@ struct UpstreamHardeningIntegrationTests {
         }
     }
 
+    @Test("a client that hangs up while its request waits for one of max_connections is logged at once and never sent")
+    func hangUpWhileQueued() async throws {
+        try await Environment.with(yaml: { local, remote in
+            testRoutes(local: local, remote: remote, localTimeouts: "{connect: 2, total: 30, idle: 30, queue: 20}")
+                .replacingOccurrences(of: "    model: small-ft\n", with: "    model: small-ft\n    max_connections: 1\n")
+        }) { env in
+            // A stream holds the only connection until its gate opens.
+            let held = try await env.proxy.open(json: chatJSON("a b c [[gate:queue-1]]", stream: true))
+            #expect(held.status == 200)
+            do {
+                _ = try await env.client.execute(UpstreamRequest(
+                    url: env.triage.url + "/v1/chat/completions", method: "POST", headers: [("Content-Type", "application/json")],
+                    body: Array(chatJSON("waiting-then-gone").utf8), timeouts: UpstreamTimeouts(connect: 5, total: 1, idle: 1)))
+                Issue.record("the client's 1 s timeout should have fired")
+            } catch {}
+            let hungUp = ContinuousClock.now
+            var logged: [String: Any]?
+            while logged == nil, ContinuousClock.now - hungUp < .seconds(3) {
+                logged = record(TriageInstance.readLog(env.triage.logPath), "waiting-then-gone")
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let line = try #require(logged, "no log line 3 s after the hang-up: the request still waits for a connection")
+            #expect(line["status"] as? Int == 499, "\(line)")
+            try await env.local.release("queue-1", client: env.client)
+            _ = try await held.body.collect(upTo: 1 << 20)
+            let received = try await env.local.receivedRequests(client: env.client)
+            #expect(!received.contains { "\($0["body"] ?? "")".contains("waiting-then-gone") }, "the abandoned request reached the backend")
+        }
+    }
+
     @Test("broken 200 answers (HTML, JSON to a stream, events that are not JSON) become 502s or error events, logged as failures")
     func brokenAnswers() async throws {
         // Each broken answer is a failure of local: with its breaker on, it would open half-way.

@@ -70,4 +70,36 @@ import Testing
             _ = try await third.body.collect(upTo: 1 << 20)
         }
     }
+
+    @Test func cancellingAQueuedRequestEndsItsWaitAtOnce() async throws {
+        try await withFakeUpstream { upstream in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            let limit = ConnectionLimit(key: "local", maxConnections: 1, queueTimeout: 30)
+            var held = chatRequest(upstream, "a b c [[gate:hold-2]]", stream: true)
+            held.connectionLimit = limit
+            let first = try await client.execute(held)
+            let cancellation = UpstreamCancellation()
+            var queued = chatRequest(upstream, "queued-and-abandoned")
+            queued.connectionLimit = limit
+            queued.cancellation = cancellation
+            let request = queued
+            let waiting = Task { try await client.execute(request) }
+            try await Task.sleep(for: .milliseconds(300))
+            let cancelled = ContinuousClock.now
+            cancellation.cancel()
+            let result = await waiting.result
+            #expect(ContinuousClock.now - cancelled < .seconds(2), "the wait ends when the request is cancelled, not when a slot frees")
+            guard case .failure(let error) = result, case .cancelled? = error as? UpstreamError else {
+                Issue.record("expected .cancelled, got \(result)")
+                return
+            }
+            let release = try await client.execute(UpstreamRequest(url: upstream.url("/release/hold-2"), method: "GET"))
+            _ = try await release.body.collect(upTo: 1024)
+            _ = try await first.body.collect(upTo: 1 << 20)
+            #expect(client.runningTransfers(key: "local") == 0)
+            let prompts = try await chatRequestLog(client, upstream).map { "\($0["body"] ?? "")" }
+            #expect(!prompts.contains { $0.contains("queued-and-abandoned") }, "the abandoned request never reached the upstream")
+        }
+    }
 }
