@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// Runs a program to completion; returns its exit status and output.
+private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment)
+    await child.waitForExit()
+    return (child.process.terminationStatus, child.stdout.text, child.stderr.text)
+}
+
+/// `make` in the repository.
+private func make(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await run("/usr/bin/env", ["make", "--no-print-directory", "-C", Repo.root.path] + arguments)
+}
+
+/// A temporary directory, removed after `body`.
+private func withTemporaryDirectory(_ body: (URL) async throws -> Void) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-setup-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await body(directory)
+}
+
+@Suite("Setting up and using the CLI as a new user would")
+struct SetupIntegrationTests {
+    @Test("`make install` puts triage (with its resources) in DESTDIR/PREFIX/bin, where it runs; `make uninstall` removes it")
+    func makeInstall() async throws {
+        try await withTemporaryDirectory { destdir in
+            let install = try await make(["install", "TRIAGE_BIN=\(Repo.triageBinary)", "DESTDIR=\(destdir.path)", "PREFIX=/opt/triage-test"])
+            #expect(install.status == 0, "stdout:\n\(install.stdout)\nstderr:\n\(install.stderr)")
+            let bin = destdir.appendingPathComponent("opt/triage-test/bin")
+            let installed = bin.appendingPathComponent("triage").path
+            #expect(FileManager.default.isExecutableFile(atPath: installed))
+            #expect(try await run(installed, ["--version"]).status == 0)
+            // The installed binary finds the default complexity weights in its own directory.
+            let explain = try await run(installed, ["explain", "--config", Repo.root.appendingPathComponent("routes.yaml").path, "hello"])
+            #expect(explain.status == 0, "stderr:\n\(explain.stderr)")
+            #expect(explain.stdout.contains("complexity:"), "stdout:\n\(explain.stdout)")
+
+            let uninstall = try await make(["uninstall", "DESTDIR=\(destdir.path)", "PREFIX=/opt/triage-test"])
+            #expect(uninstall.status == 0, "stderr:\n\(uninstall.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: bin.path).isEmpty)
+        }
+    }
+
+    @Test("`make test` runs one test runner: XCTest's is off exactly when no test uses XCTest")
+    func oneTestRunner() async throws {
+        let tests = Repo.root.appendingPathComponent("Tests")
+        let files = FileManager.default.enumerator(atPath: tests.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        #expect(!files.isEmpty)
+        let usesXCTest = try files.contains { file in
+            try String(contentsOf: tests.appendingPathComponent(file), encoding: .utf8).split(separator: "\n")
+                .contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("import XCTest") }
+        }
+        let dryRun = try await make(["-n", "test"])
+        #expect(dryRun.status == 0, "stderr:\n\(dryRun.stderr)")
+        let testLine = try #require(dryRun.stdout.split(separator: "\n").first { $0.contains(" test ") && $0.contains("--skip-build") })
+        #expect(testLine.contains("--disable-xctest") == !usesXCTest, "make test runs: \(testLine)")
+    }
+}
