@@ -57,4 +57,29 @@ struct SetupIntegrationTests {
         let testLine = try #require(dryRun.stdout.split(separator: "\n").first { $0.contains(" test ") && $0.contains("--skip-build") })
         #expect(testLine.contains("--disable-xctest") == !usesXCTest, "make test runs: \(testLine)")
     }
+
+    @Test("every `triage` command named in the shipped configs' comments is a real subcommand")
+    func commandsInComments() async throws {
+        let help = try await run(Repo.triageBinary, ["--help"])
+        let subcommands = Set(help.stdout.components(separatedBy: "SUBCOMMANDS:").last?.split(separator: "\n")
+            .compactMap { $0.split(separator: " ").first.map(String.init) } ?? [])
+        #expect(subcommands.isSuperset(of: ["serve", "check", "tail", "report"]), "\(subcommands)")
+        let presets = Repo.root.appendingPathComponent("docs/presets")
+        let files = [Repo.root.appendingPathComponent("routes.yaml")]
+            + (try FileManager.default.contentsOfDirectory(atPath: presets.path)).filter { $0.hasSuffix(".yaml") }.map { presets.appendingPathComponent($0) }
+        // `triage` as a command word (not x-triage-backend, triage-local-ft or the model id in
+        // [triage]), and the word after it.
+        let command = try NSRegularExpression(pattern: #"(?<![\w\[-])triage(?=\s|`|$)(?: +([a-z]+))?"#)
+        for file in files {
+            for (number, line) in try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                guard let hash = line.firstIndex(of: "#") else { continue }
+                let comment = String(line[hash...])
+                for match in command.matches(in: comment, range: NSRange(comment.startIndex..., in: comment)) {
+                    let word = Range(match.range(at: 1), in: comment).map { String(comment[$0]) }
+                    let shown = Range(match.range, in: comment).map { String(comment[$0]) } ?? ""
+                    #expect(word.map(subcommands.contains) == true, "\(file.lastPathComponent):\(number + 1): `\(shown)` is not a triage command")
+                }
+            }
+        }
+    }
 }
