@@ -58,6 +58,38 @@ struct SetupIntegrationTests {
         #expect(testLine.contains("--disable-xctest") == !usesXCTest, "make test runs: \(testLine)")
     }
 
+    @Test("help texts have no hard line breaks inside sentences: the terminal wraps them")
+    func helpWraps() async throws {
+        for command in [[], ["serve"], ["check"], ["tail"], ["explain"], ["train"], ["export"], ["report"]] {
+            let help = try await run(Repo.triageBinary, command + ["--help"], environment: ["COLUMNS": "1000"])
+            #expect(help.status == 0)
+            // The text before USAGE: overview and discussion. Example lines are indented.
+            let overview = help.stdout.components(separatedBy: "USAGE:").first ?? ""
+            for paragraph in overview.components(separatedBy: "\n\n") {
+                let lines = paragraph.split(separator: "\n").filter { !$0.hasPrefix(" ") && !$0.hasSuffix(":") }
+                #expect(lines.count <= 1, "triage \(command.joined()) --help breaks a paragraph:\n\(paragraph)")
+            }
+        }
+    }
+
+    @Test("counts in CLI output agree with their nouns: 1 backend, 1 rule, 2 rules")
+    func plurals() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("routes.yaml").path
+            try """
+            backends: [{name: local, base_url: "http://127.0.0.1:8000/v1", model: m}]
+            rules: [{name: everything, match: {always: true}, route: local}]
+            auto: {default_backend: local}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+            let one = try await run(Repo.triageBinary, ["check", path])
+            #expect(one.stdout.contains("OK — 1 backend (local), 1 rule, model: triage"), "stdout: \(one.stdout)")
+            let shipped = try await run(Repo.triageBinary, ["check", Repo.root.appendingPathComponent("routes.yaml").path])
+            #expect(shipped.stdout.contains("2 backends (local, remote), 5 rules, model: triage"), "stdout: \(shipped.stdout)")
+            let explain = try await run(Repo.triageBinary, ["explain", "--config", path, "a"])
+            #expect(explain.stdout.contains("(1 byte, ~5 tokens)"), "stdout: \(explain.stdout)")
+        }
+    }
+
     @Test("every `triage` command named in the shipped configs' comments is a real subcommand")
     func commandsInComments() async throws {
         let help = try await run(Repo.triageBinary, ["--help"])

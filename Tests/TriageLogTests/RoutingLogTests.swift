@@ -309,50 +309,6 @@ struct RoutingLogBackPressureTests {
     }
 }
 
-@Suite("Line splitting and tail formatting")
-struct TailFormatterTests {
-    @Test("lines are split only at newlines; the tail waits for its newline")
-    func splitsLines() {
-        var splitter = LineSplitter()
-        #expect(splitter.push(Array("ab\ncd".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["ab"])
-        #expect(splitter.remainder() == Array("cd".utf8))
-        #expect(splitter.push(Array("e\n\nf".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["cde", ""])
-        #expect(splitter.remainder() == Array("f".utf8))
-    }
-
-    @Test("a tail line shows time, backend, rule, status, latency, tokens, cost and the prompt")
-    func formatsLine() {
-        let line = TailFormatter(promptWidth: 12).format(sampleRecord())
-        #expect(line.hasPrefix("10:00:00.123  local   default          200    13ms ttft 3ms  10+5 tok"))
-        #expect(line.contains("$0.000015"))
-        #expect(line.hasSuffix("Hello \"ther…"))
-    }
-
-    @Test("estimated usage and errors are marked")
-    func marksEstimatesAndErrors() {
-        var record = sampleRecord()
-        record.usage = .init(promptTokens: 3, completionTokens: 4, source: "estimated")
-        record.error = "Backend 'local' timed out"
-        let line = TailFormatter().format(record)
-        #expect(line.contains("3+4 tok~"))
-        #expect(line.hasSuffix("! Backend 'local' timed out"))
-    }
-
-    @Test("the last user message is found in string and content-part forms")
-    func lastUserText() {
-        let messages: JSONValue = .array([
-            .object(["role": .string("user"), "content": .string("first")]),
-            .object(["role": .string("assistant"), "content": .string("reply")]),
-            .object(["role": .string("user"), "content": .array([
-                .object(["type": .string("text"), "text": .string("part one")]),
-                .object(["type": .string("image_url")]),
-                .object(["type": .string("text"), "text": .string("part two")]),
-            ])]),
-        ])
-        #expect(TailFormatter.lastUserText(messages) == "part one part two")
-    }
-}
-
 @Suite("Routing log rotation")
 struct RoutingLogRotationTests {
     @Test("rotation by size under concurrent writes loses and duplicates no line")
