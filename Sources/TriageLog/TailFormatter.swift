@@ -16,10 +16,10 @@ public struct TailFormatter: Sendable {
         public static let backend = 10
         /// Rule name.
         public static let rule = 24
-        /// Latency, e.g. `12345ms`.
-        public static let latency = 7
-        /// Time to first token, e.g. `ttft 1234ms`.
-        public static let ttft = 11
+        /// Latency, e.g. `123456ms`.
+        public static let latency = 8
+        /// Time to first token, e.g. `ttft 12345ms`.
+        public static let ttft = 12
         /// Tokens, e.g. `1234+5678 tok~`.
         public static let tokens = 16
         /// Cost, e.g. `$0.001234`.

@@ -28,7 +28,7 @@ struct TailFormatterTests {
     @Test("a tail line shows time, backend, rule, status, latency, ttft, tokens, cost and the prompt")
     func formatsLine() {
         let line = TailFormatter(promptWidth: 12).format(tailRecord())
-        #expect(line == "10:00:00.123  local      default                  200    13ms ttft 3ms    10+5 tok         $0.000015   Hello \"ther…")
+        #expect(line == "10:00:00.123  local      default                  200     13ms ttft 3ms     10+5 tok         $0.000015   Hello \"ther…")
     }
 
     @Test("columns stay where they are whatever the names' lengths, streamed or not; long names end in …")
@@ -39,6 +39,7 @@ struct TailFormatterTests {
             formatter.format(tailRecord(backend: "remote-anthropic-sonnet", rule: "code-or-proof-to-remote-because-it-is-hard")),
             formatter.format(tailRecord(backend: "b", rule: "r", stream: false)),
             formatter.format(tailRecord(backend: nil, rule: nil, stream: false)),
+            formatter.format({ var slow = tailRecord(); slow.latencyMs = 299_999; slow.ttftMs = 99_999; return slow }()),
         ]
         // Every line has its prompt, and so every column before it, at the same offset.
         let offsets = lines.map { $0.distance(from: $0.startIndex, to: $0.range(of: "Hello")?.lowerBound ?? $0.endIndex) }
