@@ -1,13 +1,18 @@
 # Triage — the two commands of the README:
 #   make serve   set up (system packages, release build) and run the proxy on routes.yaml
 #   make test    set up and run every test (unit and integration)
-# Other targets: make quickstart (a real local model behind Triage), make deps, make model,
-# make build, make check, make bench.
+# Other targets: make quickstart (a real local model behind Triage), make install (puts
+# `triage` on the PATH), make uninstall, make deps, make model, make build, make check, make bench.
 
 SWIFT ?= swift
 CONFIG ?= routes.yaml
+# make install: $(DESTDIR)$(PREFIX)/bin/triage. TRIAGE_BIN installs an existing build of
+# `triage` instead of building the release one.
+PREFIX ?= /usr/local
+TRIAGE_BIN ?=
+RESOURCES = triage_TriageClassifier.resources
 
-.PHONY: deps model build serve test check bench quickstart
+.PHONY: deps model build serve test check bench quickstart install uninstall
 
 # libcurl headers for the CCurl system library, wrk for the benchmark, and the Python
 # packages the integration tests use as real clients. Installs only what is missing.
@@ -33,12 +38,27 @@ serve: build
 quickstart: deps model
 	scripts/quickstart.sh
 
+# `triage` and, beside it, the classifier's resource bundle (the default complexity weights),
+# which the binary looks for in its own directory.
+install: $(if $(TRIAGE_BIN),,build)
+	@bin="$(TRIAGE_BIN)"; [ -n "$$bin" ] || bin="$$($(SWIFT) build -c release --show-bin-path)/triage"; \
+	[ -x "$$bin" ] || { echo "make install: no triage binary at $$bin" >&2; exit 1; }; \
+	dest="$(DESTDIR)$(PREFIX)/bin"; \
+	install -d "$$dest" && install -m 755 "$$bin" "$$dest/triage" && \
+	rm -rf "$$dest/$(RESOURCES)" && cp -R "$$(dirname "$$bin")/$(RESOURCES)" "$$dest/$(RESOURCES)" && \
+	echo "installed $$dest/triage (and $$dest/$(RESOURCES))"
+
+uninstall:
+	rm -rf "$(DESTDIR)$(PREFIX)/bin/triage" "$(DESTDIR)$(PREFIX)/bin/$(RESOURCES)"
+
 check: build
 	$$($(SWIFT) build -c release --show-bin-path)/triage check $(CONFIG)
 
+# Every test is a Swift Testing test, so XCTest's runner is off: it would only print
+# "Executed 0 tests" before the real run.
 test: deps model
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-xctest
 
 bench: deps
 	bash bench/run.sh

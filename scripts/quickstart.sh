@@ -9,8 +9,11 @@
 #    with docs/presets/quickstart.yaml
 # 3. sends a routine prompt (answered by SmolLM2 through Triage) and an edge case (sent to
 #    OpenAI; without OPENAI_API_KEY it fails plainly), then prints their routing log lines.
-# Ctrl-C stops Triage and the model server. Environment: TRIAGE_BIN (a built `triage` to use
-# instead of building one), TRIAGE_PORT, LOCAL_MODEL_PORT, QUICKSTART_DIR (run files; .local-model/quickstart).
+# 4. prints the exact `triage tail` / `report` commands for the quick start's own config
+#    and routing log (plain `triage tail` reads routes.yaml's log, not this one).
+# Ctrl-C (or SIGTERM) stops Triage and the model server, and exits 0 when both stopped cleanly.
+# Environment: TRIAGE_BIN (a built `triage` to use instead of building one), TRIAGE_PORT,
+# LOCAL_MODEL_PORT, QUICKSTART_DIR (run files; .local-model/quickstart).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,7 +22,7 @@ ONCE=0
 case "${1:-}" in
     --once) ONCE=1 ;;
     "") ;;
-    *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 TRIAGE_PORT="${TRIAGE_PORT:-8080}"
 export LOCAL_MODEL_PORT="${LOCAL_MODEL_PORT:-8089}"
@@ -29,17 +32,29 @@ mkdir -p "$RUN"
 say() { printf '\033[1mquickstart:\033[0m %s\n' "$*" >&2; }
 
 TRIAGE_PID=""
-cleanup() {
-    trap - EXIT INT TERM
-    if [ -n "$TRIAGE_PID" ] && kill -0 "$TRIAGE_PID" 2>/dev/null; then
+# Stops Triage (SIGTERM: it finishes requests in flight and flushes the routing log) and the
+# model server; fails when either did not stop cleanly.
+stop_both() {
+    local status=0
+    if [ -n "$TRIAGE_PID" ]; then
         kill -TERM "$TRIAGE_PID" 2>/dev/null || true
-        wait "$TRIAGE_PID" 2>/dev/null || true
+        wait "$TRIAGE_PID" 2>/dev/null || status=$?
+        [ "$status" = 0 ] || say "triage exited with status $status while stopping (log: $RUN/triage.log)"
+        TRIAGE_PID=""
     fi
-    scripts/local-model.sh stop >/dev/null 2>&1 || true
+    scripts/local-model.sh stop >/dev/null 2>&1 || { say "the model server did not stop cleanly"; status=1; }
+    return "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# Ctrl-C or SIGTERM is how the quick start is meant to end: a clean stop of both exits 0 (so
+# `make quickstart` does not report an error); any other exit keeps its own status.
+on_signal() {
+    trap - EXIT INT TERM
+    echo >&2
+    if stop_both; then say "stopped Triage and the model server"; exit 0; fi
+    exit 1
+}
+trap 'trap - EXIT INT TERM; stop_both || true' EXIT
+trap on_signal INT TERM
 
 # 1. The triage binary.
 if [ -n "${TRIAGE_BIN:-}" ]; then
@@ -94,6 +109,10 @@ ask "edge case:" "Prove that the square root of 2 is irrational, step by step."
 printf '\n\033[1mrouting log\033[0m (%s):\n' "$RUN/routing.jsonl"
 sleep 0.2
 "$BIN" tail --config "$CONFIG" -n 2
+# The commands for this run's config and log: a plain `triage tail` reads routes.yaml's log.
+printf '\n\033[1mthis quick start'"'"'s log\033[0m is %s; plain `triage tail` and `triage report` read routes.yaml'"'"'s log, so give them this config:\n' "$RUN/routing.jsonl"
+printf '  %s tail --config %s --follow\n' "$BIN" "$CONFIG"
+printf '  %s report --config %s\n' "$BIN" "$CONFIG"
 echo
 
 if [ "$ONCE" = 1 ]; then exit 0; fi
@@ -101,6 +120,11 @@ say "serving until Ctrl-C. Try:"
 cat >&2 <<EOT
   curl -s http://127.0.0.1:$TRIAGE_PORT/v1/chat/completions -H 'content-type: application/json' \\
     -d '{"model":"triage","messages":[{"role":"user","content":"Name three fruits."}]}'
-  $BIN tail --config $CONFIG -f
 EOT
-wait "$TRIAGE_PID"
+# Wait for Triage; a signal interrupts the wait and on_signal stops both. If Triage exits on
+# its own, that is an error.
+status=0
+wait "$TRIAGE_PID" || status=$?
+TRIAGE_PID=""
+say "triage exited unexpectedly with status $status (log: $RUN/triage.log)"
+exit 1

@@ -24,7 +24,7 @@ public enum ComplexityModelError: Error, CustomStringConvertible, Sendable, Equa
         case .malformedLabel(let path, let line, let reason):
             return "\(path):\(line): \(reason) (each line must be {\"prompt\": \"...\", \"label\": 0 or 1}, 1 = needed the large model)"
         case .insufficientLabels(let positives, let negatives):
-            return "training needs both labels: got \(positives) prompt(s) labelled 1 and \(negatives) labelled 0 (add examples of the missing label)"
+            return "training needs both labels: got \(positives) \(positives == 1 ? "prompt" : "prompts") labelled 1 and \(negatives) labelled 0 (add examples of the missing label)"
         case .missingDefaultWeights:
             return "the default complexity weights (complexity-default.json) are missing from the TriageClassifier bundle (keep triage_TriageClassifier.resources beside the triage binary, or set auto.complexity_weights in routes.yaml to weights written by `triage train`)"
         }

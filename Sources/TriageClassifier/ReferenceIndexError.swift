@@ -14,7 +14,7 @@ public enum ReferenceIndexError: Error, CustomStringConvertible, Sendable, Equat
         case .malformedLine(let path, let line, let reason):
             return "\(path):\(line): \(reason) (each line must be {\"messages\": [{\"role\": \"user\", \"content\": ...}, ...]} or {\"prompt\": \"...\"}; fix or delete the line)"
         case .tooFewPrompts(let path, let count, let minimum):
-            return "reference '\(path)' holds \(count) prompt(s); at least \(minimum) are needed to build and calibrate the fit index (point routes.yaml at the local model's fine-tuning data)"
+            return "reference '\(path)' holds \(count) \(count == 1 ? "prompt" : "prompts"); at least \(minimum) are needed to build and calibrate the fit index (point routes.yaml at the local model's fine-tuning data)"
         }
     }
 }

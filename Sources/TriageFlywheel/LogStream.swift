@@ -104,13 +104,13 @@ public final class LogStream: Sequence, IteratorProtocol {
                     recordsRead += 1
                     return LogEntry(record: line.record, shadow: line.shadow, file: reader.path, line: lineNumber)
                 }
-                skip("\(reader.path):\(lineNumber): skipped a line that is not a complete routing record (\(bytes.count) bytes)")
+                skip("\(reader.path):\(lineNumber): skipped a line that is not a complete routing record (\(Plural.count(bytes.count, "byte")))")
             case .oversized(let length):
                 lineNumber += 1
                 skip("\(reader.path):\(lineNumber): skipped a line of \(length) bytes (longer than the 64 MiB limit)")
             case .unterminated(let length):
                 lineNumber += 1
-                skip("\(reader.path):\(lineNumber): skipped an incomplete last line (\(length) bytes, no newline; the writer may have been killed or is still writing it)")
+                skip("\(reader.path):\(lineNumber): skipped an incomplete last line (\(Plural.count(length, "byte")), no newline; the writer may have been killed or is still writing it)")
             case .end:
                 finishFile(reader)
             }

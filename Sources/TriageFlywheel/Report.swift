@@ -1,4 +1,5 @@
 import Foundation
+import TriageLog
 
 /// The result of `triage report`: traffic per backend and rule, latency, tokens, cost and savings.
 ///
@@ -78,9 +79,9 @@ public struct Report: Sendable, Codable, Equatable {
     public func render() -> String {
         var out: [String] = []
         let range = "\(since ?? firstTimestamp ?? "-") … \(until ?? lastTimestamp ?? "-")"
-        out.append("Triage report  \(range)  (\(Self.number(periodDays, 2)) days, \(totalRequests) requests)")
+        out.append("Triage report  \(range)  (\(Self.number(periodDays, 2)) days, \(Plural.count(totalRequests, "request")))")
         if outOfRange > 0 || unreadableLines > 0 {
-            out.append("skipped: \(outOfRange) out of range, \(unreadableLines) unreadable lines")
+            out.append("skipped: \(outOfRange) out of range, \(Plural.count(unreadableLines, "unreadable line"))")
         }
         out.append("")
         out.append(contentsOf: Self.table(

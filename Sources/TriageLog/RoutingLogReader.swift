@@ -30,7 +30,7 @@ public struct RoutingLogReader: Sendable {
         }
         if let rest = splitter.remainder() {
             lineNumber += 1
-            onSkip("\(path):\(lineNumber): skipped an incomplete last line (\(rest.count) bytes, no newline; the writer may have been killed)")
+            onSkip("\(path):\(lineNumber): skipped an incomplete last line (\(Plural.count(rest.count, "byte")), no newline; the writer may have been killed)")
         }
         return records
     }
@@ -91,7 +91,7 @@ public struct RoutingLogReader: Sendable {
         do {
             return try JSONDecoder().decode(RoutingLogRecord.self, from: Data(line))
         } catch {
-            onSkip("\(path):\(lineNumber): skipped a line that is not a complete routing record (\(line.count) bytes)")
+            onSkip("\(path):\(lineNumber): skipped a line that is not a complete routing record (\(Plural.count(line.count, "byte")))")
             return nil
         }
     }

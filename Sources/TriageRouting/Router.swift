@@ -3,8 +3,9 @@ import TriageConfig
 /// Chooses a backend for each request by evaluating the rules in order; the
 /// first rule whose conditions all hold wins.
 ///
-/// `route: auto` and "no rule matched" both use ``AutoRouteConfig/defaultBackend``
-/// (no classifier yet).
+/// `route: auto` and "no rule matched" both decide ``AutoRouteConfig/defaultBackend`` here; for
+/// `route: auto` (``RouteDecision/viaAuto``) the server then asks the classifier when `auto.remote`
+/// is set.
 public struct Router: Sendable {
     /// The configuration being applied.
     public let config: RoutesConfig

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TriageClassifier
 import TriageConfig
+import TriageLog
 import TriageRouting
 
 /// `triage explain`: why a prompt goes where it goes.
@@ -9,8 +10,8 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show how a prompt would be routed: the rule, both classifier scores, the decision and why.",
         discussion: """
-        Prints the rule that matches, the distribution fit (with the nearest reference prompts)
-        and the complexity (with the features that pushed it most), and the backend chosen under
+        Prints the rule that matches, the distribution fit (with the nearest reference prompts) \
+        and the complexity (with the features that pushed it most), and the backend chosen under \
         the current routes.yaml. The first thing to run when a route surprises you.
 
         Examples:
@@ -67,7 +68,7 @@ struct Explain: ParsableCommand {
         let decision = Router(config: routes).decide(RoutingInput(
             model: model ?? routes.models.first ?? "triage", headers: headers, lastUserMessage: text, estimatedPromptTokens: tokens
         ))
-        print("prompt: \(Self.quote(text, 100)) (\(text.utf8.count) bytes, ~\(tokens) tokens)")
+        print("prompt: \(Self.quote(text, 100)) (\(Plural.count(text.utf8.count, "byte")), ~\(Plural.count(tokens, "token")))")
         if decision.viaAuto && routes.auto.classifierEnabled {
             print("rule:   rule '\(decision.rule ?? "-")' routed auto -> the classifier decides")
         } else {

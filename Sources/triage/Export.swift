@@ -8,16 +8,16 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turn the routing log into fine-tuning files for the local model (or complexity labels).",
         discussion: """
-        Reads the routing log and its rotated files (oldest first, in bounded memory), keeps
-        successful answers by default, drops answers with negative feedback, removes exact and
-        near duplicates, and splits train/validation/test by a hash of the prompt, so the same
+        Reads the routing log and its rotated files (oldest first, in bounded memory), keeps \
+        successful answers by default, drops answers with negative feedback, removes exact and \
+        near duplicates, and splits train/validation/test by a hash of the prompt, so the same \
         prompt always lands in the same split. Prints what was kept and dropped, per reason.
 
-        Formats: chat ({"messages": [...]}, for OpenAI fine-tuning, Hugging Face TRL, Axolotl,
+        Formats: chat ({"messages": [...]}, for OpenAI fine-tuning, Hugging Face TRL, Axolotl, \
         Unsloth) or prompt-completion ({"prompt", "completion"}).
 
-        With --labels FILE it writes {"prompt", "label"} lines for `triage train` instead, from
-        the evidence in the log: feedback on local answers, local failures that fell back to
+        With --labels FILE it writes {"prompt", "label"} lines for `triage train` instead, from \
+        the evidence in the log: feedback on local answers, local failures that fell back to \
         the remote model, and shadow comparisons.
 
         Examples:

@@ -9,10 +9,10 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Share of traffic, latency, tokens, cost and savings versus sending everything to the remote model.",
         discussion: """
-        Streams the routing log and its rotated files in bounded memory (a 1 GB log is fine).
-        Savings: each request not answered by the comparison backend (report.compare_to, else
-        auto.remote, else 'remote') is costed at that backend's prices and compared with what it
-        cost. Break-even: the monthly volume at which those savings cover
+        Streams the routing log and its rotated files in bounded memory (a 1 GB log is fine). \
+        Savings: each request not answered by the comparison backend (report.compare_to, else \
+        auto.remote, else 'remote') is costed at that backend's prices and compared with what it \
+        cost. Break-even: the monthly volume at which those savings cover \
         report.monthly_fixed_cost_usd, the fixed cost of the local deployment.
 
         Examples:

@@ -9,9 +9,9 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the proxy on the address routes.yaml names.",
         discussion: """
-        Edits to the config file take effect within a second (and on SIGHUP); an invalid edit
-        is rejected with its line and field in the server log, and the old config stays.
-        Stops on SIGTERM or SIGINT: no new connections, requests in flight finish (up to
+        Edits to the config file take effect within a second (and on SIGHUP); an invalid edit \
+        is rejected with its line and field in the server log, and the old config stays. \
+        Stops on SIGTERM or SIGINT: no new connections, requests in flight finish (up to \
         shutdown.grace_seconds), the routing log is flushed, exit code 0.
 
         Examples:

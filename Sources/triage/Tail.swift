@@ -9,8 +9,9 @@ struct Tail: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the routing log, one line per decision; --follow to watch new lines.",
         discussion: """
-        Columns: time, backend, rule, status, latency (and time to first token for streams),
-        prompt+completion tokens (~ when estimated), cost, start of the last user message.
+        Columns: time, backend, rule, status, latency, time to first token (streams only), \
+        prompt+completion tokens (~ when estimated), cost, start of the last user message. \
+        Columns have fixed widths; longer backend and rule names are cut and end in "…".
 
         Examples:
           triage tail

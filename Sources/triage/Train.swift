@@ -2,16 +2,17 @@ import ArgumentParser
 import Foundation
 import TriageClassifier
 import TriageConfig
+import TriageLog
 
 /// `triage train`: fit the complexity model on labelled prompts.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit the complexity model on labelled prompts and write its weights.",
         discussion: """
-        FILE.jsonl holds lines {"prompt": "...", "label": 0|1} (1 = the prompt needed the large
-        model). A deterministic 20% is held out (by hash of the prompt) and the held-out
-        accuracy, precision, recall, AUROC and log loss are printed. The weights go to --out, or
-        to auto.complexity_weights of routes.yaml, where `triage serve` (and a live reload) picks
+        FILE.jsonl holds lines {"prompt": "...", "label": 0|1} (1 = the prompt needed the large \
+        model). A deterministic 20% is held out (by hash of the prompt) and the held-out \
+        accuracy, precision, recall, AUROC and log loss are printed. The weights go to --out, or \
+        to auto.complexity_weights of routes.yaml, where `triage serve` (and a live reload) picks \
         them up.
 
         Examples:
@@ -59,7 +60,7 @@ struct Train: ParsableCommand {
                 try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
             try model.save(to: destination)
-            print("trained on \(metrics.trainCount) prompts, held out \(metrics.heldOutCount) (\(metrics.heldOutPositives) labelled 1)")
+            print("trained on \(Plural.count(metrics.trainCount, "prompt")), held out \(metrics.heldOutCount) (\(metrics.heldOutPositives) labelled 1)")
             print(String(format: "held-out accuracy %.3f  precision %.3f  recall %.3f  AUROC %@  log loss %.3f  (train accuracy %.3f)",
                          metrics.accuracy, metrics.precision, metrics.recall,
                          metrics.auroc.map { String(format: "%.3f", $0) } ?? "-", metrics.logLoss, metrics.trainAccuracy))

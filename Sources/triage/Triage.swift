@@ -6,7 +6,7 @@ struct Triage: AsyncParsableCommand {
         commandName: "triage",
         abstract: "A query router proxy: routine prompts to a local fine-tuned model, edge cases to a remote large model.",
         discussion: """
-        Point an OpenAI client at Triage; rules in routes.yaml decide where each request goes,
+        Point an OpenAI client at Triage; rules in routes.yaml decide where each request goes, \
         and every request/response pair is appended to the routing log.
 
         Examples:

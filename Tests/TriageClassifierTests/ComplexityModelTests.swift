@@ -46,7 +46,9 @@ import Testing
 
     @Test func saveAndLoadRoundTripToIdenticalProbabilities() throws {
         let (model, metrics) = try ComplexityModel.train(examples: Self.separable)
-        let path = try Fixtures.temporaryDirectory().appendingPathComponent("weights.json").path
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("weights.json").path
         try model.save(to: path)
         let loaded = try ComplexityModel.load(from: path)
         #expect(loaded.metrics == metrics)
@@ -69,6 +71,7 @@ import Testing
 
     @Test func invalidWeightsFilesAreRejectedWithActionableErrors() throws {
         let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let garbage = try Fixtures.write("{}", name: "w.json", in: directory)
         let error = #expect(throws: ComplexityModelError.self) { try ComplexityModel.load(from: garbage) }
         #expect(error?.description.contains("triage train") == true)
@@ -82,6 +85,7 @@ import Testing
 
     @Test func labeledPromptsLoadWithFileLineErrors() throws {
         let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let good = try Fixtures.write("{\"prompt\": \"a\", \"label\": 0}\n\n{\"prompt\": \"b\", \"label\": 1, \"messages\": 3}\n",
                                       name: "labels.jsonl", in: directory)
         #expect(try LabeledPrompt.load(path: good) == [LabeledPrompt(prompt: "a", label: 0),

@@ -5,6 +5,7 @@ import Testing
 @Suite struct LoadingTests {
     @Test func readsBothFormatsAndUsesTheLastUserMessage() throws {
         let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Fixtures.write("""
         {"messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "first"}, {"role": "assistant", "content": "a"}, {"role": "user", "content": "second question"}, {"role": "assistant", "content": "b"}]}
 
@@ -22,6 +23,7 @@ import Testing
     ])
     func malformedLinesAreErrorsNamingFileAndLine(text: String, line: Int, reason: String) throws {
         let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Fixtures.write(text, name: "bad.jsonl", in: directory)
         let error = #expect(throws: ReferenceIndexError.self) { try ReferencePromptReader.prompts(path: path) }
         #expect(error == .malformedLine(path: path, line: line, reason: reason))
@@ -35,6 +37,7 @@ import Testing
 
     @Test func cacheRoundTripGivesIdenticalScores() throws {
         let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let lines = Fixtures.bankingPrompts.map { "{\"prompt\": \"\($0)\"}" }.joined(separator: "\n")
         let path = try Fixtures.write(lines, name: "ref.jsonl", in: directory)
         let cache = directory.appendingPathComponent("cache").path
@@ -63,6 +66,7 @@ import Testing
 
     @Test func corruptCacheIsRebuilt() throws {
         let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Fixtures.write("{\"prompt\": \"a b c\"}\n{\"prompt\": \"d e f\"}\n", name: "ref.jsonl", in: directory)
         let cache = directory.appendingPathComponent("cache").path
         let first = try ReferenceIndex.load(path: path, cacheDirectory: cache)
@@ -81,6 +85,7 @@ import Testing
 
     @Test func unwritableCacheDirectoryDoesNotFailTheLoad() throws {
         let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Fixtures.write("{\"prompt\": \"a b c\"}\n{\"prompt\": \"d e f\"}\n", name: "ref.jsonl", in: directory)
         let blocker = try Fixtures.write("not a directory", name: "blocker", in: directory)
         let index = try ReferenceIndex.load(path: path, cacheDirectory: blocker + "/cache")

@@ -23,6 +23,7 @@ struct CLIIntegrationTests {
     func tailAcrossRotation() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-tail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("routing.jsonl").path
         func lines(_ ids: [String]) -> Data {
             Data(ids.flatMap { id in
@@ -71,6 +72,7 @@ struct CLIIntegrationTests {
     @Test("`triage check` names file, line and field of a bad route, exit code 2")
     func checkBad() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try """
         backends:
           - {name: local, base_url: "http://127.0.0.1:8000/v1", model: m}

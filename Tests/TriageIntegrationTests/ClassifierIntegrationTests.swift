@@ -31,6 +31,7 @@ struct ClassifierIntegrationTests {
     @Test("two prompts with route: auto go to different backends, and the log shows both scores")
     func autoRouting() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-auto-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         try await Environment.with(yaml: { local, remote in self.autoRoutes(local: local, remote: remote, directory: directory) }) { env in
             let routine = try await env.proxy.post(json: chatJSON("How do I check my card balance?"))
             #expect(routine.status == 200)
@@ -60,6 +61,7 @@ struct ClassifierIntegrationTests {
     func explain() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-explain-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("routes.yaml").path
         try autoRoutes(local: "http://127.0.0.1:9/v1", remote: "http://127.0.0.1:9/v1", directory: directory.path)
             .replacingOccurrences(of: "{LOG}", with: directory.appendingPathComponent("r.jsonl").path)
@@ -79,6 +81,7 @@ struct ClassifierIntegrationTests {
     @Test("`triage train` fits weights with held-out metrics, and serve uses them")
     func train() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-train-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let weights = directory + "/complexity.json"
         let child = try ChildProcess(executable: Repo.triageBinary, arguments: [
             "train", "--labels", Repo.fixtures.appendingPathComponent("complexity-labels.jsonl").path, "--out", weights,

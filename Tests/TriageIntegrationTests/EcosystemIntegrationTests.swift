@@ -45,10 +45,10 @@ private func withEcosystem(remoteKind: String, _ body: (TriageInstance, FakeUpst
     do {
         try await body(triage, remote, client)
     } catch {
-        _ = await triage.stop(); await local.stop(); await remote.stop()
+        await triage.stopAndRemove(); await local.stop(); await remote.stop()
         throw error
     }
-    _ = await triage.stop(); await local.stop(); await remote.stop()
+    await triage.stopAndRemove(); await local.stop(); await remote.stop()
 }
 
 private func runSDKCheck(_ triage: TriageInstance, remoteKind: String) async throws -> ChildProcess {

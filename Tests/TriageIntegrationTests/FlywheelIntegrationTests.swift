@@ -126,7 +126,7 @@ struct ShadowIntegrationTests {
             #expect((record["response"] as? String)?.hasPrefix("local says:") == true)
         }
         #expect(try await remote.receivedRequests(client: client).count == 2)
-        _ = await triage.stop()
+        await triage.stopAndRemove()
         await local.stop()
         await remote.stop()
     }

@@ -265,6 +265,13 @@ final class TriageInstance: Sendable {
     }
 
     func stop(signal: Int32 = SIGTERM) async -> Int32 { await child.stop(signal: signal) }
+
+    /// Stops this instance and removes its directory (config, routing log and what else it wrote).
+    /// Instances started by ``restart(environment:)`` share the directory: stop them first.
+    func stopAndRemove() async {
+        _ = await stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
 }
 
 /// A routes.yaml for tests, with `local` and `remote` pointing at the given base URLs.

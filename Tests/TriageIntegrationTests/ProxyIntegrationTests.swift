@@ -37,10 +37,10 @@ struct Environment {
         do {
             try await body(env)
         } catch {
-            _ = await triage.stop(); await local.stop(); await remote.stop(); client.shutdown()
+            await triage.stopAndRemove(); await local.stop(); await remote.stop(); client.shutdown()
             throw error
         }
-        _ = await triage.stop(); await local.stop(); await remote.stop(); client.shutdown()
+        await triage.stopAndRemove(); await local.stop(); await remote.stop(); client.shutdown()
     }
 }
 

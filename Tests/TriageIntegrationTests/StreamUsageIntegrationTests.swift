@@ -121,9 +121,9 @@ struct StreamOptionsRejectedTests {
             }
             #expect(triage.child.stderr.text.contains("rejects stream_options"))
         } catch {
-            _ = await triage.stop(); await local.stop(); await remote.stop(); client.shutdown()
+            await triage.stopAndRemove(); await local.stop(); await remote.stop(); client.shutdown()
             throw error
         }
-        _ = await triage.stop(); await local.stop(); await remote.stop(); client.shutdown()
+        await triage.stopAndRemove(); await local.stop(); await remote.stop(); client.shutdown()
     }
 }

@@ -10,6 +10,11 @@ private func temporaryPath(_ name: String = "routing.jsonl") -> String {
     return directory.appendingPathComponent("nested").appendingPathComponent(name).path
 }
 
+/// Removes the directory ``temporaryPath(_:)`` made for `path`, with everything in it.
+private func removeTemporaryDirectory(of path: String) {
+    try? FileManager.default.removeItem(at: URL(fileURLWithPath: path).deletingLastPathComponent().deletingLastPathComponent())
+}
+
 private func sampleRecord(id: String = "tr-1", backend: String? = "local") -> RoutingLogRecord {
     RoutingLogRecord(
         id: id, timestamp: "2026-11-29T10:00:00.123Z", endpoint: "/v1/chat/completions",
@@ -85,6 +90,7 @@ struct RoutingLogWriterTests {
     @Test("concurrent appends are all written, each on its own line, after close")
     func concurrentAppends() async throws {
         let path = temporaryPath()
+        defer { removeTemporaryDirectory(of: path) }
         let writer = try RoutingLogWriter(path: path)
         await withTaskGroup(of: Void.self) { group in
             for task in 0..<8 {
@@ -106,6 +112,7 @@ struct RoutingLogWriterTests {
     @Test("large records, in batches bigger than the writer's buffer, come out whole and in order")
     func largeRecordsInBigBatches() async throws {
         let path = temporaryPath()
+        defer { removeTemporaryDirectory(of: path) }
         let writer = try RoutingLogWriter(path: path)
         // 40 records of 100 KB to 300 KB (escapes included) queued at once: several flushes per
         // batch, and a buffer reused from batch to batch at different sizes.
@@ -129,6 +136,7 @@ struct RoutingLogWriterTests {
     @Test("close is idempotent and later appends are reported, not written")
     func appendAfterClose() throws {
         let path = temporaryPath()
+        defer { removeTemporaryDirectory(of: path) }
         let errors = Warnings()
         let writer = try RoutingLogWriter(path: path) { errors.add($0) }
         writer.append(sampleRecord(id: "tr-a"))
@@ -150,6 +158,7 @@ struct RoutingLogWriterTests {
     @Test("a partial last line is skipped with a warning, and the next writer starts a fresh line")
     func partialLastLine() throws {
         let path = temporaryPath()
+        defer { removeTemporaryDirectory(of: path) }
         let first = try RoutingLogWriter(path: path)
         first.append(sampleRecord(id: "tr-before"))
         first.close()
@@ -178,6 +187,7 @@ struct RoutingLogWriterTests {
     @Test("follow delivers existing and newly appended records, filtered")
     func follows() async throws {
         let path = temporaryPath()
+        defer { removeTemporaryDirectory(of: path) }
         let writer = try RoutingLogWriter(path: path)
         writer.append(sampleRecord(id: "tr-old-1"))
         writer.append(sampleRecord(id: "tr-old-2", backend: "remote"))
@@ -309,55 +319,12 @@ struct RoutingLogBackPressureTests {
     }
 }
 
-@Suite("Line splitting and tail formatting")
-struct TailFormatterTests {
-    @Test("lines are split only at newlines; the tail waits for its newline")
-    func splitsLines() {
-        var splitter = LineSplitter()
-        #expect(splitter.push(Array("ab\ncd".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["ab"])
-        #expect(splitter.remainder() == Array("cd".utf8))
-        #expect(splitter.push(Array("e\n\nf".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["cde", ""])
-        #expect(splitter.remainder() == Array("f".utf8))
-    }
-
-    @Test("a tail line shows time, backend, rule, status, latency, tokens, cost and the prompt")
-    func formatsLine() {
-        let line = TailFormatter(promptWidth: 12).format(sampleRecord())
-        #expect(line.hasPrefix("10:00:00.123  local   default          200    13ms ttft 3ms  10+5 tok"))
-        #expect(line.contains("$0.000015"))
-        #expect(line.hasSuffix("Hello \"ther…"))
-    }
-
-    @Test("estimated usage and errors are marked")
-    func marksEstimatesAndErrors() {
-        var record = sampleRecord()
-        record.usage = .init(promptTokens: 3, completionTokens: 4, source: "estimated")
-        record.error = "Backend 'local' timed out"
-        let line = TailFormatter().format(record)
-        #expect(line.contains("3+4 tok~"))
-        #expect(line.hasSuffix("! Backend 'local' timed out"))
-    }
-
-    @Test("the last user message is found in string and content-part forms")
-    func lastUserText() {
-        let messages: JSONValue = .array([
-            .object(["role": .string("user"), "content": .string("first")]),
-            .object(["role": .string("assistant"), "content": .string("reply")]),
-            .object(["role": .string("user"), "content": .array([
-                .object(["type": .string("text"), "text": .string("part one")]),
-                .object(["type": .string("image_url")]),
-                .object(["type": .string("text"), "text": .string("part two")]),
-            ])]),
-        ])
-        #expect(TailFormatter.lastUserText(messages) == "part one part two")
-    }
-}
-
 @Suite("Routing log rotation")
 struct RoutingLogRotationTests {
     @Test("rotation by size under concurrent writes loses and duplicates no line")
     func rotatesWithoutLoss() async throws {
         let path = temporaryPath()
+        defer { removeTemporaryDirectory(of: path) }
         let writer = try RoutingLogWriter(path: path, rotation: LogRotationPolicy(maxBytes: 64 * 1024, keep: 1000))
         await withTaskGroup(of: Void.self) { group in
             for task in 0..<8 {
@@ -390,6 +357,7 @@ struct RoutingLogRotationTests {
     @Test("keep bounds the number of rotated files")
     func keepBound() throws {
         let path = temporaryPath()
+        defer { removeTemporaryDirectory(of: path) }
         let writer = try RoutingLogWriter(path: path, rotation: LogRotationPolicy(maxBytes: 2048, keep: 3))
         for index in 0..<200 {
             writer.append(sampleRecord(id: "tr-\(index)"))

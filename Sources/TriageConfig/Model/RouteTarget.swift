@@ -2,6 +2,7 @@
 public enum RouteTarget: Sendable, Equatable {
     /// A named backend from `backends:`.
     case backend(String)
-    /// Automatic choice (`route: auto`): currently ``AutoRouteConfig/defaultBackend``.
+    /// Automatic choice (`route: auto`): the classifier picks ``AutoRouteConfig/localBackend`` or
+    /// ``AutoRouteConfig/remoteBackend`` when `auto.remote` is set, else ``AutoRouteConfig/defaultBackend``.
     case auto
 }
