@@ -20,6 +20,8 @@ final class ActiveRoutes: Sendable {
     let autoRouting: AutoRouting?
     /// Shadow sampling, when `shadow:` is set: the sampler (with its daily spend) and the backend.
     let shadow: (sampler: ShadowSampler, backend: BackendConfig)?
+    /// Masks every key below (and credential-shaped text) in text bound for a client or a log.
+    let redactor: SecretRedactor
     private let apiKeys: [String: String]
     private let clientKeys: Set<String>
 
@@ -48,6 +50,7 @@ final class ActiveRoutes: Sendable {
             }
         }
         self.clientKeys = accepted
+        self.redactor = SecretRedactor(secrets: Array(keys.values) + Array(accepted))
     }
 
     /// Whether `key` is an accepted client key. Compares every accepted key in full, so the

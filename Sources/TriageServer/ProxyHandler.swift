@@ -49,7 +49,7 @@ struct ProxyHandler: Sendable {
             endpoint: api.endpoint, reason: "", status: 0, latencyMs: 0
         )
         do {
-            let bytes = try await Self.readBody(request, limit: active.config.limits.maxBodyBytes)
+            let bytes = try await RequestBodyReader.read(request, limit: active.config.limits.maxBodyBytes)
             let chat: ProxyRequest
             switch api {
             case .openAIChat: chat = try ProxyRequest(openAIChat: bytes)
@@ -165,7 +165,7 @@ struct ProxyHandler: Sendable {
                         latencyMs: Self.milliseconds(since: attemptStarted)
                     ))
                     lastError = error
-                    if backendAtFault { recorder.metrics.recordAttemptFailure(backend: target.name, reason: Self.failureReason(error)) }
+                    if backendAtFault { recorder.metrics.recordAttemptFailure(backend: target.name, reason: UpstreamErrors.failureReason(error)) }
                     guard retryable, ContinuousClock.now < deadline else { break attemptLoop }
                     let next = target.fallback.flatMap(active.config.backend(named:)) ?? target
                     if next.name != target.name { recorder.metrics.recordFallback(from: target.name, to: next.name) }
@@ -177,10 +177,12 @@ struct ProxyHandler: Sendable {
                 status: .badGateway, message: "No backend could take the request.", type: "upstream_error", code: "upstream_unavailable"
             )
         } catch {
-            let apiError = (error as? APIError) ?? APIError(
+            var apiError = (error as? APIError) ?? APIError(
                 status: .internalServerError, message: "Internal error in Triage: \(error)",
                 type: "server_error", code: "internal_error"
             )
+            // The last stop before the client, the routing log and stderr: no configured secret passes.
+            apiError.message = active.redactor.redact(apiError.message)
             record.status = Int(apiError.status.code)
             record.error = apiError.message
             if record.reason.isEmpty { record.reason = "rejected: \(apiError.code ?? apiError.type)" }
@@ -211,7 +213,7 @@ struct ProxyHandler: Sendable {
                 chat, backend: backend, active: active, clientHeaders: clientHeaders, deadline: deadline, askUsage: askUsage
             )
         } catch {
-            return .failed(Self.apiError(error, backend: backend.name), retryable: true, backendAtFault: false)
+            return .failed(UpstreamErrors.apiError(error, backend: backend.name, redactor: active.redactor), retryable: true, backendAtFault: false)
         }
         let response: UpstreamResponse
         do {
@@ -219,7 +221,7 @@ struct ProxyHandler: Sendable {
         } catch {
             let upstreamError = error as? UpstreamError
             let retryable = upstreamError?.isTimeout == true ? policy.onTimeout : policy.onConnectError
-            return .failed(Self.apiError(error, backend: backend.name), retryable: retryable, backendAtFault: true)
+            return .failed(UpstreamErrors.apiError(error, backend: backend.name, redactor: active.redactor), retryable: retryable, backendAtFault: true)
         }
         guard (200..<300).contains(response.status) else {
             let errorBody = (try? await response.body.collect(upTo: Self.maxErrorBodyBytes)) ?? []
@@ -230,7 +232,7 @@ struct ProxyHandler: Sendable {
                 }
                 return await attempt(chat, backend: backend, active: active, clientHeaders: clientHeaders, deadline: deadline)
             }
-            var error = Self.upstreamStatusError(status: response.status, body: errorBody, backend: backend.name)
+            var error = UpstreamErrors.statusError(status: response.status, body: errorBody, backend: backend.name, redactor: active.redactor)
             error.upstreamStatus = response.status
             if let retryAfter = response.header("retry-after").flatMap(Double.init) { error.retryAfter = retryAfter }
             let atFault = response.status >= 500 || response.status == 429
@@ -246,7 +248,7 @@ struct ProxyHandler: Sendable {
             // Nothing has reached the client yet, so even a failure mid-body may be retried.
             let upstreamError = error as? UpstreamError
             let retryable = upstreamError?.isTimeout == true ? policy.onTimeout : policy.onConnectError
-            return .failed(Self.apiError(error, backend: backend.name), retryable: retryable, backendAtFault: true)
+            return .failed(UpstreamErrors.apiError(error, backend: backend.name, redactor: active.redactor), retryable: retryable, backendAtFault: true)
         }
     }
 
@@ -295,7 +297,7 @@ struct ProxyHandler: Sendable {
                     result.error = "shadow backend answered HTTP \(response.status)"
                 }
             } catch {
-                result.error = "\(error)"
+                result.error = active.redactor.redact("\(error)")
             }
             result.latencyMs = Self.milliseconds(since: started)
             shadow.sampler.recordSpend(result.costUSD ?? 0, releasing: reserved)
@@ -315,17 +317,6 @@ struct ProxyHandler: Sendable {
         let a = words(first), b = words(second)
         guard !a.isEmpty || !b.isEmpty else { return 1 }
         return Double(a.intersection(b).count) / Double(a.union(b).count)
-    }
-
-    /// The metrics label for why an attempt failed.
-    static func failureReason(_ error: APIError) -> String {
-        if let status = error.upstreamStatus {
-            if status == 429 { return "status_429" }
-            return status >= 500 ? "status_5xx" : "status_4xx"
-        }
-        if error.code == "upstream_timeout" { return "timeout" }
-        if error.code == "upstream_unavailable" { return "connect" }
-        return "other"
     }
 
     private func logBreaker(_ backend: BackendConfig, _ state: BackendHealth.BreakerState) {
@@ -420,7 +411,7 @@ struct ProxyHandler: Sendable {
             }
         } catch {
             // The stream has started: never splice in another answer; end it with an error event.
-            let apiError = Self.apiError(error, backend: backend.name)
+            let apiError = UpstreamErrors.apiError(error, backend: backend.name, redactor: context.active.redactor)
             record.error = "stream interrupted: \(apiError.message)"
             recorder.metrics.recordAttemptFailure(backend: backend.name, reason: "stream_interrupted")
             do { try await emit(ByteBuffer(bytes: relay.fail(apiError))) } catch { clientGone = true }
@@ -504,27 +495,6 @@ struct ProxyHandler: Sendable {
         record.costUSD = backend.pricing.cost(inputTokens: usage.promptTokens, outputTokens: usage.completionTokens)
     }
 
-    /// Reads the request body, refusing it with 413 as soon as it passes `limit` bytes.
-    static func readBody(_ request: Request, limit: Int) async throws -> [UInt8] {
-        let declared = request.headers[.contentLength].flatMap(Int.init)
-        if let declared, declared > limit {
-            throw APIError.bodyTooLarge(limit: limit)
-        }
-        var bytes: [UInt8] = []
-        if let declared, declared > 0 {
-            // One allocation of the right size instead of doubling (and up to twice the
-            // memory) while a large prompt arrives; the limit above bounds it.
-            bytes.reserveCapacity(declared)
-        }
-        for try await buffer in request.body {
-            guard bytes.count + buffer.readableBytes <= limit else {
-                throw APIError.bodyTooLarge(limit: limit)
-            }
-            bytes.append(contentsOf: buffer.readableBytesView)
-        }
-        return bytes
-    }
-
     static func lowercasedHeaders(_ fields: HTTPFields) -> [String: String] {
         var headers: [String: String] = [:]
         for field in fields {
@@ -544,45 +514,6 @@ struct ProxyHandler: Sendable {
         if let name = HTTPField.Name("x-triage-backend"), let backend = record.backend { headers[name] = backend }
         if let name = HTTPField.Name("x-triage-rule"), let rule = record.rule { headers[name] = rule }
         return headers
-    }
-
-    static func apiError(_ error: any Error, backend: String) -> APIError {
-        if let error = error as? APIError { return error }
-        if let error = error as? UpstreamError { return .upstream(error, backend: backend) }
-        return APIError(status: .badGateway, message: "Backend '\(backend)' failed: \(error)", type: "upstream_error", code: "upstream_unavailable")
-    }
-
-    /// The error for a backend answering with a non-2xx status.
-    ///
-    /// A 4xx is the client's to see (bad parameters, rate limits), so it keeps its status and the
-    /// backend's message; a 5xx becomes a 502 from the proxy, quoting the backend.
-    static func upstreamStatusError(status: Int, body: [UInt8], backend: String) -> APIError {
-        let upstreamMessage = upstreamErrorMessage(body)
-        if (400..<500).contains(status) {
-            return APIError(
-                status: HTTPResponse.Status(code: status),
-                message: "Backend '\(backend)' rejected the request (HTTP \(status)): \(upstreamMessage)",
-                type: status == 429 ? "rate_limit_error" : "invalid_request_error",
-                code: status == 429 ? "upstream_rate_limited" : "upstream_rejected"
-            )
-        }
-        return APIError(
-            status: .badGateway,
-            message: "Backend '\(backend)' returned HTTP \(status): \(upstreamMessage)",
-            type: "upstream_error", code: "upstream_error"
-        )
-    }
-
-    private static func upstreamErrorMessage(_ body: [UInt8]) -> String {
-        struct Envelope: Decodable {
-            struct Inner: Decodable { var message: String? }
-            var error: Inner?
-        }
-        if let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(body)), let message = envelope.error?.message {
-            return message
-        }
-        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? "(empty body)" : text
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Double {
