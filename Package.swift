@@ -101,6 +101,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -125,7 +126,11 @@ let package = Package(
         .testTarget(name: "TriageJSONTests", dependencies: ["TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageMetricsTests", dependencies: ["TriageMetrics"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageAnthropicTests", dependencies: ["TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),
-        .testTarget(name: "TriageServerTests", dependencies: ["TriageServer", "TriageConfig"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "TriageServerTests",
+            dependencies: ["TriageServer", "TriageConfig", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strictSwift6
+        ),
         .testTarget(name: "TriageLogTests", dependencies: ["TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(
             name: "TriageIntegrationTests",

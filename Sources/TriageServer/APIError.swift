@@ -23,6 +23,9 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var retryAfter: Double?
     /// The backend's own HTTP status, when this error reports a backend's answer.
     public var upstreamStatus: Int?
+    /// Whether the connection must close after this answer (`Connection: close`): the rest of
+    /// the request's bytes were not, or could not be, read.
+    public var closesConnection = false
 
     public init(status: HTTPResponse.Status, message: String, type: String, code: String?, param: String? = nil, retryAfter: Double? = nil) {
         self.status = status
@@ -121,6 +124,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         if let retryAfter, let name = HTTPField.Name("retry-after") {
             headers[name] = String(max(1, Int(retryAfter.rounded(.up))))
         }
+        if closesConnection { headers[.connection] = "close" }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: anthropic ? anthropicBody : body)))
     }
 }

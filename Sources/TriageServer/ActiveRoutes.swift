@@ -20,6 +20,8 @@ final class ActiveRoutes: Sendable {
     let autoRouting: AutoRouting?
     /// Shadow sampling, when `shadow:` is set: the sampler (with its daily spend) and the backend.
     let shadow: (sampler: ShadowSampler, backend: BackendConfig)?
+    /// Masks every key below (and credential-shaped text) in text bound for a client or a log.
+    let redactor: SecretRedactor
     private let apiKeys: [String: String]
     private let clientKeys: Set<String>
 
@@ -48,22 +50,27 @@ final class ActiveRoutes: Sendable {
             }
         }
         self.clientKeys = accepted
+        self.redactor = SecretRedactor(secrets: Array(keys.values) + Array(accepted))
     }
 
     /// Whether `key` is an accepted client key. Compares every accepted key in full, so the
     /// time taken does not reveal how much of a key was right.
     func acceptsClientKey(_ key: String) -> Bool {
-        let presented = Array(key.utf8)
         var matched = false
-        for accepted in clientKeys {
-            let bytes = Array(accepted.utf8)
-            var difference = UInt8(truncatingIfNeeded: bytes.count ^ presented.count)
-            for index in 0..<bytes.count {
-                difference |= bytes[index] ^ (index < presented.count ? presented[index] : 0)
-            }
-            if difference == 0 { matched = true }
+        for accepted in clientKeys where Self.constantTimeEqual(Array(accepted.utf8), Array(key.utf8)) {
+            matched = true
         }
         return matched
+    }
+
+    /// Whether two byte strings are equal, in a time that depends only on their lengths, not on
+    /// where they differ. The lengths are compared in full (not folded into a byte).
+    static func constantTimeEqual(_ expected: [UInt8], _ presented: [UInt8]) -> Bool {
+        var difference = UInt64(truncatingIfNeeded: expected.count ^ presented.count)
+        for index in 0..<expected.count {
+            difference |= UInt64(expected[index] ^ (index < presented.count ? presented[index] : 0))
+        }
+        return difference == 0
     }
 
     /// The API key for a backend; `nil` when it needs none or its variable is unset.

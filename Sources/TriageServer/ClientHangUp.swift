@@ -110,18 +110,6 @@ final class ClientHangUpHandler: ChannelInboundHandler, RemovableChannelHandler,
     }
 }
 
-/// The request context of Triage's router: Hummingbird's basic context plus the connection,
-/// so a handler can find out whether its client is still there.
-struct TriageRequestContext: RequestContext {
-    var coreContext: CoreRequestContextStorage
-    let channel: any Channel
-
-    init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        channel = source.channel
-    }
-}
-
 /// One request's link to its client's connection: the upstream transfers it starts are
 /// aborted when the client goes. `end()` once the request is over (on a kept-alive
 /// connection, the next request watches its own).

@@ -1,60 +1,56 @@
 import Foundation
 import Hummingbird
 import NIOCore
-import Synchronization
 import TriageFlywheel
 import TriageLog
-
-/// The ids of recent requests, so feedback can be checked against them without reading the log.
-final class RecentRequestIDs: Sendable {
-    private struct Ring {
-        var slots: [String?]
-        var next = 0
-        var members: Set<String> = []
-    }
-
-    private let ring: Mutex<Ring>
-
-    init(capacity: Int = 200_000) {
-        ring = Mutex(Ring(slots: Array(repeating: nil, count: max(1, capacity))))
-    }
-
-    func insert(_ id: String) {
-        ring.withLock { ring in
-            if let evicted = ring.slots[ring.next] { ring.members.remove(evicted) }
-            ring.slots[ring.next] = id
-            ring.members.insert(id)
-            ring.next = (ring.next + 1) % ring.slots.count
-        }
-    }
-
-    func contains(_ id: String) -> Bool {
-        ring.withLock { $0.members.contains(id) }
-    }
-}
 
 /// Serves `POST /v1/feedback`: `{"request_id", "score" (-1...1), "label"?, "comment"?}` about an
 /// answer the proxy gave (its id came in the `x-triage-request-id` header). Stored in
 /// `feedback.jsonl` beside the routing log, where `triage export` and `--labels` read it.
+///
+/// The id is checked against ``KnownRequestIDs`` (in memory: no log is read per request), and
+/// each client may send `limits.feedback_per_minute` of them a minute (429 beyond).
 struct FeedbackHandler: Sendable {
     let store: FeedbackStore
-    let recent: RecentRequestIDs
-    let logPath: String
+    let known: KnownRequestIDs
+    let routes: RoutesStore
+    let limiter = ClientRateLimiter()
+    /// Largest feedback body.
+    static let maxBodyBytes = 64 * 1024
+    /// How long a request waits for the start-up scan of the log before a 503.
+    static let indexWait: Duration = .seconds(2)
 
-    func handle(_ request: Request) async -> Response {
+    func handle(_ request: Request, context: TriageRequestContext) async -> Response {
         do {
-            let bytes = try await ProxyHandler.readBody(request, limit: 64 * 1024)
+            let limits = routes.snapshot.config.limits
+            if let retryAfter = limiter.take(client: Self.client(request, context: context), perMinute: limits.feedbackPerMinute) {
+                throw APIError(
+                    status: .tooManyRequests,
+                    message: "Too many feedback requests: at most \(limits.feedbackPerMinute) a minute per client (limits.feedback_per_minute in routes.yaml). Retry after \(Int(retryAfter.rounded(.up))) s.",
+                    type: "rate_limit_error", code: "rate_limit_exceeded", retryAfter: retryAfter
+                )
+            }
+            let bytes = try await RequestBodyReader.read(request, limit: Self.maxBodyBytes)
             let feedback: Feedback
             do {
                 feedback = try Feedback.validate(body: Data(bytes))
             } catch {
                 throw APIError.invalidRequest("Invalid feedback: \(error.description). Expected {\"request_id\": \"tr-...\", \"score\": -1..1, \"label\"?: string, \"comment\"?: string}.")
             }
-            guard recent.contains(feedback.requestID) || Self.logMentions(feedback.requestID, logPath: logPath) else {
+            switch await known.contains(feedback.requestID, wait: Self.indexWait) {
+            case true?:
+                break
+            case false?:
                 throw APIError(
                     status: .notFound,
                     message: "No request with id '\(feedback.requestID)' is in the routing log (ids come from the x-triage-request-id response header).",
                     type: "invalid_request_error", code: "request_not_found", param: "request_id"
+                )
+            case nil:
+                throw APIError(
+                    status: .serviceUnavailable,
+                    message: "The routing log is still being indexed after start-up; retry shortly.",
+                    type: "server_error", code: "feedback_index_loading", retryAfter: 1
                 )
             }
             do {
@@ -70,21 +66,9 @@ struct FeedbackHandler: Sendable {
         }
     }
 
-    /// Whether the routing log (rotated files included) holds a record with this id: for ids
-    /// older than the in-memory window, e.g. from before a restart.
-    static func logMentions(_ id: String, logPath: String) -> Bool {
-        let needle = Array("\"id\":\"\(id)\"".utf8)
-        let files = ((try? LogFiles.list(path: logPath)) ?? []).reversed()  // newest first: recent ids are likelier
-        for file in files {
-            guard let handle = FileHandle(forReadingAtPath: file) else { continue }
-            defer { try? handle.close() }
-            var carry: [UInt8] = []
-            while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                let window = carry + Array(chunk)
-                if window.firstRange(of: needle) != nil { return true }
-                carry = Array(window.suffix(needle.count))
-            }
-        }
-        return false
+    /// Who is asking: the client key when one is presented (auth on), else the IP address.
+    static func client(_ request: Request, context: TriageRequestContext) -> String {
+        if let key = ClientAuthMiddleware<TriageRequestContext>.presentedKey(request.headers) { return "key:" + key }
+        return "ip:" + (context.remoteAddress?.ipAddress ?? "unknown")
     }
 }

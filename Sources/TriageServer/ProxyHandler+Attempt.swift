@@ -34,7 +34,7 @@ extension ProxyHandler {
                 cancellation: cancellation
             )
         } catch {
-            return .failed(Self.apiError(error, backend: backend.name), retryable: true, backendAtFault: false)
+            return .failed(UpstreamErrors.apiError(error, backend: backend.name, redactor: active.redactor), retryable: true, backendAtFault: false)
         }
         let response: UpstreamResponse
         do {
@@ -44,10 +44,10 @@ extension ProxyHandler {
             if case .connectionsBusy? = upstreamError {
                 // Nothing was sent and the backend did nothing wrong: like max_concurrent, the
                 // fallback may take it.
-                return .failed(Self.apiError(error, backend: backend.name), retryable: true, backendAtFault: false)
+                return .failed(UpstreamErrors.apiError(error, backend: backend.name, redactor: active.redactor), retryable: true, backendAtFault: false)
             }
             let retryable = upstreamError?.isTimeout == true ? policy.onTimeout : policy.onConnectError
-            return .failed(Self.apiError(error, backend: backend.name), retryable: retryable, backendAtFault: true)
+            return .failed(UpstreamErrors.apiError(error, backend: backend.name, redactor: active.redactor), retryable: retryable, backendAtFault: true)
         }
         guard (200..<300).contains(response.status) else {
             let errorBody = (try? await response.body.collect(upTo: Self.maxErrorBodyBytes)) ?? []
@@ -59,7 +59,7 @@ extension ProxyHandler {
                 return await attempt(
                     chat, backend: backend, active: active, clientHeaders: clientHeaders, deadline: deadline, cancellation: cancellation)
             }
-            var error = Self.upstreamStatusError(status: response.status, body: errorBody, backend: backend.name)
+            var error = UpstreamErrors.statusError(status: response.status, body: errorBody, backend: backend.name, redactor: active.redactor)
             error.upstreamStatus = response.status
             if let retryAfter = response.header("retry-after").flatMap(Double.init) { error.retryAfter = retryAfter }
             let atFault = response.status >= 500 || response.status == 429
@@ -72,21 +72,21 @@ extension ProxyHandler {
             }
             let body = (try? await response.body.collect(upTo: Self.maxErrorBodyBytes)) ?? []
             let message = "\(problem) (\(UpstreamAnswerCheck.describe(contentType: contentType, body: body)))"
-            return .failed(Self.invalidAnswer(message, backend: backend.name), retryable: policy.statuses.contains(502), backendAtFault: true)
+            return .failed(Self.invalidAnswer(active.redactor.redact(message), backend: backend.name), retryable: policy.statuses.contains(502), backendAtFault: true)
         }
         do {
             let body = try await response.body.collect(upTo: Self.maxResponseBytes)
             if let problem = UpstreamAnswerCheck.problem(withAnswer: body, contentType: contentType, kind: backend.kind) {
                 // A 2xx that is not an answer (an HTML page from a gateway, an error object...) is
                 // a backend failure like a 502: never relayed or logged as an answer.
-                return .failed(Self.invalidAnswer(problem, backend: backend.name), retryable: policy.statuses.contains(502), backendAtFault: true)
+                return .failed(Self.invalidAnswer(active.redactor.redact(problem), backend: backend.name), retryable: policy.statuses.contains(502), backendAtFault: true)
             }
             return .complete(status: response.status, contentType: contentType, body: body)
         } catch {
             // Nothing has reached the client yet, so even a failure mid-body may be retried.
             let upstreamError = error as? UpstreamError
             let retryable = upstreamError?.isTimeout == true ? policy.onTimeout : policy.onConnectError
-            return .failed(Self.apiError(error, backend: backend.name), retryable: retryable, backendAtFault: true)
+            return .failed(UpstreamErrors.apiError(error, backend: backend.name, redactor: active.redactor), retryable: retryable, backendAtFault: true)
         }
     }
 
@@ -127,38 +127,5 @@ extension ProxyHandler {
             connectionLimit: ConnectionLimit(
                 key: backend.name, maxConnections: backend.maxConnections, queueTimeout: min(backend.timeouts.queue, remaining))
         )
-    }
-
-    /// The error for a backend answering with a non-2xx status.
-    ///
-    /// A 4xx is the client's to see (bad parameters, rate limits), so it keeps its status and the
-    /// backend's message; a 5xx becomes a 502 from the proxy, quoting the backend.
-    static func upstreamStatusError(status: Int, body: [UInt8], backend: String) -> APIError {
-        let upstreamMessage = upstreamErrorMessage(body)
-        if (400..<500).contains(status) {
-            return APIError(
-                status: HTTPResponse.Status(code: status),
-                message: "Backend '\(backend)' rejected the request (HTTP \(status)): \(upstreamMessage)",
-                type: status == 429 ? "rate_limit_error" : "invalid_request_error",
-                code: status == 429 ? "upstream_rate_limited" : "upstream_rejected"
-            )
-        }
-        return APIError(
-            status: .badGateway,
-            message: "Backend '\(backend)' returned HTTP \(status): \(upstreamMessage)",
-            type: "upstream_error", code: "upstream_error"
-        )
-    }
-
-    static func upstreamErrorMessage(_ body: [UInt8]) -> String {
-        struct Envelope: Decodable {
-            struct Inner: Decodable { var message: String? }
-            var error: Inner?
-        }
-        if let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(body)), let message = envelope.error?.message {
-            return message
-        }
-        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? "(empty body)" : text
     }
 }

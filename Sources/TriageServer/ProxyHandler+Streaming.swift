@@ -92,7 +92,7 @@ extension ProxyHandler {
                     do { try await emit(ByteBuffer(bytes: end)) } catch { clientGone = true }
                 }
             } else if !clientGone, let problem = check.problem {
-                failure = Self.invalidAnswer(problem, backend: backend.name)
+                failure = Self.invalidAnswer(context.active.redactor.redact(problem), backend: backend.name)
                 record.error = "invalid stream: \(failure?.message ?? problem)"
                 recorder.metrics.recordAttemptFailure(backend: backend.name, reason: "invalid_response")
             }
@@ -104,7 +104,7 @@ extension ProxyHandler {
                 record.error = "stream cut at shutdown: \(shutdown.error.message)"
             } else {
                 // The stream has started: never splice in another answer; end it with an error event.
-                let apiError = Self.apiError(error, backend: backend.name)
+                let apiError = UpstreamErrors.apiError(error, backend: backend.name, redactor: context.active.redactor)
                 failure = apiError
                 record.error = "stream interrupted: \(apiError.message)"
                 recorder.metrics.recordAttemptFailure(backend: backend.name, reason: "stream_interrupted")

@@ -42,7 +42,7 @@ struct ProxyHandler: Sendable {
         )
         let watch = ClientWatch(hangUp)
         do {
-            let bytes = try await Self.readBody(request, limit: active.config.limits.maxBodyBytes)
+            let bytes = try await RequestBodyReader.read(request, limit: active.config.limits.maxBodyBytes)
             let chat: ProxyRequest
             switch api {
             case .openAIChat: chat = try ProxyRequest(openAIChat: bytes)
@@ -164,7 +164,7 @@ struct ProxyHandler: Sendable {
                         latencyMs: Self.milliseconds(since: attemptStarted)
                     ))
                     lastError = error
-                    if backendAtFault { recorder.metrics.recordAttemptFailure(backend: target.name, reason: Self.failureReason(error)) }
+                    if backendAtFault { recorder.metrics.recordAttemptFailure(backend: target.name, reason: UpstreamErrors.failureReason(error)) }
                     guard retryable, ContinuousClock.now < deadline else { break attemptLoop }
                     let next = target.fallback.flatMap(active.config.backend(named:)) ?? target
                     if next.name != target.name { recorder.metrics.recordFallback(from: target.name, to: next.name) }
@@ -177,10 +177,12 @@ struct ProxyHandler: Sendable {
             )
         } catch {
             watch.end()
-            let apiError = (error as? APIError) ?? APIError(
+            var apiError = (error as? APIError) ?? APIError(
                 status: .internalServerError, message: "Internal error in Triage: \(error)",
                 type: "server_error", code: "internal_error"
             )
+            // The last stop before the client, the routing log and stderr: no configured secret passes.
+            apiError.message = active.redactor.redact(apiError.message)
             record.status = Int(apiError.status.code)
             record.error = apiError.message
             if record.reason.isEmpty { record.reason = "rejected: \(apiError.code ?? apiError.type)" }
@@ -243,7 +245,7 @@ struct ProxyHandler: Sendable {
                     result.error = "shadow backend answered HTTP \(response.status)"
                 }
             } catch {
-                result.error = "\(error)"
+                result.error = active.redactor.redact("\(error)")
             }
             result.latencyMs = Self.milliseconds(since: started)
             shadow.sampler.recordSpend(result.costUSD ?? 0, releasing: reserved)
@@ -263,18 +265,6 @@ struct ProxyHandler: Sendable {
         let a = words(first), b = words(second)
         guard !a.isEmpty || !b.isEmpty else { return 1 }
         return Double(a.intersection(b).count) / Double(a.union(b).count)
-    }
-
-    /// The metrics label for why an attempt failed.
-    static func failureReason(_ error: APIError) -> String {
-        if let status = error.upstreamStatus {
-            if status == 429 { return "status_429" }
-            return status >= 500 ? "status_5xx" : "status_4xx"
-        }
-        if error.code == "upstream_timeout" { return "timeout" }
-        if error.code == "upstream_invalid_response" { return "invalid_response" }
-        if error.code == "upstream_unavailable" { return "connect" }
-        return "other"
     }
 
     func logBreaker(_ backend: BackendConfig, _ state: BackendHealth.BreakerState) {
@@ -318,27 +308,6 @@ struct ProxyHandler: Sendable {
         record.costUSD = backend.pricing.cost(inputTokens: usage.promptTokens, outputTokens: usage.completionTokens)
     }
 
-    /// Reads the request body, refusing it with 413 as soon as it passes `limit` bytes.
-    static func readBody(_ request: Request, limit: Int) async throws -> [UInt8] {
-        let declared = request.headers[.contentLength].flatMap(Int.init)
-        if let declared, declared > limit {
-            throw APIError.bodyTooLarge(limit: limit)
-        }
-        var bytes: [UInt8] = []
-        if let declared, declared > 0 {
-            // One allocation of the right size instead of doubling (and up to twice the
-            // memory) while a large prompt arrives; the limit above bounds it.
-            bytes.reserveCapacity(declared)
-        }
-        for try await buffer in request.body {
-            guard bytes.count + buffer.readableBytes <= limit else {
-                throw APIError.bodyTooLarge(limit: limit)
-            }
-            bytes.append(contentsOf: buffer.readableBytesView)
-        }
-        return bytes
-    }
-
     static func lowercasedHeaders(_ fields: HTTPFields) -> [String: String] {
         var headers: [String: String] = [:]
         for field in fields {
@@ -358,12 +327,6 @@ struct ProxyHandler: Sendable {
         if let name = HTTPField.Name("x-triage-backend"), let backend = record.backend { headers[name] = backend }
         if let name = HTTPField.Name("x-triage-rule"), let rule = record.rule { headers[name] = rule }
         return headers
-    }
-
-    static func apiError(_ error: any Error, backend: String) -> APIError {
-        if let error = error as? APIError { return error }
-        if let error = error as? UpstreamError { return .upstream(error, backend: backend) }
-        return APIError(status: .badGateway, message: "Backend '\(backend)' failed: \(error)", type: "upstream_error", code: "upstream_unavailable")
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Double {

@@ -6,14 +6,15 @@ import TriageMetrics
 struct RequestRecorder: Sendable {
     let log: RoutingLogWriter
     let metrics: ProxyMetrics
-    let recent: RecentRequestIDs
+    /// The ids feedback may refer to; every recorded id is added.
+    let known: KnownRequestIDs
     /// Records held back while their shadow copy runs, by id: written at shutdown if still open.
     let heldBack = HeldBackRecords()
 
     /// Appends `record` to the routing log (off the request path) and counts it.
     func record(_ record: RoutingLogRecord) {
         log.append(record)
-        recent.insert(record.id)
+        known.insert(record.id)
         metrics.recordRequest(
             endpoint: record.endpoint,
             backend: record.backend,

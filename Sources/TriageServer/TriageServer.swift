@@ -68,19 +68,93 @@ public struct TriageServer: Sendable {
     /// (up to `shutdown.grace_seconds`), flushes the routing log and returns.
     ///
     /// - Parameter onListening: Called with the bound host and port once the server accepts connections.
+    /// - Throws: ``ListenError`` when the address cannot be listened on (in use, not permitted).
     public func run(onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }) async throws {
-        let router = Router(context: TriageRequestContext.self)
-        router.add(middleware: OpenAIErrorMiddleware())
-        let recent = RecentRequestIDs()
-        let recorder = RequestRecorder(log: log, metrics: metrics, recent: recent)
-        let feedbackStore = try FeedbackStore(path: FeedbackStore.path(besideLog: log.path))
-        let feedback = FeedbackHandler(store: feedbackStore, recent: recent, logPath: log.path)
-        router.post("/v1/feedback") { request, _ in
-            await feedback.handle(request)
+        let parts = try assemble()
+        let recorder = parts.recorder
+        let connections = parts.connections
+        let host = self.host
+        let app = Application(
+            router: parts.router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [connections.makeHandler()])),
+            configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                onListening(host, port)
+            },
+            logger: logger
+        )
+        defer { close(recorder: recorder) }
+        // The cut-off timer comes first: the group stops services in reverse order, so it outlives
+        // the proxy's graceful shutdown, which it is there to bound.
+        var services: [any Service] = [
+            StreamCutoffService(cutoff: parts.cutoff, delay: StreamCutoffService.delay(graceSeconds: shutdownGrace)),
+            ProxyService(app: app, cutoff: parts.cutoff),
+        ]
+        if let reloader { services.append(reloader) }
+        var configuration = ServiceGroupConfiguration(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownGrace * 1000))
+        do {
+            try await ServiceGroup(configuration: configuration).run()
+        } catch {
+            throw ListenError.from(error, host: host, port: port) ?? error
         }
-        router.add(middleware: ClientAuthMiddleware(routes: routes, recorder: recorder))
+    }
+
+    /// The router with every route, and the recorder its handlers write log records through.
+    func assemble() throws -> (
+        router: Router<TriageRequestContext>, recorder: RequestRecorder, cutoff: ShutdownCutoff, connections: ClientConnections
+    ) {
+        let known = KnownRequestIDs()
+        let logger = self.logger
+        known.startLoading(logPath: log.path) { ids, bytes, millis in
+            logger.info("routing log indexed for feedback", metadata: [
+                "ids": .stringConvertible(ids), "bytes": .stringConvertible(bytes), "ms": .stringConvertible(Int(millis.rounded())),
+            ])
+        }
+        let recorder = RequestRecorder(log: log, metrics: metrics, known: known)
+        let feedbackStore = try FeedbackStore(path: FeedbackStore.path(besideLog: log.path))
+        let feedback = FeedbackHandler(store: feedbackStore, known: known, routes: routes)
         let cutoff = ShutdownCutoff(graceSeconds: shutdownGrace)
         let connections = ClientConnections()
+        let router = makeRouter(recorder: recorder, feedback: feedback, cutoff: cutoff, connections: connections)
+        return (router, recorder, cutoff, connections)
+    }
+
+    /// Writes the records still held back, stops the upstream client and flushes the routing log.
+    func close(recorder: RequestRecorder) {
+        // Records still waiting for a shadow copy are written without it rather than lost.
+        for record in recorder.heldBack.drain() {
+            var record = record
+            record.shadow = RoutingLogRecord.Shadow(
+                backend: "unfinished", status: nil, response: nil,
+                error: "shadow copy unfinished at shutdown", latencyMs: 0, agreement: nil, costUSD: nil
+            )
+            recorder.record(record)
+        }
+        client.shutdown()
+        log.close()
+    }
+
+    /// Every route of the API. The middleware is added first, so every route goes through the
+    /// same chain: closing connections whose answer says so, OpenAI-shaped errors, the
+    /// header-size limit and the client-key check (which only `/healthz` skips), then
+    /// `Expect: 100-continue`. Routes added before a middleware would silently skip it.
+    func makeRouter(
+        recorder: RequestRecorder, feedback: FeedbackHandler, cutoff: ShutdownCutoff, connections: ClientConnections
+    ) -> Router<TriageRequestContext> {
+        let router = Router(context: TriageRequestContext.self)
+        router.add(middleware: CloseAfterResponseMiddleware())
+        router.add(middleware: OpenAIErrorMiddleware())
+        router.add(middleware: ClientAuthMiddleware(routes: routes, recorder: recorder))
+        router.add(middleware: ExpectContinueMiddleware(routes: routes, recorder: recorder))
+        router.post("/v1/feedback") { request, context in
+            await feedback.handle(request, context: context)
+        }
         let proxy = ProxyHandler(routes: routes, client: client, recorder: recorder, health: health, logger: logger, shutdown: cutoff)
         router.post("/v1/chat/completions") { request, context in
             await proxy.handle(request, api: .openAIChat, hangUp: connections.hangUp(of: context.channel))
@@ -111,44 +185,7 @@ public struct TriageServer: Sendable {
         router.get("/metrics") { _, _ in
             Self.metricsResponse(metrics, routes: routes.snapshot, health: health, log: log)
         }
-        let host = self.host
-        let app = Application(
-            router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [connections.makeHandler()])),
-            configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? 0
-                onListening(host, port)
-            },
-            logger: logger
-        )
-        defer {
-            // Records still waiting for a shadow copy are written without it rather than lost.
-            for record in recorder.heldBack.drain() {
-                var record = record
-                record.shadow = RoutingLogRecord.Shadow(
-                    backend: "unfinished", status: nil, response: nil,
-                    error: "shadow copy unfinished at shutdown", latencyMs: 0, agreement: nil, costUSD: nil
-                )
-                recorder.record(record)
-            }
-            client.shutdown()
-            log.close()
-        }
-        // The cut-off timer comes first: the group stops services in reverse order, so it outlives
-        // the proxy's graceful shutdown, which it is there to bound.
-        var services: [any Service] = [
-            StreamCutoffService(cutoff: cutoff, delay: StreamCutoffService.delay(graceSeconds: shutdownGrace)),
-            ProxyService(app: app, cutoff: cutoff),
-        ]
-        if let reloader { services.append(reloader) }
-        var configuration = ServiceGroupConfiguration(
-            services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        )
-        configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownGrace * 1000))
-        try await ServiceGroup(configuration: configuration).run()
+        return router
     }
 
     static func modelsResponse(_ models: [String]) -> Response {

@@ -69,6 +69,16 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let summary = routes
+        do {
+            try await serve(server, summary: summary, logger: logger)
+        } catch let error as ListenError {
+            FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+        logger.info("stopped; routing log flushed")
+    }
+
+    private func serve(_ server: TriageServer, summary: RoutesConfig, logger: Logger) async throws {
         try await server.run { host, port in
             logger.info("started", metadata: [
                 "config": .string(summary.sourcePath),
@@ -79,7 +89,6 @@ struct Serve: AsyncParsableCommand {
             // Scripts and tests read this line to learn the bound port.
             FileHandle.standardOutput.write(Data("triage listening on http://\(host):\(port)\n".utf8))
         }
-        logger.info("stopped; routing log flushed")
     }
 }
 

@@ -22,6 +22,9 @@ POST /v1/chat/completions (also /chat/completions)
       [[gate:TOKEN]]      (stream) send all chunks but the last, wait (max 30 s) until
                           GET /release/TOKEN is called, then send the rest
       [[fail:CODE]]       respond with HTTP CODE and an OpenAI error JSON
+      [[echo-auth:CODE]]  respond with HTTP CODE and an OpenAI error JSON whose message quotes
+                          the request's Authorization header and its key (as some servers do)
+      [[echo-auth-text:CODE]] the same as a plain-text body
       [[hang]]            never respond (sleeps 120 s, stops early at shutdown)
       [[close-mid-stream]] (stream) send 2 events, then close the socket abruptly
       [[one-write]]       (stream) send the head, every event and the end in one write
@@ -190,6 +193,15 @@ class Handler(fake_http.FakeHandler):
         delay = float(directives.get("delay") or 0) if "delay" in directives else 0.0
         if getattr(self.server, "base_delay", 0.0) and not delay:
             self.sleep(self.server.base_delay)
+
+        if "echo-auth" in directives or "echo-auth-text" in directives:
+            authorization = self.headers.get("Authorization", "")
+            key = authorization[len("Bearer "):] if authorization.startswith("Bearer ") else authorization
+            message = f"Incorrect API key provided: {key}. Header was 'Authorization: {authorization}'"
+            code = int(directives.get("echo-auth") or directives.get("echo-auth-text") or 401)
+            if "echo-auth-text" in directives:
+                return self.send_bytes(code, message.encode(), "text/plain")
+            return self.send_error_json(code, message, "invalid_request_error")
 
         if self.failed_by_directive(directives, delay):
             return

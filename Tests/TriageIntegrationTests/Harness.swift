@@ -201,11 +201,15 @@ final class TriageInstance: Sendable {
     let logPath: String
     let configPath: String
 
-    /// Starts triage with `yaml` as routes.yaml. `{LOG}` in the text is replaced by the log path.
-    static func start(yaml: String, environment: [String: String] = [:]) async throws -> TriageInstance {
+    /// Starts triage with `yaml` as routes.yaml. `{LOG}` in the text is replaced by the log path;
+    /// `prepareLog` may write a routing log there (its directory exists) before triage starts.
+    static func start(
+        yaml: String, environment: [String: String] = [:], prepareLog: (String) throws -> Void = { _ in }
+    ) async throws -> TriageInstance {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-it-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
         let logPath = directory.appendingPathComponent("logs/routing.jsonl").path
+        try prepareLog(logPath)
         let configPath = directory.appendingPathComponent("routes.yaml").path
         try yaml.replacingOccurrences(of: "{LOG}", with: logPath).write(toFile: configPath, atomically: true, encoding: .utf8)
         return try await launch(directory: directory, logPath: logPath, configPath: configPath, environment: environment)

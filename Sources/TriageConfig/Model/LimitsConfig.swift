@@ -10,9 +10,17 @@ public struct LimitsConfig: Sendable, Equatable {
     /// Deadline in seconds for a whole request, all attempts and the streamed answer included
     /// (`request_timeout`, default 900).
     public var requestTimeout: Double
+    /// Feedback requests (`POST /v1/feedback`) one client may send per minute, with bursts of as
+    /// many (`feedback_per_minute`, default 60); more get HTTP 429 with `retry-after`. A client is
+    /// its key when `auth` is on, else its IP address.
+    public var feedbackPerMinute: Int
 
     /// Creates a limits configuration.
-    public init(maxBodyBytes: Int = 4 * 1024 * 1024, maxMessages: Int = 2048, requestTimeout: Double = 900, maxHeaderBytes: Int = 32 * 1024) {
+    public init(
+        maxBodyBytes: Int = 4 * 1024 * 1024, maxMessages: Int = 2048, requestTimeout: Double = 900, maxHeaderBytes: Int = 32 * 1024,
+        feedbackPerMinute: Int = 60
+    ) {
+        self.feedbackPerMinute = feedbackPerMinute
         self.maxBodyBytes = maxBodyBytes
         self.maxHeaderBytes = maxHeaderBytes
         self.maxMessages = maxMessages
