@@ -138,8 +138,10 @@ struct ProxyHandler: Sendable {
                         record.reason += "; answered by '\(target.name)' after \(attempts.count - 1) failed or skipped attempt(s)"
                     }
                     Self.complete(&record, summary: summary, chat: chat, backend: target, status: status, started: started, ttft: nil)
-                    if !startShadow(record, chat: chat, answeredBy: target, active: active, clientHeaders: clientHeaders) {
-                        recorder.record(record)
+                    // The record is in the file before the answer goes out (a shadowed one is written when its copy ends).
+                    if !startShadow(record, chat: chat, answeredBy: target, active: active, clientHeaders: clientHeaders),
+                       await !recorder.record(record) {
+                        return logUnavailableResponse(record, api: api)
                     }
                     var headers = Self.triageHeaders(record)
                     headers[.contentType] = answerType
@@ -185,7 +187,7 @@ struct ProxyHandler: Sendable {
             record.error = apiError.message
             if record.reason.isEmpty { record.reason = "rejected: \(apiError.code ?? apiError.type)" }
             record.latencyMs = Self.milliseconds(since: started)
-            recorder.record(record)
+            guard await recorder.record(record) else { return logUnavailableResponse(record, api: api) }
             if apiError.status.code >= 500 {
                 logger.warning("request failed", metadata: ["id": .string(record.id), "status": .stringConvertible(apiError.status.code), "error": .string(apiError.message)])
             }
@@ -301,31 +303,10 @@ struct ProxyHandler: Sendable {
             shadow.sampler.recordSpend(result.costUSD ?? 0, releasing: reserved)
             record.shadow = result
             if recorder.heldBack.release(record.id) {
-                recorder.record(record)
+                recorder.recordInBackground(record)
             }
         }
         return true
-    }
-
-    /// Agreement of two answers: the Jaccard similarity of their lowercased word sets.
-    static func agreement(_ first: String, _ second: String) -> Double {
-        func words(_ text: String) -> Set<Substring> {
-            Set(text.lowercased().split { !$0.isLetter && !$0.isNumber })
-        }
-        let a = words(first), b = words(second)
-        guard !a.isEmpty || !b.isEmpty else { return 1 }
-        return Double(a.intersection(b).count) / Double(a.union(b).count)
-    }
-
-    /// The metrics label for why an attempt failed.
-    static func failureReason(_ error: APIError) -> String {
-        if let status = error.upstreamStatus {
-            if status == 429 { return "status_429" }
-            return status >= 500 ? "status_5xx" : "status_4xx"
-        }
-        if error.code == "upstream_timeout" { return "timeout" }
-        if error.code == "upstream_unavailable" { return "connect" }
-        return "other"
     }
 
     private func logBreaker(_ backend: BackendConfig, _ state: BackendHealth.BreakerState) {
@@ -341,105 +322,6 @@ struct ProxyHandler: Sendable {
         case .halfOpen:
             break
         }
-    }
-
-    // MARK: Streaming
-
-    private func streamingResponse(
-        _ response: UpstreamResponse, chat: ProxyRequest, backend: BackendConfig,
-        record: RoutingLogRecord, started: ContinuousClock.Instant, active: ActiveRoutes, clientHeaders: [String: String],
-        stripUsageChunk: Bool
-    ) async -> Response {
-        var headers = Self.triageHeaders(record)
-        headers[.contentType] = "text/event-stream"
-        headers[.cacheControl] = "no-cache"
-        let status = HTTPResponse.Status(code: response.status)
-        let relay = StreamRelay(
-            api: chat.api, backendIsAnthropic: backend.kind == .anthropic, model: backend.model,
-            id: record.id, includeUsage: chat.includeUsage, stripUsageChunk: stripUsageChunk
-        )
-        let context = StreamContext(
-            response: response, chat: chat, backend: backend, started: started, active: active, clientHeaders: clientHeaders)
-        if response.body.isComplete {
-            // The upstream already sent the whole stream (a short answer from a fast backend):
-            // the head, every event and the end go to the client in one write instead of three.
-            var collected = ByteBuffer()
-            _ = await relayStream(context, relay: relay, record: record) { collected.writeImmutableBuffer($0) }
-            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: collected))
-        }
-        let handler = self
-        let body = ResponseBody { writer in
-            let clientGone = await handler.relayStream(context, relay: relay, record: record) { try await writer.write($0) }
-            if !clientGone {
-                try await writer.finish(nil)
-            }
-        }
-        return Response(status: status, headers: headers, body: body)
-    }
-
-    /// What a streamed answer's relay needs besides the relay and the log record.
-    private struct StreamContext: Sendable {
-        let response: UpstreamResponse
-        let chat: ProxyRequest
-        let backend: BackendConfig
-        let started: ContinuousClock.Instant
-        let active: ActiveRoutes
-        let clientHeaders: [String: String]
-    }
-
-    /// Relays the upstream body through `relay` into `emit`, ends the stream (with an error
-    /// event if the upstream broke off), releases the backend and writes the log record
-    /// (or hands it to a shadow copy). Returns whether the client went away.
-    private func relayStream(
-        _ context: StreamContext, relay initialRelay: StreamRelay, record initialRecord: RoutingLogRecord,
-        emit: (ByteBuffer) async throws -> Void
-    ) async -> Bool {
-        let backend = context.backend
-        var record = initialRecord
-        var relay = initialRelay
-        var firstByte: ContinuousClock.Instant?
-        var clientGone = false
-        do {
-            for try await chunk in context.response.body {
-                if firstByte == nil { firstByte = .now }
-                let out = relay.feed(chunk)
-                guard !out.isEmpty else { continue }
-                do {
-                    try await emit(ByteBuffer(bytes: out))
-                } catch {
-                    clientGone = true
-                    break
-                }
-            }
-            if Task.isCancelled { clientGone = true }
-            if !clientGone {
-                let end = relay.finish()
-                if !end.isEmpty {
-                    do { try await emit(ByteBuffer(bytes: end)) } catch { clientGone = true }
-                }
-            }
-        } catch {
-            // The stream has started: never splice in another answer; end it with an error event.
-            let apiError = Self.apiError(error, backend: backend.name)
-            record.error = "stream interrupted: \(apiError.message)"
-            recorder.metrics.recordAttemptFailure(backend: backend.name, reason: "stream_interrupted")
-            do { try await emit(ByteBuffer(bytes: relay.fail(apiError))) } catch { clientGone = true }
-        }
-        if clientGone {
-            record.error = "client disconnected before the answer ended; upstream transfer aborted"
-            health.release(backend)
-        } else {
-            health.finish(backend, success: record.error == nil)
-        }
-        let ttft = firstByte.map { Self.milliseconds(from: context.started, to: $0) }
-        Self.complete(&record, summary: relay.summary, chat: context.chat, backend: backend,
-                      status: context.response.status, started: context.started, ttft: ttft)
-        let shadowed = record.error == nil
-            && startShadow(record, chat: context.chat, answeredBy: backend, active: context.active, clientHeaders: context.clientHeaders)
-        if !shadowed {
-            recorder.record(record)
-        }
-        return clientGone
     }
 
     // MARK: Pieces
@@ -481,7 +363,7 @@ struct ProxyHandler: Sendable {
     }
 
     /// Fills the outcome fields of a record: status, latency, answer, usage (reported or estimated) and cost.
-    private static func complete(
+    static func complete(
         _ record: inout RoutingLogRecord, summary: ChatResponseSummary, chat: ProxyRequest, backend: BackendConfig,
         status: Int, started: ContinuousClock.Instant, ttft: Double?
     ) {
@@ -544,45 +426,6 @@ struct ProxyHandler: Sendable {
         if let name = HTTPField.Name("x-triage-backend"), let backend = record.backend { headers[name] = backend }
         if let name = HTTPField.Name("x-triage-rule"), let rule = record.rule { headers[name] = rule }
         return headers
-    }
-
-    static func apiError(_ error: any Error, backend: String) -> APIError {
-        if let error = error as? APIError { return error }
-        if let error = error as? UpstreamError { return .upstream(error, backend: backend) }
-        return APIError(status: .badGateway, message: "Backend '\(backend)' failed: \(error)", type: "upstream_error", code: "upstream_unavailable")
-    }
-
-    /// The error for a backend answering with a non-2xx status.
-    ///
-    /// A 4xx is the client's to see (bad parameters, rate limits), so it keeps its status and the
-    /// backend's message; a 5xx becomes a 502 from the proxy, quoting the backend.
-    static func upstreamStatusError(status: Int, body: [UInt8], backend: String) -> APIError {
-        let upstreamMessage = upstreamErrorMessage(body)
-        if (400..<500).contains(status) {
-            return APIError(
-                status: HTTPResponse.Status(code: status),
-                message: "Backend '\(backend)' rejected the request (HTTP \(status)): \(upstreamMessage)",
-                type: status == 429 ? "rate_limit_error" : "invalid_request_error",
-                code: status == 429 ? "upstream_rate_limited" : "upstream_rejected"
-            )
-        }
-        return APIError(
-            status: .badGateway,
-            message: "Backend '\(backend)' returned HTTP \(status): \(upstreamMessage)",
-            type: "upstream_error", code: "upstream_error"
-        )
-    }
-
-    private static func upstreamErrorMessage(_ body: [UInt8]) -> String {
-        struct Envelope: Decodable {
-            struct Inner: Decodable { var message: String? }
-            var error: Inner?
-        }
-        if let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(body)), let message = envelope.error?.message {
-            return message
-        }
-        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? "(empty body)" : text
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Double {

@@ -87,7 +87,7 @@ extension ConfigParser {
 
     private mutating func parseLog(_ node: Node, path: String) -> RoutingLogConfig {
         var log = RoutingLogConfig()
-        guard let fields = fields(of: node, path: path, known: ["path", "max_bytes", "daily", "keep", "max_pending_bytes"]) else { return log }
+        guard let fields = fields(of: node, path: path, known: ["path", "max_bytes", "daily", "keep", "max_pending_bytes", "on_write_error", "file_mode"]) else { return log }
         if let value = fields.node("path"), let logPath = string(value, field: fields.path("path")) {
             log.path = logPath
         }
@@ -103,7 +103,31 @@ extension ConfigParser {
         if let value = fields.node("max_pending_bytes"), let bytes = positiveInt(value, field: fields.path("max_pending_bytes")) {
             log.maxPendingBytes = bytes
         }
+        if let value = fields.node("on_write_error"), let text = string(value, field: fields.path("on_write_error")) {
+            if let policy = LogWriteErrorPolicy(rawValue: text) {
+                log.onWriteError = policy
+            } else {
+                report(line: value.line, field: fields.path("on_write_error"), "must be fail_open or fail_closed, got '\(text)'")
+            }
+        }
+        if let value = fields.node("file_mode"), let text = string(value, field: fields.path("file_mode")) {
+            if let mode = Self.fileMode(text) {
+                log.fileMode = mode
+            } else {
+                report(
+                    line: value.line, field: fields.path("file_mode"),
+                    "must be an octal mode the owner can read and write, like \"0600\" or \"0640\", got '\(text)'"
+                )
+            }
+        }
         return log
+    }
+
+    /// An octal permission string ("0600", "640") that leaves the owner read and write access.
+    static func fileMode(_ text: String) -> Int? {
+        guard (3...4).contains(text.count), text.allSatisfy({ ("0"..."7").contains($0) }),
+              let mode = Int(text, radix: 8), mode <= 0o777, mode & 0o600 == 0o600 else { return nil }
+        return mode
     }
 
     private mutating func parseModels(_ node: Node, path: String) -> [String] {

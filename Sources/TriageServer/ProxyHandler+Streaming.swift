@@ -1,0 +1,131 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TriageConfig
+import TriageLog
+import TriageUpstream
+
+/// Streamed answers: relayed chunk by chunk, with the stream's end held back until the
+/// routing log record is written.
+extension ProxyHandler {
+    func streamingResponse(
+        _ response: UpstreamResponse, chat: ProxyRequest, backend: BackendConfig,
+        record: RoutingLogRecord, started: ContinuousClock.Instant, active: ActiveRoutes, clientHeaders: [String: String],
+        stripUsageChunk: Bool
+    ) async -> Response {
+        var headers = Self.triageHeaders(record)
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let status = HTTPResponse.Status(code: response.status)
+        let relay = StreamRelay(
+            api: chat.api, backendIsAnthropic: backend.kind == .anthropic, model: backend.model,
+            id: record.id, includeUsage: chat.includeUsage, stripUsageChunk: stripUsageChunk
+        )
+        let context = StreamContext(
+            response: response, chat: chat, backend: backend, started: started, active: active, clientHeaders: clientHeaders)
+        if response.body.isComplete {
+            // The upstream already sent the whole stream (a short answer from a fast backend):
+            // the head, every event and the end go to the client in one write instead of three.
+            var collected = ByteBuffer()
+            let outcome = await relayStream(context, relay: relay, record: record) { collected.writeImmutableBuffer($0) }
+            guard outcome.mayAnswer else {
+                return logUnavailableResponse(record, api: chat.api)
+            }
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: collected))
+        }
+        let handler = self
+        let body = ResponseBody { writer in
+            let outcome = await handler.relayStream(context, relay: relay, record: record) { try await writer.write($0) }
+            if !outcome.clientGone {
+                try await writer.finish(nil)
+            }
+        }
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    /// The 503 answered instead of an answer whose record could not be written (`fail_closed`).
+    func logUnavailableResponse(_ record: RoutingLogRecord, api: ClientAPI) -> Response {
+        var response = APIError.routingLogUnavailable.response(requestID: record.id, anthropic: api.usesAnthropicErrors)
+        for field in Self.triageHeaders(record) where response.headers[field.name] == nil {
+            response.headers.append(field)
+        }
+        return response
+    }
+
+    /// What a streamed answer's relay needs besides the relay and the log record.
+    struct StreamContext: Sendable {
+        let response: UpstreamResponse
+        let chat: ProxyRequest
+        let backend: BackendConfig
+        let started: ContinuousClock.Instant
+        let active: ActiveRoutes
+        let clientHeaders: [String: String]
+    }
+
+    /// How a relayed stream ended.
+    struct StreamOutcome {
+        /// The client went away before the end.
+        var clientGone: Bool
+        /// False when the record could not be written and `log.on_write_error` is `fail_closed`:
+        /// the stream was ended with a `routing_log_unavailable` error event instead of its end.
+        var mayAnswer: Bool
+    }
+
+    /// Relays the upstream body through `relay` into `emit` up to its terminal event, releases
+    /// the backend, writes the log record (or hands it to a shadow copy), and only then sends the
+    /// stream's end: the terminal event and anything after it, or the error event that replaces
+    /// it when the upstream broke off (or when the record could not be written, `fail_closed`).
+    func relayStream(
+        _ context: StreamContext, relay initialRelay: StreamRelay, record initialRecord: RoutingLogRecord,
+        emit: (ByteBuffer) async throws -> Void
+    ) async -> StreamOutcome {
+        let backend = context.backend
+        var record = initialRecord
+        var relay = initialRelay
+        var tail = StreamTail(api: context.chat.api)
+        var firstByte: ContinuousClock.Instant?
+        var clientGone = false
+        do {
+            for try await chunk in context.response.body {
+                if firstByte == nil { firstByte = .now }
+                let out = tail.release(relay.feed(chunk))
+                guard !out.isEmpty else { continue }
+                do {
+                    try await emit(ByteBuffer(bytes: out))
+                } catch {
+                    clientGone = true
+                    break
+                }
+            }
+            if Task.isCancelled { clientGone = true }
+            if !clientGone { tail.hold(relay.finish()) }
+        } catch {
+            // The stream has started: never splice in another answer; end it with an error event.
+            let apiError = Self.apiError(error, backend: backend.name)
+            record.error = "stream interrupted: \(apiError.message)"
+            recorder.metrics.recordAttemptFailure(backend: backend.name, reason: "stream_interrupted")
+            tail.hold(relay.fail(apiError))
+        }
+        if clientGone {
+            record.error = "client disconnected before the answer ended; upstream transfer aborted"
+            health.release(backend)
+        } else {
+            health.finish(backend, success: record.error == nil)
+        }
+        let ttft = firstByte.map { Self.milliseconds(from: context.started, to: $0) }
+        Self.complete(&record, summary: relay.summary, chat: context.chat, backend: backend,
+                      status: context.response.status, started: context.started, ttft: ttft)
+        let shadowed = record.error == nil
+            && startShadow(record, chat: context.chat, answeredBy: backend, active: context.active, clientHeaders: context.clientHeaders)
+        // The record is in the file before the client gets the stream's end.
+        let mayAnswer = shadowed ? true : await recorder.record(record)
+        if !clientGone {
+            let end = mayAnswer ? tail.held : relay.fail(.routingLogUnavailable)
+            if !end.isEmpty {
+                do { try await emit(ByteBuffer(bytes: end)) } catch { clientGone = true }
+            }
+        }
+        return StreamOutcome(clientGone: clientGone, mayAnswer: mayAnswer)
+    }
+}
