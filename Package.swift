@@ -99,8 +99,10 @@ let package = Package(
             dependencies: [
                 "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

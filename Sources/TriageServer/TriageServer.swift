@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -29,6 +30,7 @@ public struct TriageServer: Sendable {
     private let shutdownGrace: Double
     private let onWriteError: LogWriteErrorPolicy
     private let fileMode: mode_t
+    private let timeouts: ConnectionTimeouts
 
     /// Prepares the server: opens the routing log and the upstream client.
     ///
@@ -60,6 +62,9 @@ public struct TriageServer: Sendable {
         ) { message in
             logger.error("\(message)")
         }
+        let limits = config.limits
+        self.timeouts = ConnectionTimeouts(
+            idleSeconds: limits.idleTimeout, headerSeconds: limits.headerTimeout, bodySeconds: limits.bodyTimeout)
         self.client = UpstreamClient()
         self.health = BackendHealth()
         let metrics = ProxyMetrics()
@@ -120,8 +125,18 @@ public struct TriageServer: Sendable {
             Self.metricsResponse(metrics, routes: routes.snapshot, health: health, log: log)
         }
         let host = self.host
+        if let files = ProcessLimits.raiseOpenFiles() {
+            logger.notice("open-file limit (RLIMIT_NOFILE)", metadata: [
+                "soft_before": .stringConvertible(files.before), "soft": .stringConvertible(files.after),
+                "hard": .stringConvertible(files.hard),
+            ])
+        }
+        let timeouts = self.timeouts
         let app = Application(
             router: router,
+            server: HTTPServerBuilder { responder in
+                TimedHTTP1Channel(inner: HTTP1Channel(responder: responder), timeouts: timeouts)
+            },
             configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -202,13 +202,14 @@ final class TriageInstance: Sendable {
     let configPath: String
 
     /// Starts triage with `yaml` as routes.yaml. `{LOG}` in the text is replaced by the log path.
-    static func start(yaml: String, environment: [String: String] = [:]) async throws -> TriageInstance {
+    /// `wrapper` is a command that execs triage (e.g. `prlimit --nofile=512:4096`), keeping its PID.
+    static func start(yaml: String, environment: [String: String] = [:], wrapper: [String] = []) async throws -> TriageInstance {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let logPath = directory.appendingPathComponent("logs/routing.jsonl").path
         let configPath = directory.appendingPathComponent("routes.yaml").path
         try yaml.replacingOccurrences(of: "{LOG}", with: logPath).write(toFile: configPath, atomically: true, encoding: .utf8)
-        return try await launch(directory: directory, logPath: logPath, configPath: configPath, environment: environment)
+        return try await launch(directory: directory, logPath: logPath, configPath: configPath, environment: environment, wrapper: wrapper)
     }
 
     /// Starts another `triage serve` on the same config and log (e.g. after a crash).
@@ -216,10 +217,13 @@ final class TriageInstance: Sendable {
         try await Self.launch(directory: directory, logPath: logPath, configPath: configPath, environment: environment)
     }
 
-    private static func launch(directory: URL, logPath: String, configPath: String, environment: [String: String]) async throws -> TriageInstance {
+    private static func launch(
+        directory: URL, logPath: String, configPath: String, environment: [String: String], wrapper: [String] = []
+    ) async throws -> TriageInstance {
+        let arguments = ["serve", "--config", configPath, "--port", "0", "--host", "127.0.0.1"]
         let child = try ChildProcess(
-            executable: Repo.triageBinary,
-            arguments: ["serve", "--config", configPath, "--port", "0", "--host", "127.0.0.1"],
+            executable: wrapper.first ?? Repo.triageBinary,
+            arguments: wrapper.isEmpty ? arguments : Array(wrapper.dropFirst()) + [Repo.triageBinary] + arguments,
             environment: environment
         )
         let line: String

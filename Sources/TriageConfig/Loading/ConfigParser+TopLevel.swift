@@ -67,7 +67,7 @@ extension ConfigParser {
 
     private mutating func parseLimits(_ node: Node, path: String) -> LimitsConfig {
         var limits = LimitsConfig()
-        guard let fields = fields(of: node, path: path, known: ["max_body_bytes", "max_messages", "request_timeout", "max_header_bytes"]) else {
+        guard let fields = fields(of: node, path: path, known: ["max_body_bytes", "max_messages", "request_timeout", "max_header_bytes", "idle_timeout", "header_timeout", "body_timeout"]) else {
             return limits
         }
         if let value = fields.node("max_body_bytes"), let bytes = positiveInt(value, field: fields.path("max_body_bytes")) {
@@ -81,6 +81,15 @@ extension ConfigParser {
         }
         if let value = fields.node("request_timeout"), let seconds = positiveNumber(value, field: fields.path("request_timeout")) {
             limits.requestTimeout = seconds
+        }
+        if let value = fields.node("idle_timeout"), let seconds = positiveNumber(value, field: fields.path("idle_timeout")) {
+            limits.idleTimeout = seconds
+        }
+        if let value = fields.node("header_timeout"), let seconds = positiveNumber(value, field: fields.path("header_timeout")) {
+            limits.headerTimeout = seconds
+        }
+        if let value = fields.node("body_timeout"), let seconds = positiveNumber(value, field: fields.path("body_timeout")) {
+            limits.bodyTimeout = seconds
         }
         return limits
     }
