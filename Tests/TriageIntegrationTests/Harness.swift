@@ -36,13 +36,17 @@ enum HarnessError: Error, CustomStringConvertible {
 final class LineReader: Sendable {
     private let lines = Mutex<[String]>([])
     private let all = Mutex<String>("")
+    private let reachedEnd = Mutex(false)
 
     init(_ handle: FileHandle) {
         let thread = Thread { [self] in
             var buffer = Data()
             while true {
                 let data = handle.availableData
-                if data.isEmpty { break }
+                if data.isEmpty {
+                    reachedEnd.withLock { $0 = true }
+                    break
+                }
                 buffer.append(data)
                 all.withLock { $0 += String(decoding: data, as: UTF8.self) }
                 while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
@@ -56,6 +60,9 @@ final class LineReader: Sendable {
     }
 
     var text: String { all.withLock { $0 } }
+
+    /// True once the pipe reached end of file: every byte the child wrote is in ``text``.
+    var ended: Bool { reachedEnd.withLock { $0 } }
 
     /// Waits for a line with `prefix` and returns it.
     func waitForLine(prefix: String, timeout: Duration = .seconds(20)) async throws -> String {
@@ -99,7 +106,11 @@ final class ChildProcess: Sendable {
         while process.isRunning {
             try? await Task.sleep(for: .milliseconds(10))
         }
-        try? await Task.sleep(for: .milliseconds(20))  // let the readers drain the pipes
+        // Let the readers drain the pipes: a fixed short pause lost output on a loaded machine.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !(stdout.ended && stderr.ended) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     /// Closes the child's stdin and waits up to `timeout` for it to exit; returns whether it did.
