@@ -269,9 +269,12 @@ public final class RoutingLogWriter: Sendable {
     private func write(_ batch: [Entry]) {
         var outcomes = [Bool](repeating: false, count: batch.count)
         var errors: [String] = []
+        var notices: [String] = []
         var reopened = 0
         file.withLock { state in
-            if let message = ensureOpen(&state.file, reopened: &reopened) { errors.append(message) }
+            if let message = ensureOpen(&state.file, reopened: &reopened) {
+                if state.file == nil { errors.append(message) } else { notices.append(message) }
+            }
             guard var current = state.file else { return }
             defer { state.file = current }
             rotateIfNeeded(&current)
@@ -306,7 +309,7 @@ public final class RoutingLogWriter: Sendable {
             state.status.reopened += reopened
             let wasFailing = state.status.failing
             if let error = errors.last { state.status.lastError = error }
-            state.status.failing = lost > 0 || (written == 0 && !errors.isEmpty)
+            state.status.failing = lost > 0
             if state.status.failing && !wasFailing {
                 return "\(errors.last ?? "routing log write failed"); \(lost) record(s) lost so far in this outage (counted in /metrics as triage_routing_log_lost_records_total)"
             }
@@ -315,7 +318,7 @@ public final class RoutingLogWriter: Sendable {
             }
             return nil
         }
-        for message in errors where message.hasPrefix("routing log '") { onError(message) }
+        for message in notices { onError(message) }
         if let transition { onError(transition) }
         for (entry, ok) in zip(batch, outcomes) { entry.waiter?.resume(returning: ok) }
     }

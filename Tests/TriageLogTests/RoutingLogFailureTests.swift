@@ -143,6 +143,7 @@ struct RoutingLogFailureTests {
         #expect(mode(of: path) == 0o600)
         #expect(writer.status.reopened == 1)
         #expect(writer.status.lost == 0)
+        #expect(writer.status.lastError == nil, "reopening is not an error")
         #expect(messages.all.contains { $0.contains("deleted or replaced") })
     }
 
