@@ -81,11 +81,22 @@ extension ProxyHandler {
             // memory) while a large prompt arrives; the limit above bounds it.
             bytes.reserveCapacity(declared)
         }
-        for try await buffer in request.body {
-            guard bytes.count + buffer.readableBytes <= limit else {
-                throw APIError.bodyTooLarge(limit: limit)
+        do {
+            for try await buffer in request.body {
+                guard bytes.count + buffer.readableBytes <= limit else {
+                    throw APIError.bodyTooLarge(limit: limit)
+                }
+                bytes.append(contentsOf: buffer.readableBytesView)
             }
-            bytes.append(contentsOf: buffer.readableBytesView)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            // The connection ended mid-body: the client hung up, or paused longer than limits.body_timeout.
+            throw APIError(
+                status: .requestTimeout,
+                message: "The request body ended early after \(bytes.count) bytes: the client closed the connection or paused longer than limits.body_timeout between two reads.",
+                type: "invalid_request_error", code: "request_body_incomplete"
+            )
         }
         return bytes
     }

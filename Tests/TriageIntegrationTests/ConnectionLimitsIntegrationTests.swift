@@ -70,6 +70,10 @@ struct ConnectionLimitsIntegrationTests {
             slowBody.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\":")
             let bodyClosed = try #require(await slowBody.waitForClose(limit: .seconds(8)), "slow-body client still connected")
             #expect(bodyClosed.after >= .milliseconds(700) && bodyClosed.after < .seconds(5), "\(bodyClosed.after)")
+            // Its log line says what happened (not an internal error).
+            let cut = try #require(try await env.triage.logRecords(atLeast: 1).last)
+            #expect(cut["status"] as? Int == 408)
+            #expect((cut["reason"] as? String) == "rejected: request_body_incomplete")
 
             // A whole request on a keep-alive connection: answered, then closed once idle.
             let idle = try RawConnection(port: env.triage.port)
