@@ -99,6 +99,7 @@ let package = Package(
             dependencies: [
                 "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

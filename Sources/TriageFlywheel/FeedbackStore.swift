@@ -20,16 +20,23 @@ public final class FeedbackStore: Sendable {
         URL(fileURLWithPath: logPath).deletingLastPathComponent().appendingPathComponent("feedback.jsonl").path
     }
 
-    /// Opens (creating it and its directory if needed) the feedback file for appending.
-    public init(path: String) throws(FlywheelError) {
+    /// Opens (creating it and its directory if needed) the feedback file for appending, with
+    /// permission bits `mode` (default `0600`: feedback names requests and may quote them),
+    /// applied to an existing file too.
+    public init(path: String, mode: mode_t = 0o600) throws(FlywheelError) {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw .cannotWrite(path: directory, reason: error.localizedDescription)
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode)
         guard fd >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        guard fchmod(fd, mode) == 0 else {
+            let reason = String(cString: strerror(errno))
+            _ = close(fd)
+            throw .cannotWrite(path: path, reason: "cannot set its mode to \(String(mode, radix: 8)): \(reason)")
+        }
         self.path = path
         self.fd = Mutex(fd)
     }

@@ -14,8 +14,9 @@ final class JSONLFileWriter {
     /// Lines written.
     private(set) var lines = 0
 
-    /// Creates (truncating) `path + ".partial"`, and its directory if needed.
-    init(path: String) throws(FlywheelError) {
+    /// Creates (truncating) `path + ".partial"`, and its directory if needed, readable by its
+    /// owner only (`mode`, default `0600`): exported files hold the prompts of the routing log.
+    init(path: String, mode: mode_t = 0o600) throws(FlywheelError) {
         self.path = path
         self.temporaryPath = path + ".partial"
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -24,8 +25,9 @@ final class JSONLFileWriter {
         } catch {
             throw .cannotWrite(path: directory, reason: error.localizedDescription)
         }
-        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw .cannotWrite(path: temporaryPath, reason: String(cString: strerror(errno))) }
+        _ = fchmod(fd, mode)  // an existing .partial file keeps its old mode otherwise
         buffer.reserveCapacity(capacity)
     }
 

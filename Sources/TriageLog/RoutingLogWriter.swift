@@ -4,39 +4,62 @@ import TriageJSON
 
 import Glibc
 
-/// Appends routing log records to a JSONL file from a background thread.
+/// Appends routing log records to a JSONL file from a background thread, by group commit.
 ///
-/// `append(_:)` only puts the record on a queue and returns: encoding and the `write(2)` calls
-/// happen on the writer's own thread, so a slow disk never holds up a request. Lines are
-/// written whole, in order, to a file opened with `O_APPEND`, so a crash can leave at most
-/// the last line partial. ``close()`` drains the queue, so nothing appended before it is lost.
+/// Encoding and `write(2)` happen on the writer's own thread. ``commit(_:)`` queues a record and
+/// suspends the caller until the batch holding it has been written (to the page cache: one
+/// `write(2)` per batch, no `fsync`), so a request can finish its answer only once its line is
+/// in the file: a crash of the process loses no line of an answer a client saw complete.
+/// Records that arrive while a batch is being written go out together in the next one, so the
+/// cost stays one write per batch, not per request. ``append(_:)`` queues without waiting.
+///
+/// Write failures are not silent: every record not written is counted (``status``), reported
+/// through `onError` when the log starts and stops failing, and its waiter told so (``commit(_:)``
+/// returns false). A failed write is cut back off the file, so the next record starts on a line
+/// of its own. Before each batch the writer checks that the path still names its open file and
+/// opens it again (recreating the directory) when it was deleted or replaced.
 ///
 /// The queue is bounded in bytes, not by dropping: when records waiting to be written (the
 /// batch being written included) pass `maxPendingBytes`, ``waitForRoom()`` suspends new requests
-/// until the writer catches up, so a disk slower than the traffic slows the traffic down
-/// instead of growing memory without limit or losing lines.
+/// until the writer catches up.
 public final class RoutingLogWriter: Sendable {
+    /// A queued record and, for ``commit(_:)``, who waits for it.
+    private struct Entry {
+        var record: RoutingLogRecord
+        var waiter: CheckedContinuation<Bool, Never>?
+    }
+
     private struct State {
-        var pending: [RoutingLogRecord] = []
+        var pending: [Entry] = []
         /// Estimated bytes of `pending` plus the batch the writer holds.
         var pendingBytes = 0
         /// Estimated bytes of `pending` alone.
         var queuedBytes = 0
         /// Requests waiting for the queue to drain below `maxPendingBytes`.
         var roomWaiters: [CheckedContinuation<Void, Never>] = []
-        /// True while the writer thread waits for a signal (as it does at start); false while it polls.
+        /// True while the writer thread waits for a signal.
         var sleeping = true
         var closing = false
-        var written = 0
-        var failures = 0
+        var status = Status()
     }
 
-    /// The open file, its size and when it was opened; touched by the writer thread (and by
-    /// `close()` once that thread has finished).
+    /// What the writer has done so far: for `/metrics` and `/v1/triage/status`.
+    public struct Status: Sendable, Equatable {
+        /// Records written.
+        public var written = 0
+        /// Records that could not be written (write errors, a log that cannot be opened, appends after close).
+        public var lost = 0
+        /// True from a failed write until the next write that succeeds.
+        public var failing = false
+        /// The last write or open error, if any.
+        public var lastError: String?
+        /// Times the file was opened again because its path no longer named it (deleted or replaced).
+        public var reopened = 0
+    }
+
+    /// The open file, or why there is none; touched by the writer thread (and by `close()` once that thread has finished).
     private struct FileState {
-        var fd: Int32
-        var size: Int
-        var openedAt: Date
+        var file: LogFile?
         /// Memory of the last batch's buffer, reused by the next (see `write(_:)`).
         var scratch: [UInt8] = []
     }
@@ -49,38 +72,47 @@ public final class RoutingLogWriter: Sendable {
     public let path: String
     /// Bytes of queued records past which ``waitForRoom()`` suspends.
     public let maxPendingBytes: Int
+    /// Permission bits of the log file (and of the files rotated from it).
+    public let fileMode: mode_t
     private let rotation: LogRotationPolicy?
     private let file: Mutex<FileState>
     private let state: Mutex<State>
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let onError: @Sendable (String) -> Void
+    private let writeFunction: LogFile.WriteFunction
 
     /// Opens (creating if needed, with its directory) the log file for appending and starts the writer thread.
     /// - Parameters:
     ///   - path: The JSONL file to append to.
     ///   - rotation: When to rotate the file (`path` → `path.1` → ...); `nil` never rotates.
     ///   - maxPendingBytes: Bytes of queued records past which ``waitForRoom()`` suspends callers (default 64 MiB).
-    ///   - onError: Called (on the writer thread) with a message when a record cannot be written.
-    public init(
+    ///   - fileMode: Permission bits of the file (default `0600`: the log holds every prompt).
+    ///   - onError: Called (on the writer thread) with a message when the log starts or stops failing.
+    public convenience init(
         path: String, rotation: LogRotationPolicy? = nil, maxPendingBytes: Int = RoutingLogWriter.defaultMaxPendingBytes,
-        onError: @escaping @Sendable (String) -> Void = { _ in }) throws(RoutingLogError) {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw .cannotOpen(path: path, reason: "cannot create directory '\(directory)': \(error.localizedDescription)")
-            }
-        }
-        let fd = try Self.openForAppend(path)
+        fileMode: mode_t = RoutingLogWriter.defaultFileMode, onError: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(RoutingLogError) {
+        try self.init(
+            path: path, rotation: rotation, maxPendingBytes: maxPendingBytes, fileMode: fileMode,
+            writeFunction: { Glibc.write($0, $1, $2) }, onError: onError
+        )
+    }
+
+    /// The same, writing through `writeFunction` instead of `write(2)` (tests of the failure paths).
+    init(
+        path: String, rotation: LogRotationPolicy?, maxPendingBytes: Int, fileMode: mode_t,
+        writeFunction: @escaping LogFile.WriteFunction, onError: @escaping @Sendable (String) -> Void
+    ) throws(RoutingLogError) {
+        let opened = try LogFile.open(path: path, mode: fileMode)
         self.path = path
         self.rotation = rotation
         self.maxPendingBytes = max(1, maxPendingBytes)
-        Self.terminatePartialLine(fd: fd)
-        self.file = Mutex(FileState(fd: fd, size: Int(lseek(fd, 0, SEEK_END)), openedAt: Self.modificationDate(fd) ?? Date()))
+        self.fileMode = fileMode
+        self.file = Mutex(FileState(file: opened))
         self.state = Mutex(State())
         self.onError = onError
+        self.writeFunction = writeFunction
         let thread = Thread { [self] in self.run() }
         thread.name = "triage-routing-log"
         thread.start()
@@ -88,26 +120,44 @@ public final class RoutingLogWriter: Sendable {
 
     /// Default bound of the queue: 64 MiB of records waiting to be written.
     public static let defaultMaxPendingBytes = 64 * 1024 * 1024
+    /// Default permission bits of the log: owner read/write only.
+    public static let defaultFileMode: mode_t = 0o600
 
-    /// Queues a record for writing. Never blocks on I/O and never drops a record because the
-    /// queue is long: callers that want back-pressure call ``waitForRoom()`` first.
+    /// Queues a record for writing and returns at once. Never blocks on I/O and never drops a
+    /// record because the queue is long: callers that want back-pressure call ``waitForRoom()`` first.
     ///
-    /// Records appended after ``close()`` are dropped (and reported through `onError`).
+    /// Records appended after ``close()`` are not written (counted as lost and reported through `onError`).
     public func append(_ record: RoutingLogRecord) {
-        let size = record.estimatedSize
+        enqueue(Entry(record: record, waiter: nil))
+    }
+
+    /// Queues a record and returns once the batch holding it has been written: true when its
+    /// line is in the file (the page cache), false when it could not be written (counted in
+    /// ``status`` as lost).
+    public func commit(_ record: RoutingLogRecord) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            enqueue(Entry(record: record, waiter: continuation))
+        }
+    }
+
+    private func enqueue(_ entry: Entry) {
+        let size = entry.record.estimatedSize
         let (accepted, wakeWriter) = state.withLock { state -> (Bool, Bool) in
-            guard !state.closing else { return (false, false) }
-            state.pending.append(record)
+            guard !state.closing else {
+                state.status.lost += 1
+                return (false, false)
+            }
+            state.pending.append(entry)
             state.pendingBytes += size
             state.queuedBytes += size
-            let wakeWriter = state.sleeping || state.pending.count >= Self.wakeThreshold
-            if state.sleeping { state.sleeping = false }
+            let wakeWriter = state.sleeping
+            state.sleeping = false
             return (true, wakeWriter)
         }
-        if wakeWriter {
-            wake.signal()
-        } else if !accepted {
-            onError("routing log is closed; record \(record.id) was not written")
+        if wakeWriter { wake.signal() }
+        if !accepted {
+            onError("routing log is closed; record \(entry.record.id) was not written")
+            entry.waiter?.resume(returning: false)
         }
     }
 
@@ -137,7 +187,10 @@ public final class RoutingLogWriter: Sendable {
     public var pendingCount: Int { state.withLock { $0.pending.count } }
 
     /// Number of records written so far.
-    public var writtenCount: Int { state.withLock { $0.written } }
+    public var writtenCount: Int { state.withLock { $0.status.written } }
+
+    /// Records written and lost, and whether the log is failing now.
+    public var status: Status { state.withLock { $0.status } }
 
     /// Writes everything queued, stops the writer thread and closes the file. Idempotent.
     public func close() {
@@ -155,86 +208,24 @@ public final class RoutingLogWriter: Sendable {
         }
         wake.signal()
         finished.wait()
-        file.withLock { file in
-            fsync(file.fd)
-            _ = Glibc.close(file.fd)
+        file.withLock { state in
+            state.file?.close()
+            state.file = nil
         }
     }
-
-    private static func openForAppend(_ path: String) throws(RoutingLogError) -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
-        }
-        return fd
-    }
-
-    /// When an existing file was last written: a daily rotation policy counts the day from there.
-    private static func modificationDate(_ fd: Int32) -> Date? {
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
-        return Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec))
-    }
-
-    /// Rotates the file if the policy says so; on failure keeps appending to the current file.
-    private func rotateIfNeeded(_ file: inout FileState) {
-        guard let rotation, rotation.shouldRotate(currentSize: file.size, openedAt: file.openedAt, now: Date()) else { return }
-        fsync(file.fd)
-        do {
-            try LogRotation.rotate(path: path, keep: rotation.keep)
-            let fd = try Self.openForAppend(path)
-            _ = Glibc.close(file.fd)
-            file = FileState(fd: fd, size: 0, openedAt: Date())
-        } catch {
-            onError(error.description)
-            file.openedAt = Date()  // try again at the next size or day boundary, not at every batch
-        }
-    }
-
-    /// Under load the writer polls every `pollInterval` instead of being woken for each record
-    /// (a wake-up per request costs a context switch); idle, it sleeps until the next record.
-    private static let pollInterval: DispatchTimeInterval = .milliseconds(5)
-    /// A queue this long wakes the writer at once.
-    private static let wakeThreshold = 512
 
     private func run() {
-        var idle = true
+        var sleep = true
         while true {
-            if idle {
-                wake.wait()
-            } else {
-                _ = wake.wait(timeout: .now() + Self.pollInterval)
-            }
-            let (batch, batchBytes, closing) = state.withLock { state -> ([RoutingLogRecord], Int, Bool) in
-                let batch = state.pending
-                let bytes = state.queuedBytes
-                state.pending.removeAll(keepingCapacity: true)
-                state.queuedBytes = 0
-                return (batch, bytes, state.closing)
-            }
+            if sleep { wake.wait() }
+            let (batch, batchBytes, closing) = takeQueue()
             if !batch.isEmpty {
                 write(batch)
                 release(bytes: batchBytes)
             }
-            if batch.isEmpty && !closing {
-                // Nothing came in for a whole poll interval: sleep until an append wakes us.
-                idle = state.withLock { state -> Bool in
-                    guard state.pending.isEmpty, !state.closing else { return false }
-                    state.sleeping = true
-                    return true
-                }
-            } else {
-                idle = false
-            }
             if closing {
                 // Records may have been queued between the swap above and `closing` being set.
-                let (rest, restBytes) = state.withLock { state -> ([RoutingLogRecord], Int) in
-                    let rest = state.pending
-                    let bytes = state.queuedBytes
-                    state.pending.removeAll()
-                    state.queuedBytes = 0
-                    return (rest, bytes)
-                }
+                let (rest, restBytes, _) = takeQueue()
                 if !rest.isEmpty {
                     write(rest)
                     release(bytes: restBytes)
@@ -242,6 +233,23 @@ public final class RoutingLogWriter: Sendable {
                 finished.signal()
                 return
             }
+            // Group commit: what arrived while this batch was written goes out at once as the
+            // next batch; only an empty queue puts the writer to sleep until the next append.
+            sleep = state.withLock { state -> Bool in
+                guard state.pending.isEmpty, !state.closing else { return false }
+                state.sleeping = true
+                return true
+            }
+        }
+    }
+
+    private func takeQueue() -> ([Entry], Int, Bool) {
+        state.withLock { state -> ([Entry], Int, Bool) in
+            let batch = state.pending
+            let bytes = state.queuedBytes
+            state.pending.removeAll(keepingCapacity: true)
+            state.queuedBytes = 0
+            return (batch, bytes, state.closing)
         }
     }
 
@@ -256,71 +264,97 @@ public final class RoutingLogWriter: Sendable {
         for waiter in ready { waiter.resume() }
     }
 
-    /// Encodes `batch` straight into one reused buffer (no array per line, no copy of each
-    /// line into the batch) and writes it with as few `write(2)` calls as the size allows.
-    private func write(_ batch: [RoutingLogRecord]) {
-        var encoded = 0
-        var failed = false
-        file.withLock { file in
-            rotateIfNeeded(&file)
+    /// Encodes `batch` straight into one reused buffer and writes it with as few `write(2)`
+    /// calls as the size allows; then tells each waiter whether its record was written.
+    private func write(_ batch: [Entry]) {
+        var outcomes = [Bool](repeating: false, count: batch.count)
+        var errors: [String] = []
+        var notices: [String] = []
+        var reopened = 0
+        file.withLock { state in
+            if let message = ensureOpen(&state.file, reopened: &reopened) {
+                if state.file == nil { errors.append(message) } else { notices.append(message) }
+            }
+            guard var current = state.file else { return }
+            defer { state.file = current }
+            rotateIfNeeded(&current)
             var storage: [UInt8] = []
-            swap(&storage, &file.scratch)  // moved out, so emptying it keeps its memory
+            swap(&storage, &state.scratch)  // moved out, so emptying it keeps its memory
             var out = JSONWriter(reusing: consume storage)
-            out.reserveCapacity(min(batch.reduce(0) { $0 + $1.estimatedSize + 64 }, Self.flushBytes * 2))
-            for record in batch {
-                record.writeJSONLine(to: &out)
-                encoded += 1
+            out.reserveCapacity(min(batch.reduce(0) { $0 + $1.record.estimatedSize + 64 }, Self.flushBytes * 2))
+            var first = 0
+            for index in batch.indices {
+                batch[index].record.writeJSONLine(to: &out)
                 // A size limit is honoured within a batch too: flush, then rotate, between lines.
-                if let maxBytes = rotation?.maxBytes, file.size + out.count >= maxBytes {
-                    failed = !flush(&out, to: &file) || failed
-                    rotateIfNeeded(&file)
-                } else if out.count >= Self.flushBytes {
-                    failed = !flush(&out, to: &file) || failed
+                let atLimit = rotation?.maxBytes.map { current.size + out.count >= $0 } ?? false
+                if atLimit || out.count >= Self.flushBytes || index == batch.count - 1 {
+                    let error = current.append(out.bytes, using: writeFunction)
+                    out.removeAll()
+                    for done in first...index { outcomes[done] = error == nil }
+                    first = index + 1
+                    if let error { errors.append("cannot write routing log '\(path)': \(String(cString: strerror(error)))") }
+                    if atLimit { rotateIfNeeded(&current) }
                 }
             }
-            failed = !flush(&out, to: &file) || failed
             // Keep the memory for the next batch, unless one huge record made it large.
             if out.bytes.capacity <= Self.flushBytes * 4 {
-                file.scratch = out.bytes
+                state.scratch = out.bytes
             }
         }
-        state.withLock {
-            if failed { $0.failures += batch.count } else { $0.written += encoded }
+        let written = outcomes.lazy.filter { $0 }.count
+        let lost = batch.count - written
+        let transition = state.withLock { state -> String? in
+            state.status.written += written
+            state.status.lost += lost
+            state.status.reopened += reopened
+            let wasFailing = state.status.failing
+            if let error = errors.last { state.status.lastError = error }
+            state.status.failing = lost > 0
+            if state.status.failing && !wasFailing {
+                return "\(errors.last ?? "routing log write failed"); \(lost) record(s) lost so far in this outage (counted in /metrics as triage_routing_log_lost_records_total)"
+            }
+            if wasFailing && !state.status.failing {
+                return "routing log '\(path)' is written again; \(state.status.lost) record(s) lost in total since start"
+            }
+            return nil
+        }
+        for message in notices { onError(message) }
+        if let transition { onError(transition) }
+        for (entry, ok) in zip(batch, outcomes) { entry.waiter?.resume(returning: ok) }
+    }
+
+    /// Opens the path again when there is no open file or the path no longer names it
+    /// (deleted, directory removed, renamed away and replaced). Returns a message when it had to.
+    private func ensureOpen(_ file: inout LogFile?, reopened: inout Int) -> String? {
+        if let current = file, current.isCurrent { return nil }
+        do {
+            let fresh = try LogFile.open(path: path, mode: fileMode)
+            file?.close()
+            file = fresh
+            reopened += 1
+            return "routing log '\(path)' was deleted or replaced; opened it again"
+        } catch {
+            // Lines written to a deleted file would be lost without a trace: write none, count
+            // the batch as lost, and try again with the next one.
+            file?.close()
+            file = nil
+            return "cannot reopen routing log: \(error.description)"
         }
     }
 
-    /// Writes what `out` holds whole (looping over short writes) and empties it; false on an
-    /// I/O error.
-    private func flush(_ out: inout JSONWriter, to file: inout FileState) -> Bool {
-        defer { out.removeAll() }
-        var offset = 0
-        while offset < out.count {
-            let fd = file.fd
-            let result = out.bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return Glibc.write(fd, base + offset, raw.count - offset)
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                onError("cannot write routing log '\(path)': \(String(cString: strerror(errno)))")
-                return false
-            }
-            offset += result
+    /// Rotates the file if the policy says so; on failure keeps appending to the current file.
+    private func rotateIfNeeded(_ file: inout LogFile) {
+        guard let rotation, rotation.shouldRotate(currentSize: file.size, openedAt: file.openedAt, now: Date()) else { return }
+        file.sync()
+        do {
+            try LogRotation.rotate(path: path, keep: rotation.keep)
+            let fresh = try LogFile.open(path: path, mode: fileMode)
+            file.close()
+            file = fresh
+            file.openedAt = Date()
+        } catch {
+            onError(error.description)
+            file.openedAt = Date()  // try again at the next size or day boundary, not at every batch
         }
-        file.size += offset
-        return true
-    }
-
-    /// If the file ends in a partial line (a crash mid-write), end it so that new records start on a line of their own.
-    private static func terminatePartialLine(fd: Int32) {
-        let size = lseek(fd, 0, SEEK_END)
-        guard size > 0 else { return }
-        var last: UInt8 = 0
-        let readFD = open("/proc/self/fd/\(fd)", O_RDONLY | O_CLOEXEC)
-        guard readFD >= 0 else { return }
-        defer { _ = Glibc.close(readFD) }
-        guard pread(readFD, &last, 1, size - 1) == 1, last != UInt8(ascii: "\n") else { return }
-        var newline = UInt8(ascii: "\n")
-        _ = Glibc.write(fd, &newline, 1)
     }
 }

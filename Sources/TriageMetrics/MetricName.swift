@@ -14,6 +14,8 @@ enum MetricName {
     static let classifierComplexity = "triage_classifier_complexity"
     static let classifierFit = "triage_classifier_fit"
     static let routingLogQueueDepth = "triage_routing_log_queue_depth"
+    static let routingLogLost = "triage_routing_log_lost_records_total"
+    static let routingLogFailing = "triage_routing_log_failing"
     static let inFlightRequests = "triage_in_flight_requests"
     static let configReloads = "triage_config_reloads_total"
 
@@ -30,6 +32,8 @@ enum MetricName {
         classifierComplexity: "Complexity score the request classifier assigned, 0 to 1.",
         classifierFit: "Fit score the request classifier assigned, 0 to 1.",
         routingLogQueueDepth: "Routing log records waiting to be written.",
+        routingLogLost: "Routing log records that could not be written (disk full, file-size limit, I/O error, log not reopenable).",
+        routingLogFailing: "1 while the routing log's last write failed, else 0.",
         inFlightRequests: "Requests currently in flight per backend.",
         configReloads: "Configuration reloads by result (ok or rejected).",
     ]

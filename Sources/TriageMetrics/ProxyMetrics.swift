@@ -1,4 +1,5 @@
 import CoreMetrics
+import Synchronization
 import Prometheus
 
 /// The proxy's metrics, recorded through swift-metrics handles backed by a Prometheus registry
@@ -34,6 +35,9 @@ public final class ProxyMetrics: Sendable {
     private let classifierComplexity: CoreMetrics.Recorder
     private let classifierFit: CoreMetrics.Recorder
     private let logQueueDepth: CoreMetrics.Gauge
+    private let logLost: CoreMetrics.Counter
+    private let logLostReported = Mutex(0)
+    private let logFailing: CoreMetrics.Gauge
     private let reloadsOK: CoreMetrics.Counter
     private let reloadsRejected: CoreMetrics.Counter
 
@@ -59,6 +63,8 @@ public final class ProxyMetrics: Sendable {
             label: MetricName.classifierComplexity, aggregate: true, factory: factory)
         classifierFit = CoreMetrics.Recorder(label: MetricName.classifierFit, aggregate: true, factory: factory)
         logQueueDepth = CoreMetrics.Gauge(label: MetricName.routingLogQueueDepth, factory: factory)
+        logLost = CoreMetrics.Counter(label: MetricName.routingLogLost, factory: factory)
+        logFailing = CoreMetrics.Gauge(label: MetricName.routingLogFailing, factory: factory)
         reloadsOK = CoreMetrics.Counter(
             label: MetricName.configReloads, dimensions: [("result", "ok")], factory: factory)
         reloadsRejected = CoreMetrics.Counter(
@@ -170,6 +176,17 @@ public final class ProxyMetrics: Sendable {
     /// Sets `triage_routing_log_queue_depth` to the number of routing log records waiting to be written.
     public func setLogQueueDepth(_ depth: Int) {
         logQueueDepth.record(depth)
+    }
+
+    /// Brings `triage_routing_log_lost_records_total` up to `lost` (the writer's running total)
+    /// and sets `triage_routing_log_failing`.
+    public func setRoutingLogHealth(lost: Int, failing: Bool) {
+        let delta = logLostReported.withLock { reported -> Int in
+            defer { reported = max(reported, lost) }
+            return max(0, lost - reported)
+        }
+        if delta > 0 { logLost.increment(by: delta) }
+        logFailing.record(failing ? 1 : 0)
     }
 
     /// Sets `triage_in_flight_requests{backend}` to the number of requests now in flight to `backend`.

@@ -52,6 +52,13 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         )
     }
 
+    /// 503 instead of an answer whose routing log record could not be written (`log.on_write_error: fail_closed`).
+    static let routingLogUnavailable = APIError(
+        status: .serviceUnavailable,
+        message: "Triage cannot write its routing log (disk full or not writable), and log.on_write_error is fail_closed, so it answers nothing it cannot log. Retry shortly.",
+        type: "server_error", code: "routing_log_unavailable", retryAfter: 1
+    )
+
     /// 404 for a model the proxy does not offer.
     static func unknownModel(_ model: String, known: [String]) -> APIError {
         APIError(

@@ -24,11 +24,12 @@ struct ClientAuthMiddleware<Context: RequestContext>: RouterMiddleware {
                 type: "invalid_request_error", code: "headers_too_large"
             )
             let id = RequestID.make()
-            recorder.record(RoutingLogRecord(
+            let logged = await recorder.record(RoutingLogRecord(
                 id: id, timestamp: RoutingLogRecord.timestamp(Date()), endpoint: request.uri.path,
                 reason: "rejected: headers_too_large", status: 431, error: error.message, latencyMs: 0
             ))
-            return error.response(requestID: id, anthropic: request.uri.path == ClientAPI.anthropicMessages.endpoint)
+            return (logged ? error : .routingLogUnavailable)
+                .response(requestID: id, anthropic: request.uri.path == ClientAPI.anthropicMessages.endpoint)
         }
         guard active.config.auth.isEnabled, request.uri.path != "/healthz" else {
             return try await next(request, context)
@@ -42,11 +43,12 @@ struct ClientAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             : "Incorrect API key provided. Accepted keys come from the environment variables named in auth.client_keys_env."
         let error = APIError(status: .unauthorized, message: message, type: "invalid_request_error", code: "invalid_api_key")
         let id = RequestID.make()
-        recorder.record(RoutingLogRecord(
+        let logged = await recorder.record(RoutingLogRecord(
             id: id, timestamp: RoutingLogRecord.timestamp(Date()), endpoint: request.uri.path,
             reason: "rejected: invalid_api_key", status: 401, error: message, latencyMs: 0
         ))
-        return error.response(requestID: id, anthropic: request.uri.path == ClientAPI.anthropicMessages.endpoint)
+        return (logged ? error : .routingLogUnavailable)
+            .response(requestID: id, anthropic: request.uri.path == ClientAPI.anthropicMessages.endpoint)
     }
 
     static func presentedKey(_ headers: HTTPFields) -> String? {

@@ -50,7 +50,8 @@ struct ExpectContinueMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let id = RequestID.make()
-        recorder.record(RoutingLogRecord(
+        // A refusal goes out whether or not its line could be written (nothing was answered).
+        _ = await recorder.record(RoutingLogRecord(
             id: id, timestamp: RoutingLogRecord.timestamp(Date()), endpoint: path,
             reason: "rejected: \(error.code ?? "expectation")", status: Int(error.status.code), error: error.message, latencyMs: 0
         ))

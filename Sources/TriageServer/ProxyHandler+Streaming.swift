@@ -6,7 +6,8 @@ import TriageConfig
 import TriageLog
 import TriageUpstream
 
-/// Streamed answers: relaying the backend's events to the client as they arrive.
+/// Streamed answers: relaying the backend's events to the client as they arrive, with the
+/// stream's end held back until the routing log record is written.
 extension ProxyHandler {
     func streamingResponse(
         _ response: UpstreamResponse, chat: ProxyRequest, backend: BackendConfig,
@@ -28,17 +29,38 @@ extension ProxyHandler {
             // The upstream already sent the whole stream (a short answer from a fast backend):
             // the head, every event and the end go to the client in one write instead of three.
             var collected = ByteBuffer()
-            _ = await relayStream(context, relay: relay, record: record) { collected.writeImmutableBuffer($0) }
+            let outcome = await relayStream(context, relay: relay, record: record) { collected.writeImmutableBuffer($0) }
+            guard outcome.mayAnswer else {
+                return logUnavailableResponse(record, api: chat.api)
+            }
             return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: collected))
         }
         let handler = self
         let body = ResponseBody { writer in
-            let clientGone = await handler.relayStream(context, relay: relay, record: record) { try await writer.write($0) }
-            if !clientGone {
+            let outcome = await handler.relayStream(context, relay: relay, record: record) { try await writer.write($0) }
+            if !outcome.clientGone {
                 try await writer.finish(nil)
             }
         }
         return Response(status: status, headers: headers, body: body)
+    }
+
+    /// The 503 answered instead of an answer whose record could not be written (`fail_closed`).
+    func logUnavailableResponse(_ record: RoutingLogRecord, api: ClientAPI) -> Response {
+        var response = APIError.routingLogUnavailable.response(requestID: record.id, anthropic: api.usesAnthropicErrors)
+        for field in Self.triageHeaders(record) where response.headers[field.name] == nil {
+            response.headers.append(field)
+        }
+        return response
+    }
+
+    /// How a relayed stream ended.
+    struct StreamOutcome {
+        /// The client went away before the end.
+        var clientGone: Bool
+        /// False when the record could not be written and `log.on_write_error` is `fail_closed`:
+        /// the stream was ended with a `routing_log_unavailable` error event instead of its end.
+        var mayAnswer: Bool
     }
 
     /// What a streamed answer's relay needs besides the relay and the log record.
@@ -52,17 +74,19 @@ extension ProxyHandler {
         let watch: ClientWatch
     }
 
-    /// Relays the upstream body through `relay` into `emit`, ends the stream (with an error
-    /// event if the upstream broke off, sent something that is not an answer stream, or the
-    /// shutdown grace period ran out), releases the backend and writes the log record (or hands
-    /// it to a shadow copy). Returns whether the client went away.
+    /// Relays the upstream body through `relay` into `emit` up to its terminal event, releases
+    /// the backend, writes the log record (or hands it to a shadow copy), and only then sends the
+    /// stream's end: the terminal event and anything after it, or the error event that replaces
+    /// it when the upstream broke off, sent something that is not an answer stream, the shutdown
+    /// grace period ran out, or the record could not be written (`fail_closed`).
     func relayStream(
         _ context: StreamContext, relay initialRelay: StreamRelay, record initialRecord: RoutingLogRecord,
         emit: (ByteBuffer) async throws -> Void
-    ) async -> Bool {
+    ) async -> StreamOutcome {
         let backend = context.backend
         var record = initialRecord
         var relay = initialRelay
+        var tail = StreamTail(api: context.chat.api)
         var check = StreamAnswerCheck()
         var firstByte: ContinuousClock.Instant?
         var clientGone = false
@@ -76,7 +100,7 @@ extension ProxyHandler {
             for try await chunk in context.response.body {
                 if firstByte == nil { firstByte = .now }
                 guard check.feed(chunk) else { break }
-                let out = relay.feed(chunk)
+                let out = tail.release(relay.feed(chunk))
                 guard !out.isEmpty else { continue }
                 do {
                     try await emit(ByteBuffer(bytes: out))
@@ -87,10 +111,7 @@ extension ProxyHandler {
             }
             if Task.isCancelled { clientGone = true }
             if !clientGone && check.finish() {
-                let end = relay.finish()
-                if !end.isEmpty {
-                    do { try await emit(ByteBuffer(bytes: end)) } catch { clientGone = true }
-                }
+                tail.hold(relay.finish())
             } else if !clientGone, let problem = check.problem {
                 failure = Self.invalidAnswer(context.active.redactor.redact(problem), backend: backend.name)
                 record.error = "invalid stream: \(failure?.message ?? problem)"
@@ -112,7 +133,7 @@ extension ProxyHandler {
         }
         if let failure, !clientGone {
             // A blank line first ends any event the backend left unfinished.
-            do { try await emit(ByteBuffer(bytes: Array("\n".utf8) + relay.fail(failure))) } catch { clientGone = true }
+            tail.hold(Array("\n".utf8) + relay.fail(failure))
         }
         if clientGone {
             record.error = "client disconnected before the answer ended; upstream transfer aborted"
@@ -130,10 +151,15 @@ extension ProxyHandler {
         }
         let shadowed = record.error == nil
             && startShadow(record, chat: context.chat, answeredBy: backend, active: context.active, clientHeaders: context.clientHeaders)
-        if !shadowed {
-            recorder.record(record)
+        // The record is in the file before the client gets the stream's end.
+        let mayAnswer = shadowed ? true : await recorder.record(record)
+        if !clientGone {
+            let end = mayAnswer ? tail.held : relay.fail(.routingLogUnavailable)
+            if !end.isEmpty {
+                do { try await emit(ByteBuffer(bytes: end)) } catch { clientGone = true }
+            }
         }
-        return clientGone
+        return StreamOutcome(clientGone: clientGone, mayAnswer: mayAnswer)
     }
 
     /// The 502 for a backend's 2xx answer that is not an answer.

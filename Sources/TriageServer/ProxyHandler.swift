@@ -131,8 +131,10 @@ struct ProxyHandler: Sendable {
                         record.reason += "; answered by '\(target.name)' after \(attempts.count - 1) failed or skipped attempt(s)"
                     }
                     Self.complete(&record, summary: summary, chat: chat, backend: target, status: status, started: started, ttft: nil)
-                    if !startShadow(record, chat: chat, answeredBy: target, active: active, clientHeaders: clientHeaders) {
-                        recorder.record(record)
+                    // The record is in the file before the answer goes out (a shadowed one is written when its copy ends).
+                    if !startShadow(record, chat: chat, answeredBy: target, active: active, clientHeaders: clientHeaders),
+                       await !recorder.record(record) {
+                        return logUnavailableResponse(record, api: api)
                     }
                     var headers = Self.triageHeaders(record)
                     headers[.contentType] = answerType
@@ -187,7 +189,7 @@ struct ProxyHandler: Sendable {
             record.error = apiError.message
             if record.reason.isEmpty { record.reason = "rejected: \(apiError.code ?? apiError.type)" }
             record.latencyMs = Self.milliseconds(since: started)
-            recorder.record(record)
+            guard await recorder.record(record) else { return logUnavailableResponse(record, api: api) }
             if apiError.status.code >= 500 {
                 logger.warning("request failed", metadata: ["id": .string(record.id), "status": .stringConvertible(apiError.status.code), "error": .string(apiError.message)])
             }
@@ -251,7 +253,7 @@ struct ProxyHandler: Sendable {
             shadow.sampler.recordSpend(result.costUSD ?? 0, releasing: reserved)
             record.shadow = result
             if recorder.heldBack.release(record.id) {
-                recorder.record(record)
+                recorder.recordInBackground(record)
             }
         }
         return true

@@ -36,6 +36,13 @@ enum RequestBodyReader {
             )
             apiError.closesConnection = true
             throw apiError
+        } catch {
+            // The connection ended mid-body: the client hung up, or paused longer than limits.body_timeout.
+            throw APIError(
+                status: .requestTimeout,
+                message: "The request body ended early after \(bytes.count) bytes: the client closed the connection or paused longer than limits.body_timeout between two reads.",
+                type: "invalid_request_error", code: "request_body_incomplete"
+            )
         }
         return bytes
     }

@@ -1,4 +1,5 @@
 import Synchronization
+import TriageConfig
 import TriageLog
 import TriageMetrics
 
@@ -8,12 +9,30 @@ struct RequestRecorder: Sendable {
     let metrics: ProxyMetrics
     /// The ids feedback may refer to; every recorded id is added.
     let known: KnownRequestIDs
+    /// `log.on_write_error`: whether an answer whose record could not be written may still go out.
+    let onWriteError: LogWriteErrorPolicy
     /// Records held back while their shadow copy runs, by id: written at shutdown if still open.
     let heldBack = HeldBackRecords()
 
-    /// Appends `record` to the routing log (off the request path) and counts it.
-    func record(_ record: RoutingLogRecord) {
+    /// Writes `record` to the routing log and counts it, returning once its line is in the
+    /// file (group commit with the writer thread), before the answer is finished.
+    ///
+    /// - Returns: Whether the answer may go out: true when the line was written, or when it was
+    ///   not but `log.on_write_error` is `fail_open`; false means answer ``APIError/routingLogUnavailable``.
+    func record(_ record: RoutingLogRecord) async -> Bool {
+        count(record)
+        let written = await log.commit(record)
+        return written || onWriteError == .failOpen
+    }
+
+    /// Queues `record` for the routing log without waiting (records written after their answer:
+    /// a shadow copy's, and those drained at shutdown).
+    func recordInBackground(_ record: RoutingLogRecord) {
+        count(record)
         log.append(record)
+    }
+
+    private func count(_ record: RoutingLogRecord) {
         known.insert(record.id)
         metrics.recordRequest(
             endpoint: record.endpoint,

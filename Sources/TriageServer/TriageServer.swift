@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -27,6 +28,9 @@ public struct TriageServer: Sendable {
     private let host: String
     private let port: Int
     private let shutdownGrace: Double
+    private let onWriteError: LogWriteErrorPolicy
+    private let fileMode: mode_t
+    private let timeouts: ConnectionTimeouts
 
     /// Prepares the server: opens the routing log and the upstream client.
     ///
@@ -48,9 +52,19 @@ public struct TriageServer: Sendable {
         let rotation: LogRotationPolicy? = config.log.maxBytes != nil || config.log.daily
             ? LogRotationPolicy(maxBytes: config.log.maxBytes, daily: config.log.daily, keep: config.log.keep)
             : nil
-        self.log = try RoutingLogWriter(path: config.log.path, rotation: rotation, maxPendingBytes: config.log.maxPendingBytes) { message in
+        // A file-size limit reached by the routing log must fail the write (counted, reported), not kill the process.
+        ProcessLimits.ignoreFileSizeSignal()
+        let fileMode = mode_t(config.log.fileMode)
+        self.fileMode = fileMode
+        self.onWriteError = config.log.onWriteError
+        self.log = try RoutingLogWriter(
+            path: config.log.path, rotation: rotation, maxPendingBytes: config.log.maxPendingBytes, fileMode: fileMode
+        ) { message in
             logger.error("\(message)")
         }
+        let limits = config.limits
+        self.timeouts = ConnectionTimeouts(
+            idleSeconds: limits.idleTimeout, headerSeconds: limits.headerTimeout, bodySeconds: limits.bodyTimeout)
         self.client = UpstreamClient()
         self.health = BackendHealth()
         let metrics = ProxyMetrics()
@@ -74,9 +88,21 @@ public struct TriageServer: Sendable {
         let recorder = parts.recorder
         let connections = parts.connections
         let host = self.host
+        if let files = ProcessLimits.raiseOpenFiles() {
+            logger.notice("open-file limit (RLIMIT_NOFILE)", metadata: [
+                "soft_before": .stringConvertible(files.before), "soft": .stringConvertible(files.after),
+                "hard": .stringConvertible(files.hard),
+            ])
+        }
+        let timeouts = self.timeouts
         let app = Application(
             router: parts.router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [connections.makeHandler()])),
+            server: HTTPServerBuilder { responder in
+                TimedHTTP1Channel(
+                    inner: HTTP1Channel(
+                        responder: responder, configuration: .init(additionalChannelHandlers: [connections.makeHandler()])),
+                    timeouts: timeouts)
+            },
             configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -116,8 +142,8 @@ public struct TriageServer: Sendable {
                 "ids": .stringConvertible(ids), "bytes": .stringConvertible(bytes), "ms": .stringConvertible(Int(millis.rounded())),
             ])
         }
-        let recorder = RequestRecorder(log: log, metrics: metrics, known: known)
-        let feedbackStore = try FeedbackStore(path: FeedbackStore.path(besideLog: log.path))
+        let recorder = RequestRecorder(log: log, metrics: metrics, known: known, onWriteError: onWriteError)
+        let feedbackStore = try FeedbackStore(path: FeedbackStore.path(besideLog: log.path), mode: fileMode)
         let feedback = FeedbackHandler(store: feedbackStore, known: known, routes: routes)
         let cutoff = ShutdownCutoff(graceSeconds: shutdownGrace)
         let connections = ClientConnections()
@@ -134,7 +160,7 @@ public struct TriageServer: Sendable {
                 backend: "unfinished", status: nil, response: nil,
                 error: "shadow copy unfinished at shutdown", latencyMs: 0, agreement: nil, costUSD: nil
             )
-            recorder.record(record)
+            recorder.recordInBackground(record)
         }
         client.shutdown()
         log.close()
@@ -177,11 +203,12 @@ public struct TriageServer: Sendable {
         }
         let health = self.health
         let reloader = self.reloader
+        let log = self.log
+        let onWriteError = self.onWriteError
         router.get("/v1/triage/status") { _, _ in
-            Self.statusResponse(routes.snapshot, health: health, reloader: reloader)
+            Self.statusResponse(routes.snapshot, health: health, reloader: reloader, log: log, onWriteError: onWriteError)
         }
         let metrics = self.metrics
-        let log = self.log
         router.get("/metrics") { _, _ in
             Self.metricsResponse(metrics, routes: routes.snapshot, health: health, log: log)
         }
@@ -193,59 +220,6 @@ public struct TriageServer: Sendable {
             .object(["id": .string(model), "object": .string("model"), "created": .int(0), "owned_by": .string("triage")])
         }
         let body = JSONField.object(["object": .string("list"), "data": .array(data)]).encoded
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
-    }
-
-    /// The Prometheus exposition; gauges of state (breakers, in-flight, log queue) are read at scrape time.
-    static func metricsResponse(_ metrics: ProxyMetrics, routes: ActiveRoutes, health: BackendHealth, log: RoutingLogWriter) -> Response {
-        for backend in routes.config.backends {
-            let status = health.status(of: backend.name)
-            let state: ProxyMetrics.BreakerStateValue
-            switch status.breaker {
-            case .closed: state = .closed
-            case .open: state = .open
-            case .halfOpen: state = .halfOpen
-            }
-            metrics.setBreakerState(backend: backend.name, state: state)
-            metrics.setInFlight(backend: backend.name, count: status.inFlight)
-        }
-        metrics.setLogQueueDepth(log.pendingCount)
-        return Response(
-            status: .ok,
-            headers: [.contentType: ProxyMetrics.contentType],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render()))
-        )
-    }
-
-    static func statusResponse(_ active: ActiveRoutes, health: BackendHealth, reloader: ConfigReloader?) -> Response {
-        let backends = active.config.backends.map { backend -> JSONField in
-            let status = health.status(of: backend.name)
-            var fields: [String: JSONField] = [
-                "name": .string(backend.name),
-                "model": .string(backend.model),
-                "breaker": .string(status.breaker.rawValue),
-                "consecutive_failures": .int(status.consecutiveFailures),
-                "in_flight": .int(status.inFlight),
-                "times_opened": .int(status.timesOpened),
-                "requests": .int(status.requests),
-                "failures": .int(status.failures),
-            ]
-            fields["fallback"] = backend.fallback.map(JSONField.string) ?? .null
-            fields["retry_in_s"] = status.retryAfter.map(JSONField.double) ?? .null
-            return .object(fields)
-        }
-        var config: [String: JSONField] = [
-            "path": .string(active.config.sourcePath),
-            "rules": .int(active.config.rules.count),
-            "watched": .bool(reloader != nil),
-        ]
-        if let status = reloader?.status {
-            config["reloads"] = .int(status.reloads)
-            config["rejected"] = .int(status.rejected)
-            config["last_error"] = status.lastError.map(JSONField.string) ?? .null
-            config["loaded_at"] = .string(RoutingLogRecord.timestamp(status.loadedAt))
-        }
-        let body = JSONField.object(["config": .object(config), "backends": .array(backends)]).encoded
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

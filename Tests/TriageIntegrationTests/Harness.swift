@@ -36,13 +36,17 @@ enum HarnessError: Error, CustomStringConvertible {
 final class LineReader: Sendable {
     private let lines = Mutex<[String]>([])
     private let all = Mutex<String>("")
+    private let reachedEnd = Mutex(false)
 
     init(_ handle: FileHandle) {
         let thread = Thread { [self] in
             var buffer = Data()
             while true {
                 let data = handle.availableData
-                if data.isEmpty { break }
+                if data.isEmpty {
+                    reachedEnd.withLock { $0 = true }
+                    break
+                }
                 buffer.append(data)
                 all.withLock { $0 += String(decoding: data, as: UTF8.self) }
                 while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
@@ -56,6 +60,9 @@ final class LineReader: Sendable {
     }
 
     var text: String { all.withLock { $0 } }
+
+    /// True once the pipe reached end of file: every byte the child wrote is in ``text``.
+    var ended: Bool { reachedEnd.withLock { $0 } }
 
     /// Waits for a line with `prefix` and returns it.
     func waitForLine(prefix: String, timeout: Duration = .seconds(20)) async throws -> String {
@@ -99,7 +106,11 @@ final class ChildProcess: Sendable {
         while process.isRunning {
             try? await Task.sleep(for: .milliseconds(10))
         }
-        try? await Task.sleep(for: .milliseconds(20))  // let the readers drain the pipes
+        // Let the readers drain the pipes: a fixed short pause lost output on a loaded machine.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !(stdout.ended && stderr.ended) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     /// Closes the child's stdin and waits up to `timeout` for it to exit; returns whether it did.
@@ -203,8 +214,9 @@ final class TriageInstance: Sendable {
 
     /// Starts triage with `yaml` as routes.yaml. `{LOG}` in the text is replaced by the log path;
     /// `prepareLog` may write a routing log there (its directory exists) before triage starts.
+    /// `wrapper` is a command that execs triage (e.g. `prlimit --nofile=512:4096`), keeping its PID.
     static func start(
-        yaml: String, environment: [String: String] = [:], prepareLog: (String) throws -> Void = { _ in }
+        yaml: String, environment: [String: String] = [:], wrapper: [String] = [], prepareLog: (String) throws -> Void = { _ in }
     ) async throws -> TriageInstance {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
@@ -212,7 +224,7 @@ final class TriageInstance: Sendable {
         try prepareLog(logPath)
         let configPath = directory.appendingPathComponent("routes.yaml").path
         try yaml.replacingOccurrences(of: "{LOG}", with: logPath).write(toFile: configPath, atomically: true, encoding: .utf8)
-        return try await launch(directory: directory, logPath: logPath, configPath: configPath, environment: environment)
+        return try await launch(directory: directory, logPath: logPath, configPath: configPath, environment: environment, wrapper: wrapper)
     }
 
     /// Starts another `triage serve` on the same config and log (e.g. after a crash).
@@ -220,10 +232,13 @@ final class TriageInstance: Sendable {
         try await Self.launch(directory: directory, logPath: logPath, configPath: configPath, environment: environment)
     }
 
-    private static func launch(directory: URL, logPath: String, configPath: String, environment: [String: String]) async throws -> TriageInstance {
+    private static func launch(
+        directory: URL, logPath: String, configPath: String, environment: [String: String], wrapper: [String] = []
+    ) async throws -> TriageInstance {
+        let arguments = ["serve", "--config", configPath, "--port", "0", "--host", "127.0.0.1"]
         let child = try ChildProcess(
-            executable: Repo.triageBinary,
-            arguments: ["serve", "--config", configPath, "--port", "0", "--host", "127.0.0.1"],
+            executable: wrapper.first ?? Repo.triageBinary,
+            arguments: wrapper.isEmpty ? arguments : Array(wrapper.dropFirst()) + [Repo.triageBinary] + arguments,
             environment: environment
         )
         let line: String

@@ -29,7 +29,20 @@ struct IsolationTests {
         #expect(
             families == [
                 "triage_classifier_complexity", "triage_classifier_fit", "triage_config_reloads_total",
-                "triage_routing_log_queue_depth",
+                "triage_routing_log_queue_depth", "triage_routing_log_lost_records_total", "triage_routing_log_failing",
             ])
+    }
+
+    @Test("the routing log's lost-record counter follows the writer's running total and never goes back")
+    func routingLogHealth() {
+        let metrics = ProxyMetrics()
+        #expect(metrics.exposition.value("triage_routing_log_lost_records_total") == 0)
+        metrics.setRoutingLogHealth(lost: 3, failing: true)
+        #expect(metrics.exposition.value("triage_routing_log_lost_records_total") == 3)
+        #expect(metrics.exposition.value("triage_routing_log_failing") == 1)
+        metrics.setRoutingLogHealth(lost: 3, failing: false)
+        metrics.setRoutingLogHealth(lost: 7, failing: false)
+        #expect(metrics.exposition.value("triage_routing_log_lost_records_total") == 7)
+        #expect(metrics.exposition.value("triage_routing_log_failing") == 0)
     }
 }

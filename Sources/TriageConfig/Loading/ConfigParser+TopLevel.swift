@@ -67,7 +67,7 @@ extension ConfigParser {
 
     private mutating func parseLimits(_ node: Node, path: String) -> LimitsConfig {
         var limits = LimitsConfig()
-        guard let fields = fields(of: node, path: path, known: ["max_body_bytes", "max_messages", "request_timeout", "max_header_bytes", "feedback_per_minute"]) else {
+        guard let fields = fields(of: node, path: path, known: ["max_body_bytes", "max_messages", "request_timeout", "max_header_bytes", "feedback_per_minute", "idle_timeout", "header_timeout", "body_timeout"]) else {
             return limits
         }
         if let value = fields.node("max_body_bytes"), let bytes = positiveInt(value, field: fields.path("max_body_bytes")) {
@@ -85,12 +85,21 @@ extension ConfigParser {
         if let value = fields.node("feedback_per_minute"), let count = positiveInt(value, field: fields.path("feedback_per_minute")) {
             limits.feedbackPerMinute = count
         }
+        if let value = fields.node("idle_timeout"), let seconds = positiveNumber(value, field: fields.path("idle_timeout")) {
+            limits.idleTimeout = seconds
+        }
+        if let value = fields.node("header_timeout"), let seconds = positiveNumber(value, field: fields.path("header_timeout")) {
+            limits.headerTimeout = seconds
+        }
+        if let value = fields.node("body_timeout"), let seconds = positiveNumber(value, field: fields.path("body_timeout")) {
+            limits.bodyTimeout = seconds
+        }
         return limits
     }
 
     private mutating func parseLog(_ node: Node, path: String) -> RoutingLogConfig {
         var log = RoutingLogConfig()
-        guard let fields = fields(of: node, path: path, known: ["path", "max_bytes", "daily", "keep", "max_pending_bytes"]) else { return log }
+        guard let fields = fields(of: node, path: path, known: ["path", "max_bytes", "daily", "keep", "max_pending_bytes", "on_write_error", "file_mode"]) else { return log }
         if let value = fields.node("path"), let logPath = string(value, field: fields.path("path")) {
             log.path = logPath
         }
@@ -106,7 +115,31 @@ extension ConfigParser {
         if let value = fields.node("max_pending_bytes"), let bytes = positiveInt(value, field: fields.path("max_pending_bytes")) {
             log.maxPendingBytes = bytes
         }
+        if let value = fields.node("on_write_error"), let text = string(value, field: fields.path("on_write_error")) {
+            if let policy = LogWriteErrorPolicy(rawValue: text) {
+                log.onWriteError = policy
+            } else {
+                report(line: value.line, field: fields.path("on_write_error"), "must be fail_open or fail_closed, got '\(text)'")
+            }
+        }
+        if let value = fields.node("file_mode"), let text = string(value, field: fields.path("file_mode")) {
+            if let mode = Self.fileMode(text) {
+                log.fileMode = mode
+            } else {
+                report(
+                    line: value.line, field: fields.path("file_mode"),
+                    "must be an octal mode the owner can read and write, like \"0600\" or \"0640\", got '\(text)'"
+                )
+            }
+        }
         return log
+    }
+
+    /// An octal permission string ("0600", "640") that leaves the owner read and write access.
+    static func fileMode(_ text: String) -> Int? {
+        guard (3...4).contains(text.count), text.allSatisfy({ ("0"..."7").contains($0) }),
+              let mode = Int(text, radix: 8), mode <= 0o777, mode & 0o600 == 0o600 else { return nil }
+        return mode
     }
 
     private mutating func parseModels(_ node: Node, path: String) -> [String] {

@@ -14,16 +14,31 @@ public struct RoutingLogConfig: Sendable, Equatable {
     /// (`max_pending_bytes`, default 64 MiB): a disk slower than the traffic slows the traffic
     /// instead of growing memory or losing lines.
     public var maxPendingBytes: Int
+    /// What the proxy does while records cannot be written (`on_write_error`, default `fail_open`).
+    public var onWriteError: LogWriteErrorPolicy
+    /// Permission bits of the routing log, its rotated files and `feedback.jsonl` beside it
+    /// (`file_mode`, an octal string, default `"0600"`: they hold every prompt).
+    public var fileMode: Int
 
     /// Creates a log configuration.
     public init(
         path: String = "logs/routing.jsonl", maxBytes: Int? = nil, daily: Bool = false, keep: Int = 10,
-        maxPendingBytes: Int = 64 * 1024 * 1024
+        maxPendingBytes: Int = 64 * 1024 * 1024, onWriteError: LogWriteErrorPolicy = .failOpen, fileMode: Int = 0o600
     ) {
+        self.onWriteError = onWriteError
+        self.fileMode = fileMode
         self.path = path
         self.maxBytes = maxBytes
         self.daily = daily
         self.keep = keep
         self.maxPendingBytes = maxPendingBytes
     }
+}
+
+/// What Triage does while the routing log cannot be written (disk full, file-size limit, I/O error).
+public enum LogWriteErrorPolicy: String, Sendable, Equatable, CaseIterable {
+    /// Keep answering; every record not written is counted (`/metrics`, `/v1/triage/status`) and reported in the server log.
+    case failOpen = "fail_open"
+    /// Answer 503 (`routing_log_unavailable`, in the client's API shape) instead of any answer whose record could not be written.
+    case failClosed = "fail_closed"
 }

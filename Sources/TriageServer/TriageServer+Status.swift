@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TriageConfig
+import TriageLog
+import TriageMetrics
+
+/// The state endpoints: `GET /metrics` and `GET /v1/triage/status`.
+extension TriageServer {
+    /// The Prometheus exposition; gauges of state (breakers, in-flight, log queue) are read at scrape time.
+    static func metricsResponse(_ metrics: ProxyMetrics, routes: ActiveRoutes, health: BackendHealth, log: RoutingLogWriter) -> Response {
+        for backend in routes.config.backends {
+            let status = health.status(of: backend.name)
+            let state: ProxyMetrics.BreakerStateValue
+            switch status.breaker {
+            case .closed: state = .closed
+            case .open: state = .open
+            case .halfOpen: state = .halfOpen
+            }
+            metrics.setBreakerState(backend: backend.name, state: state)
+            metrics.setInFlight(backend: backend.name, count: status.inFlight)
+        }
+        metrics.setLogQueueDepth(log.pendingCount)
+        let logStatus = log.status
+        metrics.setRoutingLogHealth(lost: logStatus.lost, failing: logStatus.failing)
+        return Response(
+            status: .ok,
+            headers: [.contentType: ProxyMetrics.contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render()))
+        )
+    }
+
+    static func statusResponse(
+        _ active: ActiveRoutes, health: BackendHealth, reloader: ConfigReloader?, log: RoutingLogWriter, onWriteError: LogWriteErrorPolicy
+    ) -> Response {
+        let backends = active.config.backends.map { backend -> JSONField in
+            let status = health.status(of: backend.name)
+            var fields: [String: JSONField] = [
+                "name": .string(backend.name),
+                "model": .string(backend.model),
+                "breaker": .string(status.breaker.rawValue),
+                "consecutive_failures": .int(status.consecutiveFailures),
+                "in_flight": .int(status.inFlight),
+                "times_opened": .int(status.timesOpened),
+                "requests": .int(status.requests),
+                "failures": .int(status.failures),
+            ]
+            fields["fallback"] = backend.fallback.map(JSONField.string) ?? .null
+            fields["retry_in_s"] = status.retryAfter.map(JSONField.double) ?? .null
+            return .object(fields)
+        }
+        var config: [String: JSONField] = [
+            "path": .string(active.config.sourcePath),
+            "rules": .int(active.config.rules.count),
+            "watched": .bool(reloader != nil),
+        ]
+        if let status = reloader?.status {
+            config["reloads"] = .int(status.reloads)
+            config["rejected"] = .int(status.rejected)
+            config["last_error"] = status.lastError.map(JSONField.string) ?? .null
+            config["loaded_at"] = .string(RoutingLogRecord.timestamp(status.loadedAt))
+        }
+        let logStatus = log.status
+        let routingLog: [String: JSONField] = [
+            "path": .string(log.path),
+            "written": .int(logStatus.written),
+            "lost": .int(logStatus.lost),
+            "failing": .bool(logStatus.failing),
+            "reopened": .int(logStatus.reopened),
+            "last_error": logStatus.lastError.map(JSONField.string) ?? .null,
+            "on_write_error": .string(onWriteError.rawValue),
+        ]
+        let body = JSONField.object([
+            "config": .object(config), "backends": .array(backends), "routing_log": .object(routingLog),
+        ]).encoded
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
