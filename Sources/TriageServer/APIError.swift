@@ -58,6 +58,14 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         )
     }
 
+    /// 499 (nginx's "client closed request") for a request whose client hung up before the
+    /// answer: never seen by the client, it is what the routing log records.
+    static let clientClosedRequest = APIError(
+        status: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"),
+        message: "client disconnected before the answer; upstream transfer aborted",
+        type: "client_closed_request", code: "client_closed_request"
+    )
+
     /// 502/504 for a failure to reach or hear from a backend.
     static func upstream(_ error: UpstreamError, backend: String) -> APIError {
         if error.isTimeout {
@@ -65,6 +73,20 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
                 status: .gatewayTimeout,
                 message: "Backend '\(backend)' timed out: \(error.description)",
                 type: "upstream_error", code: "upstream_timeout"
+            )
+        }
+        if case .connectionsBusy = error {
+            return APIError(
+                status: .serviceUnavailable,
+                message: "Backend '\(backend)' is busy: \(error.description)",
+                type: "upstream_error", code: "backend_connections_busy", retryAfter: 1
+            )
+        }
+        if case .notHTTP = error {
+            return APIError(
+                status: .badGateway,
+                message: "Backend '\(backend)' answered something that is not HTTP: \(error.description)",
+                type: "upstream_error", code: "upstream_error"
             )
         }
         return APIError(

@@ -19,6 +19,8 @@ struct ProxyHandler: Sendable {
     let recorder: RequestRecorder
     let health: BackendHealth
     let logger: Logger
+    /// Ends streams still open when the shutdown grace period runs out.
+    let shutdown: ShutdownCutoff
     /// Backends that refused `stream_options` (not asked again).
     let streamOptions = StreamOptionsSupport()
 
@@ -27,18 +29,8 @@ struct ProxyHandler: Sendable {
     /// Largest upstream error body the proxy reads to quote in its own error.
     static let maxErrorBodyBytes = 64 * 1024
 
-    /// How one attempt at one backend ended.
-    private enum AttemptResult {
-        /// A whole non-streamed answer.
-        case complete(status: Int, contentType: String?, body: [UInt8])
-        /// A stream whose head has arrived; its body is relayed to the client. `askedUsage`:
-        /// Triage added `stream_options.include_usage`, so the relay removes the usage chunk.
-        case streaming(UpstreamResponse, askedUsage: Bool)
-        /// A failure before anything reached the client.
-        case failed(APIError, retryable: Bool, backendAtFault: Bool)
-    }
 
-    func handle(_ request: Request, api: ClientAPI) async -> Response {
+    func handle(_ request: Request, api: ClientAPI, hangUp: ClientHangUp? = nil) async -> Response {
         let started = ContinuousClock.now
         // Back-pressure from the routing log: while the writer is behind by more than
         // `log.max_pending_bytes`, new requests wait here rather than grow memory or lose lines.
@@ -48,6 +40,7 @@ struct ProxyHandler: Sendable {
             id: RequestID.make(), timestamp: RoutingLogRecord.timestamp(Date()),
             endpoint: api.endpoint, reason: "", status: 0, latencyMs: 0
         )
+        let watch = ClientWatch(hangUp)
         do {
             let bytes = try await Self.readBody(request, limit: active.config.limits.maxBodyBytes)
             let chat: ProxyRequest
@@ -127,7 +120,7 @@ struct ProxyHandler: Sendable {
                 }
                 record.backend = target.name
                 record.upstreamModel = target.model
-                let result = await attempt(chat, backend: target, active: active, clientHeaders: clientHeaders, deadline: deadline)
+                let result = await attempt(chat, backend: target, active: active, clientHeaders: clientHeaders, deadline: deadline, cancellation: watch.cancellation)
                 switch result {
                 case .complete(let status, let contentType, let upstreamBody):
                     if let change = health.finish(target, success: true) { logBreaker(target, change) }
@@ -143,6 +136,7 @@ struct ProxyHandler: Sendable {
                     }
                     var headers = Self.triageHeaders(record)
                     headers[.contentType] = answerType
+                    watch.end()
                     return Response(
                         status: HTTPResponse.Status(code: status),
                         headers: headers,
@@ -156,9 +150,14 @@ struct ProxyHandler: Sendable {
                     }
                     return await streamingResponse(
                         response, chat: chat, backend: target, record: record, started: started,
-                        active: active, clientHeaders: clientHeaders, stripUsageChunk: askedUsage
+                        active: active, clientHeaders: clientHeaders, stripUsageChunk: askedUsage, watch: watch
                     )
                 case .failed(let error, let retryable, let backendAtFault):
+                    if watch.clientGone {
+                        // Not the backend's failure: the client left and its transfer was aborted.
+                        health.release(target)
+                        throw APIError.clientClosedRequest
+                    }
                     if let change = health.finish(target, success: !backendAtFault) { logBreaker(target, change) }
                     attempts.append(.init(
                         backend: target.name, outcome: "failed", status: error.upstreamStatus, error: error.message,
@@ -177,6 +176,7 @@ struct ProxyHandler: Sendable {
                 status: .badGateway, message: "No backend could take the request.", type: "upstream_error", code: "upstream_unavailable"
             )
         } catch {
+            watch.end()
             let apiError = (error as? APIError) ?? APIError(
                 status: .internalServerError, message: "Internal error in Triage: \(error)",
                 type: "server_error", code: "internal_error"
@@ -195,58 +195,6 @@ struct ProxyHandler: Sendable {
                 response.headers.append(field)
             }
             return response
-        }
-    }
-
-    /// One try at one backend, up to the point where something would reach the client.
-    private func attempt(
-        _ chat: ProxyRequest, backend: BackendConfig, active: ActiveRoutes, clientHeaders: [String: String],
-        deadline: ContinuousClock.Instant
-    ) async -> AttemptResult {
-        let policy = backend.retry
-        let askUsage = streamOptions.shouldAsk(chat, backend: backend)
-        let upstreamRequest: UpstreamRequest
-        do {
-            upstreamRequest = try makeUpstreamRequest(
-                chat, backend: backend, active: active, clientHeaders: clientHeaders, deadline: deadline, askUsage: askUsage
-            )
-        } catch {
-            return .failed(Self.apiError(error, backend: backend.name), retryable: true, backendAtFault: false)
-        }
-        let response: UpstreamResponse
-        do {
-            response = try await client.execute(upstreamRequest)
-        } catch {
-            let upstreamError = error as? UpstreamError
-            let retryable = upstreamError?.isTimeout == true ? policy.onTimeout : policy.onConnectError
-            return .failed(Self.apiError(error, backend: backend.name), retryable: retryable, backendAtFault: true)
-        }
-        guard (200..<300).contains(response.status) else {
-            let errorBody = (try? await response.body.collect(upTo: Self.maxErrorBodyBytes)) ?? []
-            if askUsage, StreamOptionsSupport.isRejection(status: response.status, body: errorBody) {
-                // The backend refuses the option Triage added: remember, and ask again without it.
-                if streamOptions.markRejected(backend) {
-                    logger.warning("backend '\(backend.name)' rejects stream_options; its streamed usage will be estimated (set stream_usage: false on it to skip this probe)")
-                }
-                return await attempt(chat, backend: backend, active: active, clientHeaders: clientHeaders, deadline: deadline)
-            }
-            var error = Self.upstreamStatusError(status: response.status, body: errorBody, backend: backend.name)
-            error.upstreamStatus = response.status
-            if let retryAfter = response.header("retry-after").flatMap(Double.init) { error.retryAfter = retryAfter }
-            let atFault = response.status >= 500 || response.status == 429
-            return .failed(error, retryable: policy.statuses.contains(response.status), backendAtFault: atFault)
-        }
-        if chat.stream {
-            return .streaming(response, askedUsage: askUsage)
-        }
-        do {
-            let body = try await response.body.collect(upTo: Self.maxResponseBytes)
-            return .complete(status: response.status, contentType: response.header("content-type"), body: body)
-        } catch {
-            // Nothing has reached the client yet, so even a failure mid-body may be retried.
-            let upstreamError = error as? UpstreamError
-            let retryable = upstreamError?.isTimeout == true ? policy.onTimeout : policy.onConnectError
-            return .failed(Self.apiError(error, backend: backend.name), retryable: retryable, backendAtFault: true)
         }
     }
 
@@ -324,11 +272,12 @@ struct ProxyHandler: Sendable {
             return status >= 500 ? "status_5xx" : "status_4xx"
         }
         if error.code == "upstream_timeout" { return "timeout" }
+        if error.code == "upstream_invalid_response" { return "invalid_response" }
         if error.code == "upstream_unavailable" { return "connect" }
         return "other"
     }
 
-    private func logBreaker(_ backend: BackendConfig, _ state: BackendHealth.BreakerState) {
+    func logBreaker(_ backend: BackendConfig, _ state: BackendHealth.BreakerState) {
         switch state {
         case .open:
             logger.warning("circuit breaker opened", metadata: [
@@ -343,145 +292,10 @@ struct ProxyHandler: Sendable {
         }
     }
 
-    // MARK: Streaming
-
-    private func streamingResponse(
-        _ response: UpstreamResponse, chat: ProxyRequest, backend: BackendConfig,
-        record: RoutingLogRecord, started: ContinuousClock.Instant, active: ActiveRoutes, clientHeaders: [String: String],
-        stripUsageChunk: Bool
-    ) async -> Response {
-        var headers = Self.triageHeaders(record)
-        headers[.contentType] = "text/event-stream"
-        headers[.cacheControl] = "no-cache"
-        let status = HTTPResponse.Status(code: response.status)
-        let relay = StreamRelay(
-            api: chat.api, backendIsAnthropic: backend.kind == .anthropic, model: backend.model,
-            id: record.id, includeUsage: chat.includeUsage, stripUsageChunk: stripUsageChunk
-        )
-        let context = StreamContext(
-            response: response, chat: chat, backend: backend, started: started, active: active, clientHeaders: clientHeaders)
-        if response.body.isComplete {
-            // The upstream already sent the whole stream (a short answer from a fast backend):
-            // the head, every event and the end go to the client in one write instead of three.
-            var collected = ByteBuffer()
-            _ = await relayStream(context, relay: relay, record: record) { collected.writeImmutableBuffer($0) }
-            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: collected))
-        }
-        let handler = self
-        let body = ResponseBody { writer in
-            let clientGone = await handler.relayStream(context, relay: relay, record: record) { try await writer.write($0) }
-            if !clientGone {
-                try await writer.finish(nil)
-            }
-        }
-        return Response(status: status, headers: headers, body: body)
-    }
-
-    /// What a streamed answer's relay needs besides the relay and the log record.
-    private struct StreamContext: Sendable {
-        let response: UpstreamResponse
-        let chat: ProxyRequest
-        let backend: BackendConfig
-        let started: ContinuousClock.Instant
-        let active: ActiveRoutes
-        let clientHeaders: [String: String]
-    }
-
-    /// Relays the upstream body through `relay` into `emit`, ends the stream (with an error
-    /// event if the upstream broke off), releases the backend and writes the log record
-    /// (or hands it to a shadow copy). Returns whether the client went away.
-    private func relayStream(
-        _ context: StreamContext, relay initialRelay: StreamRelay, record initialRecord: RoutingLogRecord,
-        emit: (ByteBuffer) async throws -> Void
-    ) async -> Bool {
-        let backend = context.backend
-        var record = initialRecord
-        var relay = initialRelay
-        var firstByte: ContinuousClock.Instant?
-        var clientGone = false
-        do {
-            for try await chunk in context.response.body {
-                if firstByte == nil { firstByte = .now }
-                let out = relay.feed(chunk)
-                guard !out.isEmpty else { continue }
-                do {
-                    try await emit(ByteBuffer(bytes: out))
-                } catch {
-                    clientGone = true
-                    break
-                }
-            }
-            if Task.isCancelled { clientGone = true }
-            if !clientGone {
-                let end = relay.finish()
-                if !end.isEmpty {
-                    do { try await emit(ByteBuffer(bytes: end)) } catch { clientGone = true }
-                }
-            }
-        } catch {
-            // The stream has started: never splice in another answer; end it with an error event.
-            let apiError = Self.apiError(error, backend: backend.name)
-            record.error = "stream interrupted: \(apiError.message)"
-            recorder.metrics.recordAttemptFailure(backend: backend.name, reason: "stream_interrupted")
-            do { try await emit(ByteBuffer(bytes: relay.fail(apiError))) } catch { clientGone = true }
-        }
-        if clientGone {
-            record.error = "client disconnected before the answer ended; upstream transfer aborted"
-            health.release(backend)
-        } else {
-            health.finish(backend, success: record.error == nil)
-        }
-        let ttft = firstByte.map { Self.milliseconds(from: context.started, to: $0) }
-        Self.complete(&record, summary: relay.summary, chat: context.chat, backend: backend,
-                      status: context.response.status, started: context.started, ttft: ttft)
-        let shadowed = record.error == nil
-            && startShadow(record, chat: context.chat, answeredBy: backend, active: context.active, clientHeaders: context.clientHeaders)
-        if !shadowed {
-            recorder.record(record)
-        }
-        return clientGone
-    }
-
     // MARK: Pieces
 
-    private func makeUpstreamRequest(
-        _ chat: ProxyRequest, backend: BackendConfig, active: ActiveRoutes, clientHeaders: [String: String],
-        deadline: ContinuousClock.Instant, askUsage: Bool = false
-    ) throws(APIError) -> UpstreamRequest {
-        let apiKey = active.apiKey(for: backend.name)
-        if let variable = backend.apiKeyEnv, apiKey == nil {
-            throw APIError(
-                status: .badGateway,
-                message: "Backend '\(backend.name)' is unavailable: it needs an API key, but the environment variable \(variable) (api_key_env in \(active.config.sourcePath)) is not set for the Triage process. Set it and restart Triage, or route these requests to another backend.",
-                type: "upstream_error", code: "backend_api_key_missing"
-            )
-        }
-        let remaining = (deadline - .now).inSeconds
-        guard remaining > 0 else {
-            throw APIError(
-                status: .gatewayTimeout,
-                message: "The request deadline of \(active.config.limits.requestTimeout) s (limits.request_timeout) passed before backend '\(backend.name)' could be tried.",
-                type: "upstream_error", code: "upstream_timeout"
-            )
-        }
-        let target = try BackendExchange.upstreamTarget(for: chat, backend: backend, askUsage: askUsage)
-        return UpstreamRequest(
-            url: target.url,
-            method: "POST",
-            headers: BackendExchange.headers(
-                for: backend, stream: chat.stream, apiKey: apiKey, clientAuthorization: clientHeaders["authorization"]
-            ),
-            body: target.body,
-            timeouts: UpstreamTimeouts(
-                connect: min(backend.timeouts.connect, remaining),
-                total: min(backend.timeouts.total, remaining),
-                idle: backend.timeouts.idle
-            )
-        )
-    }
-
     /// Fills the outcome fields of a record: status, latency, answer, usage (reported or estimated) and cost.
-    private static func complete(
+    static func complete(
         _ record: inout RoutingLogRecord, summary: ChatResponseSummary, chat: ProxyRequest, backend: BackendConfig,
         status: Int, started: ContinuousClock.Instant, ttft: Double?
     ) {
@@ -550,39 +364,6 @@ struct ProxyHandler: Sendable {
         if let error = error as? APIError { return error }
         if let error = error as? UpstreamError { return .upstream(error, backend: backend) }
         return APIError(status: .badGateway, message: "Backend '\(backend)' failed: \(error)", type: "upstream_error", code: "upstream_unavailable")
-    }
-
-    /// The error for a backend answering with a non-2xx status.
-    ///
-    /// A 4xx is the client's to see (bad parameters, rate limits), so it keeps its status and the
-    /// backend's message; a 5xx becomes a 502 from the proxy, quoting the backend.
-    static func upstreamStatusError(status: Int, body: [UInt8], backend: String) -> APIError {
-        let upstreamMessage = upstreamErrorMessage(body)
-        if (400..<500).contains(status) {
-            return APIError(
-                status: HTTPResponse.Status(code: status),
-                message: "Backend '\(backend)' rejected the request (HTTP \(status)): \(upstreamMessage)",
-                type: status == 429 ? "rate_limit_error" : "invalid_request_error",
-                code: status == 429 ? "upstream_rate_limited" : "upstream_rejected"
-            )
-        }
-        return APIError(
-            status: .badGateway,
-            message: "Backend '\(backend)' returned HTTP \(status): \(upstreamMessage)",
-            type: "upstream_error", code: "upstream_error"
-        )
-    }
-
-    private static func upstreamErrorMessage(_ body: [UInt8]) -> String {
-        struct Envelope: Decodable {
-            struct Inner: Decodable { var message: String? }
-            var error: Inner?
-        }
-        if let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(body)), let message = envelope.error?.message {
-            return message
-        }
-        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? "(empty body)" : text
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Double {

@@ -69,7 +69,7 @@ public struct TriageServer: Sendable {
     ///
     /// - Parameter onListening: Called with the bound host and port once the server accepts connections.
     public func run(onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }) async throws {
-        let router = Router()
+        let router = Router(context: TriageRequestContext.self)
         router.add(middleware: OpenAIErrorMiddleware())
         let recent = RecentRequestIDs()
         let recorder = RequestRecorder(log: log, metrics: metrics, recent: recent)
@@ -79,15 +79,17 @@ public struct TriageServer: Sendable {
             await feedback.handle(request)
         }
         router.add(middleware: ClientAuthMiddleware(routes: routes, recorder: recorder))
-        let proxy = ProxyHandler(routes: routes, client: client, recorder: recorder, health: health, logger: logger)
-        router.post("/v1/chat/completions") { request, _ in
-            await proxy.handle(request, api: .openAIChat)
+        let cutoff = ShutdownCutoff(graceSeconds: shutdownGrace)
+        let connections = ClientConnections()
+        let proxy = ProxyHandler(routes: routes, client: client, recorder: recorder, health: health, logger: logger, shutdown: cutoff)
+        router.post("/v1/chat/completions") { request, context in
+            await proxy.handle(request, api: .openAIChat, hangUp: connections.hangUp(of: context.channel))
         }
-        router.post("/v1/messages") { request, _ in
-            await proxy.handle(request, api: .anthropicMessages)
+        router.post("/v1/messages") { request, context in
+            await proxy.handle(request, api: .anthropicMessages, hangUp: connections.hangUp(of: context.channel))
         }
-        router.post("/v1/completions") { request, _ in
-            await proxy.handle(request, api: .openAICompletions)
+        router.post("/v1/completions") { request, context in
+            await proxy.handle(request, api: .openAICompletions, hangUp: connections.hangUp(of: context.channel))
         }
         let routes = self.routes
         router.get("/v1/models") { _, _ in
@@ -112,6 +114,7 @@ public struct TriageServer: Sendable {
         let host = self.host
         let app = Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [connections.makeHandler()])),
             configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -132,7 +135,12 @@ public struct TriageServer: Sendable {
             client.shutdown()
             log.close()
         }
-        var services: [any Service] = [app]
+        // The cut-off timer comes first: the group stops services in reverse order, so it outlives
+        // the proxy's graceful shutdown, which it is there to bound.
+        var services: [any Service] = [
+            StreamCutoffService(cutoff: cutoff, delay: StreamCutoffService.delay(graceSeconds: shutdownGrace)),
+            ProxyService(app: app, cutoff: cutoff),
+        ]
         if let reloader { services.append(reloader) }
         var configuration = ServiceGroupConfiguration(
             services: services,

@@ -27,13 +27,15 @@ final class CurlEventLoop: Sendable {
     /// (to queue it), not twice.
     private let nextID = Atomic<Int>(0)
     private let maxConnectionsPerHost: Int
+    private let maxIdleConnections: Int
     private let verifyTLS: Bool
 
     /// Longest time the loop sleeps in `curl_multi_poll` without a deadline.
     private static let maxPollMilliseconds: Int32 = 1000
 
-    init(maxConnectionsPerHost: Int, verifyTLS: Bool) {
-        self.maxConnectionsPerHost = max(1, maxConnectionsPerHost)
+    init(maxConnectionsPerHost: Int, maxIdleConnections: Int = 256, verifyTLS: Bool) {
+        self.maxConnectionsPerHost = max(0, maxConnectionsPerHost)
+        self.maxIdleConnections = max(1, maxIdleConnections)
         self.verifyTLS = verifyTLS
     }
 
@@ -103,7 +105,7 @@ final class CurlEventLoop: Sendable {
             return
         }
         _ = triage_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
-        _ = triage_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxConnectionsPerHost)
+        _ = triage_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxIdleConnections)
         _ = triage_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
         shared.withLock { $0.multiAddress = UInt(bitPattern: multi) }
 

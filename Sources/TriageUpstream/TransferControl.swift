@@ -20,6 +20,8 @@ final class TransferControl: Sendable {
         var outcome = Outcome.running
         var bufferedBytes = 0
         var paused = false
+        /// Gives back the transfer's connection slot, once, when it ends.
+        var releaseSlot: (@Sendable () -> Void)?
     }
 
     /// Unique id of the transfer within its client.
@@ -62,7 +64,22 @@ final class TransferControl: Sendable {
 
     /// Records the end of the transfer. Called by the loop thread before finishing the stream.
     func markFinished(_ outcome: Outcome) {
-        state.withLock { $0.outcome = outcome }
+        let release = state.withLock { state -> (@Sendable () -> Void)? in
+            state.outcome = outcome
+            defer { state.releaseSlot = nil }
+            return state.releaseSlot
+        }
+        release?()
+    }
+
+    /// Runs `release` when the transfer ends (at once if it already has).
+    func onFinish(_ release: @escaping @Sendable () -> Void) {
+        let finished = state.withLock { state -> Bool in
+            guard state.outcome == .running else { return true }
+            state.releaseSlot = release
+            return false
+        }
+        if finished { release() }
     }
 
     /// Loop thread: asks to buffer `count` more bytes. Returns `false` (and marks the transfer

@@ -7,15 +7,21 @@
 /// the last reference also shuts it down.
 public final class UpstreamClient: Sendable {
     private let loop: CurlEventLoop
+    private let slots = ConnectionSlots()
 
     /// Creates a client and starts its event-loop thread.
     /// - Parameters:
-    ///   - maxConnectionsPerHost: cap on simultaneous connections to one host (extra requests
-    ///     queue); also the number of idle connections kept for reuse.
+    ///   - maxConnectionsPerHost: curl's own cap on simultaneous connections to one host, 0 for
+    ///     none (the default). Requests beyond it wait inside curl, and that wait counts against
+    ///     their connect and total timeouts: to limit connections, give requests a
+    ///     `ConnectionLimit` instead, which queues them before curl and fails a long wait with
+    ///     its own error.
+    ///   - maxIdleConnections: idle connections kept for reuse.
     ///   - verifyTLS: verify upstream TLS certificates and host names (default `true`).
     ///     Only disable for trusted test upstreams.
-    public init(maxConnectionsPerHost: Int = 64, verifyTLS: Bool = true) {
-        loop = CurlEventLoop(maxConnectionsPerHost: maxConnectionsPerHost, verifyTLS: verifyTLS)
+    public init(maxConnectionsPerHost: Int = 0, maxIdleConnections: Int = 256, verifyTLS: Bool = true) {
+        loop = CurlEventLoop(
+            maxConnectionsPerHost: maxConnectionsPerHost, maxIdleConnections: maxIdleConnections, verifyTLS: verifyTLS)
         loop.startThread()
     }
 
@@ -33,7 +39,16 @@ public final class UpstreamClient: Sendable {
         guard Self.isPlausibleURL(request.url) else {
             throw UpstreamError.invalidURL(request.url)
         }
+        if let limit = request.connectionLimit {
+            // Queued here, not in curl: the transfer's timeouts start once it has a slot.
+            try await slots.acquire(limit, url: request.url, cancellation: request.cancellation)
+        }
         let control = loop.makeControl()
+        if let limit = request.connectionLimit {
+            let slots = self.slots
+            control.onFinish { slots.release(key: limit.key) }
+        }
+        request.cancellation?.attach(control)
         let (stream, bodyContinuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
         bodyContinuation.onTermination = { termination in
             if case .cancelled = termination {
@@ -53,6 +68,11 @@ public final class UpstreamClient: Sendable {
             status: head.status,
             headers: head.headers,
             body: UpstreamBody(stream: stream, control: control, url: request.url))
+    }
+
+    /// Transfers running now under the `ConnectionLimit` key `key` (for tests and status).
+    public func runningTransfers(key: String) -> Int {
+        slots.running(key: key)
     }
 
     /// Aborts all transfers (they fail with `UpstreamError.clientShutDown`) and stops the

@@ -20,6 +20,10 @@ extension UpstreamError {
     ) -> UpstreamError {
         let curlText = curlDescription(code: code, detail: detail)
         switch code {
+        case CURLE_UNSUPPORTED_PROTOCOL where requestSent, CURLE_WEIRD_SERVER_REPLY where requestSent:
+            // The URL was fine (the request went out); what came back was not an HTTP response
+            // ("Received HTTP/0.9 when not allowed", "Unsupported HTTP version in response"...).
+            return .notHTTP(url: url, message: curlText)
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             return .invalidURL(url)
         case CURLE_OPERATION_TIMEDOUT:

@@ -9,6 +9,11 @@ public enum UpstreamError: Error, CustomStringConvertible, Sendable {
     case timedOut(url: String, phase: String, seconds: Double)
     /// The transfer broke after it started: connection reset or closed mid-body, bad framing...
     case transferFailed(url: String, message: String)
+    /// The server answered, but not in HTTP (e.g. garbage bytes, or another protocol on that port).
+    case notHTTP(url: String, message: String)
+    /// Every slot of the request's `ConnectionLimit` stayed busy for its whole `queueTimeout`:
+    /// the request was never sent.
+    case connectionsBusy(url: String, limit: Int, seconds: Double)
     /// The caller cancelled the request (task cancellation or abandoning the body).
     case cancelled
     /// The `UpstreamClient` was shut down before or during the transfer.
@@ -44,6 +49,13 @@ public enum UpstreamError: Error, CustomStringConvertible, Sendable {
             }
         case .transferFailed(let url, let message):
             return "upstream \(url): \(message)"
+        case .notHTTP(let url, let message):
+            return "upstream \(url) answered something that is not HTTP; check that base_url points at "
+                + "the model server's HTTP port (\(message))"
+        case .connectionsBusy(let url, let limit, let seconds):
+            return "upstream \(url): all \(limit) connections allowed to it (max_connections) stayed busy for "
+                + "\(Self.format(seconds: seconds)) (timeouts.queue), so the request was not sent; raise max_connections "
+                + "if the server takes more, or set max_concurrent to answer at once instead of queueing"
         case .cancelled:
             return "upstream request cancelled by the caller"
         case .clientShutDown:

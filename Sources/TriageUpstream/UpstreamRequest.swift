@@ -11,6 +11,10 @@ public struct UpstreamRequest: Sendable {
     public var body: [UInt8]
     /// Time limits for this request.
     public var timeouts: UpstreamTimeouts
+    /// Aborts this transfer when cancelled from elsewhere (optional).
+    public var cancellation: UpstreamCancellation?
+    /// Slots this request must get one of before it is handed to curl (optional).
+    public var connectionLimit: ConnectionLimit?
 
     /// Creates a request.
     /// - Parameters:
@@ -19,17 +23,23 @@ public struct UpstreamRequest: Sendable {
     ///   - headers: request headers in order.
     ///   - body: request body bytes.
     ///   - timeouts: time limits for the transfer.
+    ///   - cancellation: aborts the transfer when cancelled from elsewhere.
+    ///   - connectionLimit: slots to wait for before the transfer starts.
     public init(
         url: String,
         method: String = "POST",
         headers: [(name: String, value: String)] = [],
         body: [UInt8] = [],
-        timeouts: UpstreamTimeouts = .init()
+        timeouts: UpstreamTimeouts = .init(),
+        cancellation: UpstreamCancellation? = nil,
+        connectionLimit: ConnectionLimit? = nil
     ) {
         self.url = url
         self.method = method
         self.headers = headers
         self.body = body
         self.timeouts = timeouts
+        self.cancellation = cancellation
+        self.connectionLimit = connectionLimit
     }
 }

@@ -27,12 +27,20 @@ POST /v1/chat/completions (also /chat/completions)
       [[one-write]]       (stream) send the head, every event and the end in one write
       [[no-usage]]        omit "usage" in the non-stream response
       [[big:N]]           reply text of exactly N bytes
+      [[watch:TOKEN]]     (with [[delay:S]], not streamed) wait S seconds, watching the
+                          connection: if the client closes it first, stop and remember TOKEN
+                          (GET /closed lists them)
+      [[garbage]]         answer bytes that are not HTTP at all, then close
+      [[html]]            answer 200 with an HTML page (text/html), stream or not
+      [[json-for-stream]] (stream) answer 200 with a whole chat.completion (application/json)
+      [[bad-sse:N]]       (stream) send N good chunks, then an event whose data is not JSON
     usage: prompt_tokens = whitespace-separated words of all messages (directives removed),
     completion_tokens = words of the reply.
     "stream": true -> text/event-stream, chunked; one chat.completion.chunk per chunk (the
     first carries delta.role), a final chunk with finish_reason "stop", a usage chunk if
     stream_options.include_usage, then "data: [DONE]".
 GET  /release/TOKEN   -> 200 "ok" (opens the gate TOKEN, also before anyone waits on it)
+GET  /closed          -> JSON list of the [[watch:TOKEN]] tokens whose client hung up
 GET  /requests        -> JSON list of every request received so far, except the control
                          endpoints (/requests, /release/*, /reset): {path, method, headers
                          (lowercased names), body (parsed JSON, raw string, or null),
@@ -48,6 +56,8 @@ anything else         -> 404 OpenAI error JSON
 import io
 import json
 import re
+import select
+import socket
 import threading
 import time
 import uuid
@@ -62,6 +72,7 @@ class FakeServer(fake_http.FakeServer):
         super().__init__(address, Handler, name, verbose)
         self.models = models
         self.gates = {}
+        self.closed = []
 
     def gate(self, token):
         with self.lock:
@@ -80,7 +91,7 @@ class Handler(fake_http.FakeHandler):
         self.send_json(status, {"error": {"message": message, "type": kind, "code": None}})
 
     def is_control(self, path):
-        return path in self.control_paths or path.startswith("/release/")
+        return path in self.control_paths or path.startswith("/release/") or path == "/closed"
 
     def route(self, path, raw):
         method = self.command
@@ -91,6 +102,9 @@ class Handler(fake_http.FakeHandler):
         if path.startswith("/release/") and method == "GET":
             self.server.gate(path[len("/release/"):]).set()
             return self.send_bytes(200, b"ok", "text/plain")
+        if path == "/closed" and method == "GET":
+            with self.server.lock:
+                return self.send_json(200, list(self.server.closed))
         if path == "/requests" and method == "GET":
             return self.send_json(200, self.server.snapshot())
         if path == "/reset" and method == "POST":
@@ -179,13 +193,18 @@ class Handler(fake_http.FakeHandler):
 
         if self.failed_by_directive(directives, delay):
             return
+        if self.broken_by_directive(directives, body, reply, model):
+            return
 
         completion_id = "chatcmpl-" + uuid.uuid4().hex[:24]
         created = int(time.time())
         if body.get("stream") is True:
             return self.stream(body, directives, reply, model, usage, completion_id, created, delay)
 
-        if delay:
+        if "watch" in directives:
+            if not self.watch_connection(directives["watch"], delay):
+                return
+        elif delay:
             self.sleep(delay)
         response = {
             "id": completion_id,
@@ -201,6 +220,58 @@ class Handler(fake_http.FakeHandler):
         if "no-usage" not in directives:
             response["usage"] = usage
         self.send_json(200, response)
+
+    def watch_connection(self, token, seconds):
+        """Waits `seconds`; returns False (after recording `token`) if the client closed the
+        connection meanwhile."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not self.server.stopping.is_set():
+            readable, _, _ = select.select([self.connection], [], [], 0.05)
+            if readable:
+                try:
+                    gone = self.connection.recv(1, socket.MSG_PEEK) == b""
+                except OSError:
+                    gone = True
+                if gone:
+                    with self.server.lock:
+                        self.server.closed.append(token)
+                    self.close_connection = True
+                    return False
+        return True
+
+    def broken_by_directive(self, directives, body, reply, model):
+        """Answers that are not what an OpenAI-compatible server sends. True if it answered."""
+        if "garbage" in directives:
+            self.wfile.write(b"SSH-2.0-NotHTTP\r\n\x00\x01\x02 this is not an HTTP response\r\n\r\n")
+            self.wfile.flush()
+            self.close_connection = True
+            return True
+        if "html" in directives:
+            page = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
+            self.send_bytes(200, page, "text/html")
+            return True
+        if "json-for-stream" in directives and body.get("stream") is True:
+            self.send_json(200, {
+                "id": "chatcmpl-x", "object": "chat.completion", "created": int(time.time()), "model": model,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}],
+            })
+            return True
+        if "bad-sse" in directives and body.get("stream") is True:
+            good = int(directives["bad-sse"] or 0)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for index in range(good):
+                chunk = {"id": "chatcmpl-x", "object": "chat.completion.chunk", "created": 0, "model": model,
+                         "choices": [{"index": 0, "delta": {"content": f"part{index} "}, "finish_reason": None}]}
+                self.write_chunk(b"data: " + json.dumps(chunk).encode() + b"\n\n")
+                time.sleep(0.05)
+            self.write_chunk(b"data: {this is not json\n\n")
+            self.write_chunk(b"data: [DONE]\n\n")
+            self.write_chunk(b"")
+            return True
+        return False
 
     @staticmethod
     def split_reply(reply, count):

@@ -2,24 +2,22 @@
 SmolLM2-135M) on 127.0.0.1 and an ephemeral port, for the integration tests.
 
 Prints `PORT <n>` once the model is loaded and the socket listens. Exits when its stdin
-closes or its parent dies, so a test run never leaves a server behind.
+closes or its parent process dies, so a test run never leaves a server behind.
+
+Parent death is watched with getppid(), not prctl(PR_SET_PDEATHSIG): the "parent" of
+PDEATHSIG is the *thread* that spawned the process, and the Swift test runner spawns from a
+pool thread that libdispatch ends after a few idle seconds; the kernel then SIGKILLed this
+server in the middle of a test (the request it was answering got "Empty reply from server").
 
 Run with the virtual environment's python that scripts/local-model.sh installs:
     .local-model/venv/bin/python Tests/Fixtures/llama_server.py --model FILE
 """
 import argparse
-import ctypes
 import os
-import signal
 import socket
 import sys
 import threading
-
-PR_SET_PDEATHSIG = 1
-try:
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-except OSError:
-    pass
+import time
 
 import uvicorn
 from llama_cpp.server.app import create_app
@@ -54,7 +52,16 @@ def main():
         finally:
             os._exit(0)
 
+    parent = os.getppid()
+
+    def watch_parent():
+        # The parent *process* is gone once this process is re-parented (to init or a subreaper).
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
     threading.Thread(target=watch_stdin, daemon=True).start()
+    threading.Thread(target=watch_parent, daemon=True).start()
     print(f"PORT {port}", flush=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     server.run(sockets=[sock])

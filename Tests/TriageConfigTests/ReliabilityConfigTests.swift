@@ -61,6 +61,8 @@ struct ReliabilityConfigTests {
             retry: {on: [connect, 503]}
             breaker: {failures: 2, cooldown: 0.5}
             max_concurrent: 8
+            max_connections: 16
+            timeouts: {queue: 2.5}
           - name: remote
             base_url: https://api.openai.com/v1
             model: gpt-4o
@@ -77,7 +79,11 @@ struct ReliabilityConfigTests {
         #expect(local.retry == RetryPolicy(maxAttempts: 2, onConnectError: true, onTimeout: false, statuses: [503]))
         #expect(local.breaker == BreakerConfig(failures: 2, cooldown: 0.5))
         #expect(local.maxConcurrent == 8)
+        #expect(local.maxConnections == 16)
+        #expect(local.timeouts.queue == 2.5)
         let remote = try #require(config.backend(named: "remote"))
+        #expect(remote.maxConnections == BackendConfig.defaultMaxConnections)
+        #expect(remote.timeouts.queue == 30)
         #expect(remote.retry == RetryPolicy(maxAttempts: 3, onConnectError: false, onTimeout: true, statuses: Set(500...599)))
         #expect(remote.forwardClientAuth)
         #expect(config.limits.maxMessages == 10)
@@ -130,6 +136,18 @@ struct ReliabilityConfigTests {
         """) == """
         bad.yaml:5: backends[0].breaker.failures: must not be negative, got -1
         bad.yaml:5: backends[0].breaker.cooldown: must be greater than 0, got 0
+        """)
+        #expect(errorText("""
+        backends:
+          - name: local
+            base_url: http://127.0.0.1:8000/v1
+            model: small
+            max_connections: 0
+            timeouts: {queue: -1}
+        auto: {default_backend: local}
+        """) == """
+        bad.yaml:5: backends[0].max_connections: must be greater than 0, got 0
+        bad.yaml:6: backends[0].timeouts.queue: must be greater than 0, got -1
         """)
         #expect(errorText(twoBackends + "limits: {max_messages: 0}\n")
             == "bad.yaml:10: limits.max_messages: must be greater than 0, got 0")

@@ -60,7 +60,7 @@ struct ValidationTests {
             model: small
             timeout: {connect: 1}
         auto: {default_backend: local}
-        """) == "bad.yaml:5: backends[0].timeout: unknown field 'timeout' (known: name, kind, base_url, model, api_key_env, timeouts, price, fallback, retry, breaker, max_concurrent, forward_client_auth, anthropic_version, stream_usage)")
+        """) == "bad.yaml:5: backends[0].timeout: unknown field 'timeout' (known: name, kind, base_url, model, api_key_env, timeouts, price, fallback, retry, breaker, max_concurrent, max_connections, forward_client_auth, anthropic_version, stream_usage)")
         #expect(errorText("""
         backends:
           - name: local
@@ -70,7 +70,7 @@ struct ValidationTests {
             price: {input: 1}
         auto: {default_backend: local, fallback: remote}
         """) == """
-        bad.yaml:5: backends[0].timeouts.conect: unknown field 'conect' (known: connect, total, idle)
+        bad.yaml:5: backends[0].timeouts.conect: unknown field 'conect' (known: connect, total, idle, queue)
         bad.yaml:6: backends[0].price.input: unknown field 'input' (known: input_per_million, output_per_million)
         bad.yaml:7: auto.fallback: unknown field 'fallback' (known: default_backend, local, remote, reference, complexity_weights, min_fit, max_complexity, cache_dir)
         """)

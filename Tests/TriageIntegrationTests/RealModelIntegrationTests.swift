@@ -143,6 +143,42 @@ struct RealModelIntegrationTests {
         }
     }
 
+    /// The fixture once armed PR_SET_PDEATHSIG, whose "parent" is the spawning *thread*: when the
+    /// Swift concurrency pool retired that thread after a few idle seconds, the kernel killed the
+    /// server mid-test, and the request it was answering got "Empty reply from server".
+    @Test("the model server outlives the thread that started it (it watches its parent process, not that thread)")
+    func serverOutlivesTheSpawningThread() async throws {
+        let command = try RealModelServer.command()
+        let spawned = Locked<Result<ChildProcess, any Error>?>(nil)
+        // A thread of our own starts the server, waits until it serves, and exits.
+        let thread = Thread {
+            do {
+                let child = try ChildProcess(executable: command.executable, arguments: command.arguments)
+                let deadline = Date().addingTimeInterval(120)
+                while !child.stdout.text.contains("PORT "), child.process.isRunning, Date() < deadline {
+                    usleep(20_000)
+                }
+                spawned.withLock { $0 = .success(child) }
+            } catch {
+                spawned.withLock { $0 = .failure(error) }
+            }
+        }
+        thread.start()
+        while spawned.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(20)) }
+        let child = try #require(try spawned.withLock { $0 }?.get())
+        defer { _ = child.process.isRunning ? kill(child.process.processIdentifier, SIGKILL) : 0 }
+        let line = try await child.stdout.waitForLine(prefix: "PORT ")
+        try await Task.sleep(for: .seconds(1))  // the starting thread has long exited
+        #expect(child.process.isRunning, "the model server died with the thread that started it")
+        let client = UpstreamClient()
+        defer { client.shutdown() }
+        let port = line.dropFirst(5).trimmingCharacters(in: .whitespaces)
+        let models = try await client.execute(UpstreamRequest(url: "http://127.0.0.1:\(port)/v1/models", method: "GET"))
+        _ = try await models.body.collect(upTo: 1 << 20)
+        #expect(models.status == 200)
+        #expect(await child.closeInput(timeout: .seconds(5)), "the server exits when its stdin closes")
+    }
+
     @Test("the README's quick start answers a routine prompt with SmolLM2 and says plainly that remote is unavailable without a key")
     func quickStart() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-quickstart-\(UUID().uuidString)")

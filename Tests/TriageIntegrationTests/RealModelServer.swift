@@ -15,7 +15,8 @@ final class RealModelServer: Sendable {
         return Repo.root.appendingPathComponent(".local-model")
     }
 
-    static func start() async throws -> RealModelServer {
+    /// The model server's command line: the venv's python, the fixture and the model file.
+    static func command() throws -> (executable: String, arguments: [String]) {
         let python = installDirectory.appendingPathComponent("venv/bin/python").path
         let model = installDirectory.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf").path
         guard FileManager.default.isExecutableFile(atPath: python), FileManager.default.fileExists(atPath: model) else {
@@ -23,7 +24,12 @@ final class RealModelServer: Sendable {
                 "The real-model tests need llama-cpp-python and SmolLM2 under \(installDirectory.path): run `scripts/local-model.sh install` (`make deps` does it)."
             )
         }
-        let child = try ChildProcess(executable: python, arguments: [Repo.fixtures.appendingPathComponent("llama_server.py").path, "--model", model])
+        return (python, [Repo.fixtures.appendingPathComponent("llama_server.py").path, "--model", model])
+    }
+
+    static func start() async throws -> RealModelServer {
+        let command = try command()
+        let child = try ChildProcess(executable: command.executable, arguments: command.arguments)
         let line: String
         do {
             line = try await child.stdout.waitForLine(prefix: "PORT ", timeout: .seconds(120))

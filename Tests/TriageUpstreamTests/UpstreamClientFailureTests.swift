@@ -93,6 +93,26 @@ import Testing
         }
     }
 
+    /// A server that answers bytes that are not HTTP is reported as such, not as a bad URL.
+    @Test func nonHTTPReplyIsReportedAsNotHTTP() async throws {
+        try await withFakeUpstream { upstream in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            do {
+                _ = try await client.execute(chatRequest(upstream, "[[garbage]]"))
+                Issue.record("expected a failure")
+            } catch {
+                guard case .notHTTP(let url, _) = error as? UpstreamError else {
+                    Issue.record("expected .notHTTP, got \(error)")
+                    return
+                }
+                #expect(url == upstream.url())
+                #expect("\(error)".contains("answered something that is not HTTP"), "\(error)")
+                #expect(!"\(error)".contains("invalid upstream URL"), "\(error)")
+            }
+        }
+    }
+
     @Test func idleTimeoutMidBodyFailsTheIteration() async throws {
         try await withFakeUpstream { upstream in
             let client = UpstreamClient()

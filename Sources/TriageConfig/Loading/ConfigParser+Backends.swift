@@ -5,7 +5,7 @@ import Yams
 extension ConfigParser {
     static let backendKeys = [
         "name", "kind", "base_url", "model", "api_key_env", "timeouts", "price",
-        "fallback", "retry", "breaker", "max_concurrent", "forward_client_auth", "anthropic_version", "stream_usage",
+        "fallback", "retry", "breaker", "max_concurrent", "max_connections", "forward_client_auth", "anthropic_version", "stream_usage",
     ]
 
     /// Parses the backend list, recording every well-formed name in `catalog`.
@@ -112,6 +112,8 @@ extension ConfigParser {
         }
         let breaker = fields.node("breaker").map { parseBreaker($0, path: fields.path("breaker")) } ?? BreakerConfig()
         let maxConcurrent = fields.node("max_concurrent").flatMap { positiveInt($0, field: fields.path("max_concurrent")) }
+        let maxConnections = fields.node("max_connections").flatMap { positiveInt($0, field: fields.path("max_connections")) }
+            ?? BackendConfig.defaultMaxConnections
         let forwardClientAuth = fields.node("forward_client_auth").flatMap { bool($0, field: fields.path("forward_client_auth")) } ?? false
         var anthropicVersion = BackendConfig.defaultAnthropicVersion
         if let value = fields.node("anthropic_version"), let version = string(value, field: fields.path("anthropic_version")) {
@@ -135,7 +137,7 @@ extension ConfigParser {
         return BackendConfig(
             name: name, kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv,
             timeouts: timeouts, pricing: pricing, fallback: fallback, retry: retry, breaker: breaker,
-            maxConcurrent: maxConcurrent, forwardClientAuth: forwardClientAuth, anthropicVersion: anthropicVersion,
+            maxConcurrent: maxConcurrent, maxConnections: maxConnections, forwardClientAuth: forwardClientAuth, anthropicVersion: anthropicVersion,
             streamUsage: streamUsage, line: fields.line
         )
     }
@@ -221,7 +223,7 @@ extension ConfigParser {
 
     private mutating func parseTimeouts(_ node: Node, path: String) -> BackendTimeouts {
         var timeouts = BackendTimeouts()
-        guard let fields = fields(of: node, path: path, known: ["connect", "total", "idle"]) else { return timeouts }
+        guard let fields = fields(of: node, path: path, known: ["connect", "total", "idle", "queue"]) else { return timeouts }
         if let value = fields.node("connect"), let seconds = positiveNumber(value, field: fields.path("connect")) {
             timeouts.connect = seconds
         }
@@ -230,6 +232,9 @@ extension ConfigParser {
         }
         if let value = fields.node("idle"), let seconds = positiveNumber(value, field: fields.path("idle")) {
             timeouts.idle = seconds
+        }
+        if let value = fields.node("queue"), let seconds = positiveNumber(value, field: fields.path("queue")) {
+            timeouts.queue = seconds
         }
         return timeouts
     }

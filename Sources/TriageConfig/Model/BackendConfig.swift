@@ -25,6 +25,11 @@ public struct BackendConfig: Sendable, Equatable {
     /// Most requests in flight to this backend at once (`max_concurrent`); more get HTTP 429
     /// with `retry-after`, or go to the fallback. `nil`: no limit.
     public var maxConcurrent: Int?
+    /// Most transfers (so connections) to this backend at once (`max_connections`, default
+    /// 64). Triage queues the requests beyond it itself, before they reach libcurl, for up to
+    /// `timeouts.queue` seconds: the wait never counts as connecting. With `max_concurrent` at
+    /// or below it, nothing ever waits (the extra requests get 429 or the fallback at once).
+    public var maxConnections: Int
     /// Forward the client's own `Authorization` header to this backend when it has no
     /// `api_key_env` (`forward_client_auth`, default false).
     public var forwardClientAuth: Bool
@@ -53,6 +58,7 @@ public struct BackendConfig: Sendable, Equatable {
         retry: RetryPolicy = RetryPolicy(),
         breaker: BreakerConfig = BreakerConfig(),
         maxConcurrent: Int? = nil,
+        maxConnections: Int = BackendConfig.defaultMaxConnections,
         forwardClientAuth: Bool = false,
         anthropicVersion: String = BackendConfig.defaultAnthropicVersion,
         streamUsage: Bool = true,
@@ -69,6 +75,7 @@ public struct BackendConfig: Sendable, Equatable {
         self.retry = retry
         self.breaker = breaker
         self.maxConcurrent = maxConcurrent
+        self.maxConnections = maxConnections
         self.forwardClientAuth = forwardClientAuth
         self.anthropicVersion = anthropicVersion
         self.streamUsage = streamUsage
@@ -83,6 +90,9 @@ public struct BackendConfig: Sendable, Equatable {
 
     /// Anthropic's Messages endpoint: `baseURL + "/messages"`.
     public var messagesURL: String { baseURL + "/messages" }
+
+    /// `max_connections` when it is not set.
+    public static let defaultMaxConnections = 64
 
     /// The Anthropic API version sent when `anthropic_version` is not set.
     public static let defaultAnthropicVersion = "2023-06-01"

@@ -1,0 +1,82 @@
+import TriageAnthropic
+import TriageConfig
+import TriageJSON
+
+/// Tells a backend's broken 2xx answers from real ones, so that an HTML error page, JSON sent
+/// to a stream request or events that are not JSON never reach a client (or the routing log)
+/// as a successful, empty answer.
+enum UpstreamAnswerCheck {
+    /// Why a whole (non-streamed) 2xx body is not an answer of `kind`, or nil if it is one: a
+    /// JSON object with `choices` (OpenAI) or `content` (Anthropic).
+    static func problem(withAnswer body: [UInt8], contentType: String?, kind: BackendKind) -> String? {
+        let member = kind == .anthropic ? "content" : "choices"
+        if let value = try? JSONParser.parse(body[...], keeping: JSONKeyFilter([member])), case .object(let members) = value,
+           case .array? = members[member] {
+            return nil
+        }
+        let what = kind == .anthropic ? "an Anthropic message" : "a chat completion"
+        return "answered HTTP 200 with something that is not \(what) (\(describe(contentType: contentType, body: body)))"
+    }
+
+    /// Why the head of a 2xx answer to a streamed request is not a stream, or nil: a declared
+    /// content type must be `text/event-stream`.
+    static func problem(withStreamContentType contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        let media = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return media == "text/event-stream" ? nil : "answered a streamed request with \(media.isEmpty ? "an empty content type" : media) instead of server-sent events"
+    }
+
+    /// `content-type X, body starts "..."`, for messages.
+    static func describe(contentType: String?, body: [UInt8]) -> String {
+        let start = String(decoding: body.prefix(120), as: UTF8.self)
+            .replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+        return "content-type \(contentType ?? "none"), body starts \"\(start)\"" + (body.count > 120 ? "..." : "")
+    }
+}
+
+/// Checks a backend's event stream as it arrives: every event's data must be a JSON object
+/// (or OpenAI's `[DONE]`), and the stream must carry at least one event. Framing is
+/// TriageAnthropic's `SSEParser`, the one SSE reader.
+struct StreamAnswerCheck: Sendable {
+    private var parser = SSEParser()
+    private var events = 0
+    /// Set once the stream has shown it is not a valid answer stream.
+    private(set) var problem: String?
+
+    /// Checks the events `bytes` complete; returns false once the stream is invalid.
+    mutating func feed(_ bytes: [UInt8]) -> Bool {
+        guard problem == nil else { return false }
+        check(parser.feed(bytes))
+        return problem == nil
+    }
+
+    /// Checks the end of the stream; returns false if it is invalid (or ended without events).
+    mutating func finish() -> Bool {
+        guard problem == nil else { return false }
+        check(parser.finish())
+        if problem == nil, events == 0 {
+            problem = "sent a stream without a single server-sent event"
+        }
+        return problem == nil
+    }
+
+    private mutating func check(_ batch: [SSEEvent]) {
+        for event in batch {
+            events += 1
+            if event.data == "[DONE]" { continue }
+            var data = event.data
+            let valid = data.withUTF8 { buffer -> Bool in
+                guard buffer.first == UInt8(ascii: "{") else { return false }
+                return (try? JSONParser.parse(Array(buffer)[...], keeping: Self.nothing)) != nil
+            }
+            if !valid {
+                let start = String(event.data.prefix(120))
+                problem = "sent an event whose data is not JSON: \"\(start)\"" + (event.data.count > 120 ? "..." : "")
+                return
+            }
+        }
+    }
+
+    /// Validates the syntax without building any member.
+    private static let nothing = JSONKeyFilter([])
+}

@@ -1,0 +1,54 @@
+import Testing
+
+@testable import TriageServer
+
+@Suite("Broken 2xx answers from a backend are told from real ones")
+struct UpstreamAnswerCheckTests {
+    @Test("a whole answer must be a chat completion (OpenAI) or a message (Anthropic)")
+    func wholeAnswers() {
+        let completion = Array(#"{"id":"c","choices":[{"message":{"content":"hi"}}]}"#.utf8)
+        let message = Array(#"{"type":"message","content":[{"type":"text","text":"hi"}]}"#.utf8)
+        #expect(UpstreamAnswerCheck.problem(withAnswer: completion, contentType: "application/json", kind: .openai) == nil)
+        #expect(UpstreamAnswerCheck.problem(withAnswer: message, contentType: "application/json", kind: .anthropic) == nil)
+        let html = Array("<!DOCTYPE html><html><body>Bad Gateway</body></html>".utf8)
+        let problem = UpstreamAnswerCheck.problem(withAnswer: html, contentType: "text/html", kind: .openai)
+        #expect(problem?.contains("not a chat completion") == true)
+        #expect(problem?.contains("content-type text/html, body starts \"<!DOCTYPE html>") == true, "\(problem ?? "")")
+        #expect(UpstreamAnswerCheck.problem(withAnswer: Array(#"{"error":{"message":"x"}}"#.utf8), contentType: nil, kind: .openai) != nil)
+        #expect(UpstreamAnswerCheck.problem(withAnswer: completion, contentType: nil, kind: .anthropic) != nil)
+        #expect(UpstreamAnswerCheck.problem(withAnswer: [], contentType: nil, kind: .openai) != nil)
+    }
+
+    @Test("a stream's content type must be text/event-stream when given")
+    func streamContentType() {
+        #expect(UpstreamAnswerCheck.problem(withStreamContentType: "text/event-stream; charset=utf-8") == nil)
+        #expect(UpstreamAnswerCheck.problem(withStreamContentType: nil) == nil)
+        #expect(UpstreamAnswerCheck.problem(withStreamContentType: "application/json")?.contains("application/json instead of server-sent events") == true)
+    }
+
+    @Test("events must carry JSON objects or [DONE], split anywhere; a stream needs at least one event")
+    func events() {
+        let good = Array("data: {\"choices\":[]}\n\n: comment\n\ndata: [DONE]\n\n".utf8)
+        for size in [1, 5, good.count] {
+            var check = StreamAnswerCheck()
+            var offset = 0
+            while offset < good.count {
+                let accepted = check.feed(Array(good[offset..<min(good.count, offset + size)]))
+                #expect(accepted)
+                offset += size
+            }
+            let finished = check.finish()
+            #expect(finished && check.problem == nil)
+        }
+        var bad = StreamAnswerCheck()
+        let first = bad.feed(Array("data: {\"a\":1}\n\n".utf8))
+        let second = bad.feed(Array("data: {not json\n\n".utf8))
+        #expect(first && !second)
+        #expect(bad.problem?.contains("not JSON") == true)
+        var html = StreamAnswerCheck()
+        let fed = html.feed(Array("<html><body>oops</body></html>\n".utf8))
+        let ended = html.finish()
+        #expect(fed && !ended)
+        #expect(html.problem?.contains("without a single server-sent event") == true)
+    }
+}
