@@ -2,14 +2,12 @@ import Foundation
 import Testing
 
 /// Runs a program to completion; returns its exit status and output.
-private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
-    let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment)
-    await child.waitForExit()
-    return (child.process.terminationStatus, child.stdout.text, child.stderr.text)
+private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> ProgramRun {
+    try await ProgramRun.run(executable, arguments, environment: environment)
 }
 
 /// `make` in the repository.
-private func make(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+private func make(_ arguments: [String]) async throws -> ProgramRun {
     try await run("/usr/bin/env", ["make", "--no-print-directory", "-C", Repo.root.path] + arguments)
 }
 

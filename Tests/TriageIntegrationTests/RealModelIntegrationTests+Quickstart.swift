@@ -2,10 +2,8 @@ import Foundation
 import Testing
 
 /// Runs a program to completion; returns its exit status and output.
-private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
-    let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment)
-    await child.waitForExit()
-    return (child.process.terminationStatus, child.stdout.text, child.stderr.text)
+private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> ProgramRun {
+    try await ProgramRun.run(executable, arguments, environment: environment)
 }
 
 /// Waits until `text()` contains `marker`; false when `timeout` passes first or `process` ends.
@@ -31,11 +29,11 @@ private func startAsFromTerminal(_ executable: String, environment: [String: Str
     return try ChildProcess(executable: "/usr/bin/env", arguments: ["python3", "-c", exec, executable], environment: environment)
 }
 
-@Suite("`make quickstart` as a new user runs it (real local model)", .serialized)
-struct QuickstartIntegrationTests {
-    @Test("it prints the tail/report commands for its own log, and Ctrl-C or SIGTERM stops both processes with exit code 0",
+// In the real-model suite, which is serialized: one model server at a time on the test machine.
+extension RealModelIntegrationTests {
+    @Test("the quick start prints the tail/report commands for its own log, and Ctrl-C or SIGTERM stops both processes with exit code 0",
           arguments: [SIGINT, SIGTERM])
-    func stopsCleanly(signal: Int32) async throws {
+    func quickStartStopsCleanly(signal: Int32) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-quickstart-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let modelRunDirectory = directory.appendingPathComponent("model-server").path
