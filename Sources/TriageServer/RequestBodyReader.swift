@@ -29,7 +29,8 @@ enum RequestBodyReader {
             }
         } catch let error as APIError {
             throw error
-        } catch let error as HTTPParserError {
+        } catch let error as HTTPParserError where error != .invalidEOFState {
+            // (A connection that ends mid-body is an incomplete body, not a framing error: below.)
             var apiError = APIError.invalidRequest(
                 "The request body is not validly framed (\(error)): with 'Transfer-Encoding: chunked' each chunk is its size in hex digits, CRLF, that many bytes, CRLF, and a last chunk of size 0.",
                 code: "invalid_body_framing"
