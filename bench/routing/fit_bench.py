@@ -30,15 +30,16 @@ def _val_threshold(val_pos, val_neg) -> float:
     return best_t
 
 
-def protocol_a1(scorer, data=None, quick: bool = False, min_fit: float | None = None) -> dict:
+def protocol_a1(scorer, data=None, quick: bool = False, min_fit: float | None = None,
+                ref_every: int | None = None, query_every: int | None = None) -> dict:
     """CLINC150: reference = train (15,000), positives = test (4,500), negatives = oos_test (1,000);
     a threshold chosen on val/oos_val gives in-scope acceptance and oos recall (Larson et al.'s quantity)."""
     c = D.load_clinc150(data)
     every = 5 if quick else 1
-    ref = [t for t, _ in _subsample(c["train"], every)]
-    pos = [t for t, _ in _subsample(c["test"], every)]
+    ref = [t for t, _ in _subsample(c["train"], ref_every or every)]
+    pos = [t for t, _ in _subsample(c["test"], query_every or every)]
     neg = [t for t, _ in c["oos_test"]]
-    val_pos = [t for t, _ in _subsample(c["val"], every)]
+    val_pos = [t for t, _ in _subsample(c["val"], ref_every or every)]
     val_neg = [t for t, _ in c["oos_val"]]
     out = scorer(ref, pos + neg + val_pos + val_neg)
     s = np.asarray(out["score"], dtype=float)
@@ -57,14 +58,15 @@ def protocol_a1(scorer, data=None, quick: bool = False, min_fit: float | None = 
     return res
 
 
-def protocol_a2(scorer, data=None, quick: bool = False, min_fit: float | None = None) -> dict:
+def protocol_a2(scorer, data=None, quick: bool = False, min_fit: float | None = None,
+                ref_every: int | None = None, query_every: int | None = None) -> dict:
     """banking77: reference = train (10,003), positives = test (3,080), negatives per source
     (CLINC150 other domains 3,600, oos_test 1,000, GSM8K 1,319, MT-Bench 80), pooled and each."""
     b = D.load_banking77(data)
     every = 5 if quick else 1
-    ref = _subsample(b["train"], every)
-    pos = _subsample(b["test"], every)
-    negs = {k: _subsample(v, every if k != "mt_bench" else 1) for k, v in D.banking_negatives(data).items()}
+    ref = _subsample(b["train"], ref_every or every)
+    pos = _subsample(b["test"], query_every or every)
+    negs = {k: _subsample(v, (query_every or every) if k != "mt_bench" else 1) for k, v in D.banking_negatives(data).items()}
     allneg = [t for v in negs.values() for t in v]
     out = scorer(ref, pos + allneg)
     s = np.asarray(out["score"], dtype=float)

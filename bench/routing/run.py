@@ -111,6 +111,9 @@ def main(argv=None) -> int:
                    help="training label(s) for the cross-validated complexity model")
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--no-minilm", action="store_true", help="skip the MiniLM baseline")
+    p.add_argument("--minilm-subset", type=int, default=int(os.environ.get("BENCH_MINILM_SUBSET", "1")),
+                   help="run the MiniLM baseline on every Nth reference/MMLU row (its CPU embedding is slow); "
+                        "Triage is then also reported on the same subset")
     p.add_argument("--out", type=Path, default=None)
     a = p.parse_args(argv)
     data = a.data or D.default_data_dir()
@@ -168,7 +171,12 @@ def main(argv=None) -> int:
     res["score_calls"] = t.timings
 
     # (5) The MiniLM baseline.
-    res["minilm"] = None if a.no_minilm or a.quick else run_minilm(data, mmlu, gsm, mt, labels, a.folds, a.quick)
+    if a.no_minilm or a.quick:
+        res["minilm"] = None
+    else:
+        res["minilm"] = run_minilm(data, mmlu, gsm, mt, labels, a.folds, a.minilm_subset)
+        if a.minilm_subset > 1 and not res["minilm"].get("skipped"):
+            res["triage_on_minilm_subset"] = triage_same_subset(t, work, data, mmlu, gsm, mt, labels, a.folds, a.minilm_subset)
 
     res["seconds"] = time.time() - started
     res["machine"] = {"platform": platform.platform(), "cpus": os.cpu_count()}
@@ -180,7 +188,29 @@ def main(argv=None) -> int:
     return 0
 
 
-def run_minilm(data, mmlu, gsm, mt, labels, folds, quick):
+def subset_plan(n: int) -> dict:
+    """What the MiniLM baseline runs on when --minilm-subset N > 1: every Nth reference prompt
+    (CLINC150 and banking77 train, CLINC val), every (N/2)th banking test and negative, every Nth
+    MMLU row (all 40 subjects), all of GSM8K and MT-Bench and of CLINC test/oos."""
+    return {"ref_every": n, "a1_query_every": 1, "a2_query_every": max(n // 2, 1), "mmlu_every": n}
+
+
+def triage_same_subset(t, work, data, mmlu, gsm, mt, labels, folds, n):
+    """Triage on exactly the MiniLM subset: fit with the same subsampled references and queries;
+    complexity trained per fold on the same subset rows."""
+    plan = subset_plan(n)
+    out = {"plan": plan, "fit": {
+        "a1": F.protocol_a1(triage_fit_scorer(t, work, "a1-sub"), data, False, None, plan["ref_every"], plan["a1_query_every"]),
+        "a2": F.protocol_a2(triage_fit_scorer(t, work, "a2-sub"), data, False, None, plan["ref_every"], plan["a2_query_every"])},
+        "cv": {}}
+    sub = mmlu[::plan["mmlu_every"]]
+    for label in labels:
+        ms, gs, mts = C.cross_validated(triage_train_fold(t, work, label + "-sub"), sub, gsm, mt, folds)
+        out["cv"][label] = C.evaluate_all(ms, gs, mts, sub, gsm, mt)
+    return out
+
+
+def run_minilm(data, mmlu, gsm, mt, labels, folds, n):
     try:
         from . import minilm as L
         m = L.MiniLM()
@@ -196,13 +226,16 @@ def run_minilm(data, mmlu, gsm, mt, labels, folds, quick):
     def fifth(reference, prompts):  # cosine to the 5th nearest reference prompt
         return {"score": scorer(reference, prompts)["kth"], "fit": None}
 
-    out["fit"]["a1_k1"] = F.protocol_a1(top1, data, quick)
-    out["fit"]["a1_k5"] = F.protocol_a1(fifth, data, quick)
-    out["fit"]["a2_k1"] = F.protocol_a2(top1, data, quick)
-    out["fit"]["a2_k5"] = F.protocol_a2(fifth, data, quick)
+    plan = subset_plan(n)
+    out["plan"] = plan
+    for proto, fn, qe in (("a1", F.protocol_a1, plan["a1_query_every"]), ("a2", F.protocol_a2, plan["a2_query_every"])):
+        out["fit"][f"{proto}_k1"] = fn(top1, data, False, None, plan["ref_every"], qe)
+        out["fit"][f"{proto}_k5"] = fn(fifth, data, False, None, plan["ref_every"], qe)
+        print(f"MiniLM kNN {proto}: AUROC {out['fit'][proto + '_k1'].get('auroc', out['fit'][proto + '_k1'].get('pooled', {}).get('auroc'))}")
+    sub = mmlu[::plan["mmlu_every"]]
     for label in labels:
-        ms, gs, mts = C.cross_validated(L.logistic_fold(m, label), mmlu, gsm, mt, folds)
-        out["cv"][label] = C.evaluate_all(ms, gs, mts, mmlu, gsm, mt)
+        ms, gs, mts = C.cross_validated(L.logistic_fold(m, label), sub, gsm, mt, folds)
+        out["cv"][label] = C.evaluate_all(ms, gs, mts, sub, gsm, mt)
         print(f"MiniLM LR CV ({label}): MMLU AUROC {out['cv'][label]['mmlu']['auroc']:.3f}, GSM8K {out['cv'][label]['gsm8k']['auroc']:.3f}")
     c = D.load_clinc150(data)
     out["latency"] = m.latency_ms([x for x, _ in c["test"]], 200)
