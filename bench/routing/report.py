@@ -33,9 +33,18 @@ def routers(res):
     for label, r in res["triage_cv"].items():
         out.append((f"Triage, trained per fold (label {label})", r))
     ml = res.get("minilm") or {}
+    sub = _subset_note(res)
     for label, r in (ml.get("cv") or {}).items():
-        out.append((f"MiniLM-L6 + logistic regression, per fold (label {label})", r))
+        out.append((f"MiniLM-L6 + logistic regression, per fold (label {label}){sub}", r))
+    for label, r in ((res.get("triage_on_minilm_subset") or {}).get("cv") or {}).items():
+        out.append((f"Triage, trained per fold on the MiniLM subset (label {label}){sub}", r))
     return out
+
+
+def _subset_note(res) -> str:
+    plan = (res.get("minilm") or {}).get("plan") or {}
+    n = plan.get("mmlu_every", 1)
+    return f" [MMLU: 1 row in {n}]" if n > 1 else ""
 
 
 def write_report(res) -> str:
@@ -100,9 +109,14 @@ def write_report(res) -> str:
         v = r["val_threshold"]
         return f"| {name} | {r['auroc']:.3f} | {100 * r['fpr95']:.1f}% | {100 * v['in_scope_acceptance']:.1f}% | {100 * v['oos_recall']:.1f}% |"
     L.append(a1row("Triage fit (TF-IDF top-k similarity)", a1))
+    tsub = (res.get("triage_on_minilm_subset") or {}).get("fit") or {}
+    plan = ml.get("plan") or {}
     if "a1_k1" in mf:
-        L.append(a1row("MiniLM-L6 kNN, max cosine", mf["a1_k1"]))
-        L.append(a1row("MiniLM-L6 kNN, 5th-neighbour cosine", mf["a1_k5"]))
+        note = f" [subset: reference 1 in {plan.get('ref_every')}, test 1 in {plan.get('a1_query_every')}]" if plan.get("ref_every", 1) > 1 else ""
+        L.append(a1row("MiniLM-L6 kNN, max cosine" + note, mf["a1_k1"]))
+        L.append(a1row("MiniLM-L6 kNN, 5th-neighbour cosine" + note, mf["a1_k5"]))
+        if "a1" in tsub:
+            L.append(a1row("Triage fit, same subset" + note, tsub["a1"]))
     if "at_min_fit" in a1:
         m = a1["at_min_fit"]
         L.append(f"\nAt the shipped min_fit {m['min_fit']}: {100 * m['in_domain_kept_local']:.1f}% of in-scope test prompts "
@@ -122,8 +136,11 @@ def write_report(res) -> str:
         return f"| {name} | {cell(r['pooled'])} | " + " | ".join(cell(r["sources"][s]) for s in srcs) + " |"
     L.append(a2row("Triage fit", a2))
     if "a2_k1" in mf:
-        L.append(a2row("MiniLM-L6 kNN, max cosine", mf["a2_k1"]))
-        L.append(a2row("MiniLM-L6 kNN, 5th-neighbour cosine", mf["a2_k5"]))
+        note = f" [subset: reference 1 in {plan.get('ref_every')}, test and negatives 1 in {plan.get('a2_query_every')}]" if plan.get("ref_every", 1) > 1 else ""
+        L.append(a2row("MiniLM-L6 kNN, max cosine" + note, mf["a2_k1"]))
+        L.append(a2row("MiniLM-L6 kNN, 5th-neighbour cosine" + note, mf["a2_k5"]))
+        if "a2" in tsub:
+            L.append(a2row("Triage fit, same subset" + note, tsub["a2"], esc=False))
     if "escalated" in a2["pooled"]:
         L.append(f"\nAt min_fit {res['shipped'].get('min_fit')}: {100 * a2['pooled']['in_domain_kept_local']:.1f}% of banking77 test "
                  f"prompts stay local. About 39 oos_test prompts mention banking terms and are arguably in-domain; they are counted as negatives.\n")

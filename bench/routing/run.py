@@ -63,14 +63,14 @@ def triage_fit_scorer(t: Triage, work: Path, label: str):
     return scorer
 
 
-def triage_train_fold(t: Triage, work: Path, label: str):
+def triage_train_fold(t: Triage, work: Path, label: str, tag: str = ""):
     counter = {"n": 0}
 
     def score_fold(train_rows, prompts):
         counter["n"] += 1
-        labels = work / f"labels-{label}-{counter['n']}.jsonl"
+        labels = work / f"labels-{label}{tag}-{counter['n']}.jsonl"
         D.write_labels(train_rows, labels, label)
-        weights = work / f"weights-{label}-{counter['n']}.json"
+        weights = work / f"weights-{label}{tag}-{counter['n']}.json"
         t.train(labels, weights)
         recs = t.score(prompts, weights=weights, label=f"cv-{label}")
         return np.array([r["complexity"] for r in recs])
@@ -190,9 +190,9 @@ def main(argv=None) -> int:
 
 def subset_plan(n: int) -> dict:
     """What the MiniLM baseline runs on when --minilm-subset N > 1: every Nth reference prompt
-    (CLINC150 and banking77 train, CLINC val), every (N/2)th banking test and negative, every Nth
-    MMLU row (all 40 subjects), all of GSM8K and MT-Bench and of CLINC test/oos."""
-    return {"ref_every": n, "a1_query_every": 1, "a2_query_every": max(n // 2, 1), "mmlu_every": n}
+    (CLINC150 and banking77 train, CLINC val), every (N/2)th banking test and negative, every (N/5)th CLINC test, every Nth
+    MMLU row (all 40 subjects), all of GSM8K, MT-Bench and CLINC oos_test."""
+    return {"ref_every": n, "a1_query_every": max(n // 5, 1), "a2_query_every": max(n // 2, 1), "mmlu_every": n}
 
 
 def triage_same_subset(t, work, data, mmlu, gsm, mt, labels, folds, n):
@@ -205,7 +205,7 @@ def triage_same_subset(t, work, data, mmlu, gsm, mt, labels, folds, n):
         "cv": {}}
     sub = mmlu[::plan["mmlu_every"]]
     for label in labels:
-        ms, gs, mts = C.cross_validated(triage_train_fold(t, work, label + "-sub"), sub, gsm, mt, folds)
+        ms, gs, mts = C.cross_validated(triage_train_fold(t, work, label, "-sub"), sub, gsm, mt, folds)
         out["cv"][label] = C.evaluate_all(ms, gs, mts, sub, gsm, mt)
     return out
 
