@@ -37,7 +37,7 @@ def routers(res):
     for label, r in (ml.get("cv") or {}).items():
         out.append((f"MiniLM-L6 + logistic regression, per fold (label {label}){sub}", r))
     for label, r in ((res.get("triage_on_minilm_subset") or {}).get("cv") or {}).items():
-        out.append((f"Triage, trained per fold on the MiniLM subset (label {label}){sub}", r))
+        out.append((f"Triage, trained per fold, on the MiniLM subset's rows (label {label}){sub}", r))
     return out
 
 

@@ -155,8 +155,10 @@ def main(argv=None) -> int:
     print(f"triage default weights: MMLU AUROC {res['triage_default']['mmlu']['auroc']:.3f}, "
           f"GSM8K {res['triage_default']['gsm8k']['auroc']:.3f}")
     res["triage_cv"] = {}
+    cv_scores = {}
     for label in labels:
         ms, gs, mts = C.cross_validated(triage_train_fold(t, work, label), mmlu, gsm, mt, a.folds)
+        cv_scores[label] = (ms, gs, mts)
         res["triage_cv"][label] = C.evaluate_all(ms, gs, mts, mmlu, gsm, mt)
         print(f"triage CV ({label}): MMLU AUROC {res['triage_cv'][label]['mmlu']['auroc']:.3f}, "
               f"GSM8K {res['triage_cv'][label]['gsm8k']['auroc']:.3f}, MT APGR {res['triage_cv'][label]['mt_bench']['apgr']:.3f}")
@@ -176,7 +178,7 @@ def main(argv=None) -> int:
     else:
         res["minilm"] = run_minilm(data, mmlu, gsm, mt, labels, a.folds, a.minilm_subset)
         if a.minilm_subset > 1 and not res["minilm"].get("skipped"):
-            res["triage_on_minilm_subset"] = triage_same_subset(t, work, data, mmlu, gsm, mt, labels, a.folds, a.minilm_subset)
+            res["triage_on_minilm_subset"] = triage_same_subset(t, work, data, mmlu, gsm, mt, cv_scores, a.minilm_subset)
 
     res["seconds"] = time.time() - started
     res["machine"] = {"platform": platform.platform(), "cpus": os.cpu_count()}
@@ -195,18 +197,17 @@ def subset_plan(n: int) -> dict:
     return {"ref_every": n, "a1_query_every": max(n // 5, 1), "a2_query_every": max(n // 2, 1), "mmlu_every": n}
 
 
-def triage_same_subset(t, work, data, mmlu, gsm, mt, labels, folds, n):
-    """Triage on exactly the MiniLM subset: fit with the same subsampled references and queries;
-    complexity trained per fold on the same subset rows."""
+def triage_same_subset(t, work, data, mmlu, gsm, mt, cv_scores, n):
+    """Triage on exactly the MiniLM subset's rows: fit with the same subsampled references and
+    queries; complexity = the cross-validated scores above restricted to the subset's MMLU rows
+    (Triage's folds trained on all rows of the other subjects, MiniLM's on the subset's)."""
     plan = subset_plan(n)
     out = {"plan": plan, "fit": {
         "a1": F.protocol_a1(triage_fit_scorer(t, work, "a1-sub"), data, False, None, plan["ref_every"], plan["a1_query_every"]),
         "a2": F.protocol_a2(triage_fit_scorer(t, work, "a2-sub"), data, False, None, plan["ref_every"], plan["a2_query_every"])},
         "cv": {}}
-    sub = mmlu[::plan["mmlu_every"]]
-    for label in labels:
-        ms, gs, mts = C.cross_validated(triage_train_fold(t, work, label, "-sub"), sub, gsm, mt, folds)
-        out["cv"][label] = C.evaluate_all(ms, gs, mts, sub, gsm, mt)
+    for label, (ms, gs, mts) in cv_scores.items():
+        out["cv"][label] = C.evaluate_all(ms[::plan["mmlu_every"]], gs, mts, mmlu[::plan["mmlu_every"]], gsm, mt)
     return out
 
 
