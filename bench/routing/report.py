@@ -161,3 +161,39 @@ def write_report(res) -> str:
     elif res["quick"]:
         L.append("MiniLM baseline not run in the quick subset.\n")
     return "\n".join(L) + "\n"
+
+
+def readme_table(res) -> str:
+    """The README's "How good are the decisions?" table, from a results dictionary."""
+    L = ["| score | set | router | CPT(50%) | CPT(80%) | APGR | AUROC |", "|---|---|---|---:|---:|---:|---:|"]
+    for bench in ("mmlu", "gsm8k", "mt_bench"):
+        rows = [("random", {**res["random"][bench], "auroc": 0.5})] + [(n, r[bench]) for n, r in routers(res)]
+        for name, r in rows:
+            if "MiniLM subset's rows" in name:
+                continue
+            L.append(f"| complexity | {NAMES[bench]} | {name} | {r['cpt50']:.2f}% | {r['cpt80']:.2f}% | {r['apgr']:.3f} | {r['auroc']:.3f} |")
+        data_name, pub = PUBLISHED[bench]
+        best = max(pub.items(), key=lambda kv: kv[1][2])
+        L.append(f"| complexity | {NAMES[bench]} | best published RouteLLM router ({best[0]}, {data_name}) | "
+                 f"{best[1][0]:.2f}% | {best[1][1]:.2f}% | {best[1][2]:.3f} | - |")
+    a1, a2 = res["triage_fit"]["a1"], res["triage_fit"]["a2"]
+    L.append("")
+    L.append("| fit | protocol | scorer | AUROC | FPR@95%TPR |")
+    L.append("|---|---|---|---:|---:|")
+    L.append(f"| fit | a1 CLINC150 in-scope vs oos | Triage | {a1['auroc']:.3f} | {100 * a1['fpr95']:.1f}% |")
+    L.append(f"| fit | a2 banking77 vs 5,999 negatives (pooled) | Triage | {a2['pooled']['auroc']:.3f} | {100 * a2['pooled']['fpr95']:.1f}% |")
+    mf = (res.get("minilm") or {}).get("fit") or {}
+    tsub = (res.get("triage_on_minilm_subset") or {}).get("fit") or {}
+    if "a1_k1" in mf and "a1" in tsub:
+        L.append(f"| fit | a1, subset | MiniLM-L6 kNN (max cosine) vs Triage | {mf['a1_k1']['auroc']:.3f} vs {tsub['a1']['auroc']:.3f} | "
+                 f"{100 * mf['a1_k1']['fpr95']:.1f}% vs {100 * tsub['a1']['fpr95']:.1f}% |")
+        L.append(f"| fit | a2 pooled, subset | MiniLM-L6 kNN (max cosine) vs Triage | {mf['a2_k1']['pooled']['auroc']:.3f} vs "
+                 f"{tsub['a2']['pooled']['auroc']:.3f} | {100 * mf['a2_k1']['pooled']['fpr95']:.1f}% vs {100 * tsub['a2']['pooled']['fpr95']:.1f}% |")
+    return "\n".join(L) + "\n"
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    with open(sys.argv[1]) as f:
+        print(readme_table(json.load(f)), end="")

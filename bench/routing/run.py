@@ -63,18 +63,30 @@ def triage_fit_scorer(t: Triage, work: Path, label: str):
     return scorer
 
 
-def triage_train_fold(t: Triage, work: Path, label: str, tag: str = ""):
-    counter = {"n": 0}
+def submit_cv_training(pool, t: Triage, work: Path, label: str, mmlu, gsm, folds: int):
+    """Starts `triage train` for every fold (and for all MMLU+GSM8K, which scores MT-Bench) on
+    `pool`, in parallel (each is its own process); returns the futures of the weight files in
+    the order complexity_bench.cross_validated asks for them."""
+    trainsets = [train for train, _, _ in C.cv_plan(mmlu, gsm, folds)] + [mmlu + gsm]
+
+    def train(i, rows):
+        labels = work / f"labels-{label}-{i}.jsonl"
+        D.write_labels(rows, labels, label)
+        weights = work / f"weights-{label}-{i}.json"
+        t.train(labels, weights)
+        return weights
+    return [pool.submit(train, i, rows) for i, rows in enumerate(trainsets)]
+
+
+def triage_cv_scores(t: Triage, label: str, futures, mmlu, gsm, mt, folds: int):
+    """Cross-validated complexity scores from the weights the futures deliver, in fold order."""
+    pending = iter(futures)
 
     def score_fold(train_rows, prompts):
-        counter["n"] += 1
-        labels = work / f"labels-{label}{tag}-{counter['n']}.jsonl"
-        D.write_labels(train_rows, labels, label)
-        weights = work / f"weights-{label}{tag}-{counter['n']}.json"
-        t.train(labels, weights)
+        weights = next(pending).result()
         recs = t.score(prompts, weights=weights, label=f"cv-{label}")
         return np.array([r["complexity"] for r in recs])
-    return score_fold
+    return C.cross_validated(score_fold, mmlu, gsm, mt, folds)
 
 
 def speed(t: Triage, work: Path, data: Path) -> dict:
@@ -156,8 +168,11 @@ def main(argv=None) -> int:
           f"GSM8K {res['triage_default']['gsm8k']['auroc']:.3f}")
     res["triage_cv"] = {}
     cv_scores = {}
+    from concurrent.futures import ThreadPoolExecutor
+    pool = ThreadPoolExecutor(max_workers=int(os.environ.get("BENCH_TRAIN_JOBS", "12")))
+    futures = {label: submit_cv_training(pool, t, work, label, mmlu, gsm, a.folds) for label in labels}
     for label in labels:
-        ms, gs, mts = C.cross_validated(triage_train_fold(t, work, label), mmlu, gsm, mt, a.folds)
+        ms, gs, mts = triage_cv_scores(t, label, futures[label], mmlu, gsm, mt, a.folds)
         cv_scores[label] = (ms, gs, mts)
         res["triage_cv"][label] = C.evaluate_all(ms, gs, mts, mmlu, gsm, mt)
         print(f"triage CV ({label}): MMLU AUROC {res['triage_cv'][label]['mmlu']['auroc']:.3f}, "
