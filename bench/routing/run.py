@@ -71,8 +71,13 @@ def submit_cv_training(pool, t: Triage, work: Path, label: str, mmlu, gsm, folds
 
     def train(i, rows):
         labels = work / f"labels-{label}-{i}.jsonl"
-        D.write_labels(rows, labels, label)
         weights = work / f"weights-{label}-{i}.json"
+        fresh = work / f"labels-{label}-{i}.jsonl.new"
+        D.write_labels(rows, fresh, label)
+        if weights.exists() and labels.exists() and labels.read_bytes() == fresh.read_bytes():
+            fresh.unlink()  # --workdir of an earlier run: the same labels were trained already
+            return weights
+        fresh.replace(labels)
         t.train(labels, weights)
         return weights
     return [pool.submit(train, i, rows) for i, rows in enumerate(trainsets)]
@@ -127,6 +132,9 @@ def main(argv=None) -> int:
                    help="run the MiniLM baseline on every Nth reference/MMLU row (its CPU embedding is slow); "
                         "Triage is then also reported on the same subset")
     p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--workdir", type=Path, default=None,
+                   help="scratch directory (default: a new temporary one); weights an earlier run trained "
+                        "there on identical labels are reused")
     a = p.parse_args(argv)
     data = a.data or D.default_data_dir()
     if not D.data_available(data):
@@ -134,7 +142,8 @@ def main(argv=None) -> int:
         return 0
     out = a.out or REPO / "bench" / "results" / ("routing-quality-quick" if a.quick else "routing-quality")
     started = time.time()
-    work = Path(tempfile.mkdtemp(prefix="triage-routing-bench-"))
+    work = a.workdir or Path(tempfile.mkdtemp(prefix="triage-routing-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
     t = Triage(workdir=work)
     auto = shipped_auto()
     labels = ["weak_wrong", "strong_wins"] if a.label == "both" else [a.label]
