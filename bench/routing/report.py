@@ -84,6 +84,10 @@ def write_report(res) -> str:
         for router, (c50, c80, apgr) in pub.items():
             L.append(f"| RouteLLM {router}, published ({data_name}) | - | {c50:.2f}% | {c80:.2f}% | {apgr:.3f} | - |")
         L.append("")
+    ties = [(name, bench, r[bench]["tied"]) for name, r in routers(res) for bench in ("mmlu", "gsm8k", "mt_bench") if r[bench].get("tied")]
+    if ties:
+        L.append("Tied scores (pd.qcut would raise on duplicate decile edges) are broken by a 1e-9 offset from a hash of the "
+                 "prompt: " + "; ".join(f"{n}, {b}: {k} rows share a value" for n, b, k in ties) + " (MMLU has 94 repeated prompts).\n")
     L.append("Published rows: RouteLLM paper (Ong et al., arXiv 2406.18665 v4, Tables 1–3), routers trained on "
              "Chatbot Arena preferences plus the named augmentation; GSM8K and MT-Bench are the same rows as here; "
              "their MMLU rows are all 57 subjects and are not directly comparable with the 40 here.\n")
@@ -145,12 +149,14 @@ def write_report(res) -> str:
         L.append(f"\nAt min_fit {res['shipped'].get('min_fit')}: {100 * a2['pooled']['in_domain_kept_local']:.1f}% of banking77 test "
                  f"prompts stay local. About 39 oos_test prompts mention banking terms and are arguably in-domain; they are counted as negatives.\n")
     L.append("## 4. Speed and memory\n")
+    L.append("`python3 -m bench.routing.report bench/results/routing-quality.json` prints the README's table from these results.\n")
     sp = res["speed"]
     L.append(f"`triage score` (release build, one thread, both scores, {sp['reference']:,}-prompt CLINC150 reference from the "
              f"cache): {sp['prompts']:,} prompts in {sp['scoring_seconds']:.2f} s = **{sp['us_per_prompt']:.1f} µs per prompt** "
              f"({sp['prompts_per_second']:,.0f} prompts/s); classifier loaded in {sp['load_seconds']:.3f} s; peak RSS "
              f"{sp['peak_rss_mib']:.0f} MiB for the whole process. Per-request latency percentiles and index build/load "
-             "times: `bench/results/classifier.md` (`swift run -c release triage-classifier-bench`).\n")
+             "times: `bench/results/classifier.md` (`swift run -c release triage-classifier-bench`). Both timings were taken "
+             "while other builds and test suites shared the 2 cores (load average about 20), so they are upper bounds.\n")
     if ml.get("latency"):
         lt = ml["latency"]
         L.append(f"MiniLM-L6 embedding (sentence-transformers on CPU, same machine): **{lt['single_ms']:.1f} ms per prompt** one at a "
