@@ -103,4 +103,24 @@ struct ScoreCLIIntegrationTests {
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("nope.json"))
     }
+
+    @Test("`triage train --holdout 0` weights, then `triage score --complexity-weights`: the cross-validation loop")
+    func trainThenScore() async throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let weights = directory.appendingPathComponent("w.json").path
+        let train = Process()
+        train.executableURL = URL(fileURLWithPath: Repo.triageBinary)
+        train.arguments = ["train", "--labels", Repo.fixtures.appendingPathComponent("complexity-labels.jsonl").path,
+                           "--out", weights, "--holdout", "0"]
+        train.standardOutput = FileHandle.nullDevice
+        try train.run()
+        while train.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(train.terminationStatus == 0)
+        let path = directory.appendingPathComponent("in.jsonl").path
+        try #"{"prompt":"Why was my card declined?"}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        let scored = try await runScore(["--complexity-weights", weights, path], directory: directory)
+        #expect(scored.status == 0, "stderr: \(scored.stderr)")
+        #expect(scored.lines.first?["complexity"] is Double)
+    }
 }
