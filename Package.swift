@@ -109,11 +109,18 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // Batch scoring for `triage score`: input lines (prompts, chats, routing log records) to
+        // fit, complexity and decision JSON lines, streaming.
+        .target(
+            name: "TriageScoring",
+            dependencies: ["TriageClassifier", "TriageConfig", "TriageFlywheel", "TriageJSON", "TriageLog"],
+            swiftSettings: strictSwift6
+        ),
         // The thin command-line front end: serve, check, tail.
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel",
+                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -124,6 +131,7 @@ let package = Package(
         .testTarget(name: "TriageUpstreamTests", dependencies: ["TriageUpstream"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageClassifierTests", dependencies: ["TriageClassifier"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageFlywheelTests", dependencies: ["TriageFlywheel", "TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageScoringTests", dependencies: ["TriageScoring", "TriageClassifier", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageJSONTests", dependencies: ["TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageMetricsTests", dependencies: ["TriageMetrics"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageAnthropicTests", dependencies: ["TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),

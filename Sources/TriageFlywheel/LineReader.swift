@@ -8,25 +8,26 @@ import Glibc
 /// Memory is bounded by the chunk size plus the longest line accepted (`maxLineBytes`); a longer
 /// line is skipped whole (its bytes are discarded as they are read) and reported as oversized.
 /// The descriptor is closed when the reader is deinitialised.
-final class LineReader {
+public final class LineReader {
     /// What one call to ``next()`` found.
-    enum Event {
+    public enum Event {
         /// A complete line, without its newline.
         case line(ArraySlice<UInt8>)
         /// A line longer than `maxLineBytes`, skipped; its length in bytes.
         case oversized(Int)
-        /// Bytes after the last newline at the end of the file (a torn last line); its length.
-        case unterminated(Int)
+        /// Bytes after the last newline at the end of the file (a torn log line, or the last line
+        /// of a file written without a final newline).
+        case unterminated(ArraySlice<UInt8>)
         /// End of file.
         case end
     }
 
     /// Default read size: 1 MiB.
-    static let defaultChunkBytes = 1 << 20
+    public static let defaultChunkBytes = 1 << 20
     /// Default longest accepted line: 64 MiB.
-    static let defaultMaxLineBytes = 64 << 20
+    public static let defaultMaxLineBytes = 64 << 20
 
-    let path: String
+    public let path: String
     private let fd: Int32
     private let chunkBytes: Int
     private let maxLineBytes: Int
@@ -36,10 +37,10 @@ final class LineReader {
     private var eof = false
     private var discarding = 0
     /// Bytes read from the file so far.
-    private(set) var bytesRead: UInt64 = 0
+    public private(set) var bytesRead: UInt64 = 0
 
     /// Wraps an open descriptor (taking ownership of it).
-    init(fd: Int32, path: String, chunkBytes: Int = LineReader.defaultChunkBytes, maxLineBytes: Int = LineReader.defaultMaxLineBytes) {
+    public init(fd: Int32, path: String, chunkBytes: Int = LineReader.defaultChunkBytes, maxLineBytes: Int = LineReader.defaultMaxLineBytes) {
         self.fd = fd
         self.path = path
         self.chunkBytes = max(chunkBytes, 16)
@@ -48,7 +49,7 @@ final class LineReader {
     }
 
     /// Opens `path` for reading.
-    convenience init(path: String, chunkBytes: Int = LineReader.defaultChunkBytes, maxLineBytes: Int = LineReader.defaultMaxLineBytes) throws(FlywheelError) {
+    public convenience init(path: String, chunkBytes: Int = LineReader.defaultChunkBytes, maxLineBytes: Int = LineReader.defaultMaxLineBytes) throws(FlywheelError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
         self.init(fd: fd, path: path, chunkBytes: chunkBytes, maxLineBytes: maxLineBytes)
@@ -64,7 +65,7 @@ final class LineReader {
     }
 
     /// The next line, oversized line, torn tail or end of file.
-    func next() throws(FlywheelError) -> Event {
+    public func next() throws(FlywheelError) -> Event {
         while true {
             if let newline = findNewline() {
                 if discarding > 0 {
@@ -85,9 +86,9 @@ final class LineReader {
                     return .oversized(length)
                 }
                 if end > start {
-                    let length = end - start
+                    let tail = buffer[start..<end]
                     start = end
-                    return .unterminated(length)
+                    return .unterminated(tail)
                 }
                 return .end
             }

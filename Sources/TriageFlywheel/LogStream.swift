@@ -108,9 +108,9 @@ public final class LogStream: Sequence, IteratorProtocol {
             case .oversized(let length):
                 lineNumber += 1
                 skip("\(reader.path):\(lineNumber): skipped a line of \(length) bytes (longer than the 64 MiB limit)")
-            case .unterminated(let length):
+            case .unterminated(let tail):
                 lineNumber += 1
-                skip("\(reader.path):\(lineNumber): skipped an incomplete last line (\(Plural.count(length, "byte")), no newline; the writer may have been killed or is still writing it)")
+                skip("\(reader.path):\(lineNumber): skipped an incomplete last line (\(Plural.count(tail.count, "byte")), no newline; the writer may have been killed or is still writing it)")
             case .end:
                 finishFile(reader)
             }

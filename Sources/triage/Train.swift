@@ -18,6 +18,7 @@ struct Train: ParsableCommand {
         Examples:
           triage train --labels labels.jsonl
           triage train --labels labels.jsonl --out data/complexity.json
+          triage train --labels fold1.jsonl --out w1.json --holdout 0   # cross-validation folds
         """
     )
 
@@ -32,6 +33,13 @@ struct Train: ParsableCommand {
 
     @Option(help: "L2 regularisation strength.")
     var l2: Double?
+
+    @Option(help: "Fraction held out for the printed metrics, by hash of the prompt (0 trains on all but one; default 0.2).")
+    var holdout: Double?
+
+    func validate() throws {
+        if let holdout, !(0...0.9).contains(holdout) { throw ValidationError("--holdout takes a fraction in 0...0.9") }
+    }
 
     func run() throws {
         let destination: String
@@ -54,6 +62,7 @@ struct Train: ParsableCommand {
             let examples = try LabeledPrompt.load(path: labels)
             var options = TrainingOptions()
             if let l2 { options.l2 = l2 }
+            if let holdout { options.heldOutFraction = holdout }
             let (model, metrics) = try ComplexityModel.train(examples: examples, options: options)
             let directory = (destination as NSString).deletingLastPathComponent
             if !directory.isEmpty {

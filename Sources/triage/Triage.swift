@@ -14,9 +14,10 @@ struct Triage: AsyncParsableCommand {
           triage check routes.yaml
           triage tail --follow --backend remote
           triage explain "Prove that there are infinitely many primes"
+          triage score prompts.jsonl > scores.jsonl
           triage train --labels labels.jsonl
         """,
         version: "0.1.0",
-        subcommands: [Serve.self, Check.self, Tail.self, Explain.self, Train.self, Export.self, ReportCommand.self]
+        subcommands: [Serve.self, Check.self, Tail.self, Explain.self, Score.self, Train.self, Export.self, ReportCommand.self]
     )
 }
