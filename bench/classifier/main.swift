@@ -29,7 +29,7 @@ do {
         for l in speed.latencies {
             print("\(l.label): p50 \(l.p50) µs, p99 \(l.p99) µs, fit p50 \(l.fitP50) µs, complexity p50 \(l.complexityP50) µs")
         }
-        print("build \(speed.buildSeconds * 1000) ms, index \(speed.indexBytes) bytes, approximation mean |Δ| \(speed.approximationMeanAbsError), top-1 agreement \(speed.approximationTop1Agreement)")
+        print("build \(speed.buildSeconds * 1000) ms, load from cache \(speed.cacheLoadSeconds * 1000) ms, index \(speed.indexBytes) bytes, RSS delta \(speed.rssDeltaBytes ?? -1) bytes, approximation mean |Δ| \(speed.approximationMeanAbsError), top-1 agreement \(speed.approximationTop1Agreement)")
         exit(0)
     }
 
