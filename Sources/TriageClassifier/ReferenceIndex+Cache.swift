@@ -7,7 +7,7 @@ import Darwin
 
 extension ReferenceIndex {
     /// Cache format version; bump when the layout or the feature hashing changes.
-    static let cacheFormatVersion: UInt32 = 1
+    static let cacheFormatVersion: UInt32 = 2
     private static let cacheMagic = Array("TRIAGEIX".utf8)
 
     /// Loads the reference JSONL at `path` (see ``ReferencePromptReader`` for the formats) and
@@ -59,6 +59,7 @@ extension ReferenceIndex {
         writer.write(UInt32(options.k))
         writer.write(UInt32(options.dimensionBits))
         writer.write(options.heldOutFraction)
+        writer.write(options.unseenWordPenalty)
         writer.write(UInt32(index.documentCount))
         writer.writeArray(calibration.sortedScores)
         writer.writeArray(index.idf)
@@ -70,6 +71,7 @@ extension ReferenceIndex {
         writer.writeArray(index.longNorms)
         writer.writeArray(index.duplicateKeys)
         writer.writeArray(index.duplicateDocuments)
+        writer.writeArray(index.vocabulary)
         writer.write(UInt32(examples.count))
         for example in examples { writer.writeString(example) }
         return writer.data
@@ -83,9 +85,11 @@ extension ReferenceIndex {
         let k = Int(try reader.read(UInt32.self))
         let bits = Int(try reader.read(UInt32.self))
         let fraction = try reader.readDouble()
+        let penalty = try reader.readDouble()
         let featurizer = TextFeaturizer(dimensionBits: bits)
         guard k == max(options.k, 1), featurizer == TextFeaturizer(dimensionBits: options.dimensionBits),
-              fraction == options.heldOutFraction else { return nil }
+              fraction == options.heldOutFraction,
+              penalty == (options.unseenWordPenalty.isFinite ? max(options.unseenWordPenalty, 0) : 0) else { return nil }
         let documentCount = Int(try reader.read(UInt32.self))
         let limit = data.count
         let calibration = try reader.readArray(Double.self, maxCount: limit)
@@ -98,6 +102,7 @@ extension ReferenceIndex {
         let longNorms = try reader.readArray(Float.self, maxCount: limit)
         let duplicateKeys = try reader.readArray(UInt64.self, maxCount: limit)
         let duplicateDocuments = try reader.readArray(UInt32.self, maxCount: limit)
+        let vocabulary = try reader.readArray(UInt64.self, maxCount: limit)
         let exampleCount = Int(try reader.read(UInt32.self))
         guard exampleCount == documentCount, exampleCount <= limit else { throw BinaryReader.Truncated() }
         var examples: [String] = []
@@ -106,12 +111,14 @@ extension ReferenceIndex {
         let index = PostingsIndex(featurizer: featurizer, documentCount: documentCount, idf: idf, longIds: longIds,
                                   offsets: offsets, postings: postings, forwardOffsets: forwardOffsets,
                                   forwardEntries: forwardEntries, longNorms: longNorms,
-                                  duplicateKeys: duplicateKeys, duplicateDocuments: duplicateDocuments)
+                                  duplicateKeys: duplicateKeys, duplicateDocuments: duplicateDocuments,
+                                  vocabulary: vocabulary)
         // Validate everything the unchecked scoring loops rely on.
         guard reader.isAtEnd, index.isConsistent else { throw BinaryReader.Truncated() }
         var normalized = options
         normalized.k = k
         normalized.dimensionBits = bits
+        normalized.unseenWordPenalty = penalty
         return ReferenceIndex(options: normalized, calibration: CalibrationTable(scores: calibration), index: index,
                               examples: examples, cacheStatus: .loaded(path: cachePath))
     }

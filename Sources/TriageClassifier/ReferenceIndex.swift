@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Built from the reference prompts (the local model's fine-tuning data): TF-IDF over hashed word
 /// unigrams/bigrams and character 3–5-grams, an inverted index for top-k cosine similarity, and a
-/// raw score = mean of the top-k similarities. Calibration: a deterministic ~10% of the prompts
+/// raw score = mean of the top-k similarities minus `unseenWordPenalty` × the share of the
+/// prompt's words that no reference prompt contains (floored at 0). Calibration: a deterministic ~10% of the prompts
 /// (smallest FNV-1a hashes of their text) is held out, the index is built from the rest, and the
 /// held-out raw scores become a ``CalibrationTable``; the served index is then rebuilt from all
 /// prompts, keeping that table. The calibrated fit is therefore a conformal p-value.
@@ -52,9 +53,11 @@ public final class ReferenceIndex: Sendable {
         fitTokens.reserveCapacity(prompts.count - heldOut.count)
         for i in tokens.indices where !heldOut.contains(i) { fitTokens.append(tokens[i]) }
         let calibrationIndex = PostingsIndex(documents: fitTokens, featurizer: featurizer)
-        let scores = heldOut.sorted().map { calibrationIndex.rawScore(calibrationIndex.vector(tokens[$0]), k: k) }
+        let penalty = options.unseenWordPenalty.isFinite ? max(options.unseenWordPenalty, 0) : 0
+        let scores = heldOut.sorted().map { calibrationIndex.rawScore(tokens[$0], k: k, unseenWordPenalty: penalty) }
         var normalized = options
         normalized.k = k
+        normalized.unseenWordPenalty = penalty
         normalized.dimensionBits = Int(log2(Double(featurizer.dimension)))
         self.init(options: normalized, calibration: CalibrationTable(scores: scores),
                   index: PostingsIndex(documents: tokens, featurizer: featurizer),
@@ -81,14 +84,15 @@ public final class ReferenceIndex: Sendable {
         return false
     }
 
-    /// The distribution fit of `prompt`: raw top-k mean similarity and its calibrated p-value.
+    /// The distribution fit of `prompt`: raw score (top-k mean similarity less the unseen-word
+    /// penalty) and its calibrated p-value.
     public func fit(prompt: String) -> FitScore {
         fit(tokens: Tokenizer.tokenize(prompt))
     }
 
     /// The distribution fit of an already tokenized prompt.
     public func fit(tokens: TokenizedPrompt) -> FitScore {
-        let raw = index.rawScore(index.vector(tokens), k: options.k)
+        let raw = index.rawScore(tokens, k: options.k, unseenWordPenalty: options.unseenWordPenalty)
         return FitScore(raw: raw, calibrated: calibration.calibrated(raw))
     }
 

@@ -55,7 +55,7 @@ public struct TextFeaturizer: Sendable, Equatable {
                 }
             }
         }
-        raw.sort()
+        Self.sortBuckets(&raw, bits: dimension.trailingZeroBitCount)
         var buckets: [UInt32] = []
         var counts: [Float] = []
         buckets.reserveCapacity(raw.count)
@@ -71,6 +71,57 @@ public struct TextFeaturizer: Sendable, Equatable {
         return (buckets, counts)
     }
 
+    /// Sorts bucket numbers below `1 << bits` in increasing order: insertion sort for a handful,
+    /// otherwise an LSD radix sort (8 bits per pass), several times faster than the standard
+    /// library's merge sort here.
+    static func sortBuckets(_ values: inout [UInt32], bits: Int) {
+        guard values.count > 48 else {
+            values.withUnsafeMutableBufferPointer { v in
+                for i in v.indices.dropFirst() {
+                    let value = v[i]
+                    var j = i
+                    while j > 0 && v[j - 1] > value {
+                        v[j] = v[j - 1]
+                        j -= 1
+                    }
+                    v[j] = value
+                }
+            }
+            return
+        }
+        let count = values.count
+        var scratch = [UInt32](repeating: 0, count: count)
+        var histogram = [Int](repeating: 0, count: 256)
+        var shift = 0
+        var inValues = true
+        values.withUnsafeMutableBufferPointer { first in
+            scratch.withUnsafeMutableBufferPointer { second in
+                histogram.withUnsafeMutableBufferPointer { histogram in
+                    while shift < bits {
+                        let source = inValues ? first : second
+                        let target = inValues ? second : first
+                        for i in 0 ..< 256 { histogram[i] = 0 }
+                        for value in source { histogram[Int((value >> UInt32(shift)) & 0xFF)] += 1 }
+                        var total = 0
+                        for i in 0 ..< 256 {
+                            let n = histogram[i]
+                            histogram[i] = total
+                            total += n
+                        }
+                        for value in source {
+                            let digit = Int((value >> UInt32(shift)) & 0xFF)
+                            target[histogram[digit]] = value
+                            histogram[digit] += 1
+                        }
+                        inValues.toggle()
+                        shift += 8
+                    }
+                }
+            }
+        }
+        if !inValues { values = scratch }
+    }
+
     /// The TF-IDF vector of `tokens`: sublinear term frequency `1 + ln(tf)` times `idf[bucket]`,
     /// L2-normalised.
     public func vector(_ tokens: TokenizedPrompt, idf: [Float]) -> SparseVector {
@@ -80,7 +131,8 @@ public struct TextFeaturizer: Sendable, Equatable {
             for i in values.indices {
                 let bucket = Int(buckets[i])
                 let weight = bucket < idf.count ? idf[bucket] : 1
-                values[i] = (1 + logf(counts[i])) * weight
+                let count = counts[i]
+                values[i] = (count == 1 ? 1 : 1 + logf(count)) * weight
             }
         }
         var vector = SparseVector(indices: buckets, values: values)

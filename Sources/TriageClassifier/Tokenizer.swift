@@ -13,46 +13,59 @@ public enum Tokenizer {
         result.scalars.reserveCapacity(estimate)
         result.wordStarts.reserveCapacity(estimate / 4 + 2)
         result.wordHashes.reserveCapacity(estimate / 4 + 1)
+        // Local state only (no nested functions capturing it, which would cost a dynamic
+        // exclusivity check per access): `hash` is FNV-1a of the current word, `inWord` whether
+        // one is open.
+        var scalars = result.scalars
+        var wordStarts = result.wordStarts
+        var wordHashes = result.wordHashes
+        result = TokenizedPrompt()
         var hash = FNV1a.offsetBasis64
         var inWord = false
-
-        @inline(__always) func append(_ value: UInt32) {
-            result.scalars.append(value)
-            FNV1a.feed(&hash, scalar: value)
-            inWord = true
-        }
-        @inline(__always) func endWord() {
-            guard inWord else { return }
-            result.wordHashes.append(hash)
-            result.wordStarts.append(result.scalars.count)
-            hash = FNV1a.offsetBasis64
-            inWord = false
-        }
-
+        var lowered = [UInt32]()
         for scalar in text.unicodeScalars {
             let value = scalar.value
+            var single: UInt32 = 0
             if value < 0x80 {
                 if (value >= 0x61 && value <= 0x7A) || (value >= 0x30 && value <= 0x39) {
-                    append(value)
+                    single = value
                 } else if value >= 0x41 && value <= 0x5A {
-                    append(value + 0x20)
-                } else {
-                    endWord()
+                    single = value + 0x20
                 }
             } else {
                 let properties = scalar.properties
                 if properties.isAlphabetic || properties.numericType != nil {
                     if properties.changesWhenLowercased {
-                        for lower in properties.lowercaseMapping.unicodeScalars { append(lower.value) }
-                    } else {
-                        append(value)
+                        lowered.removeAll(keepingCapacity: true)
+                        for lower in properties.lowercaseMapping.unicodeScalars { lowered.append(lower.value) }
+                        for lower in lowered {
+                            scalars.append(lower)
+                            FNV1a.feed(&hash, scalar: lower)
+                        }
+                        inWord = true
+                        continue
                     }
-                } else {
-                    endWord()
+                    single = value
                 }
             }
+            if single != 0 {
+                scalars.append(single)
+                FNV1a.feed(&hash, scalar: single)
+                inWord = true
+            } else if inWord {
+                wordHashes.append(hash)
+                wordStarts.append(scalars.count)
+                hash = FNV1a.offsetBasis64
+                inWord = false
+            }
         }
-        endWord()
+        if inWord {
+            wordHashes.append(hash)
+            wordStarts.append(scalars.count)
+        }
+        result.scalars = scalars
+        result.wordStarts = wordStarts
+        result.wordHashes = wordHashes
         return result
     }
 

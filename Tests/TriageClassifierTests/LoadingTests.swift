@@ -62,6 +62,27 @@ import Testing
         // Other options: the cache is not reused.
         let otherK = try ReferenceIndex.load(path: path, cacheDirectory: cache, options: ReferenceIndexOptions(k: 1))
         #expect(!otherK.loadedFromCache)
+        let otherPenalty = try ReferenceIndex.load(path: path, cacheDirectory: cache,
+                                                   options: ReferenceIndexOptions(unseenWordPenalty: 0))
+        #expect(!otherPenalty.loadedFromCache)
+    }
+
+    @Test func cacheOfAnotherFormatVersionIsRebuilt() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = try Fixtures.write("{\"prompt\": \"a b c\"}\n{\"prompt\": \"d e f\"}\n", name: "ref.jsonl", in: directory)
+        let cache = directory.appendingPathComponent("cache").path
+        let first = try ReferenceIndex.load(path: path, cacheDirectory: cache)
+        guard case .written(let cachePath) = first.cacheStatus else {
+            Issue.record("cache not written")
+            return
+        }
+        // The version follows the 8-byte magic; an older (or newer) layout must not be misread.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: cachePath))
+        bytes[8] = UInt8(truncatingIfNeeded: ReferenceIndex.cacheFormatVersion &- 1)
+        try bytes.write(to: URL(fileURLWithPath: cachePath))
+        let second = try ReferenceIndex.load(path: path, cacheDirectory: cache)
+        #expect(!second.loadedFromCache)
+        #expect(second.fit(prompt: "a b c") == first.fit(prompt: "a b c"))
     }
 
     @Test func corruptCacheIsRebuilt() throws {

@@ -69,19 +69,53 @@ import Testing
     }
 
     @Test(arguments: [1, 5])
-    func rawScoreIsTheMeanOfTopK(k: Int) throws {
-        let local = try ReferenceIndex(prompts: Fixtures.bankingPrompts, options: ReferenceIndexOptions(k: k))
-        let prompt = "my pin is not working"
+    func rawScoreIsTheMeanOfTopKWithoutThePenalty(k: Int) throws {
+        let local = try ReferenceIndex(prompts: Fixtures.bankingPrompts,
+                                       options: ReferenceIndexOptions(k: k, unseenWordPenalty: 0))
+        let prompt = "my pin is not working zzqx"
         let expected = local.nearest(prompt, k: k).reduce(0) { $0 + $1.similarity } / Double(k)
         #expect(abs(local.fit(prompt: prompt).raw - expected) < 1e-12)
         #expect(local.options.k == k)
     }
 
+    @Test func unseenWordShareCountsWordsNoReferencePromptUses() {
+        let postings = index.index
+        #expect(postings.unseenWordShare(Tokenizer.tokenize("")) == 0)
+        #expect(postings.unseenWordShare(Tokenizer.tokenize("why was my card declined")) == 0)
+        #expect(postings.unseenWordShare(Tokenizer.tokenize("my zzqx card qqvv")) == 0.5)
+        #expect(postings.unseenWordShare(Tokenizer.tokenize("zzqx qqvv")) == 1)
+    }
+
+    @Test func rawScoreSubtractsThePenaltyTimesTheUnseenShare() throws {
+        let penalty = 0.3
+        #expect(index.options.unseenWordPenalty == penalty)
+        for prompt in ["my card was declined at the zzqx", "why was my card declined", "card zzqx qqvv wwkk"] {
+            let similarity = index.nearest(prompt, k: 5).reduce(0) { $0 + $1.similarity } / 5
+            let share = index.index.unseenWordShare(Tokenizer.tokenize(prompt))
+            #expect(abs(index.fit(prompt: prompt).raw - max(0, similarity - penalty * share)) < 1e-12, "\(prompt)")
+        }
+        // An unseen word lowers the score of an otherwise identical prompt.
+        #expect(index.fit(prompt: "why was my card declined zzqx").raw < index.fit(prompt: "why was my card declined").raw)
+        // Negative or non-finite penalties are treated as 0.
+        let off = try ReferenceIndex(prompts: Fixtures.bankingPrompts, options: ReferenceIndexOptions(unseenWordPenalty: -1))
+        #expect(off.options.unseenWordPenalty == 0)
+    }
+
     @Test func candidateSearchMatchesBruteForceOnASmallReference() {
-        for prompt in ["my card was charged twice", "is there a fee for a transfer abroad", "hello", "pin pin pin"] {
+        for prompt in ["my card was charged twice", "is there a fee for a transfer abroad", "hello", "pin pin pin",
+                       "card", "the the the", "why was my refund declined yesterday", "zzqx"] {
             let query = index.index.vector(Tokenizer.tokenize(prompt))
             #expect(index.index.nearest(query, k: 5) == index.index.nearest(query, k: 5, exhaustive: true))
         }
+    }
+
+    @Test func documentsByLongNormIsAPermutationByDecreasingLongNorm() {
+        let postings = index.index
+        let order = postings.documentsByLongNorm.map { Int($0) }
+        #expect(order.sorted() == Array(0 ..< postings.documentCount))
+        #expect(zip(order, order.dropFirst()).allSatisfy { a, b in
+            postings.longNorms[a] > postings.longNorms[b] || (postings.longNorms[a] == postings.longNorms[b] && a < b)
+        })
     }
 
     @Test func tooFewPromptsIsAnActionableError() {

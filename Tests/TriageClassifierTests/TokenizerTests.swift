@@ -60,3 +60,31 @@ import Testing
         #expect(x != Array(0 ..< 20))
     }
 }
+
+@Suite struct BucketSortTests {
+    @Test(arguments: [0, 1, 7, 512, 513, 5_000])
+    func sortBucketsMatchesTheStandardSort(count: Int) {
+        var random = SplitMix64(seed: UInt64(count) &+ 11)
+        for bits in [8, 18, 26] {
+            let values = (0 ..< count).map { _ in UInt32(truncatingIfNeeded: random.next()) & UInt32((1 << bits) - 1) }
+            var sorted = values
+            TextFeaturizer.sortBuckets(&sorted, bits: bits)
+            #expect(sorted == values.sorted())
+        }
+    }
+}
+
+@Suite struct TopKTests {
+    @Test(arguments: [1, 3, 16])
+    func keepsTheBestKWithTiesToTheLowerIndex(k: Int) {
+        var random = SplitMix64(seed: UInt64(k))
+        // Few distinct scores, so ties are common.
+        let offers = (0 ..< 300).map { i in (index: Int(random.next() % 1000), score: Float(random.next() % 8) / 8, order: i) }
+        var top = TopK(k: k)
+        for offer in offers { top.offer(offer.index, offer.score) }
+        let expected = offers.sorted { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }.prefix(k)
+        #expect(top.entries.map(\.index) == expected.map(\.index))
+        #expect(top.entries.map(\.score) == expected.map(\.score))
+        #expect(!top.admits(1000, -1))
+    }
+}

@@ -8,6 +8,7 @@ struct BenchReport: Codable {
     var dataDirectory: String
     var speed: SpeedResults
     var synthetic: FitQuality
+    var clinc150Val: FitQuality?
     var clinc150: FitQuality?
     var clinc150Skipped: String?
     var banking77: FitQuality?
@@ -34,10 +35,14 @@ struct BenchReport: Codable {
         md += "top-1 agreement = \(fmt(speed.approximationTop1Agreement * 100, 1))%\n\n"
         md += "## Distribution-fit quality\n\n"
         md += "| set | reference | in / out | AUROC | FPR@95%TPR | in kept local @min_fit | out escalated @min_fit |\n|---|---|---|---|---|---|---|\n"
-        for quality in [synthetic, clinc150, banking77].compactMap({ $0 }) {
+        for quality in [synthetic, clinc150Val, clinc150, banking77].compactMap({ $0 }) {
             md += "| \(quality.name) | \(quality.referenceCount) | \(quality.inCount) / \(quality.outCount) | "
             md += "\(quality.auroc.map { fmt($0, 3) } ?? "n/a") | \(quality.fpr95.map { fmt($0, 3) } ?? "n/a") | "
             md += "\(fmt(quality.inKeptLocal * 100, 1))% | \(fmt(quality.outEscalated * 100, 1))% |\n"
+            for source in quality.perSource {
+                md += "| ↳ vs \(source.name) | | \(quality.inCount) / \(source.count) | "
+                md += "\(source.auroc.map { fmt($0, 3) } ?? "n/a") | \(source.fpr95.map { fmt($0, 3) } ?? "n/a") | | |\n"
+            }
         }
         md += "\n"
         if let skipped = clinc150Skipped { md += "- Part 1 (CLINC150): \(skipped)\n" }

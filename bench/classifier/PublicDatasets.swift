@@ -42,16 +42,28 @@ struct PublicDatasets {
         }.map { (root as NSString).appendingPathComponent($0) }
     }
 
-    /// CLINC150 in-scope train/test and out-of-scope test texts, or nil when absent.
-    func clinc150() throws -> (train: [String], test: [String], outOfScope: [String], path: String)? {
+    /// CLINC150 splits, or nil when absent. `testOutsideBanking` is the in-scope test rows whose
+    /// intent is in neither the `banking` nor the `credit_cards` domain of the `domains.json` next to
+    /// `data_full.json` (empty when that file is missing): protocol a2's near-OOD negatives.
+    func clinc150() throws -> (train: [String], val: [String], test: [String], outOfScopeVal: [String],
+                               outOfScope: [String], testOutsideBanking: [String], path: String)? {
         guard let path = find("data_full.json", pathContains: ["clinc"]) ?? find("data_full.json") else { return nil }
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
         guard let root = object as? [String: Any] else { throw DatasetError.unexpected(path, "top level is not an object") }
-        func texts(_ key: String) throws -> [String] {
+        func rows(_ key: String) throws -> [(text: String, intent: String)] {
             guard let rows = root[key] as? [[Any]] else { throw DatasetError.unexpected(path, "no \"\(key)\" list of [text, intent]") }
-            return rows.compactMap { $0.first as? String }
+            return rows.compactMap { row in (row.first as? String).map { ($0, row.count > 1 ? (row[1] as? String ?? "") : "") } }
         }
-        return (try texts("train"), try texts("test"), try texts("oos_test"), path)
+        var excluded: Set<String> = []
+        let domainsPath = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("domains.json")
+        if let data = FileManager.default.contents(atPath: domainsPath),
+           let domains = try JSONSerialization.jsonObject(with: data) as? [String: [String]] {
+            excluded = Set((domains["banking"] ?? []) + (domains["credit_cards"] ?? []))
+        }
+        let test = try rows("test")
+        return (try rows("train").map(\.text), try rows("val").map(\.text), test.map(\.text),
+                try rows("oos_val").map(\.text), try rows("oos_test").map(\.text),
+                excluded.isEmpty ? [] : test.filter { !excluded.contains($0.intent) }.map(\.text), path)
     }
 
     /// banking77 train and test texts, or nil when absent.
