@@ -89,6 +89,26 @@ func unusedPort() -> Int {
     return ok ? Int(UInt16(bigEndian: address.sin_port)) : 9
 }
 
+/// Runs `body` with a loopback port that refuses connections for as long as `body` runs: the
+/// port stays bound (not listening) by this process, so no other test can take it meanwhile.
+/// (A port from ``unusedPort()`` is free again at once; under a parallel run another test's
+/// listener could take it, and a connection to a full listener retries its SYN for seconds.)
+func withRefusingPort<T>(_ body: (Int) async throws -> T) async rethrows -> T {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { if fd >= 0 { close(fd) } }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let ok = fd >= 0 && withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+            bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+        }
+    }
+    return try await body(ok ? Int(UInt16(bigEndian: address.sin_port)) : 9)
+}
+
 /// Measures the wall-clock seconds `operation` takes.
 func elapsedSeconds(_ operation: () async throws -> Void) async rethrows -> Double {
     let start = ContinuousClock.now

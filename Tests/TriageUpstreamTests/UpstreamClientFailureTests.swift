@@ -8,17 +8,21 @@ import Testing
     @Test func connectionRefusedFailsFast() async throws {
         let client = UpstreamClient()
         defer { client.shutdown() }
-        let url = "http://127.0.0.1:\(unusedPort())/v1/chat/completions"
         var caught: UpstreamError?
-        let seconds = await elapsedSeconds {
-            do {
-                // A long connect timeout: a refusal must end the attempt long before it.
-                _ = try await client.execute(UpstreamRequest(
-                    url: url, body: chatBody("hi"), timeouts: UpstreamTimeouts(connect: 30, total: 60, idle: 60)
-                ))
-            } catch let error as UpstreamError {
-                caught = error
-            } catch {}
+        var url = ""
+        let seconds = await withRefusingPort { port in
+            url = "http://127.0.0.1:\(port)/v1/chat/completions"
+            let request = UpstreamRequest(
+                url: url, body: chatBody("hi"), timeouts: UpstreamTimeouts(connect: 30, total: 60, idle: 60)
+            )
+            return await elapsedSeconds {
+                do {
+                    // A long connect timeout: a refusal must end the attempt long before it.
+                    _ = try await client.execute(request)
+                } catch let error as UpstreamError {
+                    caught = error
+                } catch {}
+            }
         }
         guard case .connectFailed(let failedURL, _) = caught else {
             Issue.record("expected .connectFailed, got \(String(describing: caught))")
@@ -176,7 +180,11 @@ import Testing
         try await withFakeUpstream { upstream in
             let client = UpstreamClient()
             defer { client.shutdown() }
-            let slow = chatRequest(upstream, "[[big:2000]] [[chunks:40]] [[delay:0.05]]", stream: true)
+            // The last chunk waits at a gate nobody opens (up to 30 s): the transfer cannot have
+            // finished on its own when the client breaks out, however slow the machine is (with a
+            // timed stream, a loaded machine once let it finish first, and a finished transfer's
+            // connection is rightly reused).
+            let slow = chatRequest(upstream, "[[big:2000]] [[chunks:40]] [[gate:never-opened-abort]]", stream: true)
             do {
                 // Scoped so the response and its body are released here, as a caller's would be.
                 let response = try await client.execute(slow)
