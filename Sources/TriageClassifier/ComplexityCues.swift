@@ -38,3 +38,43 @@ enum ComplexityCues {
         "walk through", "pros and", "root cause",
     ])
 }
+
+extension ComplexityCues {
+    /// Negations and "pick the odd one" cues, counted in the stem of a question.
+    static let negationWords = words(["not", "except", "least", "false", "incorrect", "never", "cannot", "unlikely", "exception"])
+    /// Negations that count when written in capitals ("Which is NOT …", "… EXCEPT").
+    static let capitalNegations = words(["not", "except", "least", "false", "incorrect", "never"])
+    static let firstPersonWords = words(["i", "my", "me"])
+    static let truthWords = words(["true", "false", "wrong"])
+    static let allNoneBoth = words(["all", "none", "both"])
+    static let choiceLetters = words(["a", "b", "c", "d"])
+    static let above = Tokenizer.wordHash("above")
+    static let these = Tokenizer.wordHash("these")
+    static let the = Tokenizer.wordHash("the")
+    static let of = Tokenizer.wordHash("of")
+    static let both = Tokenizer.wordHash("both")
+    static let and = Tokenizer.wordHash("and")
+    static let percentWords = words(["percent", "percentage"])
+    static let fractionWords = words(["half", "third", "quarter", "twice", "double", "triple"])
+    /// Domain cues that transfer across subjects: quantitative, formal-logic, legal, moral-judgement.
+    static let mathWords = words([
+        "equation", "equations", "solve", "value", "integer", "integers", "sum", "product", "probability", "function",
+        "polynomial", "root", "roots", "prime", "divisible", "ratio", "percent", "percentage", "area", "volume", "radius",
+        "matrix", "vector", "derivative", "integral", "limit", "mean", "median", "variance", "expected", "remainder",
+        "digits", "number", "numbers", "total", "average",
+    ])
+    static let logicWords = words([
+        "statement", "statements", "true", "false", "valid", "invalid", "argument", "premise", "premises", "conclusion",
+        "implies", "if", "then", "therefore", "entails", "necessarily",
+    ])
+    static let lawWords = words([
+        "plaintiff", "defendant", "court", "statute", "contract", "jurisdiction", "tort", "negligence", "liable",
+        "liability", "constitutional", "evidence", "motion", "trial", "jury", "appeal", "damages", "breach", "lawsuit",
+        "testimony", "hearsay", "prosecution", "convicted", "testify",
+    ])
+    static let moralWords = words(["morally", "wrong", "ordinary", "standards", "scenario"])
+    static let statementMarkers = phrases(["statement 1", "scenario 1"])
+    static let howMany = phrases(["how many", "how much"])
+    static let whichOf = FeatureHashing.bigram(Tokenizer.wordHash("which"), Tokenizer.wordHash("of"))
+    static let theFollowing = FeatureHashing.bigram(Tokenizer.wordHash("the"), Tokenizer.wordHash("following"))
+}

@@ -8,16 +8,40 @@ public struct LabeledPrompt: Sendable, Equatable {
     public var label: Int
     /// Messages in the conversation (1 for a single prompt).
     public var messageCount: Int
+    /// What training fits, in [0, 1] (the probabilities are then calibrated to ``label``). Defaults
+    /// to `label`. From outcome fields ("label" = the small model failed): with `"strong_correct"`,
+    /// `(label + strong_correct) / 2` — 1 when only the large model is right, 0 when only the small
+    /// one is, ½ when both or neither are; with only `"strong_wins"`, 1 / ½ / 0 for strong wins /
+    /// both wrong / small model right. Ranking by the large model's expected gain routes better
+    /// than ranking by the small model's failure alone.
+    public var target: Double
 
-    /// Creates a labelled prompt.
-    public init(prompt: String, label: Int, messageCount: Int = 1) {
+    /// Creates a labelled prompt (`target` defaults to `label`).
+    public init(prompt: String, label: Int, messageCount: Int = 1, target: Double? = nil) {
         self.prompt = prompt
         self.label = label
         self.messageCount = messageCount
+        self.target = min(max(target ?? Double(label), 0), 1)
+    }
+
+    /// A JSON boolean or 0/1 number; nil when absent or anything else.
+    static func flag(_ value: Any?) -> Bool? {
+        if let bool = value as? Bool { return bool }
+        if let number = value as? NSNumber, number.doubleValue == 0 || number.doubleValue == 1 { return number.doubleValue == 1 }
+        return nil
+    }
+
+    /// The training target from a label and optional outcome fields (see ``target``).
+    public static func outcomeTarget(label: Int, strongCorrect: Bool?, strongWins: Bool?) -> Double {
+        if let strongCorrect { return (Double(label) + (strongCorrect ? 1 : 0)) / 2 }
+        if let strongWins { return label == 1 ? (strongWins ? 1 : 0.5) : 0 }
+        return Double(label)
     }
 
     /// Reads `{"prompt": "...", "label": 0|1}` JSONL (optional `"messages": N` for the conversation
-    /// depth). Blank lines are skipped; any other bad line is an error naming `file:line`.
+    /// depth; optional outcome fields `"strong_correct"`, `"strong_wins"` (bool or 0/1) set
+    /// ``target``; other fields are ignored). Blank lines are skipped; any other bad line is an
+    /// error naming `file:line`.
     /// - Throws: ``ComplexityModelError/cannotRead(path:reason:)``, ``ComplexityModelError/malformedLabel(path:line:reason:)``.
     public static func load(path: String) throws(ComplexityModelError) -> [LabeledPrompt] {
         let data = try JSONLines.read(path: path) { ComplexityModelError.cannotRead(path: path, reason: $0) }
@@ -34,7 +58,10 @@ public struct LabeledPrompt: Sendable, Equatable {
                     throw ComplexityModelError.malformedLabel(path: path, line: line, reason: "\"label\" must be 0 or 1")
                 }
                 let messages = (object["messages"] as? NSNumber)?.intValue ?? 1
-                result.append(LabeledPrompt(prompt: prompt, label: number.intValue, messageCount: max(messages, 1)))
+                let target = outcomeTarget(label: number.intValue, strongCorrect: flag(object["strong_correct"]),
+                                           strongWins: flag(object["strong_wins"]))
+                result.append(LabeledPrompt(prompt: prompt, label: number.intValue, messageCount: max(messages, 1),
+                                            target: target))
             }
         } catch let error as ComplexityModelError {
             throw error
