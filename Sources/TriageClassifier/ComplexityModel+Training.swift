@@ -82,10 +82,11 @@ extension ComplexityModel {
                 }
                 let scale = rate / Double(batch.count)
                 let decay = 1 - rate * options.l2
+                let ngramDecay = max(1 - rate * (options.ngramL2 ?? options.l2), 0)
                 bias -= scale * gradBias
                 for f in 0 ..< denseCount { dense[f] = dense[f] * decay - scale * gradDense[f] }
                 // Decay every non-zero hashed weight, then apply the (sparse) gradient.
-                for b in nonZero { hashed[b] *= decay }
+                for b in nonZero { hashed[b] *= ngramDecay }
                 for bucket in touched {
                     hashed[bucket] -= scale * gradHashed[bucket]
                     gradHashed[bucket] = 0

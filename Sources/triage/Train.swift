@@ -39,6 +39,9 @@ struct Train: ParsableCommand {
     @Option(help: "Fraction held out for the printed metrics, by hash of the prompt (0 trains on all but one; default 0.2).")
     var holdout: Double?
 
+    @Option(help: "L2 regularisation of the hashed word n-gram weights (default: --l2).")
+    var ngramL2: Double?
+
     @Option(help: "Passes over the training data (default 200).")
     var epochs: Int?
 
@@ -72,6 +75,7 @@ struct Train: ParsableCommand {
             if let l2 { options.l2 = l2 }
             if let holdout { options.heldOutFraction = holdout }
             if let epochs { options.epochs = max(epochs, 1) }
+            if let ngramL2 { options.ngramL2 = ngramL2 }
             options.source = source ?? (labels as NSString).lastPathComponent
             let (model, metrics) = try ComplexityModel.train(examples: examples, options: options)
             let directory = (destination as NSString).deletingLastPathComponent

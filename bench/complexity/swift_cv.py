@@ -23,8 +23,8 @@ for s in sorted(sizes, key=lambda s: (-sizes[s], s)):
     f = min(range(K), key=lambda i: (load[i], i)); fo[s] = f; load[f] += sizes[s]
 mf = np.array([fo[r["subject"]] for r in m])
 gf = np.array([int.from_bytes(hashlib.sha256(r["prompt"].encode()).digest()[:8], "big") % K for r in g])
-tri = Triage(binary=os.environ.get("TRIAGE_BIN"))
 work = Path(tempfile.mkdtemp(prefix="cx-cv-"))
+tri = Triage(binary=os.environ.get("TRIAGE_BIN"), workdir=work)
 
 def train(rows, name):
     path = work / f"{name}.jsonl"
