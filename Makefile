@@ -70,5 +70,5 @@ weights:
 	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check numpy
 	python3 bench/complexity/make_labels.py --data $(DATA) --out .build/complexity-labels.jsonl
 	$$($(SWIFT) build -c release --show-bin-path)/triage train --labels .build/complexity-labels.jsonl --holdout 0 --l2 0.00003 \
-		--source "RouteLLM outcome labels (lm-sys/RouteLLM, Apache-2.0): MMLU 40 subjects less high_school_mathematics (MIT), GSM8K test (MIT); label = Mixtral-8x7B wrong, target = GPT-4 gain; make weights" \
+		--source "RouteLLM outcome labels (lm-sys/RouteLLM, Apache-2.0): MMLU 40 subjects less high_school_mathematics (MIT), GSM8K test (MIT); label = Mixtral-8x7B wrong; make weights" \
 		--out Sources/TriageClassifier/Resources/complexity-default.json
