@@ -78,3 +78,33 @@ extension ComplexityCues {
     static let whichOf = FeatureHashing.bigram(Tokenizer.wordHash("which"), Tokenizer.wordHash("of"))
     static let theFollowing = FeatureHashing.bigram(Tokenizer.wordHash("the"), Tokenizer.wordHash("following"))
 }
+
+extension ComplexityCues {
+    /// Bits of ``wordKinds`` / ``phraseKinds``: one hash lookup per word and per word pair.
+    static let constraint: UInt16 = 1, code: UInt16 = 2, reasoning: UInt16 = 4, percent: UInt16 = 8,
+               fraction: UInt16 = 16, math: UInt16 = 32, logic: UInt16 = 64, law: UInt16 = 128, moral: UInt16 = 256,
+               statement: UInt16 = 512, howMuch: UInt16 = 1024, theFollowingPair: UInt16 = 2048,
+               negation: UInt16 = 4096, firstPerson: UInt16 = 8192
+
+    /// Every word cue set merged: word hash → the bits of the sets holding it.
+    static let wordKinds: [UInt64: UInt16] = {
+        var kinds: [UInt64: UInt16] = [:]
+        for (set, bit) in [(constraintWords, constraint), (codeWords, code), (reasoningWords, reasoning),
+                           (percentWords, percent), (fractionWords, fraction), (mathWords, math), (logicWords, logic),
+                           (lawWords, law), (moralWords, moral), (negationWords, negation),
+                           (firstPersonWords, firstPerson)] {
+            for word in set { kinds[word, default: 0] |= bit }
+        }
+        return kinds
+    }()
+
+    /// Every phrase cue set merged: bigram hash → bits.
+    static let phraseKinds: [UInt64: UInt16] = {
+        var kinds: [UInt64: UInt16] = [:]
+        for (set, bit) in [(constraintPhrases, constraint), (reasoningPhrases, reasoning), (statementMarkers, statement),
+                           (howMany, howMuch), (Set([theFollowing]), theFollowingPair)] {
+            for pair in set { kinds[pair, default: 0] |= bit }
+        }
+        return kinds
+    }()
+}

@@ -37,23 +37,24 @@ public struct ComplexityFeatures: Sendable, Equatable {
         let hashes = tokens.wordHashes
         for w in hashes.indices {
             let word = hashes[w]
-            if ComplexityCues.constraintWords.contains(word) { constraints += 1 }
-            if ComplexityCues.codeWords.contains(word) { keywords += 1 }
-            if ComplexityCues.reasoningWords.contains(word) { reasoning += 1 }
-            if ComplexityCues.percentWords.contains(word) { percentWords += 1 }
-            if ComplexityCues.fractionWords.contains(word) { fractionWords += 1 }
-            if ComplexityCues.mathWords.contains(word) { math += 1 }
-            if ComplexityCues.logicWords.contains(word) { logic += 1 }
-            if ComplexityCues.lawWords.contains(word) { law += 1 }
-            if ComplexityCues.moralWords.contains(word) { moral += 1 }
+            if let kinds = ComplexityCues.wordKinds[word] {
+                if kinds & ComplexityCues.constraint != 0 { constraints += 1 }
+                if kinds & ComplexityCues.code != 0 { keywords += 1 }
+                if kinds & ComplexityCues.reasoning != 0 { reasoning += 1 }
+                if kinds & ComplexityCues.percent != 0 { percentWords += 1 }
+                if kinds & ComplexityCues.fraction != 0 { fractionWords += 1 }
+                if kinds & ComplexityCues.math != 0 { math += 1 }
+                if kinds & ComplexityCues.logic != 0 { logic += 1 }
+                if kinds & ComplexityCues.law != 0 { law += 1 }
+                if kinds & ComplexityCues.moral != 0 { moral += 1 }
+            }
             if tokens.wordStarts[w + 1] - tokens.wordStarts[w] >= 9 { longWords += 1 }
-            if w > 0 {
-                let pair = FeatureHashing.bigram(hashes[w - 1], word)
-                if ComplexityCues.constraintPhrases.contains(pair) { constraints += 1 }
-                if ComplexityCues.reasoningPhrases.contains(pair) { reasoning += 1 }
-                if ComplexityCues.statementMarkers.contains(pair) { statementMarker = true }
-                if ComplexityCues.howMany.contains(pair) { howMany = true }
-                if pair == ComplexityCues.theFollowing && w >= 3
+            if w > 0, let kinds = ComplexityCues.phraseKinds[FeatureHashing.bigram(hashes[w - 1], word)] {
+                if kinds & ComplexityCues.constraint != 0 { constraints += 1 }
+                if kinds & ComplexityCues.reasoning != 0 { reasoning += 1 }
+                if kinds & ComplexityCues.statement != 0 { statementMarker = true }
+                if kinds & ComplexityCues.howMuch != 0 { howMany = true }
+                if kinds & ComplexityCues.theFollowingPair != 0 && w >= 3
                     && FeatureHashing.bigram(hashes[w - 3], hashes[w - 2]) == ComplexityCues.whichOf { whichFollowing = true }
             }
         }

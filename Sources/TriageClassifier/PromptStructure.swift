@@ -65,8 +65,10 @@ struct PromptStructure {
             if !inChoices {
                 stemWords += 1
                 stemOpenSentence = true
-                if ComplexityCues.negationWords.contains(hash) { stemNegations += 1 }
-                if ComplexityCues.firstPersonWords.contains(hash) { stemFirstPerson += 1 }
+                if let kinds = ComplexityCues.wordKinds[hash] {
+                    if kinds & ComplexityCues.negation != 0 { stemNegations += 1 }
+                    if kinds & ComplexityCues.firstPerson != 0 { stemFirstPerson += 1 }
+                }
             } else if currentChoice >= 0 {
                 choiceWords[currentChoice] += 1
                 choiceSets[currentChoice].append(hash)
