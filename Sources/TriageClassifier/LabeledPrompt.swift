@@ -11,9 +11,8 @@ public struct LabeledPrompt: Sendable, Equatable {
     /// What training fits, in [0, 1] (the probabilities are then calibrated to ``label``). Defaults
     /// to `label`. From outcome fields ("label" = the small model failed): with `"strong_correct"`,
     /// `(label + strong_correct) / 2` — 1 when only the large model is right, 0 when only the small
-    /// one is, ½ when both or neither are; with only `"strong_wins"`, 1 / ½ / 0 for strong wins /
-    /// both wrong / small model right. Ranking by the large model's expected gain routes better
-    /// than ranking by the small model's failure alone.
+    /// one is, ½ when both or neither are (the large model's expected gain). `"strong_wins"` alone
+    /// (as benchmark label files carry it) does not change the target.
     public var target: Double
 
     /// Creates a labelled prompt (`target` defaults to `label`).
@@ -34,13 +33,13 @@ public struct LabeledPrompt: Sendable, Equatable {
     /// The training target from a label and optional outcome fields (see ``target``).
     public static func outcomeTarget(label: Int, strongCorrect: Bool?, strongWins: Bool?) -> Double {
         if let strongCorrect { return (Double(label) + (strongCorrect ? 1 : 0)) / 2 }
-        if let strongWins { return label == 1 ? (strongWins ? 1 : 0.5) : 0 }
+        _ = strongWins  // read for validation only; without strong_correct the label is the target
         return Double(label)
     }
 
     /// Reads `{"prompt": "...", "label": 0|1}` JSONL (optional `"messages": N` for the conversation
-    /// depth; optional outcome fields `"strong_correct"`, `"strong_wins"` (bool or 0/1) set
-    /// ``target``; other fields are ignored). Blank lines are skipped; any other bad line is an
+    /// depth; optional `"strong_correct"` (bool or 0/1) sets ``target``; other fields, such as
+    /// `"strong_wins"`, `"subject"`, are ignored). Blank lines are skipped; any other bad line is an
     /// error naming `file:line`.
     /// - Throws: ``ComplexityModelError/cannotRead(path:reason:)``, ``ComplexityModelError/malformedLabel(path:line:reason:)``.
     public static func load(path: String) throws(ComplexityModelError) -> [LabeledPrompt] {

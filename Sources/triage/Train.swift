@@ -9,9 +9,9 @@ struct Train: ParsableCommand {
         abstract: "Fit the complexity model on labelled prompts and write its weights.",
         discussion: """
         FILE.jsonl holds lines {"prompt": "...", "label": 0|1} (1 = the prompt needed the large
-        model, e.g. the small model answered wrongly). Optional outcome fields "strong_correct" and
-        "strong_wins" (bool or 0/1) make training rank by the large model's expected gain; the
-        probability stays calibrated to "label". Other fields are ignored. A deterministic 20%
+        model, e.g. the small model answered wrongly). An optional "strong_correct" (bool or 0/1:
+        the large model answered rightly) makes training rank by the large model's expected gain;
+        the probability stays calibrated to "label". Other fields are ignored. A deterministic 20%
         (--holdout) is held out (by hash of the prompt) and the held-out accuracy, precision,
         recall, AUROC and log loss are printed. The weights go to --out, or
         to auto.complexity_weights of routes.yaml, where `triage serve` (and a live reload) picks
