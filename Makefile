@@ -12,7 +12,7 @@ PREFIX ?= /usr/local
 TRIAGE_BIN ?=
 RESOURCES = triage_TriageClassifier.resources
 
-.PHONY: deps model build serve test check bench bench-routing quickstart install uninstall
+.PHONY: deps model build serve test check bench bench-routing quickstart install uninstall weights
 
 # libcurl headers for the CCurl system library, wrk for the benchmark, and the Python
 # packages the integration tests use as real clients. Installs only what is missing.
@@ -81,3 +81,17 @@ bench-routing:
 	TRIAGE_BIN=$$($(SWIFT) build -c release --show-bin-path)/triage BENCH_QUICK=$(BENCH_QUICK) HF_HUB_OFFLINE=1 \
 		BENCH_MINILM_SUBSET=$(BENCH_MINILM_SUBSET) \
 		python3 -m bench.routing.run
+
+# The shipped complexity weights (Sources/TriageClassifier/Resources/complexity-default.json):
+# RouteLLM's public outcome labels for MMLU (40 subjects, less high_school_mathematics) and
+# GSM8K, read from $(DATA) (default ../shared/data, never copied into the repository), written to
+# .build/complexity-labels.jsonl and fitted by `triage train` on all of it. See
+# Sources/TriageClassifier/Resources/ATTRIBUTION.md for sources and licences.
+DATA ?= ../shared/data
+weights:
+	$(SWIFT) build -c release --product triage
+	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check numpy
+	python3 bench/complexity/make_labels.py --data $(DATA) --out .build/complexity-labels.jsonl
+	$$($(SWIFT) build -c release --show-bin-path)/triage train --labels .build/complexity-labels.jsonl --holdout 0 --l2 0.00003 \
+		--source "RouteLLM outcome labels (lm-sys/RouteLLM, Apache-2.0): MMLU 40 subjects less high_school_mathematics (MIT), GSM8K test (MIT); label = Mixtral-8x7B wrong; make weights" \
+		--out Sources/TriageClassifier/Resources/complexity-default.json

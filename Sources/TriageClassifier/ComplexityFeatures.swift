@@ -11,6 +11,13 @@ public struct ComplexityFeatures: Sendable, Equatable {
         "questions", "constraints", "lists", "code.fences", "code.inline", "code.keywords", "code.symbols",
         "math.expressions", "math.notation", "math.digit_share", "reasoning.cues",
         "conversation.depth", "non_ascii.share",
+        // Version 2: question structure and cues that transfer across subjects.
+        "mcq.present", "stem.log_words", "mcq.choice_log_words", "mcq.choice_spread", "mcq.numeric", "mcq.overlap",
+        "mcq.pairs", "mcq.truefalse", "mcq.allnone", "mcq.choice_share", "neg.caps", "neg.words",
+        "numbers.count", "numbers.distinct", "numbers.in_stem", "numbers.decimal", "numbers.percent", "numbers.fraction",
+        "money", "sentences.log", "sentence.mean_words", "word.mean_len", "word.long_share",
+        "cue.math", "cue.logic", "cue.law", "cue.moral", "pronoun.i", "statement.marker", "caps.share",
+        "paren.count", "quote.count", "which.following", "question.how_many",
     ]
 
     /// Raw (unstandardised) dense values, aligned with ``names``.
@@ -22,20 +29,46 @@ public struct ComplexityFeatures: Sendable, Equatable {
     /// `messageCount` messages, hashing n-grams into `1 << hashBits` buckets.
     public init(prompt: String, tokens: TokenizedPrompt, messageCount: Int, hashBits: Int) {
         let scan = ByteScan(prompt)
+        let structure = PromptStructure(prompt)
         var constraints = 0, keywords = 0, reasoning = 0
+        var percentWords = 0, fractionWords = 0, math = 0, logic = 0, law = 0, moral = 0
+        var statementMarker = false, howMany = false, whichFollowing = false
+        var longWords = 0
         let hashes = tokens.wordHashes
         for w in hashes.indices {
             let word = hashes[w]
-            if ComplexityCues.constraintWords.contains(word) { constraints += 1 }
-            if ComplexityCues.codeWords.contains(word) { keywords += 1 }
-            if ComplexityCues.reasoningWords.contains(word) { reasoning += 1 }
-            if w > 0 {
-                let pair = FeatureHashing.bigram(hashes[w - 1], word)
-                if ComplexityCues.constraintPhrases.contains(pair) { constraints += 1 }
-                if ComplexityCues.reasoningPhrases.contains(pair) { reasoning += 1 }
+            if let kinds = ComplexityCues.wordKinds[word] {
+                if kinds & ComplexityCues.constraint != 0 { constraints += 1 }
+                if kinds & ComplexityCues.code != 0 { keywords += 1 }
+                if kinds & ComplexityCues.reasoning != 0 { reasoning += 1 }
+                if kinds & ComplexityCues.percent != 0 { percentWords += 1 }
+                if kinds & ComplexityCues.fraction != 0 { fractionWords += 1 }
+                if kinds & ComplexityCues.math != 0 { math += 1 }
+                if kinds & ComplexityCues.logic != 0 { logic += 1 }
+                if kinds & ComplexityCues.law != 0 { law += 1 }
+                if kinds & ComplexityCues.moral != 0 { moral += 1 }
+            }
+            if tokens.wordStarts[w + 1] - tokens.wordStarts[w] >= 9 { longWords += 1 }
+            if w > 0, let kinds = ComplexityCues.phraseKinds[FeatureHashing.bigram(hashes[w - 1], word)] {
+                if kinds & ComplexityCues.constraint != 0 { constraints += 1 }
+                if kinds & ComplexityCues.reasoning != 0 { reasoning += 1 }
+                if kinds & ComplexityCues.statement != 0 { statementMarker = true }
+                if kinds & ComplexityCues.howMuch != 0 { howMany = true }
+                if kinds & ComplexityCues.theFollowingPair != 0 && w >= 3
+                    && FeatureHashing.bigram(hashes[w - 3], hashes[w - 2]) == ComplexityCues.whichOf { whichFollowing = true }
             }
         }
         let chars = Double(max(scan.scalars, 1))
+        let words = Double(max(tokens.wordCount, 1))
+        let isChoice = structure.choiceCount >= 2
+        var choiceMean = 0.0, choiceSpread = 0.0, choiceTotal = 0
+        if isChoice {
+            choiceTotal = structure.choiceWords.reduce(0, +)
+            choiceMean = log1p(Double(choiceTotal) / Double(structure.choiceCount))
+            choiceSpread = log1p(Double(structure.choiceWords.max() ?? 0)) - log1p(Double(structure.choiceWords.min() ?? 0))
+        }
+        let choices = Double(max(structure.choiceCount, 1))
+        let stemWords = Double(structure.stemWords)
         dense = [
             log1p(Double(scan.scalars)),
             min(Double(scan.bytes) / 4, 8000) / 100,
@@ -54,6 +87,40 @@ public struct ComplexityFeatures: Sendable, Equatable {
             log1p(Double(reasoning)),
             log1p(Double(max(messageCount, 1))),
             Double(scan.nonASCII) / chars,
+            isChoice ? 1 : 0,
+            log1p(stemWords),
+            choiceMean,
+            choiceSpread,
+            isChoice ? Double(structure.numericChoices) / choices : 0,
+            isChoice ? structure.choiceOverlap : 0,
+            isChoice ? Double(structure.pairChoices) / choices : 0,
+            isChoice ? Double(structure.truthChoices) / choices : 0,
+            isChoice && structure.allOrNone ? 1 : 0,
+            isChoice ? Double(choiceTotal) / words : 0,
+            log1p(Double(structure.capitalNegations)),
+            log1p(Double(structure.stemNegations)),
+            log1p(Double(structure.numbers)),
+            log1p(Double(structure.distinctNumbers)),
+            log1p(Double(structure.stemNumbers)),
+            log1p(Double(structure.decimals)),
+            log1p(Double(structure.percents + percentWords)),
+            log1p(Double(structure.fractions + fractionWords)),
+            log1p(Double(structure.dollars)),
+            log1p(Double(structure.stemSentences)),
+            log1p(stemWords / Double(max(structure.stemSentences, 1))),
+            tokens.wordCount > 0 ? Double(tokens.scalars.count) / words : 0,
+            Double(longWords) / words,
+            log1p(Double(math)),
+            log1p(Double(logic)),
+            log1p(Double(law)),
+            log1p(Double(moral)),
+            Double(structure.stemFirstPerson) / max(stemWords, 1),
+            statementMarker ? 1 : 0,
+            Double(structure.capitals) / chars,
+            log1p(Double(structure.parentheses)),
+            log1p(Double(structure.quotes)),
+            whichFollowing ? 1 : 0,
+            howMany ? 1 : 0,
         ]
         ngrams = Self.hashedNgrams(tokens, hashBits: hashBits)
     }

@@ -7,9 +7,10 @@ extension ComplexityModel {
     public func save(to path: String) throws(ComplexityModelError) {
         let file = ComplexityWeightsFile(
             version: ComplexityWeightsFile.currentVersion, kind: ComplexityWeightsFile.modelKind,
-            note: "Logistic regression; probability = sigmoid(bias + Σ denseWeights·(x − means)/stds + Σ hashedWeights·ngram). Re-train with `triage train --labels FILE.jsonl`.",
+            note: "Logistic regression; logit = bias + Σ denseWeights·(x − means)/stds + Σ hashedWeights·ngram; probability = sigmoid(calibration.slope · logit + calibration.intercept). Re-train with `triage train --labels FILE.jsonl`.",
             source: source, trainedAt: trainedAt, featureNames: ComplexityFeatures.names,
-            means: means, stds: stds, denseWeights: denseWeights, bias: bias, hashBits: hashBits,
+            means: means, stds: stds, denseWeights: denseWeights, bias: bias,
+            calibration: .init(slope: calibrationSlope, intercept: calibrationIntercept), hashBits: hashBits,
             hashDimension: 1 << hashBits,
             hashedWeights: hashedWeights.indices.compactMap { i in
                 hashedWeights[i] == 0 ? nil : .init(index: UInt32(i), weight: hashedWeights[i], name: ngramNames[UInt32(i)])
@@ -33,14 +34,14 @@ extension ComplexityModel {
     }
 
     /// The default weights shipped in the package (`Resources/complexity-default.json`), trained by
-    /// ``train(examples:options:)`` on `Resources/complexity-seed.jsonl` — a small hand-written
-    /// seed set, not real routing data. Users should train on their own labels.
+    /// ``train(examples:options:)`` on RouteLLM's public outcome labels for MMLU (40 subjects) and
+    /// GSM8K (`make weights`; see `Resources/ATTRIBUTION.md`). Users should train on their own labels.
     public static func bundledDefault() throws(ComplexityModelError) -> ComplexityModel {
         guard let path = resourcePath("complexity-default.json") else { throw .missingDefaultWeights }
         return try load(from: path)
     }
 
-    /// The path of the seed labels the default weights were trained on.
+    /// The path of the 140 hand-written seed labels (a test fixture; the default weights are not trained on them).
     public static var bundledSeedPath: String? {
         resourcePath("complexity-seed.jsonl")
     }
@@ -71,7 +72,9 @@ extension ComplexityModel {
             throw .invalidWeights(path: path, reason: "not a weights JSON document (\(error))")
         }
         guard file.version == ComplexityWeightsFile.currentVersion else {
-            throw .invalidWeights(path: path, reason: "version \(file.version), expected \(ComplexityWeightsFile.currentVersion)")
+            let hint = file.version < ComplexityWeightsFile.currentVersion
+                ? " (written by an older Triage, whose features differ; retrain on the same labels)" : " (written by a newer Triage)"
+            throw .invalidWeights(path: path, reason: "version \(file.version), expected \(ComplexityWeightsFile.currentVersion)\(hint)")
         }
         guard file.featureNames == ComplexityFeatures.names else {
             throw .invalidWeights(path: path, reason: "its features \(file.featureNames) differ from this version's \(ComplexityFeatures.names)")
@@ -93,6 +96,8 @@ extension ComplexityModel {
         }
         return ComplexityModel(means: file.means, stds: file.stds, denseWeights: file.denseWeights,
                                hashBits: file.hashBits, hashedWeights: hashed, bias: file.bias, ngramNames: names,
+                               calibrationSlope: file.calibration?.slope ?? 1,
+                               calibrationIntercept: file.calibration?.intercept ?? 0,
                                metrics: file.metrics, source: file.source, trainedAt: file.trainedAt)
     }
 }

@@ -5,9 +5,11 @@ extension ComplexityModel {
     ///
     /// Deterministic: a fixed held-out split (the `heldOutFraction` of examples with the smallest
     /// FNV-1a hash of their prompt text, at least one when there are ≥ 5 examples), zero initial
-    /// weights, and mini-batch gradient descent on the L2-regularised log loss with batches
-    /// shuffled by ``SplitMix64`` seeded from `options.seed`. Dense features are standardised with
-    /// the training split's means and standard deviations.
+    /// weights, and mini-batch gradient descent on the L2-regularised log loss of each example's
+    /// ``LabeledPrompt/target`` with batches shuffled by ``SplitMix64`` seeded from `options.seed`.
+    /// Dense features are standardised with the training split's means and standard deviations.
+    /// Then Platt scaling: a slope and intercept on the logit, fitted (Newton's method) to the
+    /// training split's 0/1 labels, so the probability estimates P(label = 1) whatever the target.
     /// - Throws: ``ComplexityModelError/insufficientLabels(positives:negatives:)`` unless the training
     ///   split holds both labels.
     public static func train(examples: [LabeledPrompt], options: TrainingOptions = TrainingOptions())
@@ -46,6 +48,11 @@ extension ComplexityModel {
 
         var dense = [Double](repeating: 0, count: denseCount)
         var hashed = [Double](repeating: 0, count: 1 << hashBits)
+        var gradHashed = [Double](repeating: 0, count: 1 << hashBits)
+        var touched: [Int] = []
+        var isTouched = [Bool](repeating: false, count: 1 << hashBits)
+        var nonZero: [Int] = []         // buckets whose weight is (or was) non-zero, in first-touch order
+        var isNonZero = [Bool](repeating: false, count: 1 << hashBits)
         var bias = 0.0
         var random = SplitMix64(seed: options.seed)
         var order = trainIndices
@@ -58,25 +65,35 @@ extension ComplexityModel {
                 let batch = order[start ..< min(start + batchSize, order.count)]
                 start += batchSize
                 var gradDense = [Double](repeating: 0, count: denseCount)
-                var gradHashed: [Int: Double] = [:]
                 var gradBias = 0.0
                 for i in batch {
                     var logit = bias
                     for f in 0 ..< denseCount { logit += dense[f] * standardized[i][f] }
                     let ngrams = features[i].ngrams
                     for j in 0 ..< ngrams.count { logit += hashed[Int(ngrams.indices[j])] * Double(ngrams.values[j]) }
-                    let error = sigmoid(logit) - Double(examples[i].label)
+                    let error = sigmoid(logit) - examples[i].target
                     gradBias += error
                     for f in 0 ..< denseCount { gradDense[f] += error * standardized[i][f] }
-                    for j in 0 ..< ngrams.count { gradHashed[Int(ngrams.indices[j]), default: 0] += error * Double(ngrams.values[j]) }
+                    for j in 0 ..< ngrams.count {
+                        let bucket = Int(ngrams.indices[j])
+                        if !isTouched[bucket] { isTouched[bucket] = true; touched.append(bucket) }
+                        gradHashed[bucket] += error * Double(ngrams.values[j])
+                    }
                 }
                 let scale = rate / Double(batch.count)
                 let decay = 1 - rate * options.l2
+                let ngramDecay = max(1 - rate * (options.ngramL2 ?? options.l2), 0)
                 bias -= scale * gradBias
                 for f in 0 ..< denseCount { dense[f] = dense[f] * decay - scale * gradDense[f] }
-                // Decay every hashed weight, then apply the (sparse) gradient in bucket order.
-                for b in hashed.indices where hashed[b] != 0 { hashed[b] *= decay }
-                for (bucket, gradient) in gradHashed.sorted(by: { $0.key < $1.key }) { hashed[bucket] -= scale * gradient }
+                // Decay every non-zero hashed weight, then apply the (sparse) gradient.
+                for b in nonZero { hashed[b] *= ngramDecay }
+                for bucket in touched {
+                    hashed[bucket] -= scale * gradHashed[bucket]
+                    gradHashed[bucket] = 0
+                    isTouched[bucket] = false
+                    if !isNonZero[bucket] { isNonZero[bucket] = true; nonZero.append(bucket) }
+                }
+                touched.removeAll(keepingCapacity: true)
             }
         }
 
@@ -84,8 +101,13 @@ extension ComplexityModel {
         for (bucket, counts) in names where hashed[Int(bucket)] != 0 {
             ngramNames[bucket] = counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
         }
+        let uncalibrated = ComplexityModel(means: means, stds: stds, denseWeights: dense, hashBits: hashBits,
+                                           hashedWeights: hashed, bias: bias, ngramNames: ngramNames)
+        let (slope, intercept) = plattScaling(logits: trainIndices.map { uncalibrated.score(features[$0]).logit },
+                                              labels: trainIndices.map { examples[$0].label })
         let draft = ComplexityModel(means: means, stds: stds, denseWeights: dense, hashBits: hashBits,
-                                    hashedWeights: hashed, bias: bias, ngramNames: ngramNames)
+                                    hashedWeights: hashed, bias: bias, ngramNames: ngramNames,
+                                    calibrationSlope: slope, calibrationIntercept: intercept)
         let trainAccuracy = Double(trainIndices.filter {
             (draft.score(features[$0]).probability >= 0.5 ? 1 : 0) == examples[$0].label
         }.count) / Double(trainIndices.count)
@@ -93,10 +115,35 @@ extension ComplexityModel {
             probabilities: testIndices.map { draft.score(features[$0]).probability },
             labels: testIndices.map { examples[$0].label }, trainCount: trainIndices.count, trainAccuracy: trainAccuracy)
         let model = ComplexityModel(means: means, stds: stds, denseWeights: dense, hashBits: hashBits,
-                                    hashedWeights: hashed, bias: bias, ngramNames: ngramNames, metrics: metrics,
+                                    hashedWeights: hashed, bias: bias, ngramNames: ngramNames,
+                                    calibrationSlope: slope, calibrationIntercept: intercept, metrics: metrics,
                                     source: options.source,
                                     trainedAt: ISO8601DateFormatter().string(from: Date()))
         return (model, metrics)
+    }
+
+    /// Platt scaling: `(a, b)` minimising the log loss of `sigmoid(a · logit + b)` against `labels`
+    /// (Newton's method with a small ridge, 50 steps at most; (1, 0) when a label is missing).
+    static func plattScaling(logits: [Double], labels: [Int]) -> (slope: Double, intercept: Double) {
+        let positives = labels.reduce(0, +)
+        guard positives > 0, positives < labels.count else { return (1, 0) }
+        var a = 1.0, b = 0.0
+        for _ in 0 ..< 50 {
+            var ga = 0.0, gb = 0.0, haa = 1e-6, hab = 0.0, hbb = 1e-6
+            for (z, y) in zip(logits, labels) {
+                let p = sigmoid(a * z + b)
+                let e = p - Double(y), w = max(p * (1 - p), 1e-12)
+                ga += e * z; gb += e
+                haa += w * z * z; hab += w * z; hbb += w
+            }
+            let det = haa * hbb - hab * hab
+            guard det > 0 else { break }
+            let da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det
+            a -= da
+            b -= db
+            if abs(da) < 1e-10 && abs(db) < 1e-10 { break }
+        }
+        return (a, b)
     }
 
     /// Counts the n-gram texts of each bucket (to name hashed features in explanations).

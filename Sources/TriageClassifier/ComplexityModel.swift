@@ -1,10 +1,11 @@
 import Foundation
 
 /// Would a small model struggle with this prompt? A logistic regression over standardised dense
-/// features (``ComplexityFeatures/names``) and hashed word unigrams/bigrams.
+/// features (``ComplexityFeatures/names``) and hashed word unigrams/bigrams, its logit
+/// Platt-scaled so the probability estimates the chance that the small model fails.
 ///
-/// Immutable and `Sendable`. Get one from ``bundledDefault()`` (weights trained on the package's
-/// small hand-written seed set — a placeholder: run `triage train` on your own labels), from
+/// Immutable and `Sendable`. Get one from ``bundledDefault()`` (weights trained by `make weights`
+/// on RouteLLM's public MMLU/GSM8K outcome labels — a proxy: train on your own labels), from
 /// ``load(from:)``, or from ``train(examples:options:)``.
 public struct ComplexityModel: Sendable {
     /// Mean of each dense feature on the training split.
@@ -19,6 +20,10 @@ public struct ComplexityModel: Sendable {
     public let hashedWeights: [Double]
     /// The intercept.
     public let bias: Double
+    /// Platt scaling of the logit: probability = sigmoid(slope · logit + intercept).
+    public let calibrationSlope: Double
+    /// See ``calibrationSlope``.
+    public let calibrationIntercept: Double
     /// Text of the most frequent training n-gram of a bucket, for explanations.
     public let ngramNames: [UInt32: String]
     /// Held-out metrics from training, when known.
@@ -30,7 +35,8 @@ public struct ComplexityModel: Sendable {
 
     /// Creates a model from its parameters; array sizes must match (checked by ``load(from:)``).
     public init(means: [Double], stds: [Double], denseWeights: [Double], hashBits: Int, hashedWeights: [Double],
-                bias: Double, ngramNames: [UInt32: String] = [:], metrics: TrainingMetrics? = nil,
+                bias: Double, ngramNames: [UInt32: String] = [:], calibrationSlope: Double = 1,
+                calibrationIntercept: Double = 0, metrics: TrainingMetrics? = nil,
                 source: String = "", trainedAt: String? = nil) {
         self.means = means
         self.stds = stds
@@ -39,6 +45,8 @@ public struct ComplexityModel: Sendable {
         self.hashedWeights = hashedWeights
         self.bias = bias
         self.ngramNames = ngramNames
+        self.calibrationSlope = calibrationSlope
+        self.calibrationIntercept = calibrationIntercept
         self.metrics = metrics
         self.source = source
         self.trainedAt = trainedAt
@@ -72,7 +80,7 @@ public struct ComplexityModel: Sendable {
             ngrams.append((bucket, contribution))
             logit += contribution
         }
-        return ComplexityScore(probability: Self.sigmoid(logit), logit: logit, denseContributions: dense,
+        return ComplexityScore(probability: Self.sigmoid(calibrationSlope * logit + calibrationIntercept), logit: logit, denseContributions: dense,
                                ngramContributions: ngrams, model: self)
     }
 

@@ -7,7 +7,15 @@ struct ComplexityWeightsFile: Codable, Sendable {
         var name: String?
     }
 
-    static let currentVersion = 1
+    /// Platt scaling of the logit.
+    struct Calibration: Codable, Sendable {
+        var slope: Double
+        var intercept: Double
+    }
+
+    /// 2: the question-structure features (mcq.*, numbers.*, cue.*, …) and Platt calibration.
+    /// Version 1 files (17 dense features, uncalibrated) are rejected with a message to retrain.
+    static let currentVersion = 2
     static let modelKind = "triage-complexity-logistic-regression"
 
     var version: Int
@@ -20,6 +28,7 @@ struct ComplexityWeightsFile: Codable, Sendable {
     var stds: [Double]
     var denseWeights: [Double]
     var bias: Double
+    var calibration: Calibration?
     var hashBits: Int
     var hashDimension: Int
     var hashedWeights: [HashedWeight]

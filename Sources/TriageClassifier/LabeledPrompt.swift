@@ -8,16 +8,39 @@ public struct LabeledPrompt: Sendable, Equatable {
     public var label: Int
     /// Messages in the conversation (1 for a single prompt).
     public var messageCount: Int
+    /// What training fits, in [0, 1] (the probabilities are then calibrated to ``label``). Defaults
+    /// to `label`. From outcome fields ("label" = the small model failed): with `"strong_correct"`,
+    /// `(label + strong_correct) / 2` — 1 when only the large model is right, 0 when only the small
+    /// one is, ½ when both or neither are (the large model's expected gain). `"strong_wins"` alone
+    /// (as benchmark label files carry it) does not change the target.
+    public var target: Double
 
-    /// Creates a labelled prompt.
-    public init(prompt: String, label: Int, messageCount: Int = 1) {
+    /// Creates a labelled prompt (`target` defaults to `label`).
+    public init(prompt: String, label: Int, messageCount: Int = 1, target: Double? = nil) {
         self.prompt = prompt
         self.label = label
         self.messageCount = messageCount
+        self.target = min(max(target ?? Double(label), 0), 1)
+    }
+
+    /// A JSON boolean or 0/1 number; nil when absent or anything else.
+    static func flag(_ value: Any?) -> Bool? {
+        if let bool = value as? Bool { return bool }
+        if let number = value as? NSNumber, number.doubleValue == 0 || number.doubleValue == 1 { return number.doubleValue == 1 }
+        return nil
+    }
+
+    /// The training target from a label and optional outcome fields (see ``target``).
+    public static func outcomeTarget(label: Int, strongCorrect: Bool?, strongWins: Bool?) -> Double {
+        if let strongCorrect { return (Double(label) + (strongCorrect ? 1 : 0)) / 2 }
+        _ = strongWins  // read for validation only; without strong_correct the label is the target
+        return Double(label)
     }
 
     /// Reads `{"prompt": "...", "label": 0|1}` JSONL (optional `"messages": N` for the conversation
-    /// depth). Blank lines are skipped; any other bad line is an error naming `file:line`.
+    /// depth; optional `"strong_correct"` (bool or 0/1) sets ``target``; other fields, such as
+    /// `"strong_wins"`, `"subject"`, are ignored). Blank lines are skipped; any other bad line is an
+    /// error naming `file:line`.
     /// - Throws: ``ComplexityModelError/cannotRead(path:reason:)``, ``ComplexityModelError/malformedLabel(path:line:reason:)``.
     public static func load(path: String) throws(ComplexityModelError) -> [LabeledPrompt] {
         let data = try JSONLines.read(path: path) { ComplexityModelError.cannotRead(path: path, reason: $0) }
@@ -34,7 +57,10 @@ public struct LabeledPrompt: Sendable, Equatable {
                     throw ComplexityModelError.malformedLabel(path: path, line: line, reason: "\"label\" must be 0 or 1")
                 }
                 let messages = (object["messages"] as? NSNumber)?.intValue ?? 1
-                result.append(LabeledPrompt(prompt: prompt, label: number.intValue, messageCount: max(messages, 1)))
+                let target = outcomeTarget(label: number.intValue, strongCorrect: flag(object["strong_correct"]),
+                                           strongWins: flag(object["strong_wins"]))
+                result.append(LabeledPrompt(prompt: prompt, label: number.intValue, messageCount: max(messages, 1),
+                                            target: target))
             }
         } catch let error as ComplexityModelError {
             throw error

@@ -10,8 +10,11 @@ struct Train: ParsableCommand {
         abstract: "Fit the complexity model on labelled prompts and write its weights.",
         discussion: """
         FILE.jsonl holds lines {"prompt": "...", "label": 0|1} (1 = the prompt needed the large \
-        model). A deterministic 20% is held out (by hash of the prompt) and the held-out \
-        accuracy, precision, recall, AUROC and log loss are printed. The weights go to --out, or \
+        model, e.g. the small model answered wrongly). An optional "strong_correct" (bool or 0/1: \
+        the large model answered rightly) makes training rank by the large model's expected gain; \
+        the probability stays calibrated to "label". Other fields are ignored. A deterministic 20% \
+        (--holdout) is held out (by hash of the prompt) and the held-out accuracy, precision, \
+        recall, AUROC and log loss are printed. The weights go to --out, or \
         to auto.complexity_weights of routes.yaml, where `triage serve` (and a live reload) picks \
         them up.
 
@@ -36,6 +39,15 @@ struct Train: ParsableCommand {
 
     @Option(help: "Fraction held out for the printed metrics, by hash of the prompt (0 trains on all but one; default 0.2).")
     var holdout: Double?
+
+    @Option(help: "L2 regularisation of the hashed word n-gram weights (default: --l2).")
+    var ngramL2: Double?
+
+    @Option(help: "Passes over the training data (default 200).")
+    var epochs: Int?
+
+    @Option(help: "Where the labels came from, recorded in the weights file (default: the labels file name).")
+    var source: String?
 
     func validate() throws {
         if let holdout, !(0...0.9).contains(holdout) { throw ValidationError("--holdout takes a fraction in 0...0.9") }
@@ -63,6 +75,9 @@ struct Train: ParsableCommand {
             var options = TrainingOptions()
             if let l2 { options.l2 = l2 }
             if let holdout { options.heldOutFraction = holdout }
+            if let epochs { options.epochs = max(epochs, 1) }
+            if let ngramL2 { options.ngramL2 = ngramL2 }
+            options.source = source ?? (labels as NSString).lastPathComponent
             let (model, metrics) = try ComplexityModel.train(examples: examples, options: options)
             let directory = (destination as NSString).deletingLastPathComponent
             if !directory.isEmpty {

@@ -102,40 +102,127 @@ import Testing
 
     @Test func defaultWeightsLoadFromTheBundleAndRankHardAboveEasy() throws {
         let model = try ComplexityModel.bundledDefault()
-        #expect(model.source.contains("complexity-seed.jsonl"))
+        // Trained by `make weights` on RouteLLM's MMLU + GSM8K outcome labels (see Resources/ATTRIBUTION.md).
+        #expect(model.source.contains("RouteLLM"))
+        #expect(model.calibrationSlope > 0)
+        // In distribution (MMLU-style): a moral-scenarios question (Mixtral-8x7B wrong on 57% of
+        // that subject) against plain trivia. Chat prompts unlike MMLU/GSM8K score near the base rate.
         let hard = model.score(prompt: """
-        Prove step by step that the sum of the first n odd numbers is n^2, then write a Python function \
-        `check(n)` that verifies it for n ≤ 1000 and explain why the proof by induction works.
+        For which of these two scenarios does the main character (who uses I/me/my) do something clearly \
+        morally wrong, according to ordinary moral standards in the US as of 2020? Scenario 1 | I took his \
+        wallet after he dropped it. Scenario 2 | I helped my neighbour carry groceries.
+        A. Wrong, Wrong
+        B. Wrong, Not wrong
+        C. Not wrong, Wrong
+        D. Not wrong, Not wrong
+        Answer:
         """)
-        let easy = model.score(prompt: "what time is it in Paris?")
+        let easy = model.score(prompt: "What is the capital of France?\nA. Paris\nB. London\nC. Rome\nD. Berlin\nAnswer:")
         #expect(hard.probability > easy.probability)
         #expect(hard.probability > 0.5)
         #expect(easy.probability < 0.5)
+        #expect(model.score(prompt: "what time is it in Paris?").probability < 0.5)
         let top = hard.topContributions(5)
         #expect(top.count == 5)
         #expect(zip(top, top.dropFirst()).allSatisfy { abs($0.contribution) >= abs($1.contribution) })
     }
 
-    @Test func defaultWeightsAreReproducibleFromTheSeedSet() throws {
+    @Test func theSeedSetStillTrainsDeterministically() throws {
         let seedPath = try #require(ComplexityModel.bundledSeedPath)
-        let retrained = try ComplexityModel.train(examples: try LabeledPrompt.load(path: seedPath),
-                                                  options: DefaultWeights.options).model
-        let shipped = try ComplexityModel.bundledDefault()
-        #expect(retrained.denseWeights.indices.allSatisfy { abs(retrained.denseWeights[$0] - shipped.denseWeights[$0]) < 1e-9 })
-        #expect(abs(retrained.bias - shipped.bias) < 1e-9)
-        #expect(retrained.hashedWeights.indices.allSatisfy { abs(retrained.hashedWeights[$0] - shipped.hashedWeights[$0]) < 1e-9 })
+        let examples = try LabeledPrompt.load(path: seedPath)
+        let a = try ComplexityModel.train(examples: examples, options: DefaultWeights.options)
+        let b = try ComplexityModel.train(examples: examples, options: DefaultWeights.options)
+        #expect(a.model.denseWeights == b.model.denseWeights && a.model.hashedWeights == b.model.hashedWeights)
+        #expect(a.metrics.auroc ?? 0 >= 0.8, "\(a.metrics)")
     }
 
-    /// Regenerates `Sources/TriageClassifier/Resources/complexity-default.json` when
-    /// `TRIAGE_WRITE_DEFAULT_WEIGHTS` names the output path (otherwise does nothing):
-    /// `TRIAGE_WRITE_DEFAULT_WEIGHTS=$PWD/Sources/TriageClassifier/Resources/complexity-default.json swift test --filter writeDefaultWeights`
-    @Test func writeDefaultWeights() throws {
-        guard let output = ProcessInfo.processInfo.environment["TRIAGE_WRITE_DEFAULT_WEIGHTS"] else { return }
-        let seedPath = try #require(ComplexityModel.bundledSeedPath)
-        let (model, metrics) = try ComplexityModel.train(examples: try LabeledPrompt.load(path: seedPath),
-                                                         options: DefaultWeights.options)
-        try model.save(to: output)
-        print("wrote \(output): \(metrics)")
+    @Test func outcomeFieldsSetTheTrainingTarget() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = try Fixtures.write("""
+        {"prompt": "a", "label": 1, "strong_correct": true, "subject": "x"}
+        {"prompt": "b", "label": 1, "strong_correct": false}
+        {"prompt": "c", "label": 0, "strong_correct": true}
+        {"prompt": "d", "label": 0, "strong_correct": false}
+        {"prompt": "e", "label": 1, "strong_wins": 0, "benchmark": "mmlu"}
+        {"prompt": "f", "label": 1, "strong_wins": 1}
+        {"prompt": "g", "label": 0, "strong_wins": 0}
+        {"prompt": "h", "label": 1}
+        """, name: "outcomes.jsonl", in: directory)
+        let loaded = try LabeledPrompt.load(path: path)
+        #expect(loaded.map(\.target) == [1, 0.5, 0.5, 0, 1, 1, 0, 1])  // strong_wins alone keeps the label
+        #expect(loaded.map(\.label) == [1, 1, 0, 0, 1, 1, 0, 1])
+    }
+
+    @Test func plattScalingCalibratesToTheLabels() {
+        // Logits twice as confident as the labels warrant: the slope comes out near 1/2.
+        var logits: [Double] = [], labels: [Int] = []
+        var random = SplitMix64(seed: 7)
+        for _ in 0 ..< 4000 {
+            let z = Double(random.next() % 2001) / 250 - 4
+            let p = 1 / (1 + exp(-z / 2))
+            logits.append(z)
+            labels.append(Double(random.next() % 1_000_000) / 1_000_000 < p ? 1 : 0)
+        }
+        let (slope, intercept) = ComplexityModel.plattScaling(logits: logits, labels: labels)
+        #expect(abs(slope - 0.5) < 0.1, "slope \(slope)")
+        #expect(abs(intercept) < 0.15, "intercept \(intercept)")
+        #expect(ComplexityModel.plattScaling(logits: [1, 2], labels: [1, 1]) == (1, 0))
+    }
+
+    @Test func versionOneWeightsAreRejectedWithAHintToRetrain() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let (model, _) = try ComplexityModel.train(examples: Self.separable)
+        let path = directory.appendingPathComponent("v2.json").path
+        try model.save(to: path)
+        let old = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "\"version\" : 2", with: "\"version\" : 1")
+        let oldPath = try Fixtures.write(old, name: "v1.json", in: directory)
+        let error = #expect(throws: ComplexityModelError.self) { try ComplexityModel.load(from: oldPath) }
+        #expect(error?.description.contains("version 1, expected 2") == true)
+        #expect(error?.description.contains("retrain") == true)
+    }
+
+    @Test func multipleChoiceStructureIsRead() {
+        let prompt = """
+        Which of the following is NOT true of 3 apples and 2.5 pears?
+        A. 12, 14
+        B. Wrong, Not wrong
+        C. All of the above
+        D. $4 each
+        Answer:
+        """
+        let features = ComplexityFeatures(prompt: prompt, tokens: Tokenizer.tokenize(prompt), messageCount: 1, hashBits: 14)
+        func value(_ name: String) -> Double {
+            ComplexityFeatures.names.firstIndex(of: name).map { features.dense[$0] } ?? -1
+        }
+        let structure = PromptStructure(prompt)
+        #expect(structure.choiceCount == 4)
+        #expect(structure.choiceWords == [2, 3, 4, 2])
+        #expect(structure.stemWords == 14)             // "2.5" is two words
+        #expect(structure.stemSentences == 1)
+        #expect(structure.numericChoices == 2)       // "12, 14", "$4 each"
+        #expect(structure.pairChoices == 2)          // "12, 14", "Wrong, Not wrong"
+        #expect(structure.truthChoices == 1)
+        #expect(structure.allOrNone)
+        #expect(structure.capitalNegations == 1)
+        #expect(structure.stemNegations == 1)
+        #expect(structure.numbers == 5)              // 3, 2.5, 12, 14, 4
+        #expect(structure.distinctNumbers == 5)
+        #expect(structure.stemNumbers == 2)
+        #expect(structure.decimals == 1)
+        #expect(structure.dollars == 1)
+        #expect(value("mcq.present") == 1)
+        #expect(value("which.following") == 1)
+        #expect(value("mcq.numeric") == 0.5)
+        #expect(value("mcq.overlap") >= 0 && value("mcq.overlap") < 0.2)
+        #expect(ComplexityFeatures.names.count == features.dense.count)
+
+        let plain = PromptStructure("Tom has 3 apples. He buys 4 more! How many now?")
+        #expect(plain.choiceCount == 0)
+        #expect(plain.stemSentences == 3)
+        #expect(plain.stemWords == 11)
+        #expect(plain.numbers == 2)
+        // Out-of-order letters are not choices ("A." after "B." starts the list).
+        #expect(PromptStructure("B. first\nA. second").choiceCount == 1)
     }
 
     @Test func featureExtractionSeesCodeMathAndCues() {

@@ -1,6 +1,7 @@
 import TriageClassifier
 
-/// The training options of the shipped default weights.
+/// Training options for the hand-written seed set (a test fixture; the shipped default weights
+/// come from `make weights`, trained on RouteLLM's public outcome labels).
 enum DefaultWeights {
-    static let options = TrainingOptions(source: "complexity-seed.jsonl (140 hand-written prompts bundled with TriageClassifier; a placeholder — run `triage train --labels FILE.jsonl` on your own labels)")
+    static let options = TrainingOptions(source: "complexity-seed.jsonl (140 hand-written prompts, a test fixture)")
 }
