@@ -51,13 +51,7 @@ struct Explain: ParsableCommand {
         } else {
             throw ValidationError("give a prompt, or --file FILE")
         }
-        let routes: RoutesConfig
-        do {
-            routes = try ConfigLoader.load(path: config)
-        } catch {
-            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
-            throw ExitCode(2)
-        }
+        let routes = try loadRoutesOrExit(config)
         var headers: [String: String] = [:]
         for pair in header {
             let parts = pair.split(separator: "=", maxSplits: 1)

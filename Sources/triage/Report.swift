@@ -38,13 +38,7 @@ struct ReportCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let routes: RoutesConfig
-        do {
-            routes = try ConfigLoader.load(path: config)
-        } catch {
-            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
-            throw ExitCode(2)
-        }
+        let routes = try loadRoutesOrExit(config)
         let logPath = log ?? routes.log.path
         var prices: [String: TokenPrice] = [:]
         for backend in routes.backends {

@@ -50,13 +50,7 @@ struct Score: ParsableCommand {
     var file: String?
 
     func run() throws {
-        let routes: RoutesConfig
-        do {
-            routes = try ConfigLoader.load(path: config)
-        } catch {
-            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
-            throw ExitCode(2)
-        }
+        let routes = try loadRoutesOrExit(config)
         let clock = ContinuousClock()
         let loadStart = clock.now
         let scorer: BatchScorer

@@ -39,13 +39,7 @@ struct Serve: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
-        let fileConfig: RoutesConfig
-        do {
-            fileConfig = try ConfigLoader.load(path: config)
-        } catch {
-            FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
-            throw ExitCode(2)
-        }
+        let fileConfig = try loadRoutesOrExit(config)
         var routes = fileConfig
         if let host { routes.listen.host = host }
         if let port { routes.listen.port = port }

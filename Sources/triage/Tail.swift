@@ -43,12 +43,7 @@ struct Tail: AsyncParsableCommand {
         if let log {
             path = log
         } else {
-            do {
-                path = try ConfigLoader.load(path: config).log.path
-            } catch {
-                FileHandle.standardError.write(Data("triage: \(error.description)\n(use --log FILE to read a log directly)\n".utf8))
-                throw ExitCode(2)
-            }
+            path = try loadRoutesOrExit(config, hint: "(use --log FILE to read a log directly)").log.path
         }
         let reader = RoutingLogReader(path: path) { warning in
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))

@@ -58,13 +58,7 @@ struct Train: ParsableCommand {
         if let out {
             destination = out
         } else {
-            let routes: RoutesConfig
-            do {
-                routes = try ConfigLoader.load(path: config)
-            } catch {
-                FileHandle.standardError.write(Data("\(error.description)\n(or give --out PATH)\n".utf8))
-                throw ExitCode(2)
-            }
+            let routes = try loadRoutesOrExit(config, hint: "(or give --out PATH)")
             guard let path = routes.auto.complexityWeightsPath else {
                 throw ValidationError("set auto.complexity_weights in \(config), or give --out PATH")
             }
