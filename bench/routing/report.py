@@ -155,8 +155,9 @@ def write_report(res) -> str:
              f"cache): {sp['prompts']:,} prompts in {sp['scoring_seconds']:.2f} s = **{sp['us_per_prompt']:.1f} µs per prompt** "
              f"({sp['prompts_per_second']:,.0f} prompts/s); classifier loaded in {sp['load_seconds']:.3f} s; peak RSS "
              f"{sp['peak_rss_mib']:.0f} MiB for the whole process. Per-request latency percentiles and index build/load "
-             "times: `bench/results/classifier.md` (`swift run -c release triage-classifier-bench`). Both timings were taken "
-             "while other builds and test suites shared the 2 cores (load average about 20), so they are upper bounds.\n")
+             "times: `bench/results/classifier.md` (`swift run -c release triage-classifier-bench`). "
+             f"Load average when the run started: {res.get('machine', {}).get('load_average_1m', float('nan')):.1f} on "
+             f"{res.get('machine', {}).get('cpus', '?')} cores (other work on a shared machine slows these timings).\n")
     if ml.get("latency"):
         lt = ml["latency"]
         L.append(f"MiniLM-L6 embedding (sentence-transformers on CPU, same machine): **{lt['single_ms']:.1f} ms per prompt** one at a "

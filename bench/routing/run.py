@@ -205,7 +205,7 @@ def main(argv=None) -> int:
             res["triage_on_minilm_subset"] = triage_same_subset(t, work, data, mmlu, gsm, mt, cv_scores, a.minilm_subset)
 
     res["seconds"] = time.time() - started
-    res["machine"] = {"platform": platform.platform(), "cpus": os.cpu_count()}
+    res["machine"] = {"platform": platform.platform(), "cpus": os.cpu_count(), "load_average_1m": os.getloadavg()[0]}
     res["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     out.parent.mkdir(parents=True, exist_ok=True)
     Path(str(out) + ".json").write_text(json.dumps(res, indent=1, default=float) + "\n")
