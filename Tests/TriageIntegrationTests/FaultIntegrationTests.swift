@@ -4,7 +4,7 @@ import Testing
 import TriageUpstream
 
 /// routes.yaml for fault tests: `local` falls back to `remote`, with a fast breaker.
-private func faultRoutes(local: String, remote: String, extra: String = "", breakerFailures: Int = 3, cooldown: Double = 1) -> String {
+func faultRoutes(local: String, remote: String, extra: String = "", breakerFailures: Int = 3, cooldown: Double = 1) -> String {
     """
     listen: {host: 127.0.0.1, port: 0}
     models: [triage]
@@ -39,7 +39,7 @@ private final class AcknowledgedIDs: Sendable {
     var all: [String] { ids.withLock { $0 } }
 }
 
-private func content(_ body: String) -> String? {
+func chatContent(_ body: String) -> String? {
     guard let object = jsonObject(body), let choices = object["choices"] as? [[String: Any]],
           let message = choices.first?["message"] as? [String: Any] else { return nil }
     return message["content"] as? String
@@ -57,7 +57,7 @@ struct FaultIntegrationTests {
             let result = try await env.proxy.post(json: chatJSON("refused please"))
             #expect(result.status == 200)
             #expect(result.headers.header("x-triage-backend") == "remote")
-            #expect(content(result.body) == "remote says: refused please")
+            #expect(chatContent(result.body) == "remote says: refused please")
             let record = try #require(try await env.triage.logRecords(atLeast: 1).first)
             let attempts = try #require(record["attempts"] as? [[String: Any]])
             #expect(attempts.map { $0["backend"] as? String } == ["local", "remote"])
@@ -90,7 +90,7 @@ struct FaultIntegrationTests {
         }) { env in
             let result = try await env.proxy.post(json: chatJSON("local is down"))
             #expect(result.status == 200, "body: \(result.body)")
-            #expect(content(result.body) == "remote says: local is down")
+            #expect(chatContent(result.body) == "remote says: local is down")
 
             let stream = try await env.proxy.post(json: chatJSON("cut [[close-mid-stream]] [[chunks:5]]", stream: true),
                                                   headers: [])
@@ -318,75 +318,6 @@ struct FaultIntegrationTests {
         }
     }
 
-    @Test("a few thousand malformed, oversize and random bodies: every one gets a 4xx, the proxy stays up")
-    func fuzz() async throws {
-        try await Environment.with(maxBody: 8192) { env in
-            var generator = SeededGenerator(seed: 0x7269_6167_6521)
-            var bodies: [[UInt8]] = []
-            let valid = Array(chatJSON("hello").utf8)
-            for index in 0..<3000 {
-                switch index % 10 {
-                case 0: bodies.append((0..<Int.random(in: 0...400, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) })
-                case 1: bodies.append(Array(valid.prefix(Int.random(in: 0..<valid.count, using: &generator))))
-                case 2:
-                    var mutated = valid
-                    for _ in 0..<3 { mutated[Int.random(in: 0..<mutated.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator) }
-                    // A mutation may leave the JSON valid (e.g. inside the prompt): then make the model unknown.
-                    bodies.append(mutated + Array("}".utf8))
-                case 3: bodies.append(Array(String(repeating: "[", count: 5000).utf8))
-                case 4: bodies.append(Array(#"{"model":"triage","messages":[{"role":"user","content":"\#(String(repeating: "x", count: 9000))"}]}"#.utf8))
-                case 5: bodies.append(Array(#"{"model":["triage"],"messages":[]}"#.utf8))
-                case 6: bodies.append(Array(#"{"model":"triage","messages":[{"role":"user","content":{"a":1}}]}"#.utf8))
-                case 7: bodies.append(Array(#"{"model":"triage","messages":[\#(Array(repeating: #"{"role":"user","content":"x"}"#, count: 60).joined(separator: ","))]}"#.utf8))
-                case 8: bodies.append(Array(#"{"model":"triage","messages":[{"role":"user","content":"\ud800"}],"stream":1}"#.utf8))
-                default: bodies.append([0xEF, 0xBB, 0xBF] + Array("null".utf8))
-                }
-            }
-            let statuses = Locked<[Int: Int]>([:])
-            let unexpected = Locked<[String]>([])
-            let chunkSize = bodies.count / 8
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for worker in 0..<8 {
-                    let slice = Array(bodies[(worker * chunkSize)..<((worker + 1) * chunkSize)])
-                    group.addTask {
-                        for body in slice {
-                            let response = try await env.client.execute(UpstreamRequest(
-                                url: env.triage.url + "/v1/chat/completions", method: "POST",
-                                headers: [("Content-Type", "application/json")], body: body,
-                                timeouts: UpstreamTimeouts(connect: 5, total: 10, idle: 10)
-                            ))
-                            let text = String(decoding: try await response.body.collect(upTo: 1 << 20), as: UTF8.self)
-                            statuses.withLock { $0[response.status, default: 0] += 1 }
-                            let isOpenAIError = (jsonObject(text)?["error"] as? [String: Any])?["message"] is String
-                            if !(400..<500).contains(response.status) || !isOpenAIError {
-                                // A random mutation can leave a valid request; that one is answered by the backend.
-                                if response.status == 200, content(text) != nil { continue }
-                                unexpected.withLock { $0.append("\(response.status): \(text.prefix(120)) <- \(String(decoding: body.prefix(60), as: UTF8.self))") }
-                            }
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-            #expect(unexpected.withLock { $0 }.isEmpty, "unexpected answers: \(unexpected.withLock { $0.prefix(5) })")
-            let counts = statuses.withLock { $0 }
-            #expect(counts.values.reduce(0, +) == 3000)
-            #expect((counts[400] ?? 0) > 1000)
-            #expect((counts[413] ?? 0) >= 300)
-            #expect(env.triage.child.process.isRunning)
-            #expect(try await env.proxy.get("/healthz").status == 200)
-            // Oversize headers: 431 in OpenAI's shape under the configured limit, a bare 400 from the parser far above it.
-            let bigHeader = try await env.proxy.post(json: chatJSON("hi"), headers: [("x-padding", String(repeating: "p", count: 40_000))])
-            #expect(bigHeader.status == 431)
-            #expect((jsonObject(bigHeader.body)?["error"] as? [String: Any])?["code"] as? String == "headers_too_large")
-            let hugeHeader = try? await env.proxy.post(json: chatJSON("hi"), headers: [("x-padding", String(repeating: "p", count: 200_000))])
-            #expect(hugeHeader.map { (400..<500).contains($0.status) } ?? true)
-            #expect(try await env.proxy.get("/healthz").status == 200)
-            let records = try await env.triage.logRecords(atLeast: 3001)
-            #expect(records.count == 3001, "every request the proxy answered, rejected or not, has its log line")
-        }
-    }
-
     @Test("client keys: missing or wrong key is a 401 in OpenAI's shape; the right key passes; no key is logged")
     func clientAuth() async throws {
         let clientKey = "triage-client-key-7d1e"
@@ -423,25 +354,5 @@ struct FaultIntegrationTests {
             #expect(raw.contains("rejected: invalid_api_key"))
             #expect(!env.triage.child.stderr.text.contains(clientKey))
         }
-    }
-}
-
-/// A value shared between test tasks, behind a lock.
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    func withLock<Result: Sendable>(_ body: (inout Value) -> Result) -> Result { mutex.withLock { body(&$0) } }
-}
-
-/// A small deterministic random generator (SplitMix64), so the fuzz bodies are the same every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
