@@ -26,7 +26,9 @@ struct ProgramRun: Sendable {
         return ProgramRun(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 
-    private static func readToEnd(_ handle: FileHandle) async -> Data {
+    /// Reads `handle` to its end on a thread of its own: a blocking read on the concurrency pool
+    /// (two threads on a 2-core machine) would stall every other test in the process meanwhile.
+    static func readToEnd(_ handle: FileHandle) async -> Data {
         await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: handle.readDataToEndOfFile()) }.start()
         }

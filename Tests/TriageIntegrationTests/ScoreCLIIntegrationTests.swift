@@ -14,9 +14,11 @@ private func runScore(_ arguments: [String], stdinPath: String? = nil, directory
     process.standardError = errors
     process.standardInput = stdinPath.flatMap { FileHandle(forReadingAtPath: $0) } ?? FileHandle.nullDevice
     try process.run()
-    let out = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
-    let err = Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }
-    let (stdoutData, stderrData) = await (out.value, err.value)
+    // On threads of their own: a detached task's blocking read held a concurrency-pool thread
+    // (two on this machine) until the program ended, stalling timing tests elsewhere in the run.
+    async let out = ProgramRun.readToEnd(output.fileHandleForReading)
+    async let err = ProgramRun.readToEnd(errors.fileHandleForReading)
+    let (stdoutData, stderrData) = await (out, err)
     while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
     let lines = String(decoding: stdoutData, as: UTF8.self).split(separator: "\n").compactMap { jsonObject(String($0)) }
     return (process.terminationStatus, lines, String(decoding: stderrData, as: UTF8.self))

@@ -89,9 +89,9 @@ import Testing
             let cancelled = ContinuousClock.now
             cancellation.cancel()
             let result = await waiting.result
-            // The slot frees only when the gate opens (30 s at the soonest), so 10 s tells the two
-            // apart with room for a loaded machine (2 s once took 2.25 s in a parallel full run).
-            #expect(ContinuousClock.now - cancelled < .seconds(10), "the wait ends when the request is cancelled, not when a slot frees")
+            // The slot frees only when the gate opens (30 s at the soonest), so 20 s tells the two
+            // apart with room for a starved concurrency pool in a full run (2 s once took 2.25 s).
+            #expect(ContinuousClock.now - cancelled < .seconds(20), "the wait ends when the request is cancelled, not when a slot frees")
             guard case .failure(let error) = result, case .cancelled? = error as? UpstreamError else {
                 Issue.record("expected .cancelled, got \(result)")
                 return

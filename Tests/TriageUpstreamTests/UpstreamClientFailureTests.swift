@@ -13,7 +13,7 @@ import Testing
         let seconds = await withRefusingPort { port in
             url = "http://127.0.0.1:\(port)/v1/chat/completions"
             let request = UpstreamRequest(
-                url: url, body: chatBody("hi"), timeouts: UpstreamTimeouts(connect: 30, total: 60, idle: 60)
+                url: url, body: chatBody("hi"), timeouts: UpstreamTimeouts(connect: 120, total: 180, idle: 180)
             )
             return await elapsedSeconds {
                 do {
@@ -29,7 +29,10 @@ import Testing
             return
         }
         #expect(failedURL == url)
-        #expect(seconds < 10, "a refused connection fails at once, not at the 30 s connect timeout")
+        // Bounds in this file tell "at once" from "at the timeout" an order of magnitude apart: in
+        // a full run every suite shares one process, and CPU-bound tests elsewhere can hold both
+        // threads of the concurrency pool (2 cores) for seconds before this task resumes (11 s seen).
+        #expect(seconds < 60, "a refused connection fails at once, not at the 120 s connect timeout")
         let text = caught.map { "\($0)" } ?? ""
         #expect(text.hasPrefix("upstream \(url): connection refused (curl: Couldn't connect to server"))
     }
@@ -93,7 +96,7 @@ import Testing
             #expect(caught?.isTimeout == true)
             #expect(reported == phase)
             #expect(limit == 1)
-            #expect(seconds >= 0.9 && seconds < 5, "took \(seconds)s: the 1 s timeout fires, long before the 120 s hang ends (the bound leaves room for a loaded CI machine)")
+            #expect(seconds >= 0.9 && seconds < 40, "took \(seconds)s: the 1 s timeout fires, long before the 120 s hang ends (the bound leaves room for a starved concurrency pool)")
         }
     }
 
@@ -150,7 +153,7 @@ import Testing
             task.cancel()
             let result = await task.result
             let elapsed = ContinuousClock.now - start
-            #expect(elapsed < .seconds(2), "cancellation ends the 120 s hang at once (the bound leaves room for a loaded machine)")
+            #expect(elapsed < .seconds(40), "cancellation ends the 120 s hang at once (the bound leaves room for a starved concurrency pool)")
             guard case .failure(let error) = result, case .cancelled = error as? UpstreamError else {
                 Issue.record("expected UpstreamError.cancelled, got \(result)")
                 return
