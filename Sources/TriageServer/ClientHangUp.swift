@@ -37,40 +37,19 @@ final class ClientConnections: Sendable {
 
 /// Whether the client of one connection has gone, and what to abort when it goes.
 final class ClientHangUp: Sendable {
-    private struct State {
-        var gone = false
-        var watched: [ObjectIdentifier: UpstreamCancellation] = [:]
-    }
-
-    private let state = Mutex(State())
+    private let transfers = CancellationGroup()
 
     /// Whether the client has closed the connection (or its sending side).
-    var isGone: Bool { state.withLock { $0.gone } }
+    var isGone: Bool { transfers.isFired }
 
     /// Cancels `cancellation` when the client goes (at once if it already has).
-    func watch(_ cancellation: UpstreamCancellation) {
-        let goneAlready = state.withLock { state -> Bool in
-            if !state.gone { state.watched[ObjectIdentifier(cancellation)] = cancellation }
-            return state.gone
-        }
-        if goneAlready { cancellation.cancel() }
-    }
+    func watch(_ cancellation: UpstreamCancellation) { transfers.add(cancellation) }
 
     /// Stops watching `cancellation` (its request is over).
-    func unwatch(_ cancellation: UpstreamCancellation) {
-        _ = state.withLock { $0.watched.removeValue(forKey: ObjectIdentifier(cancellation)) }
-    }
+    func unwatch(_ cancellation: UpstreamCancellation) { transfers.remove(cancellation) }
 
     /// The client went away: cancels everything watched.
-    fileprivate func clientGone() {
-        let watched = state.withLock { state -> [UpstreamCancellation] in
-            guard !state.gone else { return [] }
-            state.gone = true
-            defer { state.watched = [:] }
-            return Array(state.watched.values)
-        }
-        for cancellation in watched { cancellation.cancel() }
-    }
+    fileprivate func clientGone() { transfers.fire() }
 }
 
 /// The per-connection channel handler behind `ClientConnections`; passes every event on.

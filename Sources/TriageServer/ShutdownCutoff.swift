@@ -12,13 +12,13 @@ import TriageUpstream
 final class ShutdownCutoff: Sendable {
     private struct State {
         var graceStarted = false
-        var cutOff = false
         var graceWaiter: CheckedContinuation<Void, Never>?
         var waitCancelled = false
-        var streams: [ObjectIdentifier: UpstreamCancellation] = [:]
     }
 
     private let state = Mutex(State())
+    /// The transfers of the streams open now, aborted together at the cut-off.
+    private let streams = CancellationGroup()
     /// `shutdown.grace_seconds`, for the error message.
     let graceSeconds: Double
 
@@ -27,20 +27,12 @@ final class ShutdownCutoff: Sendable {
     }
 
     /// Whether the grace period has run out.
-    var isCutOff: Bool { state.withLock { $0.cutOff } }
+    var isCutOff: Bool { streams.isFired }
 
     /// Registers a stream's transfer (aborted at once if the cut-off has passed).
-    func register(_ cancellation: UpstreamCancellation) {
-        let late = state.withLock { state -> Bool in
-            if !state.cutOff { state.streams[ObjectIdentifier(cancellation)] = cancellation }
-            return state.cutOff
-        }
-        if late { cancellation.cancel() }
-    }
+    func register(_ cancellation: UpstreamCancellation) { streams.add(cancellation) }
 
-    func unregister(_ cancellation: UpstreamCancellation) {
-        _ = state.withLock { $0.streams.removeValue(forKey: ObjectIdentifier(cancellation)) }
-    }
+    func unregister(_ cancellation: UpstreamCancellation) { streams.remove(cancellation) }
 
     /// The graceful shutdown has begun.
     func beginGrace() {
@@ -74,14 +66,7 @@ final class ShutdownCutoff: Sendable {
     }
 
     /// The grace period ran out: aborts every registered stream's transfer.
-    func cutOff() {
-        let streams = state.withLock { state -> [UpstreamCancellation] in
-            state.cutOff = true
-            defer { state.streams = [:] }
-            return Array(state.streams.values)
-        }
-        for stream in streams { stream.cancel() }
-    }
+    func cutOff() { streams.fire() }
 
     private var graceText: String {
         graceSeconds == graceSeconds.rounded() && graceSeconds < 1e9 ? String(Int(graceSeconds)) : String(graceSeconds)
