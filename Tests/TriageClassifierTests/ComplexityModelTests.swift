@@ -138,6 +138,7 @@ import Testing
 
     @Test func outcomeFieldsSetTheTrainingTarget() throws {
         let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Fixtures.write("""
         {"prompt": "a", "label": 1, "strong_correct": true, "subject": "x"}
         {"prompt": "b", "label": 1, "strong_correct": false}
@@ -171,6 +172,7 @@ import Testing
 
     @Test func versionOneWeightsAreRejectedWithAHintToRetrain() throws {
         let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let (model, _) = try ComplexityModel.train(examples: Self.separable)
         let path = directory.appendingPathComponent("v2.json").path
         try model.save(to: path)

@@ -69,6 +69,7 @@ import Testing
 
     @Test func cacheOfAnotherFormatVersionIsRebuilt() throws {
         let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Fixtures.write("{\"prompt\": \"a b c\"}\n{\"prompt\": \"d e f\"}\n", name: "ref.jsonl", in: directory)
         let cache = directory.appendingPathComponent("cache").path
         let first = try ReferenceIndex.load(path: path, cacheDirectory: cache)

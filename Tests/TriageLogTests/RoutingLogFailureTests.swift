@@ -70,7 +70,9 @@ private final class Messages: Sendable {
 struct RoutingLogFailureTests {
     @Test("commit returns once the line is in the file")
     func commitWaitsForTheWrite() async throws {
-        let path = temporaryDirectory() + "/routing.jsonl"
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/routing.jsonl"
         let writer = try RoutingLogWriter(path: path)
         defer { writer.close() }
         for index in 0..<50 {
@@ -83,7 +85,9 @@ struct RoutingLogFailureTests {
 
     @Test("a full disk mid-write: the records are counted as lost, the torn bytes removed, and the next record lands on its own line")
     func shortWriteThenRecovery() async throws {
-        let path = temporaryDirectory() + "/routing.jsonl"
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/routing.jsonl"
         let disk = FlakyDisk()
         let messages = Messages()
         let writer = try RoutingLogWriter(
@@ -112,6 +116,7 @@ struct RoutingLogFailureTests {
     @Test("a replacement file that ends in a partial line (a crashed writer's) is ended before the next record")
     func tornLineFromAnotherWriterIsEnded() async throws {
         let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/routing.jsonl"
         let writer = try RoutingLogWriter(path: path)
         defer { writer.close() }
@@ -131,6 +136,7 @@ struct RoutingLogFailureTests {
     @Test("a deleted log directory is recreated and the next records land in a new file")
     func deletedDirectory() async throws {
         let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/logs/routing.jsonl"
         let messages = Messages()
         let writer = try RoutingLogWriter(path: path) { messages.add($0) }
@@ -150,6 +156,7 @@ struct RoutingLogFailureTests {
     @Test("a log renamed away and replaced is followed to the new file")
     func replacedFile() async throws {
         let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/routing.jsonl"
         let writer = try RoutingLogWriter(path: path)
         defer { writer.close() }
@@ -164,6 +171,7 @@ struct RoutingLogFailureTests {
     @Test("a log whose directory cannot be recreated counts every record as lost, and recovers when it can")
     func unreopenableLog() async throws {
         let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/logs/routing.jsonl"
         let writer = try RoutingLogWriter(path: path)
         defer { writer.close() }
@@ -181,6 +189,7 @@ struct RoutingLogFailureTests {
     @Test("the log is created 0600, an existing 0644 log is tightened, and rotated files keep the mode")
     func fileModes() async throws {
         let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/routing.jsonl"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let old = umask(0)
