@@ -33,10 +33,11 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift6
         ),
-        // Rule matching: which backend a request goes to, and why.
+        // The routing decision: rule matching, then the `route: auto` classifier; which backend a
+        // request goes to, and why (shared by `triage serve` and `triage replay`).
         .target(
             name: "TriageRouting",
-            dependencies: ["TriageConfig"],
+            dependencies: ["TriageConfig", "TriageClassifier", "TriageLog", "TriageJSON"],
             swiftSettings: strictSwift6
         ),
         // Outbound HTTP to model APIs on libcurl's multi interface, streaming bodies as async sequences.
@@ -116,11 +117,18 @@ let package = Package(
             dependencies: ["TriageClassifier", "TriageConfig", "TriageFlywheel", "TriageJSON", "TriageLog"],
             swiftSettings: strictSwift6
         ),
+        // `triage replay` (recorded requests re-decided under a candidate config) and `triage
+        // calibrate` (min_fit / max_complexity for a target remote share or quality).
+        .target(
+            name: "TriageReplay",
+            dependencies: ["TriageRouting", "TriageConfig", "TriageClassifier", "TriageFlywheel", "TriageLog", "TriageJSON"],
+            swiftSettings: strictSwift6
+        ),
         // The thin command-line front end: serve, check, tail.
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring",
+                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriageReplay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -128,6 +136,11 @@ let package = Package(
         ),
         .testTarget(name: "TriageConfigTests", dependencies: ["TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageRoutingTests", dependencies: ["TriageRouting", "TriageConfig"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "TriageReplayTests",
+            dependencies: ["TriageReplay", "TriageRouting", "TriageConfig", "TriageClassifier", "TriageFlywheel", "TriageLog", "TriageJSON"],
+            swiftSettings: strictSwift6
+        ),
         .testTarget(name: "TriageUpstreamTests", dependencies: ["TriageUpstream"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageClassifierTests", dependencies: ["TriageClassifier"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageFlywheelTests", dependencies: ["TriageFlywheel", "TriageLog", "TriageJSON"], swiftSettings: strictSwift6),

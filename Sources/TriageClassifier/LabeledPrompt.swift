@@ -14,13 +14,17 @@ public struct LabeledPrompt: Sendable, Equatable {
     /// one is, ½ when both or neither are (the large model's expected gain). `"strong_wins"` alone
     /// (as benchmark label files carry it) does not change the target.
     public var target: Double
+    /// Whether the large model answered correctly (`"strong_correct"`), when the file says;
+    /// `triage calibrate` measures quality with it (unknown counts as correct).
+    public var strongCorrect: Bool?
 
     /// Creates a labelled prompt (`target` defaults to `label`).
-    public init(prompt: String, label: Int, messageCount: Int = 1, target: Double? = nil) {
+    public init(prompt: String, label: Int, messageCount: Int = 1, target: Double? = nil, strongCorrect: Bool? = nil) {
         self.prompt = prompt
         self.label = label
         self.messageCount = messageCount
         self.target = min(max(target ?? Double(label), 0), 1)
+        self.strongCorrect = strongCorrect
     }
 
     /// A JSON boolean or 0/1 number; nil when absent or anything else.
@@ -57,10 +61,11 @@ public struct LabeledPrompt: Sendable, Equatable {
                     throw ComplexityModelError.malformedLabel(path: path, line: line, reason: "\"label\" must be 0 or 1")
                 }
                 let messages = (object["messages"] as? NSNumber)?.intValue ?? 1
-                let target = outcomeTarget(label: number.intValue, strongCorrect: flag(object["strong_correct"]),
+                let strongCorrect = flag(object["strong_correct"])
+                let target = outcomeTarget(label: number.intValue, strongCorrect: strongCorrect,
                                            strongWins: flag(object["strong_wins"]))
                 result.append(LabeledPrompt(prompt: prompt, label: number.intValue, messageCount: max(messages, 1),
-                                            target: target))
+                                            target: target, strongCorrect: strongCorrect))
             }
         } catch let error as ComplexityModelError {
             throw error

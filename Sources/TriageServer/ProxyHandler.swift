@@ -62,21 +62,18 @@ struct ProxyHandler: Sendable {
                 throw APIError.unknownModel(chat.model, known: active.config.models)
             }
             let clientHeaders = Self.lowercasedHeaders(request.headers)
-            let decision = active.router.decide(RoutingInput(
+            let routed = active.router.route(RoutingInput(
                 model: chat.model,
                 headers: clientHeaders,
                 lastUserMessage: chat.lastUserMessage,
                 estimatedPromptTokens: TokenEstimator.estimate(messages: chat.messageTexts)
-            ))
-            var chosen = decision.backend
-            record.rule = decision.rule
-            record.reason = decision.reason
-            if decision.viaAuto, let auto = active.autoRouting {
-                let verdict = auto.decide(prompt: chat.lastUserMessage, messageCount: chat.messageTexts.count)
-                chosen = verdict.backend
-                record.scores = verdict.scores
-                record.reason = (decision.rule.map { "rule '\($0)' routed auto -> " } ?? "no rule matched -> ") + verdict.reason
-                recorder.metrics.recordClassifierScores(complexity: verdict.scores.complexity, fit: verdict.scores.fit ?? 1)
+            ), auto: active.autoRouting, messageCount: chat.messageTexts.count)
+            let chosen = routed.backend
+            record.rule = routed.rule
+            record.reason = routed.reason
+            if let scores = routed.scores {
+                record.scores = scores
+                recorder.metrics.recordClassifierScores(complexity: scores.complexity, fit: scores.fit ?? 1)
             }
             record.backend = chosen.name
             record.upstreamModel = chosen.model

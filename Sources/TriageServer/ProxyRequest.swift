@@ -1,5 +1,6 @@
 import Foundation
 import TriageJSON
+import TriageRouting
 
 /// A client request as routing, forwarding and logging need it, whatever API it came in on:
 /// the whole body (forwarded with only the model replaced, or translated), the model asked
@@ -121,23 +122,13 @@ struct ProxyRequest: Sendable {
 
     /// The text of a message's `content`: a string, or an array of parts whose `text` parts are joined.
     static func text(of content: JSONValue?, index: Int) throws(APIError) -> String {
-        switch content {
-        case nil, .null?:
-            return ""  // assistant messages with tool calls have no content
-        case .string(let text)?:
-            return text
-        case .array(let parts)?:
-            var pieces: [String] = []
-            for part in parts {
-                if case .string(let text)? = part["text"] { pieces.append(text) }
-            }
-            return pieces.joined(separator: "\n")
-        default:
+        guard let text = ChatTexts.text(of: content) else {
             throw .invalidRequest(
                 "Invalid type for 'messages[\(index)].content': expected a string or an array of content parts.",
                 code: "invalid_type", param: "messages[\(index)].content"
             )
         }
+        return text
     }
 }
 

@@ -16,8 +16,10 @@ struct Triage: AsyncParsableCommand {
           triage explain "Prove that there are infinitely many primes"
           triage score prompts.jsonl > scores.jsonl
           triage train --labels labels.jsonl
+          triage replay --config candidate.yaml
+          triage calibrate --quality 0.95
         """,
         version: "0.1.0",
-        subcommands: [Serve.self, Check.self, Tail.self, Explain.self, Score.self, Train.self, Export.self, ReportCommand.self]
+        subcommands: [Serve.self, Check.self, Tail.self, Explain.self, Score.self, Train.self, Export.self, ReportCommand.self, Replay.self, Calibrate.self]
     )
 }

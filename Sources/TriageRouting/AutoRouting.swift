@@ -6,19 +6,28 @@ import TriageLog
 /// The classifier that decides `route: auto`, loaded from `auto:` in routes.yaml: the reference
 /// index of the local model's fine-tuning prompts (cached on disk by content), the complexity
 /// model, the two backends it chooses between and the thresholds.
-struct AutoRouting: Sendable {
-    let classifier: Classifier
-    let local: BackendConfig
-    let remote: BackendConfig
-    let minFit: Double
-    let maxComplexity: Double
+public struct AutoRouting: Sendable {
+    public let classifier: Classifier
+    public let local: BackendConfig
+    public let remote: BackendConfig
+    public let minFit: Double
+    public let maxComplexity: Double
+
+    /// Creates the decision from a loaded classifier, its two backends and thresholds.
+    public init(classifier: Classifier, local: BackendConfig, remote: BackendConfig, minFit: Double, maxComplexity: Double) {
+        self.classifier = classifier
+        self.local = local
+        self.remote = remote
+        self.minFit = minFit
+        self.maxComplexity = maxComplexity
+    }
 
     /// Longest prompt text scored, in bytes: the scores of longer prompts are taken on their
     /// last `maxScoredBytes` bytes, which keeps scoring well under a millisecond.
-    static let maxScoredBytes = 8 * 1024
+    public static let maxScoredBytes = 8 * 1024
 
     /// Loads the classifier `config.auto` describes; `nil` when it is off (no `auto.remote`).
-    static func load(config: RoutesConfig) throws(ClassifierLoadError) -> AutoRouting? {
+    public static func load(config: RoutesConfig) throws(ClassifierLoadError) -> AutoRouting? {
         let auto = config.auto
         guard let remoteName = auto.remoteBackend,
               let remote = config.backend(named: remoteName),
@@ -30,16 +39,15 @@ struct AutoRouting: Sendable {
     }
 
     /// Scores `prompt` and picks the backend, with the scores and a reason for the log.
-    func decide(prompt: String, messageCount: Int) -> (backend: BackendConfig, scores: RoutingLogRecord.Scores, reason: String) {
+    public func decide(prompt: String, messageCount: Int) -> (backend: BackendConfig, scores: RoutingLogRecord.Scores, reason: String) {
         let started = ContinuousClock.now
-        let text = prompt.utf8.count > Self.maxScoredBytes ? String(decoding: prompt.utf8.suffix(Self.maxScoredBytes), as: UTF8.self) : prompt
-        let classification = classifier.classify(prompt: text, messageCount: messageCount)
+        let classification = classify(prompt: prompt, messageCount: messageCount)
         let decision = Classifier.decide(
             fit: classification.fit, complexity: classification.complexity, minFit: minFit, maxComplexity: maxComplexity
         )
         let scores = RoutingLogRecord.Scores(
             fit: classification.fit, similarity: classification.rawSimilarity, complexity: classification.complexity,
-            decidedBy: decision.decidedBy.rawValue, micros: ((ContinuousClock.now - started).inSeconds * 1e6).rounded()
+            decidedBy: decision.decidedBy.rawValue, micros: Self.microseconds(ContinuousClock.now - started)
         )
         let fitText = classification.fit.map { "fit \(Self.threeDecimals($0)) \($0 >= minFit ? "≥" : "<") \(Self.threeDecimals(minFit))" }
             ?? "no reference"
@@ -48,6 +56,18 @@ struct AutoRouting: Sendable {
 
         let backend = decision.local ? local : remote
         return (backend, scores, "classifier: \(fitText), \(complexityText) -> '\(backend.name)'")
+    }
+
+    /// Both scores of `prompt` as the proxy takes them: on its last ``maxScoredBytes`` bytes.
+    public func classify(prompt: String, messageCount: Int) -> Classification {
+        let text = prompt.utf8.count > Self.maxScoredBytes ? String(decoding: prompt.utf8.suffix(Self.maxScoredBytes), as: UTF8.self) : prompt
+        return classifier.classify(prompt: text, messageCount: messageCount)
+    }
+
+    /// A duration in whole microseconds, as the log's `scores.micros` records it.
+    static func microseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return (Double(seconds) * 1e6 + Double(attoseconds) / 1e12).rounded()
     }
 
     /// `value` with three decimals exactly as `%.3f` writes it, without Foundation's

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TriageServer
+@testable import TriageRouting
 
 @Suite("Auto routing reason text")
 struct AutoRoutingTests {

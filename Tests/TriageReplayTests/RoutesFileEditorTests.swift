@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+@testable import TriageReplay
+
+@Suite("routes.yaml threshold edit")
+struct RoutesFileEditorTests {
+    static let yaml = """
+    # Triage routes
+    backends:
+      - name: local
+        base_url: http://127.0.0.1:8000/v1
+        model: m
+    auto:
+      default_backend: local   # must name a backend above
+      remote: remote           # edge cases
+      min_fit: 0.05            # escalate atypical prompts
+      # max_complexity: 0.9    (a commented-out line is not the key)
+      max_complexity: 0.5
+      cache_dir: .triage-cache
+    report:
+      min_fit: 7
+    """
+
+    @Test func editsOnlyTheTwoValuesKeepingCommentsAndColumns() throws {
+        let (changes, text) = try RoutesFileEditor.plan(text: Self.yaml, path: "r.yaml", minFit: 0.1234, maxComplexity: 0.31)
+        #expect(changes.map(\.line) == [9, 11])
+        #expect(changes[0].new == "  min_fit: 0.1234          # escalate atypical prompts")
+        #expect(changes[1].new == "  max_complexity: 0.31")
+        let before = Self.yaml.components(separatedBy: "\n")
+        let after = text.components(separatedBy: "\n")
+        #expect(before.count == after.count)
+        for index in before.indices where index != 8 && index != 10 {
+            #expect(before[index] == after[index], "line \(index + 1)")
+        }
+    }
+
+    @Test func clearErrorsWhenTheLinesCannotBeLocated() {
+        #expect(throws: RoutesFileEditor.EditError.self) {
+            try RoutesFileEditor.plan(text: "backends: []\n", path: "r.yaml", minFit: 0.1, maxComplexity: 0.5)
+        }
+        #expect(throws: RoutesFileEditor.EditError.self) {
+            try RoutesFileEditor.plan(text: "auto: {min_fit: 0.1, max_complexity: 0.5}\n", path: "r.yaml", minFit: 0.1, maxComplexity: 0.5)
+        }
+        do {
+            _ = try RoutesFileEditor.plan(text: "auto:\n  min_fit: 0.1\n", path: "r.yaml", minFit: 0.1, maxComplexity: 0.5)
+            Issue.record("a missing max_complexity line must be an error")
+        } catch {
+            #expect(error.description.contains("has no 'max_complexity:' line"))
+        }
+    }
+
+    @Test func unchangedValuesAreNoChange() throws {
+        let (changes, text) = try RoutesFileEditor.plan(text: Self.yaml, path: "r.yaml", minFit: 0.05, maxComplexity: 0.5)
+        #expect(changes.isEmpty)
+        #expect(text == Self.yaml)
+    }
+}
