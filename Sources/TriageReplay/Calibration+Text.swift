@@ -17,9 +17,11 @@ extension Calibration {
             out.append((point == chosen ? "  * " : "    ") + Self.row(point))
         }
         out.append("")
-        out.append("  all local                      " + Self.summary(allLocal))
-        out.append("  all remote                     " + Self.summary(allRemote))
-        out.append("  current (min_fit \(Self.decimals(current.minFit)), max_complexity \(Self.decimals(current.maxComplexity)))".padding(toLength: 33, withPad: " ", startingAt: 0) + Self.summary(current))
+        let current = "current (min_fit \(Self.decimals(self.current.minFit)), max_complexity \(Self.decimals(self.current.maxComplexity)))"
+        let width = current.count + 2
+        for (label, point) in [("all local", allLocal), ("all remote", allRemote), (current, self.current)] {
+            out.append("  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + Self.summary(point))
+        }
         let cpt = [cpt50.map { "CPT(50%) \(Self.percent($0)) remote" }, cpt80.map { "CPT(80%) \(Self.percent($0)) remote" }].compactMap { $0 }
         if !cpt.isEmpty { out.append("  " + cpt.joined(separator: ", ") + " (in-sample, on these labels)") }
         out.append("")
