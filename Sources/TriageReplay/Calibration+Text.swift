@@ -23,7 +23,7 @@ extension Calibration {
             out.append("  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + Self.summary(point))
         }
         let cpt = [cpt50.map { "CPT(50%) \(Self.percent($0)) remote" }, cpt80.map { "CPT(80%) \(Self.percent($0)) remote" }].compactMap { $0 }
-        if !cpt.isEmpty { out.append("  " + cpt.joined(separator: ", ") + " (in-sample, on these labels)") }
+        if !cpt.isEmpty { out.append("  " + cpt.joined(separator: ", ") + " (on these labels)") }
         out.append("")
         if let chosen {
             out.append("chosen: min_fit \(Self.decimals(chosen.minFit)), max_complexity \(Self.decimals(chosen.maxComplexity))")
