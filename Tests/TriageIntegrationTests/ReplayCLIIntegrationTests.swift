@@ -128,6 +128,12 @@ struct ReplayCLIIntegrationTests {
         #expect(changed.allSatisfy { $0.0.contains("min_fit:") || $0.0.contains("max_complexity:") }, "\(changed)")
         #expect(after.contains { $0.contains("min_fit:") && $0.hasSuffix("# kept: a comment on the line") })
         #expect(try await ProgramRun.run(Repo.triageBinary, ["check", copy]).status == 0)
+        let asJSON = try await ProgramRun.run(Repo.triageBinary, ["calibrate", "--config", triage.configPath, "--quality", "0.9", "--json"])
+        let calibration = try #require(jsonObject(asJSON.stdout), "\(asJSON.stdout)\n\(asJSON.stderr)")
+        #expect(calibration["samples"] as? Int == (quality["labelled"] as? Int), "the labelled records of the log")
+        let chosen = try #require(calibration["chosen"] as? [String: Any])
+        #expect((chosen["relative_quality"] as? Double ?? 0) >= 0.9)
+        #expect(asJSON.stderr.contains("->"), "the lines to change go to stderr with --json")
         let usage = try await ProgramRun.run(Repo.triageBinary, ["calibrate", "--config", copy])
         #expect(usage.status == 64 && usage.stderr.contains("give exactly one target"))
 
