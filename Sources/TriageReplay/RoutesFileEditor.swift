@@ -24,7 +24,8 @@ public enum RoutesFileEditor {
     /// - Throws: ``EditError`` when there is no block-style top-level `auto:` holding both keys
     ///   on lines of their own (say, `auto: {...}` in flow style, or a key missing).
     public static func plan(text: String, path: String, minFit: Double, maxComplexity: Double) throws(EditError) -> (changes: [Change], text: String) {
-        var lines = text.components(separatedBy: "\n")
+        // Split on the scalar: a "\r\n" pair is one Character, which a Character split would not cut.
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
         guard let autoLine = lines.firstIndex(where: { $0.hasPrefix("auto:") }) else {
             throw EditError(description: "\(path): no top-level 'auto:' block; add one with min_fit and max_complexity (see docs/routes-yaml.md), or set them by hand")
         }
@@ -35,7 +36,7 @@ public enum RoutesFileEditor {
         var end = autoLine + 1
         while end < lines.count {
             let line = lines[end]
-            if let first = line.first, first != " ", first != "\t", first != "#" { break }
+            if let first = line.first, first != " ", first != "\t", first != "#", !Self.isBlank(line[...]) { break }
             end += 1
         }
         var changes: [Change] = []
@@ -91,6 +92,7 @@ public enum RoutesFileEditor {
     /// `line` with its scalar value replaced by `value`, the indentation and any trailing
     /// comment kept (the comment stays in its column when the new value fits before it).
     static func replaceValue(in line: String, with value: String) -> String? {
+        if line.hasSuffix("\r") { return replaceValue(in: String(line.dropLast()), with: value).map { $0 + "\r" } }
         guard let colon = line.firstIndex(of: ":") else { return nil }
         let head = line[...colon]
         let rest = line[line.index(after: colon)...]
@@ -109,7 +111,7 @@ public enum RoutesFileEditor {
     }
 
     private static func isBlank(_ text: Substring) -> Bool {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty || trimmed.hasPrefix("#")
     }
 }

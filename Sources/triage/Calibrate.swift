@@ -117,14 +117,14 @@ struct Calibrate: ParsableCommand {
             if write {
                 let changes = try RoutesFileEditor.write(path: config, minFit: chosen.minFit, maxComplexity: chosen.maxComplexity)
                 if changes.isEmpty { report("\(config) already has these values; nothing written") }
-                for change in changes { report("wrote \(config):\(change.line): \(change.new.trimmingCharacters(in: .whitespaces))") }
+                for change in changes { report("wrote \(config):\(change.line): \(change.new.trimmingCharacters(in: .whitespacesAndNewlines))") }
                 _ = try loadRoutesOrExit(config, hint: "the edit left \(config) invalid; fix the two lines above by hand")
             } else {
                 let text = try String(contentsOfFile: config, encoding: .utf8)
                 let (changes, _) = try RoutesFileEditor.plan(text: text, path: config, minFit: chosen.minFit, maxComplexity: chosen.maxComplexity)
                 if changes.isEmpty { report("\(config) already has these values") }
                 for change in changes {
-                    report("\(config):\(change.line): \(change.old.trimmingCharacters(in: .whitespaces))  ->  \(change.new.trimmingCharacters(in: .whitespaces))")
+                    report("\(config):\(change.line): \(change.old.trimmingCharacters(in: .whitespacesAndNewlines))  ->  \(change.new.trimmingCharacters(in: .whitespacesAndNewlines))")
                 }
                 if !changes.isEmpty { report("(run again with --write to change them in place)") }
             }

@@ -50,6 +50,13 @@ struct RoutesFileEditorTests {
         }
     }
 
+    @Test func windowsLineEndingsAreKept() throws {
+        let crlf = Self.yaml.replacingOccurrences(of: "\n", with: "\r\n")
+        let (changes, text) = try RoutesFileEditor.plan(text: crlf, path: "r.yaml", minFit: 0.2, maxComplexity: 0.4)
+        #expect(changes.map(\.new) == ["  min_fit: 0.2             # escalate atypical prompts\r", "  max_complexity: 0.4\r"])
+        #expect(text == crlf.replacingOccurrences(of: "min_fit: 0.05 ", with: "min_fit: 0.2  ").replacingOccurrences(of: "max_complexity: 0.5\r", with: "max_complexity: 0.4\r"))
+    }
+
     @Test func unchangedValuesAreNoChange() throws {
         let (changes, text) = try RoutesFileEditor.plan(text: Self.yaml, path: "r.yaml", minFit: 0.05, maxComplexity: 0.5)
         #expect(changes.isEmpty)
