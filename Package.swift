@@ -93,11 +93,19 @@ let package = Package(
             dependencies: ["TriageLog", "TriageJSON"],
             swiftSettings: strictSwift6
         ),
+        // The LLM judge's pure parts: the versioned prompt file (a resource), verdict parsing,
+        // combining the two position-swapped orders into one grade.
+        .target(
+            name: "TriageJudge",
+            dependencies: ["TriageLog", "TriageFlywheel"],
+            resources: [.copy("Resources")],
+            swiftSettings: strictSwift6
+        ),
         // The inbound OpenAI-compatible API on Hummingbird 2.
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
