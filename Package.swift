@@ -124,11 +124,18 @@ let package = Package(
             dependencies: ["TriageClassifier", "TriageConfig", "TriageFlywheel", "TriageJSON", "TriageLog"],
             swiftSettings: strictSwift6
         ),
+        // `triage eval`: held-out data sent to a backend, answers scored against the references
+        // (exact match, token F1, judge grades), resumable, with a pass/fail verdict.
+        .target(
+            name: "TriageEval",
+            dependencies: ["TriageServer", "TriageConfig", "TriageFlywheel", "TriageJSON", "TriageUpstream"],
+            swiftSettings: strictSwift6
+        ),
         // The thin command-line front end: serve, check, tail.
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring",
+                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriageEval", "TriageUpstream",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -139,6 +146,7 @@ let package = Package(
         .testTarget(name: "TriageUpstreamTests", dependencies: ["TriageUpstream"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageClassifierTests", dependencies: ["TriageClassifier"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageFlywheelTests", dependencies: ["TriageFlywheel", "TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageEvalTests", dependencies: ["TriageEval", "TriageJudge", "TriageLog", "TriageJSON", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageScoringTests", dependencies: ["TriageScoring", "TriageClassifier", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageJSONTests", dependencies: ["TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageMetricsTests", dependencies: ["TriageMetrics"], swiftSettings: strictSwift6),
