@@ -22,13 +22,20 @@ public struct EvalRunner: Sendable {
         self.maxTokens = maxTokens
     }
 
-    /// Runs the items not in `finished`, appending each outcome to `progress` as it comes and
-    /// calling `onOutcome(done, total, outcome)`; returns every item's outcome in item order.
+    /// The items of `finished` to keep: answered ones of these items (a failed call is tried again).
+    public static func reusable(_ finished: [String: EvalOutcome], items: [EvalItem]) -> [String: EvalOutcome] {
+        let ids = Set(items.map(\.id))
+        return finished.filter { id, outcome in ids.contains(id) && outcome.error == nil }
+    }
+
+    /// Runs the items without an answered outcome in `finished`, appending each outcome to
+    /// `progress` as it comes and calling `onOutcome(done, total, outcome)`; returns every
+    /// item's outcome in item order.
     public func run(
         _ items: [EvalItem], finished: [String: EvalOutcome], progress: EvalProgress,
         onOutcome: (Int, Int, EvalOutcome) -> Void
     ) async -> [EvalOutcome] {
-        var outcomes = finished.filter { id, _ in items.contains { $0.id == id } }
+        var outcomes = Self.reusable(finished, items: items)
         let pending = items.filter { outcomes[$0.id] == nil }
         var done = outcomes.count
         await withTaskGroup(of: EvalOutcome.self) { group in
@@ -55,7 +62,7 @@ public struct EvalRunner: Sendable {
         let answer = await caller.complete(messages: item.messages, backend: backend, maxTokens: maxTokens, temperature: 0)
         guard let text = answer.text else {
             return EvalOutcome(
-                id: item.id, error: answer.error ?? "no answer", exact: false, f1: 0, latencyMs: answer.latencyMs,
+                id: item.id, error: answer.error ?? "no answer", exact: false, f1: 0, latencyMs: answer.latencyMs.rounded(),
                 promptTokens: 0, completionTokens: 0, answer: ""
             )
         }

@@ -21,7 +21,8 @@ struct Eval: AsyncParsableCommand {
 
         The run passes when the chosen metric (--metric, else eval.metric, default f1) reaches
         the threshold (--threshold, else eval.threshold). Progress goes to stderr; each finished
-        item is appended to the progress file (0600), and --resume skips the items already in it.
+        item is appended to the progress file (0600), and --resume skips the items already answered
+        in it (items whose call failed are sent again).
 
         Exit codes: 0 pass; 1 fail (or no threshold); 2 bad options, config or data.
 
@@ -61,7 +62,7 @@ struct Eval: AsyncParsableCommand {
     @Option(help: "Progress file (default: DATA.eval-BACKEND.progress.jsonl).")
     var progress: String?
 
-    @Flag(help: "Skip the items already in the progress file.")
+    @Flag(help: "Skip the items already answered in the progress file (failed ones are retried).")
     var resume = false
 
     @Flag(help: "Print the summary as JSON.")
@@ -114,7 +115,7 @@ struct Eval: AsyncParsableCommand {
         let runner = EvalRunner(
             client: client, config: routes, backend: target, judge: grader, concurrency: concurrency, maxTokens: maxTokens, environment: environment
         )
-        let resumed = items.filter { finished[$0.id] != nil }.count
+        let resumed = EvalRunner.reusable(finished, items: items).count
         let stderr = FileHandle.standardError
         stderr.write(Data("triage eval: \(items.count) items to \(backend) (\(resumed) already done), \(concurrency) at a time; progress in \(progressPath)\n".utf8))
         let clock = ContinuousClock()
