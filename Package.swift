@@ -94,11 +94,19 @@ let package = Package(
             dependencies: ["TriageLog", "TriageJSON"],
             swiftSettings: strictSwift6
         ),
+        // The LLM judge's pure parts: the versioned prompt file (a resource), verdict parsing,
+        // combining the two position-swapped orders into one grade.
+        .target(
+            name: "TriageJudge",
+            dependencies: ["TriageLog", "TriageFlywheel"],
+            resources: [.copy("Resources")],
+            swiftSettings: strictSwift6
+        ),
         // The inbound OpenAI-compatible API on Hummingbird 2.
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,11 +132,18 @@ let package = Package(
             dependencies: ["TriageRouting", "TriageConfig", "TriageClassifier", "TriageFlywheel", "TriageLog", "TriageJSON"],
             swiftSettings: strictSwift6
         ),
+        // `triage eval`: held-out data sent to a backend, answers scored against the references
+        // (exact match, token F1, judge grades), resumable, with a pass/fail verdict.
+        .target(
+            name: "TriageEval",
+            dependencies: ["TriageServer", "TriageConfig", "TriageFlywheel", "TriageJSON", "TriageUpstream"],
+            swiftSettings: strictSwift6
+        ),
         // The thin command-line front end: serve, check, tail.
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriageReplay",
+                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriageReplay", "TriageEval", "TriageUpstream",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -144,6 +159,7 @@ let package = Package(
         .testTarget(name: "TriageUpstreamTests", dependencies: ["TriageUpstream"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageClassifierTests", dependencies: ["TriageClassifier"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageFlywheelTests", dependencies: ["TriageFlywheel", "TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageEvalTests", dependencies: ["TriageEval", "TriageJudge", "TriageLog", "TriageJSON", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageScoringTests", dependencies: ["TriageScoring", "TriageClassifier", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageJSONTests", dependencies: ["TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageMetricsTests", dependencies: ["TriageMetrics"], swiftSettings: strictSwift6),

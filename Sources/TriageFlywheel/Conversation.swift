@@ -12,9 +12,14 @@ public struct Conversation: Sendable, Equatable {
 
     /// Reads the conversation of a record; `nil` when it has no messages array (embeddings, rejected requests).
     public init?(record: RoutingLogRecord) {
-        guard case .array(let items)? = record.messages, !items.isEmpty else { return nil }
+        self.init(messages: record.messages)
+    }
+
+    /// Reads a messages array (OpenAI chat form); `nil` when `value` is not a non-empty array.
+    public init?(messages value: JSONValue?) {
+        guard case .array(let items)? = value, !items.isEmpty else { return nil }
         messages = items
-        lastUserText = TailFormatter.lastUserText(record.messages)
+        lastUserText = TailFormatter.lastUserText(value)
         transcript = items.map { item in
             let role = item["role"]?.stringValue ?? "?"
             return "\(role): \(Self.text(of: item["content"]))"

@@ -35,7 +35,9 @@ public struct LabelExporter: Sendable {
             return (prompt, .fallbackFromLocal)
         }
         if servedLocally, (200..<300).contains(record.status), record.error == nil,
-           let shadow = entry.shadow, shadow.succeeded, let agreement = shadow.agreement {
+           let shadow = entry.shadow, shadow.succeeded {
+            if let score = shadow.judge?.score { return (prompt, score == 0 ? .judgeWorse : .judgeNotWorse) }
+            guard let agreement = shadow.agreement else { return nil }
             if agreement < options.disagreementBelow { return (prompt, .shadowDisagreed) }
             if agreement >= options.agreementAtLeast { return (prompt, .shadowAgreed) }
         }

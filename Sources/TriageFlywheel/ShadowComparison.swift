@@ -1,3 +1,5 @@
+import TriageLog
+
 /// The `shadow` member of a routing log record: the remote answer to a request that the local
 /// backend served, sent in the background for comparison.
 ///
@@ -17,19 +19,25 @@ public struct ShadowComparison: Sendable, Codable, Equatable {
     public var agreement: Double?
     /// What the shadow request cost, in USD, when known.
     public var costUSD: Double?
+    /// The LLM judge's grade of the local answer against this one, when judged.
+    public var judge: RoutingLogRecord.Judgement?
 
     /// Creates a comparison.
-    public init(backend: String? = nil, response: String? = nil, status: Int? = nil, latencyMs: Double? = nil, agreement: Double? = nil, costUSD: Double? = nil) {
+    public init(
+        backend: String? = nil, response: String? = nil, status: Int? = nil, latencyMs: Double? = nil, agreement: Double? = nil,
+        costUSD: Double? = nil, judge: RoutingLogRecord.Judgement? = nil
+    ) {
         self.backend = backend
         self.response = response
         self.status = status
         self.latencyMs = latencyMs
         self.agreement = agreement
         self.costUSD = costUSD
+        self.judge = judge
     }
 
     enum CodingKeys: String, CodingKey {
-        case backend, response, status, agreement
+        case backend, response, status, agreement, judge
         case latencyMs = "latency_ms"
         case costUSD = "cost_usd"
     }
@@ -43,6 +51,7 @@ public struct ShadowComparison: Sendable, Codable, Equatable {
         latencyMs = try? container.decodeIfPresent(Double.self, forKey: .latencyMs)
         agreement = try? container.decodeIfPresent(Double.self, forKey: .agreement)
         costUSD = try? container.decodeIfPresent(Double.self, forKey: .costUSD)
+        judge = try? container.decodeIfPresent(RoutingLogRecord.Judgement.self, forKey: .judge)
     }
 
     /// Whether the shadow request succeeded (2xx) with an answer.

@@ -93,8 +93,11 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         /// Word-set (Jaccard) agreement of the two answers, 0...1.
         public var agreement: Double?
         public var costUSD: Double?
+        /// The LLM judge's grade of the two answers (`shadow.judge` in routes.yaml); absent in
+        /// records of requests not judged, and in records written before judging existed.
+        public var judge: Judgement?
 
-        public init(backend: String, status: Int?, response: String?, error: String?, latencyMs: Double, agreement: Double?, costUSD: Double?) {
+        public init(backend: String, status: Int?, response: String?, error: String?, latencyMs: Double, agreement: Double?, costUSD: Double?, judge: Judgement? = nil) {
             self.backend = backend
             self.status = status
             self.response = response
@@ -102,10 +105,11 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
             self.latencyMs = latencyMs
             self.agreement = agreement
             self.costUSD = costUSD
+            self.judge = judge
         }
 
         enum CodingKeys: String, CodingKey {
-            case backend, status, response, error, agreement
+            case backend, status, response, error, agreement, judge
             case latencyMs = "latency_ms"
             case costUSD = "cost_usd"
         }
@@ -120,6 +124,7 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
             latencyMs = (try? container.decodeIfPresent(Double.self, forKey: .latencyMs)) ?? nil ?? 0
             agreement = (try? container.decodeIfPresent(Double.self, forKey: .agreement)) ?? nil
             costUSD = (try? container.decodeIfPresent(Double.self, forKey: .costUSD)) ?? nil
+            judge = (try? container.decodeIfPresent(Judgement.self, forKey: .judge)) ?? nil
         }
     }
 
@@ -307,6 +312,10 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
             if let error = shadow.error {
                 out.raw(",\"error\":")
                 out.string(error)
+            }
+            if let judge = shadow.judge {
+                out.raw(",\"judge\":")
+                judge.write(to: &out)
             }
             out.raw(",\"latency_ms\":")
             out.number(shadow.latencyMs)

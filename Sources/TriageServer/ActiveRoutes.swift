@@ -3,6 +3,7 @@ import Synchronization
 import TriageClassifier
 import TriageConfig
 import TriageFlywheel
+import TriageJudge
 import TriageRouting
 
 /// The configuration in force: the parsed routes, the router built from them, and each
@@ -20,15 +21,26 @@ final class ActiveRoutes: Sendable {
     let autoRouting: AutoRouting?
     /// Shadow sampling, when `shadow:` is set: the sampler (with its daily spend) and the backend.
     let shadow: (sampler: ShadowSampler, backend: BackendConfig)?
+    /// The judge of shadow copies, when `shadow.judge` is set.
+    let judge: ShadowJudge?
     /// Masks every key below (and credential-shaped text) in text bound for a client or a log.
     let redactor: SecretRedactor
     private let apiKeys: [String: String]
     private let clientKeys: Set<String>
 
-    init(config: RoutesConfig, environment: [String: String]) throws(ClassifierLoadError) {
+    init(config: RoutesConfig, environment: [String: String]) throws(ActiveRoutesError) {
         self.config = config
         self.router = Router(config: config)
-        self.autoRouting = try AutoRouting.load(config: config)
+        do throws(ClassifierLoadError) {
+            self.autoRouting = try AutoRouting.load(config: config)
+        } catch {
+            throw .classifier(error)
+        }
+        do throws(JudgePromptError) {
+            self.judge = try ShadowJudge.make(config: config, environment: environment)
+        } catch {
+            throw .judgePrompt(error)
+        }
         if let shadow = config.shadow, let backend = config.backend(named: shadow.backend),
            let sampler = try? ShadowSampler(rate: shadow.rate, dailyCapUSD: shadow.dailyCapUSD) {
             self.shadow = (sampler, backend)
@@ -75,6 +87,19 @@ final class ActiveRoutes: Sendable {
 
     /// The API key for a backend; `nil` when it needs none or its variable is unset.
     func apiKey(for backend: String) -> String? { apiKeys[backend] }
+}
+
+/// Why a configuration could not be put in force.
+enum ActiveRoutesError: Error, CustomStringConvertible {
+    case classifier(ClassifierLoadError)
+    case judgePrompt(JudgePromptError)
+
+    var description: String {
+        switch self {
+        case .classifier(let error): return error.description
+        case .judgePrompt(let error): return error.description
+        }
+    }
 }
 
 /// Holds the ``ActiveRoutes`` in force; each request takes a snapshot when it starts.

@@ -248,6 +248,10 @@ struct ProxyHandler: Sendable {
             }
             result.latencyMs = Self.milliseconds(since: started)
             shadow.sampler.recordSpend(result.costUSD ?? 0, releasing: reserved)
+            if let judge = active.judge, let local = record.response, let remote = result.response, result.error == nil,
+               let messages = record.messages {
+                result.judge = await judge.grade(JudgeRequest(id: record.id, messages: messages, localAnswer: local, referenceAnswer: remote), client: client)
+            }
             record.shadow = result
             if recorder.heldBack.release(record.id) {
                 recorder.recordInBackground(record)

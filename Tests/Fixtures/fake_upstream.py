@@ -3,7 +3,8 @@
 
 Usage:
     python3 fake_upstream.py --name local [--port 0] [--models a,b] [--verbose] [--delay S]
-                             [--reject-stream-options]
+                             [--reject-stream-options] [--answers FILE] [--judge-prefer WORD]
+                             [--judge-reply TEXT]   (the last three: see fake_replies.py)
 
 Binds 127.0.0.1 only (port 0 = ephemeral) and prints exactly ``PORT <n>`` as its first
 stdout line. Serves HTTP/1.1 with keep-alive (every non-streaming response has a
@@ -66,6 +67,7 @@ import time
 import uuid
 
 import fake_http
+import fake_replies
 
 DIRECTIVE = re.compile(r"\[\[([a-z-]+)(?::([^\]]*))?\]\]")
 
@@ -181,7 +183,7 @@ class Handler(fake_http.FakeHandler):
             size = max(0, int(directives["big"] or 0))
             reply = ("lorem ipsum " * (size // 12 + 1))[:size]
         else:
-            reply = f"{self.server.name} says: {clean}"
+            reply = fake_replies.reply(self.server, prompt) or f"{self.server.name} says: {clean}"
         # Token counts are whitespace word counts of all messages, directives removed.
         prompt_words = sum(len(DIRECTIVE.sub(" ", self.text_of(m.get("content"))).split())
                            for m in messages if isinstance(m, dict))
@@ -385,12 +387,14 @@ def main():
                         help="seconds to wait before answering every chat completion (a slow backend)")
     parser.add_argument("--reject-stream-options", action="store_true",
                         help="answer 400 to any chat completion with stream_options (a strict server)")
+    fake_replies.add_arguments(parser)
     args = parser.parse_args()
 
     models = [m for m in args.models.split(",") if m]
     server = FakeServer(("127.0.0.1", args.port), args.name, models, args.verbose)
     server.base_delay = args.delay
     server.reject_stream_options = args.reject_stream_options
+    fake_replies.configure(server, args)
     fake_http.serve(server)
 
 

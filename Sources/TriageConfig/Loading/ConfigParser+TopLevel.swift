@@ -24,6 +24,7 @@ extension ConfigParser {
         let shutdown = top.node("shutdown").map { parseShutdown($0, path: top.path("shutdown")) } ?? ShutdownConfig()
         let shadow = top.node("shadow").flatMap { parseShadow($0, path: top.path("shadow"), catalog: catalog) }
         let report = top.node("report").map { parseReport($0, path: top.path("report"), catalog: catalog) } ?? ReportConfig()
+        let eval = top.node("eval").map { parseEval($0, path: top.path("eval")) } ?? EvalConfig()
 
         var auto: AutoRouteConfig?
         if let node = top.node("auto") {
@@ -45,7 +46,8 @@ extension ConfigParser {
             auth: auth,
             shutdown: shutdown,
             shadow: shadow,
-            report: report
+            report: report,
+            eval: eval
         )
     }
 
@@ -229,7 +231,7 @@ extension ConfigParser {
     }
 
     private mutating func parseShadow(_ node: Node, path: String, catalog: BackendCatalog) -> ShadowConfig? {
-        guard let fields = fields(of: node, path: path, known: ["rate", "backend", "daily_cap_usd"]) else { return nil }
+        guard let fields = fields(of: node, path: path, known: ["rate", "backend", "daily_cap_usd", "judge"]) else { return nil }
         guard let rateNode = fields.node("rate") else {
             reportMissing("rate", in: fields)
             return nil
@@ -252,6 +254,9 @@ extension ConfigParser {
         var shadow = ShadowConfig(rate: rate, backend: backend)
         if let value = fields.node("daily_cap_usd") {
             shadow.dailyCapUSD = nonNegativeNumber(value, field: fields.path("daily_cap_usd"))
+        }
+        if let value = fields.node("judge") {
+            shadow.judge = parseJudge(value, path: fields.path("judge"), catalog: catalog)
         }
         return shadow
     }

@@ -10,11 +10,14 @@ public struct ShadowConfig: Sendable, Equatable {
     public var backend: String
     /// Most USD spent on shadow copies per UTC day (`daily_cap_usd`); `nil`: no cap.
     public var dailyCapUSD: Double?
+    /// The LLM judge of the shadow copies (`judge`); `nil`: word-set agreement only.
+    public var judge: JudgeConfig?
 
     /// Creates a shadow configuration.
-    public init(rate: Double, backend: String, dailyCapUSD: Double? = nil) {
+    public init(rate: Double, backend: String, dailyCapUSD: Double? = nil, judge: JudgeConfig? = nil) {
         self.rate = rate
         self.backend = backend
         self.dailyCapUSD = dailyCapUSD
+        self.judge = judge
     }
 }
