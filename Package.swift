@@ -33,6 +33,12 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift6
         ),
+        // Sensitive data detectors (cards, IBANs, ids, secrets, ...), masking and the privacy guard.
+        .target(
+            name: "TriagePrivacy",
+            dependencies: ["TriageConfig", "TriageJSON"],
+            swiftSettings: strictSwift6
+        ),
         // Rule matching: which backend a request goes to, and why.
         .target(
             name: "TriageRouting",
@@ -93,11 +99,19 @@ let package = Package(
             dependencies: ["TriageLog", "TriageJSON"],
             swiftSettings: strictSwift6
         ),
+        // Precision, recall and speed of the privacy detectors (sources in bench/privacy).
+        .executableTarget(
+            name: "triage-privacy-bench",
+            dependencies: ["TriagePrivacy", "TriageConfig", "TriageJSON"],
+            path: "bench/privacy",
+            exclude: ["generate.py", "README.md"],
+            swiftSettings: strictSwift6
+        ),
         // The inbound OpenAI-compatible API on Hummingbird 2.
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriagePrivacy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,14 +127,14 @@ let package = Package(
         // fit, complexity and decision JSON lines, streaming.
         .target(
             name: "TriageScoring",
-            dependencies: ["TriageClassifier", "TriageConfig", "TriageFlywheel", "TriageJSON", "TriageLog"],
+            dependencies: ["TriageClassifier", "TriageConfig", "TriageFlywheel", "TriageJSON", "TriageLog", "TriagePrivacy"],
             swiftSettings: strictSwift6
         ),
         // The thin command-line front end: serve, check, tail.
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring",
+                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriagePrivacy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -132,6 +146,7 @@ let package = Package(
         .testTarget(name: "TriageClassifierTests", dependencies: ["TriageClassifier"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageFlywheelTests", dependencies: ["TriageFlywheel", "TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageScoringTests", dependencies: ["TriageScoring", "TriageClassifier", "TriageJSON"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriagePrivacyTests", dependencies: ["TriagePrivacy", "TriageConfig", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageJSONTests", dependencies: ["TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageMetricsTests", dependencies: ["TriageMetrics"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageAnthropicTests", dependencies: ["TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),

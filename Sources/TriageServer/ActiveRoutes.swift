@@ -3,6 +3,7 @@ import Synchronization
 import TriageClassifier
 import TriageConfig
 import TriageFlywheel
+import TriagePrivacy
 import TriageRouting
 
 /// The configuration in force: the parsed routes, the router built from them, and each
@@ -22,12 +23,15 @@ final class ActiveRoutes: Sendable {
     let shadow: (sampler: ShadowSampler, backend: BackendConfig)?
     /// Masks every key below (and credential-shaped text) in text bound for a client or a log.
     let redactor: SecretRedactor
+    /// The sensitive data detectors and the policy of `privacy:`.
+    let privacy: PrivacyGuard
     private let apiKeys: [String: String]
     private let clientKeys: Set<String>
 
     init(config: RoutesConfig, environment: [String: String]) throws(ClassifierLoadError) {
         self.config = config
         self.router = Router(config: config)
+        self.privacy = PrivacyGuard(config: config.privacy)
         self.autoRouting = try AutoRouting.load(config: config)
         if let shadow = config.shadow, let backend = config.backend(named: shadow.backend),
            let sampler = try? ShadowSampler(rate: shadow.rate, dailyCapUSD: shadow.dailyCapUSD) {

@@ -28,6 +28,8 @@ public struct RoutesConfig: Sendable, Equatable {
     public var shadow: ShadowConfig?
     /// `triage report` settings (`report:`).
     public var report: ReportConfig
+    /// Sensitive data detection and its policy (`privacy:`); detection only by default.
+    public var privacy = PrivacyConfig()
 
     /// Creates a configuration. Prefer ``ConfigLoader/load(path:)``, which validates.
     public init(
