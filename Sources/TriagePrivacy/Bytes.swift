@@ -28,11 +28,19 @@ enum Bytes {
         for word in words where word.count <= position - start {
             var index = start
             while index + word.count <= position {
+                // A keyword starts a word: "tel" in "hotel" does not count.
+                if index > 0, Bytes.isLetter(text[index - 1]) {
+                    index += 1
+                    continue
+                }
                 var matched = true
                 for offset in 0..<word.count where text[index + offset] | 0x20 != word[offset] {
                     matched = false
                     break
                 }
+                // Short keywords are whole words: "tel" but not "television".
+                let end = index + word.count
+                if matched, word.count <= 4, end < text.count, Bytes.isLetter(text[end]) { matched = false }
                 if matched { return true }
                 index += 1
             }

@@ -13,7 +13,7 @@ enum LetterIDs {
         }
         if let dni = spanish(bytes) { return (.nationalID, 0.9, dni) }
         if count == 11, hetu(bytes) { return (.nationalID, 0.9, "fi_hetu") }
-        if count == 9, nino(bytes) { return (.nationalID, 0.7, "uk_nino") }
+        if count == 9, let confidence = nino(bytes) { return (.nationalID, confidence, "uk_nino") }
         return nil
     }
 
@@ -51,12 +51,13 @@ enum LetterIDs {
         return Checksums.hetuChars[number % 31] == bytes[10]
     }
 
-    /// `AB123456C`: two prefix letters (not D, F, I, Q, U, V; second not O), six digits, suffix A-D.
-    static func nino(_ bytes: [UInt8]) -> Bool {
+    /// `AB123456C`: two prefix letters (not D, F, I, Q, U, V; second not O), six digits, a suffix
+    /// letter: A-D as issued (0.7), any other letter as test data and forms use (0.6).
+    static func nino(_ bytes: [UInt8]) -> Double? {
         let banned = Array("DFIQUV".utf8)
         guard Bytes.isUpper(bytes[0]), Bytes.isUpper(bytes[1]), !banned.contains(bytes[0]), !banned.contains(bytes[1]),
-              bytes[1] != UInt8(ascii: "O"), (UInt8(ascii: "A")...UInt8(ascii: "D")).contains(bytes[8]) else { return false }
-        return bytes[2..<8].allSatisfy(Bytes.isDigit)
+              bytes[1] != UInt8(ascii: "O"), Bytes.isUpper(bytes[8]), bytes[2..<8].allSatisfy(Bytes.isDigit) else { return nil }
+        return (UInt8(ascii: "A")...UInt8(ascii: "D")).contains(bytes[8]) ? 0.7 : 0.6
     }
 }
 
@@ -91,8 +92,8 @@ enum GroupedIDs {
             guard Checksums.ibanLengths[country] == chars.count, Checksums.ibanValid(chars) else { return nil }
             return Finding(type: .iban, range: tokenStart..<end, confidence: 0.98, detail: "iban \(country)")
         }
-        if width == 2, chars.count == 9, LetterIDs.nino(chars) {
-            return Finding(type: .nationalID, range: tokenStart..<end, confidence: 0.7, detail: "uk_nino")
+        if width == 2, chars.count == 9, let confidence = LetterIDs.nino(chars) {
+            return Finding(type: .nationalID, range: tokenStart..<end, confidence: confidence, detail: "uk_nino")
         }
         return nil
     }

@@ -23,7 +23,7 @@ enum NationalIDs {
         case 2 where prefix(4) == 2131 && n == 15, 1 where prefix(4) == 1800 && n == 15: return "jcb"
         case 6 where prefix(4) == 6011 || prefix(2) == 65 || (644...649).contains(prefix(3)): return n >= 16 ? "discover" : nil
         case 6 where prefix(2) == 62 && n >= 16: return "unionpay"
-        case 5, 6: return n >= 12 && prefix(2) != 59 ? "maestro" : nil
+        case 5, 6: return prefix(2) != 59 ? "maestro" : nil
         default: return nil
         }
     }

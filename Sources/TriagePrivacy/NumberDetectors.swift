@@ -112,8 +112,9 @@ enum NumberDetectors {
         if run.groups == [3, 2, 4], seps.count == 1, seps.isSubset(of: [UInt8(ascii: "-"), UInt8(ascii: " ")]), NationalIDs.ssnValid(digits) {
             return finding(.ssn, seps.contains(UInt8(ascii: "-")) ? 0.9 : 0.6, "us_ssn")
         }
-        if n >= 13, n <= 19, seps.isSubset(of: [UInt8(ascii: " "), UInt8(ascii: "-")]), !run.parens, let brand = NationalIDs.cardBrand(digits), Checksums.luhn(digits) {
-            return finding(.card, 0.95, brand)
+        if n >= 12, n <= 19, seps.isSubset(of: [UInt8(ascii: " "), UInt8(ascii: "-")]), !run.parens, let brand = NationalIDs.cardBrand(digits), Checksums.luhn(digits) {
+            // Twelve-digit Maestro numbers are short enough to be something else more often.
+            return finding(.card, n == 12 ? 0.6 : 0.95, brand)
         }
         if n == 15, seps.isSubset(of: [UInt8(ascii: " ")]), Checksums.nirValid(digits) { return finding(.nationalID, 0.9, "fr_nir") }
         if let swedish = NationalIDs.personnummer(run) { return finding(.nationalID, swedish, "se_personnummer") }
@@ -128,10 +129,24 @@ enum NumberDetectors {
         return phone(run, text)
     }
 
+    /// Whether the run starts with a calendar date: `2024-05-12`, `12.05.2024`, `05/12/2024`.
+    static func isDate(_ run: Run) -> Bool {
+        let groups = run.groups, d = run.digits
+        guard groups.count >= 3 else { return false }
+        func value(_ from: Int, _ count: Int) -> Int { d[from..<(from + count)].reduce(0) { $0 * 10 + $1 } }
+        if groups.prefix(3).elementsEqual([4, 2, 2]) {
+            return (1900...2099).contains(value(0, 4)) && (1...12).contains(value(4, 2)) && (1...31).contains(value(6, 2))
+        }
+        if groups.prefix(3).elementsEqual([2, 2, 4]) {
+            return (1900...2099).contains(value(4, 4)) && (1...31).contains(value(0, 2)) && (1...31).contains(value(2, 2))
+        }
+        return false
+    }
+
     static func phone(_ run: Run, _ text: UnsafeBufferPointer<UInt8>) -> Finding? {
         let n = run.digits.count
         let groups = run.groups
-        let dateLike = groups.count >= 3 && (groups.prefix(3).elementsEqual([4, 2, 2]) || groups.prefix(3).elementsEqual([2, 2, 4]))
+        let dateLike = !run.plus && isDate(run)
         // 3-2-4 is the shape of an SSN (one that failed its check here), not of a phone number.
         let ssnShaped = groups == [3, 2, 4] && !run.plus && !run.parens
         guard !dateLike, !ssnShaped, n >= 7, n <= 15 else { return nil }
@@ -145,11 +160,14 @@ enum NumberDetectors {
         } else if groups.count >= 2 {
             // Grouped national formats: every group of two digits or more (but a leading area code in parentheses).
             let shortGroups = groups.dropFirst(run.parens ? 1 : 0).filter { $0 < 2 }.count
-            guard shortGroups == 0, n >= 9, !(run.separators == [UInt8(ascii: ".")] && groups.count > 3 && n < 10) else {
-                return keyword && n >= 9 ? Finding(type: .phone, range: run.range, confidence: 0.6, detail: "phone") : nil
+            let dotted = run.separators == [UInt8(ascii: ".")]
+            // Eight digits in three groups or more after a trunk 0 (`08-42 18 19`), nine otherwise.
+            let least = run.digits[0] == 0 && groups.count >= 3 ? 8 : 9
+            guard shortGroups == 0, n >= least, !(dotted && groups.count > 3 && n < 10) else {
+                return keyword && n >= 9 && !dotted ? Finding(type: .phone, range: run.range, confidence: 0.6, detail: "phone") : nil
             }
             confidence = run.parens || run.extensionDigits > 0 ? 0.8 : 0.65
-        } else if run.digits[0] == 0, n >= 10, n <= 12 {
+        } else if run.digits[0] == 0, n >= 9, n <= 12 {
             confidence = 0.55
         } else {
             confidence = 0.3

@@ -67,7 +67,7 @@ enum Secrets {
             if byte == UInt8(ascii: "/") { slashes += 1 }
             if !Bytes.isHex(byte) && byte != UInt8(ascii: "-") { nonHex += 1 }
         }
-        guard upper >= 2, lower >= 2, digits >= 2, slashes <= 2, nonHex > 0 else { return false }
+        guard upper >= 2, lower >= 2, digits >= 2, slashes <= 4, token[0] != UInt8(ascii: "/"), nonHex > 0 else { return false }
         var entropy = 0.0
         let total = Double(token.count)
         for count in counts where count > 0 {

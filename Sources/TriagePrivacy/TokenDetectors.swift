@@ -52,7 +52,7 @@ enum TokenDetectors {
             found.append(Finding(type: .ip, range: start..<end, confidence: 0.9, detail: "ipv6"))
             return
         }
-        if upper >= 1, digits >= 1, let id = LetterIDs.match(token) {
+        if upper >= 1 || end - start == 11, digits >= 1, let id = LetterIDs.match(token) {
             found.append(Finding(type: id.type, range: start..<end, confidence: id.confidence, detail: id.detail))
             return
         }

@@ -37,6 +37,7 @@ for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
 }
 
 let scanner = SensitiveScanner()
+let limit = Int(ProcessInfo.processInfo.environment["EXAMPLES"] ?? "") ?? 3
 var truePositives: [SensitiveType: Int] = [:]
 var falsePositives: [SensitiveType: Int] = [:]
 var falseNegatives: [SensitiveType: Int] = [:]
@@ -50,46 +51,67 @@ for sample in samples {
             truePositives[finding.type, default: 0] += 1
         } else {
             falsePositives[finding.type, default: 0] += 1
-            if examplesFP[finding.type, default: []].count < 3 { examplesFP[finding.type, default: []].append(String(decoding: bytes[finding.range], as: UTF8.self)) }
+            if examplesFP[finding.type, default: []].count < limit { examplesFP[finding.type, default: []].append(String(decoding: bytes[finding.range], as: UTF8.self)) }
         }
     }
     for entity in sample.entities where !findings.contains(where: { $0.type == entity.type && $0.range.overlaps(entity.range) }) {
         falseNegatives[entity.type, default: 0] += 1
-        if examplesFN[entity.type, default: []].count < 3 { examplesFN[entity.type, default: []].append(String(decoding: bytes[entity.range], as: UTF8.self)) }
+        if examplesFN[entity.type, default: []].count < limit { examplesFN[entity.type, default: []].append(String(decoding: bytes[entity.range], as: UTF8.self)) }
     }
 }
 
-// Speed: the whole set scanned repeatedly, best of 5 rounds (microseconds per prompt).
-var best = Double.infinity
+// Speed: best of 5 rounds over each set of prompts (microseconds per prompt).
 var sink = 0
-for _ in 0..<5 {
-    let start = ContinuousClock.now
-    for sample in samples { sink &+= scanner.scan(sample.text).count }
-    let elapsed = ContinuousClock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    best = min(best, seconds)
+
+/// Best-of-5 microseconds per scan of `texts` with `scanner`.
+@MainActor func micros(_ texts: [String], _ scanner: SensitiveScanner, rounds: Int = 5) -> Double {
+    guard !texts.isEmpty else { return 0 }
+    var best = Double.infinity
+    for _ in 0..<rounds {
+        let start = ContinuousClock.now
+        for text in texts { sink &+= scanner.scan(text).count }
+        let elapsed = ContinuousClock.now - start
+        best = min(best, (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * 1e6 / Double(texts.count))
+    }
+    return best
 }
-let microsPerPrompt = best * 1e6 / Double(max(samples.count, 1))
+// Per type: the scan time of the prompts that carry a value of that type (all detectors run on every prompt).
+var microsByType: [SensitiveType: Double] = [:]
+for type in SensitiveType.builtIn {
+    microsByType[type] = micros(samples.filter { $0.entities.contains { $0.type == type } }.map(\.text), scanner)
+}
+let overall = micros(samples.map(\.text), scanner)
+let negatives = micros(samples.filter(\.entities.isEmpty).map(\.text), scanner)
+// A long prompt (about 8 KiB of the samples joined), and the cost of one user-defined pattern.
+var long = ""
+for sample in samples where long.utf8.count < 8192 { long += sample.text + "\n" }
+let longMicros = micros([long], scanner, rounds: 50)
+let patterned = SensitiveScanner(patterns: [.init(name: "patient_id", regex: try MessagePattern("PAT-[0-9]{6}"))])
+let patternMicros = micros(samples.map(\.text), patterned)
 let averageBytes = Double(samples.reduce(0) { $0 + $1.text.utf8.count }) / Double(max(samples.count, 1))
 
 var rows: [String: JSONValue] = [:]
-print("type          precision  recall   TP    FP    FN")
+print("type          precision  recall   TP    FP    FN   us/prompt")
 for type in SensitiveType.builtIn {
     let tp = truePositives[type, default: 0], fp = falsePositives[type, default: 0], fn = falseNegatives[type, default: 0]
     let precision = tp + fp == 0 ? 1 : Double(tp) / Double(tp + fp)
     let recall = tp + fn == 0 ? 1 : Double(tp) / Double(tp + fn)
-    print(type.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0), String(format: "%6.3f   %6.3f  %5d %5d %5d", precision, recall, tp, fp, fn))
+    print(type.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0), String(format: "%6.3f   %6.3f  %5d %5d %5d   %6.2f", precision, recall, tp, fp, fn, microsByType[type] ?? 0))
     if !(examplesFP[type] ?? []).isEmpty { print("    false positives e.g.", examplesFP[type] ?? []) }
     if !(examplesFN[type] ?? []).isEmpty { print("    missed e.g.", examplesFN[type] ?? []) }
     rows[type.rawValue] = .object([
         "precision": .number(precision), "recall": .number(recall),
         "tp": .number(Double(tp)), "fp": .number(Double(fp)), "fn": .number(Double(fn)),
+        "us_per_prompt": .number(microsByType[type] ?? 0),
     ])
 }
-print(String(format: "%d prompts, %.0f bytes on average: %.2f us per prompt (best of 5, %d findings)", samples.count, averageBytes, microsPerPrompt, sink / 5))
+print(String(format: "%d prompts, %.0f bytes on average: %.2f us per prompt (best of 5); without PII (hard negatives only): %.2f us", samples.count, averageBytes, overall, negatives))
+print(String(format: "one %d-byte prompt: %.1f us; all prompts with one user pattern (NSRegularExpression) added: %.2f us per prompt", long.utf8.count, longMicros, patternMicros))
 let result = JSONValue.object([
     "prompts": .number(Double(samples.count)), "average_bytes": .number(averageBytes),
-    "us_per_prompt": .number(microsPerPrompt), "types": .object(rows),
+    "us_per_prompt": .number(overall), "us_per_prompt_without_pii": .number(negatives), "types": .object(rows),
+    "long_prompt_bytes": .number(Double(long.utf8.count)), "long_prompt_us": .number(longMicros),
+    "us_per_prompt_with_one_pattern": .number(patternMicros),
 ])
 let directory = URL(fileURLWithPath: output).deletingLastPathComponent().path
 try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -98,3 +120,4 @@ guard FileManager.default.createFile(atPath: output, contents: Data(result.jsonB
     exit(1)
 }
 print("written to \(output)")
+print("(\(sink) findings over all timing rounds)")
