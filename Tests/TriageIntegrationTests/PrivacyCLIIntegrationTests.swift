@@ -13,14 +13,7 @@ struct PrivacyCLIIntegrationTests {
           - {name: remote, base_url: "https://api.example.com/v1", model: big}
         rules:
           - {name: default, match: {always: true}, route: auto}
-        auto:
-          default_backend: local
-          local: local
-          remote: remote
-          reference: \(Repo.fixtures.appendingPathComponent("reference-banking.jsonl").path)
-          min_fit: 0.05
-          max_complexity: 0.5
-          cache_dir: \(directory.path)/cache
+        \(bankingAuto(cacheDirectory: directory.path + "/cache"))
         privacy: {sensitive: local_only}
         """.write(to: directory.appendingPathComponent("routes.yaml"), atomically: true, encoding: .utf8)
         return directory
@@ -65,4 +58,19 @@ struct PrivacyCLIIntegrationTests {
         #expect(lines[1]["privacy_guard"] as? String == (decidedRemote ? "kept_local" : nil), "only a remote decision needs the guard")
         #expect(lines[2]["sensitive"] == nil && lines[2]["privacy_guard"] == nil)
     }
+}
+
+/// The `auto:` section of the classifier tests: `route: auto` chooses between `local` and
+/// `remote` over the banking reference fixture.
+func bankingAuto(cacheDirectory: String) -> String {
+    """
+    auto:
+      default_backend: local
+      local: local
+      remote: remote
+      reference: \(Repo.fixtures.appendingPathComponent("reference-banking.jsonl").path)
+      cache_dir: \(cacheDirectory)
+      min_fit: 0.05
+      max_complexity: 0.5
+    """
 }

@@ -41,16 +41,7 @@ struct PrivacyIntegrationTests {
             self.routes(local, remote, rules: """
               - {name: hard, match: {last_user_message: "(?i)prove"}, route: remote}
               - {name: default, match: {always: true}, route: auto}
-            """).replacingOccurrences(of: "auto: {default_backend: local}", with: """
-            auto:
-              default_backend: local
-              local: local
-              remote: remote
-              reference: \(Repo.fixtures.appendingPathComponent("reference-banking.jsonl").path)
-              cache_dir: \(directory)/cache
-              min_fit: 0.05
-              max_complexity: 0.5
-            """)
+            """).replacingOccurrences(of: "auto: {default_backend: local}", with: bankingAuto(cacheDirectory: directory + "/cache"))
         }) { env in
             // By rule.
             let ruled = try await env.proxy.post(json: chatJSON("prove that my card \(Self.card) was charged twice"))
