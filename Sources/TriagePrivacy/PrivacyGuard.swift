@@ -39,31 +39,38 @@ public struct PrivacyGuard: Sendable {
         config.policy == .mask && backend.isRemote && !relevant(findings).isEmpty
     }
 
-    /// Scans every string of a request body (all but `model`) and prepares its masked copy.
+    /// Scans every string of a request body (all but `model`) and, when the policy applies to
+    /// something found, prepares its masked copy (a second pass, only then).
     public func inspect(body: [String: JSONValue]) -> RequestPrivacy {
         var findings: [Finding] = []
+        for (key, value) in body where key != "model" { collect(value, into: &findings) }
+        let relevant = relevant(findings)
+        guard !relevant.isEmpty else { return RequestPrivacy(findings: findings, relevant: [], masking: Masking(), maskedBody: nil) }
         var masking = Masking()
-        var masked: [String: JSONValue] = [:]
-        masked.reserveCapacity(body.count)
-        for (key, value) in body {
-            masked[key] = key == "model" ? value : walk(value, findings: &findings, masking: &masking)
-        }
-        return RequestPrivacy(findings: findings, relevant: relevant(findings), masking: masking, maskedBody: masking.isEmpty ? nil : masked)
+        var masked = body
+        for (key, value) in body where key != "model" { masked[key] = mask(value, masking: &masking) }
+        return RequestPrivacy(findings: findings, relevant: relevant, masking: masking, maskedBody: masked)
     }
 
-    private func walk(_ value: JSONValue, findings: inout [Finding], masking: inout Masking) -> JSONValue {
+    private func collect(_ value: JSONValue, into findings: inout [Finding]) {
+        switch value {
+        case .string(let text): findings.append(contentsOf: scanner.scan(text))
+        case .array(let items): for item in items { collect(item, into: &findings) }
+        case .object(let members): for member in members.values { collect(member, into: &findings) }
+        case .null, .bool, .number: break
+        }
+    }
+
+    private func mask(_ value: JSONValue, masking: inout Masking) -> JSONValue {
         switch value {
         case .string(let text):
-            let found = scanner.scan(text)
-            guard !found.isEmpty else { return value }
-            findings.append(contentsOf: found)
-            let maskable = relevant(found)
+            let maskable = relevant(scanner.scan(text))
             return maskable.isEmpty ? value : .string(masking.mask(text, findings: maskable))
         case .array(let items):
-            return .array(items.map { walk($0, findings: &findings, masking: &masking) })
+            return .array(items.map { mask($0, masking: &masking) })
         case .object(let members):
             var out: [String: JSONValue] = [:]
-            for (key, member) in members { out[key] = walk(member, findings: &findings, masking: &masking) }
+            for (key, member) in members { out[key] = mask(member, masking: &masking) }
             return .object(out)
         case .null, .bool, .number:
             return value
