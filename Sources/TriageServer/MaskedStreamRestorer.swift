@@ -41,7 +41,9 @@ struct MaskedStreamRestorer: Sendable {
     private mutating func handle(_ event: SSEEvent, into out: inout [UInt8]) {
         let data = Array(event.data.utf8)
         if data.first == UInt8(ascii: "{"), let value = try? JSONParser.parse(data), let (path, piece) = Self.textDelta(value) {
-            let restored = text.feed(piece)
+            // The last text of a choice (it carries the finish reason) takes whatever is held.
+            let finishes = value["choices"].flatMap { Self.firstChoice($0)?["finish_reason"] }.map { $0 != .null } ?? false
+            let restored = finishes ? text.feed(piece) + text.flush() : text.feed(piece)
             lastDelta = (event.name, value, path)
             Self.write(name: event.name, data: Self.setting(restored, at: path, in: value).jsonBytes, into: &out)
             return
@@ -53,7 +55,21 @@ struct MaskedStreamRestorer: Sendable {
     private mutating func flush(into out: inout [UInt8]) {
         guard text.isHolding, let last = lastDelta else { return }
         let rest = text.flush()
-        Self.write(name: last.name, data: Self.setting(rest, at: last.path, in: last.value).jsonBytes, into: &out)
+        var copy = Self.setting(rest, at: last.path, in: last.value)
+        // A copy of the last text event, without what belonged to it alone.
+        if case .object(var members) = copy, case .array(var choices)? = members["choices"], case .object(var choice)? = choices.first {
+            choice["finish_reason"] = .null
+            choices[0] = .object(choice)
+            members["choices"] = .array(choices)
+            members["usage"] = nil
+            copy = .object(members)
+        }
+        Self.write(name: last.name, data: copy.jsonBytes, into: &out)
+    }
+
+    private static func firstChoice(_ choices: JSONValue) -> JSONValue? {
+        if case .array(let items) = choices { return items.first }
+        return nil
     }
 
     private static func textDelta(_ value: JSONValue) -> (DeltaPath, String)? {
