@@ -12,7 +12,7 @@ PREFIX ?= /usr/local
 TRIAGE_BIN ?=
 RESOURCES = triage_TriageClassifier.resources
 
-.PHONY: deps model build serve test check bench bench-routing quickstart install uninstall weights
+.PHONY: deps model build serve test check bench bench-routing bench-privacy quickstart install uninstall weights
 
 # libcurl headers for the CCurl system library, wrk for the benchmark, and the Python
 # packages the integration tests use as real clients. Installs only what is missing.
@@ -64,6 +64,14 @@ test: deps model
 
 bench: deps
 	bash bench/run.sh
+
+# Privacy detectors: precision, recall and us per prompt on Faker-generated prompts with hard
+# negatives (bench/privacy); Faker is a bench-only dependency, installed here when missing.
+bench-privacy:
+	@python3 -c "import faker" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check faker
+	python3 bench/privacy/generate.py
+	$(SWIFT) build -c release --product triage-privacy-bench
+	$$($(SWIFT) build -c release --show-bin-path)/triage-privacy-bench .build/privacy/prompts.jsonl bench/results/privacy.json
 
 # Routing quality on the public datasets in ../shared/data (RouteLLM metrics, fit protocols, a
 # MiniLM baseline): bench/results/routing-quality.{md,json}. BENCH_QUICK=1: a subset, without

@@ -33,6 +33,12 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift6
         ),
+        // Sensitive data detectors (cards, IBANs, ids, secrets, ...), masking and the privacy guard.
+        .target(
+            name: "TriagePrivacy",
+            dependencies: ["TriageConfig", "TriageJSON"],
+            swiftSettings: strictSwift6
+        ),
         // The routing decision: rule matching, then the `route: auto` classifier; which backend a
         // request goes to, and why (shared by `triage serve` and `triage replay`).
         .target(
@@ -102,11 +108,19 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: strictSwift6
         ),
+        // Precision, recall and speed of the privacy detectors (sources in bench/privacy).
+        .executableTarget(
+            name: "triage-privacy-bench",
+            dependencies: ["TriagePrivacy", "TriageConfig", "TriageJSON"],
+            path: "bench/privacy",
+            exclude: ["generate.py", "README.md"],
+            swiftSettings: strictSwift6
+        ),
         // The inbound OpenAI-compatible API on Hummingbird 2.
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge", "TriagePrivacy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -122,7 +136,7 @@ let package = Package(
         // fit, complexity and decision JSON lines, streaming.
         .target(
             name: "TriageScoring",
-            dependencies: ["TriageClassifier", "TriageConfig", "TriageFlywheel", "TriageJSON", "TriageLog"],
+            dependencies: ["TriageClassifier", "TriageConfig", "TriageFlywheel", "TriageJSON", "TriageLog", "TriagePrivacy"],
             swiftSettings: strictSwift6
         ),
         // `triage replay` (recorded requests re-decided under a candidate config) and `triage
@@ -143,7 +157,7 @@ let package = Package(
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriageReplay", "TriageEval", "TriageUpstream",
+                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriageReplay", "TriageEval", "TriageUpstream", "TriagePrivacy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -161,6 +175,7 @@ let package = Package(
         .testTarget(name: "TriageFlywheelTests", dependencies: ["TriageFlywheel", "TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageEvalTests", dependencies: ["TriageEval", "TriageJudge", "TriageLog", "TriageJSON", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageScoringTests", dependencies: ["TriageScoring", "TriageClassifier", "TriageJSON"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriagePrivacyTests", dependencies: ["TriagePrivacy", "TriageConfig", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageJSONTests", dependencies: ["TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageMetricsTests", dependencies: ["TriageMetrics"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageAnthropicTests", dependencies: ["TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),

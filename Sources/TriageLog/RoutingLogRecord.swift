@@ -170,6 +170,8 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
     public var scores: Scores?
     /// The shadow comparison, for sampled requests.
     public var shadow: Shadow?
+    /// Sensitive data found and what the privacy guard did, when anything was found.
+    public var privacy: Privacy?
 
     public init(
         id: String, timestamp: String, endpoint: String, clientModel: String? = nil, stream: Bool = false,
@@ -219,6 +221,7 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         case attempts
         case scores
         case shadow
+        case privacy
     }
 
     /// Encodes the record as one line of JSON (keys sorted, absent fields left out), newline included.
@@ -274,6 +277,7 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         key("id"); out.string(id)
         key("latency_ms"); out.number(latencyMs)
         if let messages { key("messages"); out.value(messages) }
+        if let privacy { key("privacy"); privacy.write(to: &out) }
         key("reason"); out.string(reason)
         if let response { key("response"); out.string(response) }
         if let rule { key("rule"); out.string(rule) }

@@ -26,6 +26,10 @@ extension RuleMatch {
             guard input.estimatedPromptTokens < promptTokensBelow else { return nil }
             matched.append("prompt_tokens_below")
         }
+        if let sensitive {
+            guard sensitive.matches(input.sensitiveTypes) else { return nil }
+            matched.append("sensitive")
+        }
         if always {
             matched.append("always")
         }

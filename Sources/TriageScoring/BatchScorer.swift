@@ -1,6 +1,8 @@
 import TriageClassifier
 import TriageFlywheel
+import TriageConfig
 import TriageJSON
+import TriagePrivacy
 
 /// Scores a stream of input lines with one classifier, writing one JSON line per input line.
 ///
@@ -16,6 +18,9 @@ public struct BatchScorer: Sendable {
     public let minFit: Double
     /// `auto.max_complexity`: local needs complexity ≤ this.
     public let maxComplexity: Double
+    /// The privacy scan and policy, and the backend a `remote` decision goes to: when set,
+    /// lines with sensitive data say which types and what the guard does with a remote decision.
+    public var privacy: (policy: PrivacyGuard, remote: BackendConfig?)?
 
     /// Longest prompt text scored, in bytes: like the proxy (`AutoRouting.maxScoredBytes`), a
     /// longer prompt is scored on its last 8 KiB, so `triage score` decides as `triage serve` does.
@@ -39,8 +44,16 @@ public struct BatchScorer: Sendable {
         let decision = Classifier.decide(
             fit: classification.fit, complexity: classification.complexity, minFit: minFit, maxComplexity: maxComplexity
         )
-        return ScoreResult(fit: classification.fit, similarity: classification.rawSimilarity,
-                           complexity: classification.complexity, decision: decision)
+        var result = ScoreResult(fit: classification.fit, similarity: classification.rawSimilarity,
+                                 complexity: classification.complexity, decision: decision)
+        if let privacy {
+            let findings = privacy.policy.scanner.scan(input.prompt)
+            result.sensitive = Array(Set(findings.map(\.type.rawValue))).sorted()
+            if !decision.local, let remote = privacy.remote, !privacy.policy.allows(backend: remote, findings: findings) {
+                result.privacyGuard = privacy.policy.masks(backend: remote, findings: findings) ? "masked" : "kept_local"
+            }
+        }
+        return result
     }
 
     /// Reads every line of `reader`, scores it, and passes the output bytes to `sink` (in pieces);
@@ -115,6 +128,14 @@ public struct BatchScorer: Sendable {
         out.number(result.complexity)
         out.raw(result.decision.local ? ",\"decision\":\"local\",\"decided_by\":" : ",\"decision\":\"remote\",\"decided_by\":")
         out.string(result.decision.decidedBy.rawValue)
+        if !result.sensitive.isEmpty {
+            out.raw(",\"sensitive\":")
+            out.value(.array(result.sensitive.map(JSONValue.string)))
+        }
+        if let action = result.privacyGuard {
+            out.raw(",\"privacy_guard\":")
+            out.string(action)
+        }
         out.raw("}\n")
     }
 
@@ -142,6 +163,10 @@ public struct ScoreResult: Sendable, Equatable {
     public var complexity: Double
     /// Local or remote, and which score decided.
     public var decision: RoutingDecision
+    /// Types of sensitive data in the prompt (when the scorer has a privacy guard).
+    public var sensitive: [String] = []
+    /// `kept_local` or `masked` when the privacy policy changes a remote decision.
+    public var privacyGuard: String?
 }
 
 /// What a run scored.

@@ -4,6 +4,7 @@ import TriageClassifier
 import TriageConfig
 import TriageFlywheel
 import TriageJudge
+import TriagePrivacy
 import TriageRouting
 
 /// The configuration in force: the parsed routes, the router built from them, and each
@@ -25,12 +26,15 @@ final class ActiveRoutes: Sendable {
     let judge: ShadowJudge?
     /// Masks every key below (and credential-shaped text) in text bound for a client or a log.
     let redactor: SecretRedactor
+    /// The sensitive data detectors and the policy of `privacy:`.
+    let privacy: PrivacyGuard
     private let apiKeys: [String: String]
     private let clientKeys: Set<String>
 
     init(config: RoutesConfig, environment: [String: String]) throws(ActiveRoutesError) {
         self.config = config
         self.router = Router(config: config)
+        self.privacy = PrivacyGuard(config: config.privacy)
         do throws(ClassifierLoadError) {
             self.autoRouting = try AutoRouting.load(config: config)
         } catch {

@@ -94,6 +94,8 @@ extension ProxyHandler {
         _ chat: ProxyRequest, backend: BackendConfig, active: ActiveRoutes, clientHeaders: [String: String],
         deadline: ContinuousClock.Instant, askUsage: Bool = false, cancellation: UpstreamCancellation? = nil
     ) throws(APIError) -> UpstreamRequest {
+        // The privacy guard: sensitive data never leaves for a remote backend unmasked, whatever path led here.
+        let chat = try Self.outbound(chat, to: backend, active: active)
         let apiKey = active.apiKey(for: backend.name)
         if let variable = backend.apiKeyEnv, apiKey == nil {
             throw APIError(

@@ -88,6 +88,9 @@ extension ProxyHandler {
         var relay = initialRelay
         var tail = StreamTail(api: context.chat.api)
         var check = StreamAnswerCheck()
+        // A backend that saw the request masked answers with placeholders: restored on the way out.
+        let masking = Self.masking(for: context.chat, backend: backend, active: context.active)
+        var restorer = masking.map(MaskedStreamRestorer.init)
         var firstByte: ContinuousClock.Instant?
         var clientGone = false
         var failure: APIError?
@@ -100,7 +103,8 @@ extension ProxyHandler {
             for try await chunk in context.response.body {
                 if firstByte == nil { firstByte = .now }
                 guard check.feed(chunk) else { break }
-                let out = tail.release(relay.feed(chunk))
+                let relayed = relay.feed(chunk)
+                let out = tail.release(restorer?.feed(relayed) ?? relayed)
                 guard !out.isEmpty else { continue }
                 do {
                     try await emit(ByteBuffer(bytes: out))
@@ -111,7 +115,8 @@ extension ProxyHandler {
             }
             if Task.isCancelled { clientGone = true }
             if !clientGone && check.finish() {
-                tail.hold(relay.finish())
+                let end = relay.finish()
+                tail.hold((restorer?.feed(end) ?? end) + (restorer?.finish() ?? []))
             } else if !clientGone, let problem = check.problem {
                 failure = Self.invalidAnswer(context.active.redactor.redact(problem), backend: backend.name)
                 record.error = "invalid stream: \(failure?.message ?? problem)"
@@ -133,7 +138,7 @@ extension ProxyHandler {
         }
         if let failure, !clientGone {
             // A blank line first ends any event the backend left unfinished.
-            tail.hold(Array("\n".utf8) + relay.fail(failure))
+            tail.hold((restorer?.finish() ?? []) + Array("\n".utf8) + relay.fail(failure))
         }
         if clientGone {
             record.error = "client disconnected before the answer ended; upstream transfer aborted"
@@ -144,7 +149,9 @@ extension ProxyHandler {
             health.finish(backend, success: record.error == nil)
         }
         let ttft = firstByte.map { Self.milliseconds(from: context.started, to: $0) }
-        Self.complete(&record, summary: relay.summary, chat: context.chat, backend: backend,
+        var summary = relay.summary
+        if let masking { summary.text = masking.restore(summary.text) }
+        Self.complete(&record, summary: summary, chat: context.chat, backend: backend,
                       status: context.response.status, started: context.started, ttft: ttft)
         if check.problem != nil && !clientGone {
             record.status = 502  // what the client got instead of an answer
@@ -152,7 +159,7 @@ extension ProxyHandler {
         let shadowed = record.error == nil
             && startShadow(record, chat: context.chat, answeredBy: backend, active: context.active, clientHeaders: context.clientHeaders)
         // The record is in the file before the client gets the stream's end.
-        let mayAnswer = shadowed ? true : await recorder.record(record)
+        let mayAnswer = shadowed ? true : await recorder.record(Self.logged(record, active: context.active))
         if !clientGone {
             let end = mayAnswer ? tail.held : relay.fail(.routingLogUnavailable)
             if !end.isEmpty {

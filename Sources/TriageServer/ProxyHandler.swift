@@ -43,12 +43,13 @@ struct ProxyHandler: Sendable {
         let watch = ClientWatch(hangUp)
         do {
             let bytes = try await RequestBodyReader.read(request, limit: active.config.limits.maxBodyBytes)
-            let chat: ProxyRequest
+            var chat: ProxyRequest
             switch api {
             case .openAIChat: chat = try ProxyRequest(openAIChat: bytes)
             case .anthropicMessages: chat = try ProxyRequest(anthropicMessages: bytes)
             case .openAICompletions: chat = try ProxyRequest(completions: bytes)
             }
+            Self.inspectPrivacy(&chat, active: active, record: &record)
             record.clientModel = chat.model
             record.stream = chat.stream
             record.messages = chat.messages
@@ -66,15 +67,18 @@ struct ProxyHandler: Sendable {
                 model: chat.model,
                 headers: clientHeaders,
                 lastUserMessage: chat.lastUserMessage,
-                estimatedPromptTokens: TokenEstimator.estimate(messages: chat.messageTexts)
+                estimatedPromptTokens: TokenEstimator.estimate(messages: chat.messageTexts),
+                sensitiveTypes: Set(chat.privacy?.relevant.map(\.type) ?? [])
             ), auto: active.autoRouting, messageCount: chat.messageTexts.count)
-            let chosen = routed.backend
+            var chosen = routed.backend
             record.rule = routed.rule
             record.reason = routed.reason
             if let scores = routed.scores {
                 record.scores = scores
                 recorder.metrics.recordClassifierScores(complexity: scores.complexity, fit: scores.fit ?? 1)
             }
+            chosen = try Self.keepPrivate(chosen, chat: chat, active: active, record: &record)
+            if let shadow = active.shadow, !Self.privacyAllows(chat, backend: shadow.backend, active: active) { record.privacy?.shadowSkipped = true }
             record.backend = chosen.name
             record.upstreamModel = chosen.model
 
@@ -88,6 +92,15 @@ struct ProxyHandler: Sendable {
             attemptLoop: while tried < budget && hops < budget + active.config.backends.count {
                 hops += 1
                 let attemptStarted = ContinuousClock.now
+                guard Self.privacyAllows(chat, backend: target, active: active) else {
+                    // A fallback or retry target that is remote: never tried with sensitive data.
+                    lastError = Self.sensitiveDataError(chat, active: active)
+                    Self.noteSkipped(target, record: &record)
+                    attempts.append(.init(backend: target.name, outcome: "skipped", error: "sensitive data: remote backend", latencyMs: 0))
+                    guard let next = target.fallback.flatMap(active.config.backend(named:)) else { break attemptLoop }
+                    target = next
+                    continue attemptLoop
+                }
                 switch health.admit(target) {
                 case .breakerOpen(let retryAfter):
                     let failures = target.breaker.failures
@@ -121,7 +134,11 @@ struct ProxyHandler: Sendable {
                 switch result {
                 case .complete(let status, let contentType, let upstreamBody):
                     if let change = health.finish(target, success: true) { logBreaker(target, change) }
-                    let (body, answerType, summary) = BackendExchange.answer(upstreamBody, contentType: contentType, request: chat, backend: target)
+                    var (body, answerType, summary) = BackendExchange.answer(upstreamBody, contentType: contentType, request: chat, backend: target)
+                    if let masking = Self.masking(for: chat, backend: target, active: active) {
+                        body = masking.restore(jsonBytes: body)
+                        summary.text = masking.restore(summary.text)
+                    }
                     if !attempts.isEmpty {
                         attempts.append(.init(backend: target.name, outcome: "ok", status: status, latencyMs: Self.milliseconds(since: attemptStarted)))
                         record.attempts = attempts
@@ -130,7 +147,7 @@ struct ProxyHandler: Sendable {
                     Self.complete(&record, summary: summary, chat: chat, backend: target, status: status, started: started, ttft: nil)
                     // The record is in the file before the answer goes out (a shadowed one is written when its copy ends).
                     if !startShadow(record, chat: chat, answeredBy: target, active: active, clientHeaders: clientHeaders),
-                       await !recorder.record(record) {
+                       await !recorder.record(Self.logged(record, active: active)) {
                         return logUnavailableResponse(record, api: api)
                     }
                     var headers = Self.triageHeaders(record)
@@ -186,7 +203,7 @@ struct ProxyHandler: Sendable {
             record.error = apiError.message
             if record.reason.isEmpty { record.reason = "rejected: \(apiError.code ?? apiError.type)" }
             record.latencyMs = Self.milliseconds(since: started)
-            guard await recorder.record(record) else { return logUnavailableResponse(record, api: api) }
+            guard await recorder.record(Self.logged(record, active: active)) else { return logUnavailableResponse(record, api: api) }
             if apiError.status.code >= 500 {
                 logger.warning("request failed", metadata: ["id": .string(record.id), "status": .stringConvertible(apiError.status.code), "error": .string(apiError.message)])
             }
@@ -207,6 +224,8 @@ struct ProxyHandler: Sendable {
         clientHeaders: [String: String]
     ) -> Bool {
         guard let shadow = active.shadow, shadow.backend.name != backend.name, (200..<300).contains(record.status) else { return false }
+        // No copy of sensitive data to a remote shadow backend (the record says so: `shadow_skipped`).
+        guard Self.privacyAllows(chat, backend: shadow.backend, active: active) else { return false }
         let usage = record.usage
         let estimate = shadow.backend.pricing.cost(inputTokens: usage?.promptTokens ?? 0, outputTokens: usage?.completionTokens ?? 0)
         guard case .shadow(let reserved) = shadow.sampler.shouldShadow(requestID: record.id, estimatedCostUSD: estimate) else { return false }
@@ -234,7 +253,8 @@ struct ProxyHandler: Sendable {
                 let body = try await response.body.collect(upTo: Self.maxResponseBytes)
                 result.status = response.status
                 if (200..<300).contains(response.status) {
-                    let answer = BackendExchange.answer(body, contentType: response.header("content-type"), request: chat, backend: shadow.backend).summary
+                    var answer = BackendExchange.answer(body, contentType: response.header("content-type"), request: chat, backend: shadow.backend).summary
+                    if let masking = Self.masking(for: chat, backend: shadow.backend, active: active) { answer.text = masking.restore(answer.text) }
                     result.response = answer.text
                     result.agreement = Self.agreement(record.response ?? "", answer.text)
                     let prompt = answer.promptTokens ?? usage?.promptTokens ?? 0
@@ -248,13 +268,14 @@ struct ProxyHandler: Sendable {
             }
             result.latencyMs = Self.milliseconds(since: started)
             shadow.sampler.recordSpend(result.costUSD ?? 0, releasing: reserved)
+            // The judge sees the prompt and both answers unmasked: never a remote judge for sensitive data.
             if let judge = active.judge, let local = record.response, let remote = result.response, result.error == nil,
-               let messages = record.messages {
+               let messages = record.messages, active.privacy.allows(backend: judge.backend, findings: chat.privacy?.findings ?? []) {
                 result.judge = await judge.grade(JudgeRequest(id: record.id, messages: messages, localAnswer: local, referenceAnswer: remote), client: client)
             }
             record.shadow = result
             if recorder.heldBack.release(record.id) {
-                recorder.recordInBackground(record)
+                recorder.recordInBackground(Self.logged(record, active: active))
             }
         }
         return true

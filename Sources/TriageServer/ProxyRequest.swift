@@ -1,6 +1,7 @@
 import Foundation
 import TriageJSON
 import TriageRouting
+import TriagePrivacy
 
 /// A client request as routing, forwarding and logging need it, whatever API it came in on:
 /// the whole body (forwarded with only the model replaced, or translated), the model asked
@@ -26,6 +27,8 @@ struct ProxyRequest: Sendable {
     /// forwarded to a backend of the same API is spliced, not re-encoded.
     var rawBody: [UInt8] = []
     var modelSpan: Range<Int>?
+    /// What the privacy scan found; nil when nothing.
+    var privacy: RequestPrivacy?
 
     init(
         api: ClientAPI, body: [String: JSONValue], model: String, messages: JSONValue, messageTexts: [String],

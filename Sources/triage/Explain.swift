@@ -60,7 +60,8 @@ struct Explain: ParsableCommand {
         }
         let tokens = TokenEstimator.estimate(messages: [text])
         let decision = Router(config: routes).decide(RoutingInput(
-            model: model ?? routes.models.first ?? "triage", headers: headers, lastUserMessage: text, estimatedPromptTokens: tokens
+            model: model ?? routes.models.first ?? "triage", headers: headers, lastUserMessage: text, estimatedPromptTokens: tokens,
+            sensitiveTypes: Self.sensitiveTypes(text, routes: routes)
         ))
         print("prompt: \(Self.quote(text, 100)) (\(Plural.count(text.utf8.count, "byte")), ~\(Plural.count(tokens, "token")))")
         if decision.viaAuto && routes.auto.classifierEnabled {
@@ -92,16 +93,18 @@ struct Explain: ParsableCommand {
         }
         print(String(format: "complexity: %.3f (max_complexity %.3f) -> %@", classification.complexity, auto.maxComplexity,
                      classification.complexity <= auto.maxComplexity ? "simple enough" : "too hard: escalate"))
+        var decided = decision.backend.name
         if decision.viaAuto {
             if auto.classifierEnabled, let remote = auto.remoteBackend {
-                let backend = verdict.local ? auto.routineBackend : remote
-                print("decision:   \(backend) (decided by: \(verdict.decidedBy.rawValue))")
+                decided = verdict.local ? auto.routineBackend : remote
+                print("decision:   \(decided) (decided by: \(verdict.decidedBy.rawValue))")
             } else {
                 print("decision:   \(decision.backend.name) (auto.remote is not set: the classifier is off, auto goes to default_backend)")
             }
         } else {
             print("decision:   \(decision.backend.name) (a rule decided before the classifier; scores shown for information)")
         }
+        Self.privacyLines(text, routes: routes, backendName: decided).forEach { print($0) }
         print("\ncomplexity features that pushed most (signed contribution to the log-odds):")
         for feature in classification.complexityScore.topContributions(top) {
             print(String(format: "  %+7.3f  %@", feature.contribution, feature.name))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TriageClassifier
 import TriageConfig
+import TriagePrivacy
 import TriageFlywheel
 import TriageScoring
 
@@ -53,12 +54,13 @@ struct Score: ParsableCommand {
         let routes = try loadRoutesOrExit(config)
         let clock = ContinuousClock()
         let loadStart = clock.now
-        let scorer: BatchScorer
+        var scorer: BatchScorer
         let reader: LineReader
         let inputName = file.flatMap { $0 == "-" ? nil : $0 } ?? "<stdin>"
         do {
             scorer = try BatchScorer.load(auto: routes.auto, reference: reference, complexityWeights: complexityWeights,
                                           minFit: minFit, maxComplexity: maxComplexity)
+            scorer.privacy = (PrivacyGuard(config: routes.privacy), routes.auto.remoteBackend.flatMap(routes.backend(named:)))
             if let path = file, path != "-" {
                 reader = try LineReader(path: path)
             } else {

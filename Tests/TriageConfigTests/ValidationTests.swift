@@ -30,13 +30,13 @@ struct ValidationTests {
     @Test("top level is not a mapping")
     func topLevelNotMapping() {
         #expect(errorText("- local\n- remote\n")
-            == "bad.yaml:1: the top level must be a mapping of fields (listen, limits, log, models, backends, rules, auto, auth, shutdown, shadow, report, eval), got a list")
+            == "bad.yaml:1: the top level must be a mapping of fields (listen, limits, log, models, backends, rules, auto, auth, shutdown, shadow, report, eval, privacy), got a list")
     }
 
     @Test("unknown keys are caught at every level")
     func unknownKeys() {
         #expect(errorText("listn: {port: 1}\n" + twoBackends)
-            == "bad.yaml:1: listn: unknown field 'listn' (known: listen, limits, log, models, backends, rules, auto, auth, shutdown, shadow, report, eval)")
+            == "bad.yaml:1: listn: unknown field 'listn' (known: listen, limits, log, models, backends, rules, auto, auth, shutdown, shadow, report, eval, privacy)")
         #expect(errorText("listen: {prot: 1}\n" + twoBackends)
             == "bad.yaml:1: listen.prot: unknown field 'prot' (known: host, port)")
         #expect(errorText(twoBackends + """
@@ -52,7 +52,7 @@ struct ValidationTests {
         rules:
           - match: {modle: x}
             route: local
-        """) == "bad.yaml:11: rules[0].match.modle: unknown field 'modle' (known: model, header, last_user_message, prompt_tokens_above, prompt_tokens_below, always)")
+        """) == "bad.yaml:11: rules[0].match.modle: unknown field 'modle' (known: model, header, last_user_message, prompt_tokens_above, prompt_tokens_below, always, sensitive)")
         #expect(errorText("""
         backends:
           - name: local
@@ -60,7 +60,7 @@ struct ValidationTests {
             model: small
             timeout: {connect: 1}
         auto: {default_backend: local}
-        """) == "bad.yaml:5: backends[0].timeout: unknown field 'timeout' (known: name, kind, base_url, model, api_key_env, timeouts, price, fallback, retry, breaker, max_concurrent, max_connections, forward_client_auth, anthropic_version, stream_usage)")
+        """) == "bad.yaml:5: backends[0].timeout: unknown field 'timeout' (known: name, kind, base_url, model, api_key_env, timeouts, price, fallback, retry, breaker, max_concurrent, max_connections, forward_client_auth, anthropic_version, stream_usage, remote)")
         #expect(errorText("""
         backends:
           - name: local
@@ -238,7 +238,7 @@ struct ValidationTests {
 
     @Test("empty match block")
     func emptyMatch() {
-        let message = "empty match block: add at least one condition (model, header, last_user_message, prompt_tokens_above, prompt_tokens_below, always: true)"
+        let message = "empty match block: add at least one condition (model, header, last_user_message, prompt_tokens_above, prompt_tokens_below, sensitive, always: true)"
         #expect(errorText(twoBackends + """
         rules:
           - match: {}
@@ -361,7 +361,7 @@ struct ValidationTests {
         routes.yaml:5: backends[0].base_url: invalid URL 'ftp://127.0.0.1': must start with http:// or https://
         routes.yaml:7: backends[0].price.output_per_million: must not be negative, got -1
         routes.yaml:9: rules[0]: missing required field 'route'
-        routes.yaml:10: rules[0].match.modle: unknown field 'modle' (known: model, header, last_user_message, prompt_tokens_above, prompt_tokens_below, always)
+        routes.yaml:10: rules[0].match.modle: unknown field 'modle' (known: model, header, last_user_message, prompt_tokens_above, prompt_tokens_below, always, sensitive)
         routes.yaml:10: rules[0].match.last_user_message: invalid regular expression '[a-': expected ']'
         routes.yaml:11: rules[0].rout: unknown field 'rout' (known: name, match, route)
         routes.yaml:12: auto.default_backend: unknown backend 'remot' (known: local)

@@ -16,14 +16,7 @@ struct ClassifierIntegrationTests {
           - name: default
             match: {always: true}
             route: auto
-        auto:
-          default_backend: local
-          local: local
-          remote: remote
-          reference: \(Repo.fixtures.appendingPathComponent("reference-banking.jsonl").path)
-          cache_dir: \(directory)/cache
-          min_fit: 0.05
-          max_complexity: 0.5
+        \(bankingAuto(cacheDirectory: directory + "/cache"))
         \(weights.map { "  complexity_weights: \($0)" } ?? "")
         """
     }

@@ -161,3 +161,27 @@ struct RouterTests {
         #expect(fallback.viaAuto)
     }
 }
+
+@Suite("Rules matching sensitive data")
+struct SensitiveRuleTests {
+    @Test("match: {sensitive: ...} holds only for requests with findings of those types")
+    func sensitiveMatch() {
+        let local = BackendConfig(name: "local", baseURL: "http://127.0.0.1:1/v1", model: "s")
+        let remote = BackendConfig(name: "remote", baseURL: "https://api.example.com/v1", model: "b")
+        let config = RoutesConfig(
+            backends: [local, remote],
+            rules: [
+                RuleConfig(name: "money", match: RuleMatch(sensitive: .types([.card, .iban])), route: .backend("local"), line: 1),
+                RuleConfig(name: "any-pii", match: RuleMatch(sensitive: .any), route: .backend("local"), line: 2),
+            ],
+            auto: AutoRouteConfig(defaultBackend: "remote")
+        )
+        let router = Router(config: config)
+        func rule(_ types: Set<SensitiveType>) -> String? {
+            router.decide(RoutingInput(model: "triage", headers: [:], lastUserMessage: "x", estimatedPromptTokens: 1, sensitiveTypes: types)).rule
+        }
+        #expect(rule([.iban]) == "money")
+        #expect(rule([.email]) == "any-pii")
+        #expect(rule([]) == nil)
+    }
+}

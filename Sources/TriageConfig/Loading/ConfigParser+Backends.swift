@@ -5,7 +5,7 @@ import Yams
 extension ConfigParser {
     static let backendKeys = [
         "name", "kind", "base_url", "model", "api_key_env", "timeouts", "price",
-        "fallback", "retry", "breaker", "max_concurrent", "max_connections", "forward_client_auth", "anthropic_version", "stream_usage",
+        "fallback", "retry", "breaker", "max_concurrent", "max_connections", "forward_client_auth", "anthropic_version", "stream_usage", "remote",
     ]
 
     /// Parses the backend list, recording every well-formed name in `catalog`.
@@ -133,12 +133,13 @@ extension ConfigParser {
             }
         }
 
+        let remote = fields.node("remote").flatMap { bool($0, field: fields.path("remote")) }
         guard ok, let name, let baseURL, let model else { return nil }
         return BackendConfig(
             name: name, kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv,
             timeouts: timeouts, pricing: pricing, fallback: fallback, retry: retry, breaker: breaker,
             maxConcurrent: maxConcurrent, maxConnections: maxConnections, forwardClientAuth: forwardClientAuth, anthropicVersion: anthropicVersion,
-            streamUsage: streamUsage, line: fields.line
+            streamUsage: streamUsage, remote: remote, line: fields.line
         )
     }
 

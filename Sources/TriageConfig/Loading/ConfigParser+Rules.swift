@@ -3,7 +3,7 @@ import Yams
 /// The `rules:` section.
 extension ConfigParser {
     static let ruleKeys = ["name", "match", "route"]
-    static let matchKeys = ["model", "header", "last_user_message", "prompt_tokens_above", "prompt_tokens_below", "always"]
+    static let matchKeys = ["model", "header", "last_user_message", "prompt_tokens_above", "prompt_tokens_below", "always", "sensitive"]
 
     /// Parses the rule list; routes are checked against `catalog`.
     mutating func parseRules(_ node: Node, path: String, catalog: BackendCatalog) -> [RuleConfig] {
@@ -64,7 +64,7 @@ extension ConfigParser {
     }
 
     static let emptyMatchMessage =
-        "empty match block: add at least one condition (model, header, last_user_message, prompt_tokens_above, prompt_tokens_below, always: true)"
+        "empty match block: add at least one condition (model, header, last_user_message, prompt_tokens_above, prompt_tokens_below, sensitive, always: true)"
 
     private mutating func parseMatch(_ node: Node, path: String) -> RuleMatch? {
         guard let fields = fields(of: node, path: path, known: Self.matchKeys) else { return nil }
@@ -109,6 +109,9 @@ extension ConfigParser {
                     "no token count is above \(above) and below \(below), so this rule can never match"
                 )
             }
+        }
+        if let value = fields.node("sensitive") {
+            match.sensitive = sensitiveMatch(value, field: fields.path("sensitive"))
         }
         if let value = fields.node("always"), let always = bool(value, field: fields.path("always")) {
             if always {

@@ -4,6 +4,7 @@ import Yams
 extension ConfigParser {
     /// Parses every section; returns `nil` if any issue was reported.
     mutating func parseTopLevel(_ top: YAMLFields) -> RoutesConfig? {
+        let privacy = top.node("privacy").map { parsePrivacy($0, path: top.path("privacy")) } ?? PrivacyConfig()
         let listen = top.node("listen").map { parseListen($0, path: top.path("listen")) } ?? ListenConfig()
         let limits = top.node("limits").map { parseLimits($0, path: top.path("limits")) } ?? LimitsConfig()
         let log = top.node("log").map { parseLog($0, path: top.path("log")) } ?? RoutingLogConfig()
@@ -34,7 +35,7 @@ extension ConfigParser {
         }
 
         guard issues.isEmpty, let auto else { return nil }
-        return RoutesConfig(
+        var config = RoutesConfig(
             sourcePath: sourceName,
             listen: listen,
             limits: limits,
@@ -49,6 +50,8 @@ extension ConfigParser {
             report: report,
             eval: eval
         )
+        config.privacy = privacy
+        return config
     }
 
     private mutating func parseListen(_ node: Node, path: String) -> ListenConfig {
@@ -101,7 +104,7 @@ extension ConfigParser {
 
     private mutating func parseLog(_ node: Node, path: String) -> RoutingLogConfig {
         var log = RoutingLogConfig()
-        guard let fields = fields(of: node, path: path, known: ["path", "max_bytes", "daily", "keep", "max_pending_bytes", "on_write_error", "file_mode"]) else { return log }
+        guard let fields = fields(of: node, path: path, known: ["path", "max_bytes", "daily", "keep", "max_pending_bytes", "on_write_error", "file_mode", "redact"]) else { return log }
         if let value = fields.node("path"), let logPath = string(value, field: fields.path("path")) {
             log.path = logPath
         }
@@ -123,6 +126,9 @@ extension ConfigParser {
             } else {
                 report(line: value.line, field: fields.path("on_write_error"), "must be fail_open or fail_closed, got '\(text)'")
             }
+        }
+        if let value = fields.node("redact") {
+            log.redact = sensitiveTypes(value, field: fields.path("redact")) ?? []
         }
         if let value = fields.node("file_mode"), let text = string(value, field: fields.path("file_mode")) {
             if let mode = Self.fileMode(text) {

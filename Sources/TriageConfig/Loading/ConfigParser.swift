@@ -7,6 +7,8 @@ struct ConfigParser {
     let sourceName: String
     /// Problems in the order they were found.
     private(set) var issues: [ConfigIssue] = []
+    /// Finding types a rule or `log.redact` may name: the built-in ones and `privacy.patterns`.
+    var knownSensitiveTypes = Set(SensitiveType.builtIn)
 
     init(sourceName: String) {
         self.sourceName = sourceName
@@ -51,7 +53,7 @@ struct ConfigParser {
         return parseTopLevel(top)
     }
 
-    static let topLevelKeys = ["listen", "limits", "log", "models", "backends", "rules", "auto", "auth", "shutdown", "shadow", "report", "eval"]
+    static let topLevelKeys = ["listen", "limits", "log", "models", "backends", "rules", "auto", "auth", "shutdown", "shadow", "report", "eval", "privacy"]
 
     // MARK: - Mappings
 

@@ -42,6 +42,9 @@ public struct BackendConfig: Sendable, Equatable {
     /// what the client receives. A backend that refuses the option is asked again without it and
     /// remembered; turning this off skips that first try.
     public var streamUsage: Bool
+    /// `remote`: whether requests sent here leave the premises; `nil`: decided from the host
+    /// of `base_url` (see ``isRemote``).
+    public var remote: Bool?
     /// 1-based line in the source file where this backend's entry starts (0 if built in code).
     public var line: Int
 
@@ -62,6 +65,7 @@ public struct BackendConfig: Sendable, Equatable {
         forwardClientAuth: Bool = false,
         anthropicVersion: String = BackendConfig.defaultAnthropicVersion,
         streamUsage: Bool = true,
+        remote: Bool? = nil,
         line: Int = 0
     ) {
         self.name = name
@@ -79,6 +83,7 @@ public struct BackendConfig: Sendable, Equatable {
         self.forwardClientAuth = forwardClientAuth
         self.anthropicVersion = anthropicVersion
         self.streamUsage = streamUsage
+        self.remote = remote
         self.line = line
     }
 

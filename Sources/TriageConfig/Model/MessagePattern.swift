@@ -9,7 +9,7 @@ import Foundation
 public struct MessagePattern: Sendable, Equatable, CustomStringConvertible {
     /// The regular expression exactly as written in the configuration.
     public let pattern: String
-    private let regex: NSRegularExpression
+    fileprivate let regex: NSRegularExpression
 
     /// An invalid regular expression.
     public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -55,5 +55,13 @@ public struct MessagePattern: Sendable, Equatable, CustomStringConvertible {
         } catch {
             return String(describing: error)
         }
+    }
+}
+
+extension MessagePattern {
+    /// Every non-overlapping match of the pattern in `text`, in order.
+    public func matchRanges(in text: String) -> [Range<String.Index>] {
+        let range = NSRange(location: 0, length: text.utf16.count)
+        return regex.matches(in: text, range: range).compactMap { Range($0.range, in: text) }
     }
 }

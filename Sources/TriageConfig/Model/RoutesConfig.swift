@@ -30,6 +30,8 @@ public struct RoutesConfig: Sendable, Equatable {
     public var report: ReportConfig
     /// `triage eval` settings (`eval:`).
     public var eval: EvalConfig
+    /// Sensitive data detection and its policy (`privacy:`); detection only by default.
+    public var privacy = PrivacyConfig()
 
     /// Creates a configuration. Prefer ``ConfigLoader/load(path:)``, which validates.
     public init(

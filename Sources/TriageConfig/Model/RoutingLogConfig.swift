@@ -19,6 +19,9 @@ public struct RoutingLogConfig: Sendable, Equatable {
     /// Permission bits of the routing log, its rotated files and `feedback.jsonl` beside it
     /// (`file_mode`, an octal string, default `"0600"`: they hold every prompt).
     public var fileMode: Int
+    /// Finding types written as typed placeholders instead of their values in the messages and
+    /// answers of the log (`redact`, default none: the log is training data).
+    public var redact: Set<SensitiveType> = []
 
     /// Creates a log configuration.
     public init(

@@ -12,6 +12,8 @@ public struct RuleMatch: Sendable, Equatable {
     public var promptTokensAbove: Int?
     /// `prompt_tokens_below`: estimated prompt tokens must be `< N`.
     public var promptTokensBelow: Int?
+    /// `sensitive`: the request carries sensitive data (`any`, or a list of finding types).
+    public var sensitive: SensitiveMatch?
     /// `always: true`: catch-all condition that always holds.
     public var always: Bool
 
@@ -22,8 +24,10 @@ public struct RuleMatch: Sendable, Equatable {
         lastUserMessage: MessagePattern? = nil,
         promptTokensAbove: Int? = nil,
         promptTokensBelow: Int? = nil,
-        always: Bool = false
+        always: Bool = false,
+        sensitive: SensitiveMatch? = nil
     ) {
+        self.sensitive = sensitive
         self.models = models
         self.header = header
         self.lastUserMessage = lastUserMessage
@@ -35,6 +39,6 @@ public struct RuleMatch: Sendable, Equatable {
     /// True when no condition is set (such a block is rejected by validation).
     public var isEmpty: Bool {
         models == nil && header == nil && lastUserMessage == nil
-            && promptTokensAbove == nil && promptTokensBelow == nil && !always
+            && promptTokensAbove == nil && promptTokensBelow == nil && !always && sensitive == nil
     }
 }
