@@ -36,8 +36,13 @@ public struct ResponsesStream: StreamTranslator {
 
     public private(set) var text = ""
     public private(set) var finishReason: String?
-    public private(set) var inputTokens: Int?
-    public private(set) var outputTokens: Int?
+    /// Prompt tokens as the backend reported them (an Anthropic backend's own counts, not the
+    /// zeros of the intermediate usage chunk when it reported none).
+    public var inputTokens: Int? { upstream.map(\.inputTokens) ?? chatInputTokens }
+    /// Completion tokens as the backend reported them.
+    public var outputTokens: Int? { upstream.map(\.outputTokens) ?? chatOutputTokens }
+    private var chatInputTokens: Int?
+    private var chatOutputTokens: Int?
     /// Counts for `response.completed` when the backend reports none.
     public var usageEstimate: UsageEstimate?
 
@@ -94,8 +99,8 @@ public struct ResponsesStream: StreamTranslator {
         }
         start(into: &out)
         if let usage = chunk["usage"], usage.objectValue != nil {
-            if let prompt = usage["prompt_tokens"]?.intValue { inputTokens = prompt }
-            if let completion = usage["completion_tokens"]?.intValue { outputTokens = completion }
+            if let prompt = usage["prompt_tokens"]?.intValue { chatInputTokens = prompt }
+            if let completion = usage["completion_tokens"]?.intValue { chatOutputTokens = completion }
         }
         guard let choice = chunk["choices"]?.arrayValue?.first else { return }
         if let piece = choice["delta"]?["content"]?.stringValue, !piece.isEmpty {

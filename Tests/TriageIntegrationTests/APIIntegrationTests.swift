@@ -50,7 +50,7 @@ struct APIIntegrationTests {
             let translated = try await remote.receivedRequests(client: client)
             #expect(translated.allSatisfy { $0["path"] as? String == "/v1/messages" })
 
-            let records = try await triage.logRecords(atLeast: 20)
+            let records = try await triage.logRecords(atLeast: 17)
             let responses = records.filter { $0["endpoint"] as? String == "/v1/responses" && $0["status"] as? Int == 200 }
             #expect(responses.count >= 8)
             for record in responses {
