@@ -57,7 +57,7 @@ enum BackendExchange {
                 body = try ResponsesTranslator.chatRequest(fromResponses: request.body)
                 if backend.kind == .anthropic { body = try AnthropicTranslator.anthropicRequest(fromOpenAI: body, model: backend.model) }
             } catch {
-                throw Self.untranslatable(error, backend: backend)
+                throw Self.untranslatable(error, backend: backend, speaks: "no Responses API (responses: true is not set)")
             }
             url = backend.kind == .anthropic ? backend.messagesURL : backend.chatCompletionsURL
         case (.openAIEmbeddings, .openai):
@@ -192,9 +192,9 @@ enum BackendExchange {
         try JSONParser.parse(bytes)
     }
 
-    private static func untranslatable(_ error: TranslationError, backend: BackendConfig) -> APIError {
+    private static func untranslatable(_ error: TranslationError, backend: BackendConfig, speaks: String = "another API") -> APIError {
         APIError.invalidRequest(
-            "This request was routed to '\(backend.name)' (kind \(backend.kind.rawValue)), which speaks another API, and it cannot be translated: \(error.description)",
+            "This request was routed to '\(backend.name)' (kind \(backend.kind.rawValue)), which speaks \(speaks), and it cannot be translated: \(error.description)",
             code: "unsupported_translation", param: error.field
         )
     }
