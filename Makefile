@@ -21,7 +21,7 @@ deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libcurl4-openssl-dev pkg-config wrk >/dev/null; \
 	fi
-	@python3 -c "import openai, anthropic" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check "openai>=1.40" "anthropic>=0.40"
+	@python3 -c "import anthropic; from openai.resources.responses import Responses" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check "openai>=1.66" "anthropic>=0.40"
 
 # The real local model (llama-cpp-python + SmolLM2-135M under .local-model/) for the quick start
 # and the real-model tests; quiet when already installed.

@@ -64,6 +64,12 @@ let package = Package(
             dependencies: ["TriageJSON"],
             swiftSettings: strictSwift6
         ),
+        // The OpenAI Responses API translated to and from chat completions: requests, answers, streams.
+        .target(
+            name: "TriageResponses",
+            dependencies: ["TriageJSON", "TriageAnthropic"],
+            swiftSettings: strictSwift6
+        ),
         // The `route: auto` classifier: distribution fit (TF-IDF top-k over the local model's
         // reference prompts, conformally calibrated) and complexity (logistic regression).
         .target(
@@ -120,7 +126,7 @@ let package = Package(
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge", "TriagePrivacy",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageResponses", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge", "TriagePrivacy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -179,6 +185,7 @@ let package = Package(
         .testTarget(name: "TriageJSONTests", dependencies: ["TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageMetricsTests", dependencies: ["TriageMetrics"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageAnthropicTests", dependencies: ["TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageResponsesTests", dependencies: ["TriageResponses", "TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(
             name: "TriageServerTests",
             dependencies: ["TriageServer", "TriageConfig", .product(name: "HummingbirdTesting", package: "hummingbird")],

@@ -10,8 +10,10 @@ import TriageJSON
 /// | `message_start` | a chunk with `delta: {"role": "assistant", "content": ""}`; input tokens noted |
 /// | `content_block_start` (text) | its text, if any, as a content chunk |
 /// | `content_block_delta` with `text_delta` | a chunk with `delta: {"content": text}` |
+/// | `content_block_start` (tool_use) | a chunk with `delta.tool_calls[k]` `{id, type, function: {name, arguments: ""}}` (k counts tool blocks from 0) |
+/// | `content_block_delta` with `input_json_delta` | a chunk with `delta.tool_calls[k].function.arguments` = the partial JSON |
 /// | `message_delta` | a chunk with `delta: {}` and the mapped `finish_reason`; usage noted |
-/// | `message_stop` | (a usage chunk when `includeUsage`), then `data: [DONE]` |
+/// | `message_stop` | (a usage chunk when `includeUsage`: reported counts, else ``usageEstimate``), then `data: [DONE]` |
 /// | `error` | `data: {"error": {"message", "type", "code": null}}`, and the stream ends |
 /// | `ping`, `content_block_stop`, thinking/other deltas, unknown events | nothing |
 public struct AnthropicToOpenAIStream: SSEEventTranslator {
@@ -23,6 +25,12 @@ public struct AnthropicToOpenAIStream: SSEEventTranslator {
     private var sentRole = false
     private var sentFinish = false
     private var ended = false
+    /// OpenAI tool-call index of each Anthropic tool_use block index.
+    private var toolIndexByBlock: [Int: Int] = [:]
+    /// Every tool call's streamed arguments so far, for the output estimate.
+    private var toolArguments = ""
+    /// Counts for the final usage chunk when the backend reports none.
+    public var usageEstimate: UsageEstimate?
 
     /// The answer text so far: every text delta, concatenated.
     public private(set) var text = ""
@@ -91,13 +99,25 @@ public struct AnthropicToOpenAIStream: SSEEventTranslator {
             }
             sendRole(into: &out)
         case "content_block_start":
-            if data["content_block"]?["type"]?.stringValue == "text",
-               let piece = data["content_block"]?["text"]?.stringValue, !piece.isEmpty {
+            let block = data["content_block"]
+            if block?["type"]?.stringValue == "text", let piece = block?["text"]?.stringValue, !piece.isEmpty {
                 sendText(piece, into: &out)
+            } else if block?["type"]?.stringValue == "tool_use", let index = data["index"]?.intValue {
+                let tool = toolIndexByBlock.count
+                toolIndexByBlock[index] = tool
+                sendToolDelta([
+                    "index": .int(tool), "id": .string(block?["id"]?.stringValue ?? "call_\(id)_\(tool)"), "type": .string("function"),
+                    "function": .object(["name": block?["name"] ?? .string(""), "arguments": .string("")]),
+                ], into: &out)
             }
         case "content_block_delta":
             if data["delta"]?["type"]?.stringValue == "text_delta", let piece = data["delta"]?["text"]?.stringValue {
                 sendText(piece, into: &out)
+            } else if data["delta"]?["type"]?.stringValue == "input_json_delta",
+                      let tool = data["index"]?.intValue.flatMap({ toolIndexByBlock[$0] }),
+                      let piece = data["delta"]?["partial_json"]?.stringValue, !piece.isEmpty {
+                toolArguments += piece
+                sendToolDelta(["index": .int(tool), "function": .object(["arguments": .string(piece)])], into: &out)
             }
         case "message_delta":
             if let usage = data["usage"] {
@@ -134,6 +154,11 @@ public struct AnthropicToOpenAIStream: SSEEventTranslator {
         emitChunk(delta: ["content": .string(piece)], finishReason: .null, into: &out)
     }
 
+    private mutating func sendToolDelta(_ call: [String: JSONValue], into out: inout [UInt8]) {
+        sendRole(into: &out)
+        emitChunk(delta: ["tool_calls": .array([.object(call)])], finishReason: .null, into: &out)
+    }
+
     private mutating func sendFinish(into out: inout [UInt8]) {
         guard !sentFinish else { return }
         sendRole(into: &out)
@@ -145,8 +170,7 @@ public struct AnthropicToOpenAIStream: SSEEventTranslator {
         guard !ended else { return }
         sendFinish(into: &out)
         if includeUsage {
-            let input = inputTokens ?? 0
-            let output = outputTokens ?? 0
+            let (input, output) = UsageEstimate.resolve(usageEstimate, input: inputTokens, output: outputTokens, answer: text + toolArguments)
             Self.emit(.object([
                 "id": .string(id), "object": .string("chat.completion.chunk"), "created": .int(created),
                 "model": .string(model), "choices": .array([]),

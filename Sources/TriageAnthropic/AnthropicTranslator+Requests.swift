@@ -11,14 +11,18 @@ extension AnthropicTranslator {
     ///   `stream_options.include_usage` is requested so token counts reach the client;
     /// - `top_k`, `thinking`, `service_tier` and other Anthropic-only fields are dropped.
     ///
-    /// - Throws: ``TranslationError/unsupported(field:message:)`` for `tools`, `tool_choice`,
-    ///   tool blocks, images and documents; ``TranslationError/invalid(field:message:)`` for a
+    /// - `tools`, `tool_choice`, `tool_use` and `tool_result` blocks and images translate as
+    ///   described in ``AnthropicTranslator`` (+Tools, +Content).
+    ///
+    /// - Throws: ``TranslationError/unsupported(field:message:)`` for server tools, documents
+    ///   and thinking blocks; ``TranslationError/invalid(field:message:)`` for a
     ///   malformed body or an unknown role.
     public static func openAIRequest(fromAnthropic body: [String: JSONValue]) throws(TranslationError) -> [String: JSONValue] {
-        if let tools = body["tools"], !isEmptyOrNull(tools) { throw TranslationError.toolCalls("tools") }
-        if let choice = body["tool_choice"], !choice.isNull { throw TranslationError.toolCalls("tool_choice") }
-
         var out: [String: JSONValue] = [:]
+        if let tools = body["tools"], !isEmptyOrNull(tools) { out["tools"] = try openAITools(fromAnthropic: tools) }
+        if let choice = body["tool_choice"], !choice.isNull {
+            out.merge(try openAIToolChoice(fromAnthropic: choice)) { _, new in new }
+        }
         if let model = body["model"] {
             guard model.stringValue != nil else { throw .invalid(field: "model", message: "expected a string") }
             out["model"] = model
@@ -45,16 +49,7 @@ extension AnthropicTranslator {
             guard role == "user" || role == "assistant" else {
                 throw .invalid(field: "\(field).role", message: "unknown role \"\(role)\": Anthropic messages have role \"user\" or \"assistant\" (the system prompt goes in the top-level \"system\")")
             }
-            let texts = try anthropicTexts(message["content"], field: "\(field).content")
-            let content: JSONValue
-            if case .string(let text)? = message["content"] {
-                content = .string(text)
-            } else if texts.count == 1 {
-                content = .string(texts[0])
-            } else {
-                content = .array(texts.map { .object(["type": .string("text"), "text": .string($0)]) })
-            }
-            messages.append(.object(["role": .string(role), "content": content]))
+            messages.append(contentsOf: try openAIMessages(fromAnthropic: message, role: role, field: field))
         }
         out["messages"] = .array(messages)
 
@@ -104,17 +99,16 @@ extension AnthropicTranslator {
     /// - `model` is set to `model`, the backend's upstream model; other OpenAI-only fields
     ///   (`presence_penalty`, `seed`, `logprobs`, `stream_options`, ...) are dropped.
     ///
-    /// - Throws: ``TranslationError/unsupported(field:message:)`` for `tools`, `tool_choice`,
-    ///   `functions`, `function_call`, assistant `tool_calls`, role `tool`/`function`, non-text
-    ///   parts, `n` above 1 and a non-text `response_format`;
+    /// - `tools`, `tool_choice`, `parallel_tool_calls`, assistant `tool_calls`, role `tool`
+    ///   messages and `image_url` parts translate (see +Tools, +Content); role `tool` messages
+    ///   become `tool_result` blocks of a user turn.
+    ///
+    /// - Throws: ``TranslationError/unsupported(field:message:)`` for legacy `functions` /
+    ///   `function_call`, audio and file parts, `n` above 1 and a non-text `response_format`;
     ///   ``TranslationError/invalid(field:message:)`` for a malformed body or an unknown role.
     public static func anthropicRequest(fromOpenAI body: [String: JSONValue], model: String) throws(TranslationError) -> [String: JSONValue] {
-        for key in ["tools", "functions"] {
-            if let value = body[key], !isEmptyOrNull(value) { throw TranslationError.toolCalls(key) }
-        }
-        for key in ["tool_choice", "function_call"] {
-            if let value = body[key], !value.isNull, value.stringValue != "none" { throw TranslationError.toolCalls(key) }
-        }
+        if let value = body["functions"], !isEmptyOrNull(value) { throw TranslationError.toolCalls("functions") }
+        if let value = body["function_call"], !value.isNull, value.stringValue != "none" { throw TranslationError.toolCalls("function_call") }
         if let n = try integer(body, "n"), n != 1 {
             throw .unsupported(field: "n", message: "Anthropic returns one answer per request; send n = 1 (or leave it out)")
         }
@@ -126,7 +120,7 @@ extension AnthropicTranslator {
             throw .invalid(field: "messages", message: "is required: an array of {\"role\", \"content\"} messages")
         }
         var system: [String] = []
-        var turns: [(role: String, texts: [String])] = []
+        var turns: [(role: String, blocks: [JSONValue])] = []
         for (index, message) in input.enumerated() {
             let field = "messages[\(index)]"
             guard message.objectValue != nil else {
@@ -138,16 +132,25 @@ extension AnthropicTranslator {
             switch role {
             case "system", "developer":
                 system.append(try openAITexts(message["content"], field: "\(field).content").joined(separator: "\n"))
-            case "user", "assistant":
-                if let calls = message["tool_calls"], !isEmptyOrNull(calls) { throw TranslationError.toolCalls("\(field).tool_calls") }
+            case "user", "assistant", "tool":
                 if let call = message["function_call"], !call.isNull { throw TranslationError.toolCalls("\(field).function_call") }
-                let texts = try openAITexts(message["content"], field: "\(field).content").filter { !$0.isEmpty }
-                if let last = turns.last, last.role == role {
-                    turns[turns.count - 1].texts.append(contentsOf: texts)
-                } else {
-                    turns.append((role, texts))
+                var blocks: [JSONValue]
+                switch role {
+                case "user": blocks = try anthropicBlocks(fromOpenAI: message["content"], field: "\(field).content")
+                case "tool": blocks = [try toolResultBlock(fromOpenAI: message, field: field)]
+                default:
+                    blocks = try openAITexts(message["content"], field: "\(field).content").filter { !$0.isEmpty }.map { textBlock($0) }
+                    if let calls = message["tool_calls"], !isEmptyOrNull(calls) {
+                        blocks += try toolUseBlocks(fromOpenAI: calls, field: "\(field).tool_calls")
+                    }
                 }
-            case "tool", "function":
+                let turnRole = role == "tool" ? "user" : role
+                if let last = turns.last, last.role == turnRole {
+                    turns[turns.count - 1].blocks.append(contentsOf: blocks)
+                } else {
+                    turns.append((turnRole, blocks))
+                }
+            case "function":
                 throw TranslationError.toolCalls("\(field).role")
             default:
                 throw .invalid(field: "\(field).role", message: "unknown role \"\(role)\": expected one of \"system\", \"developer\", \"user\", \"assistant\"")
@@ -161,10 +164,10 @@ extension AnthropicTranslator {
         let systemText = system.filter { !$0.isEmpty }.joined(separator: "\n\n")
         if !systemText.isEmpty { out["system"] = .string(systemText) }
         out["messages"] = .array(turns.map { turn in
-            let content: JSONValue = switch turn.texts.count {
+            let content: JSONValue = switch turn.blocks.count {
             case 0: .string("")
-            case 1: .string(turn.texts[0])
-            default: .array(turn.texts.map { .object(["type": .string("text"), "text": .string($0)]) })
+            case 1 where turn.blocks[0]["type"]?.stringValue == "text": turn.blocks[0]["text"] ?? .string("")
+            default: .array(turn.blocks)
             }
             return .object(["role": .string(turn.role), "content": content])
         })
@@ -186,6 +189,11 @@ extension AnthropicTranslator {
             throw .invalid(field: "stop", message: "expected a string or an array of strings")
         }
         if let stream = try boolean(body, "stream") { out["stream"] = .bool(stream) }
+        if let tools = body["tools"], !isEmptyOrNull(tools) { out["tools"] = try anthropicTools(fromOpenAI: tools) }
+        if let choice = try anthropicToolChoice(fromOpenAI: body["tool_choice"], parallel: try boolean(body, "parallel_tool_calls")),
+           out["tools"] != nil {
+            out["tool_choice"] = choice
+        }
         switch body["user"] {
         case nil, .null?: break
         case .string(let user)?: out["metadata"] = .object(["user_id": .string(user)])
@@ -202,5 +210,43 @@ extension AnthropicTranslator {
         case .object(let members): members.isEmpty
         default: false
         }
+    }
+}
+
+extension AnthropicTranslator {
+    /// One Anthropic message as OpenAI messages: `tool_result` blocks of a user message become
+    /// role `tool` messages (first, in order), the rest a user message; an assistant message's
+    /// `tool_use` blocks become its `tool_calls`.
+    static func openAIMessages(fromAnthropic message: JSONValue, role: String, field: String) throws(TranslationError) -> [JSONValue] {
+        guard case .array(let blocks)? = message["content"] else {
+            let text = try anthropicTexts(message["content"], field: "\(field).content").joined()
+            return [.object(["role": .string(role), "content": .string(text)])]
+        }
+        var out: [JSONValue] = []
+        var rest: [JSONValue] = []
+        var restIndices: [Int] = []
+        var calls: [JSONValue] = []
+        for (index, block) in blocks.enumerated() {
+            let blockField = "\(field).content[\(index)]"
+            switch (block["type"]?.stringValue, role) {
+            case ("tool_result"?, "user"): out.append(try toolMessage(fromAnthropic: block, field: blockField))
+            case ("tool_use"?, "assistant"): calls.append(try toolCall(fromAnthropic: block, field: blockField))
+            case ("image"?, "assistant"):
+                throw .unsupported(field: blockField, message: "OpenAI assistant messages cannot hold images")
+            default:
+                rest.append(block)
+                restIndices.append(index)
+            }
+        }
+        if role == "assistant" {
+            var text = try openAIContent(fromAnthropic: rest, field: "\(field).content", indices: restIndices)
+            if !calls.isEmpty, text == .string("") { text = .null }
+            var member: [String: JSONValue] = ["role": .string(role), "content": text]
+            if !calls.isEmpty { member["tool_calls"] = .array(calls) }
+            out.append(.object(member))
+        } else if !rest.isEmpty || out.isEmpty {
+            out.append(.object(["role": .string(role), "content": try openAIContent(fromAnthropic: rest, field: "\(field).content", indices: restIndices)]))
+        }
+        return out
     }
 }

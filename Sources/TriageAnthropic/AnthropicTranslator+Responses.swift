@@ -11,8 +11,10 @@ extension AnthropicTranslator {
     /// reads and writes included) as `prompt_tokens` and output tokens as `completion_tokens`.
     /// Thinking blocks are left out of the text.
     ///
+    /// `tool_use` blocks become `message.tool_calls` (content null when there is no text).
+    ///
     /// - Throws: ``TranslationError/invalid(field:message:)`` when `body` is not a message;
-    ///   ``TranslationError/unsupported(field:message:)`` for `tool_use` blocks.
+    ///   ``TranslationError/unsupported(field:message:)`` for server tool blocks.
     public static func openAIResponse(fromAnthropic body: JSONValue, model: String) throws(TranslationError) -> JSONValue {
         guard body.objectValue != nil, body["type"]?.stringValue == "message" || body["content"]?.arrayValue != nil else {
             throw .invalid(field: "response", message: "expected an Anthropic message object ({\"type\": \"message\", \"content\": [...]})")
@@ -21,6 +23,7 @@ extension AnthropicTranslator {
             throw .invalid(field: "response.content", message: "expected an array of content blocks")
         }
         var text = ""
+        var calls: [JSONValue] = []
         for (index, block) in blocks.enumerated() {
             switch block["type"]?.stringValue {
             case "text"?:
@@ -28,8 +31,10 @@ extension AnthropicTranslator {
                     throw .invalid(field: "response.content[\(index)].text", message: "expected a string")
                 }
                 text += piece
-            case "tool_use"?, "server_tool_use"?:
-                throw TranslationError.toolCalls("response.content[\(index)]")
+            case "tool_use"?:
+                calls.append(try toolCall(fromAnthropic: block, field: "response.content[\(index)]"))
+            case "server_tool_use"?:
+                throw .unsupported(field: "response.content[\(index)]", message: "Anthropic server tool calls have no OpenAI counterpart")
             default:
                 continue  // thinking, redacted_thinking and other non-text blocks carry no answer text
             }
@@ -37,6 +42,10 @@ extension AnthropicTranslator {
         let finishReason: JSONValue = body["stop_reason"]?.stringValue
             .map { .string(StopReasonMapping.finishReason(fromStopReason: $0)) } ?? .string("stop")
         let id = body["id"]?.stringValue ?? "chatcmpl-\(UUID().uuidString.lowercased())"
+        var message: [String: JSONValue] = [
+            "role": .string("assistant"), "content": calls.isEmpty || !text.isEmpty ? .string(text) : .null, "refusal": .null,
+        ]
+        if !calls.isEmpty { message["tool_calls"] = .array(calls) }
         var out: [String: JSONValue] = [
             "id": .string(id),
             "object": .string("chat.completion"),
@@ -44,7 +53,7 @@ extension AnthropicTranslator {
             "model": .string(model),
             "choices": .array([.object([
                 "index": .int(0),
-                "message": .object(["role": .string("assistant"), "content": .string(text), "refusal": .null]),
+                "message": .object(message),
                 "logprobs": .null,
                 "finish_reason": finishReason,
             ])]),
@@ -69,14 +78,17 @@ extension AnthropicTranslator {
     /// `stop_sequence` is null (OpenAI does not say which one matched) and `usage` is
     /// `input_tokens`/`output_tokens` (0 when the backend reported none).
     ///
+    /// `tool_calls` become `tool_use` blocks after the text block (which is left out when empty).
+    ///
     /// - Throws: ``TranslationError/invalid(field:message:)`` when `body` has no
-    ///   `choices[0].message`; ``TranslationError/unsupported(field:message:)`` for tool calls.
+    ///   `choices[0].message` or a tool call's arguments are not a JSON object.
     public static func anthropicResponse(fromOpenAI body: JSONValue, model: String) throws(TranslationError) -> JSONValue {
         guard let choice = body["choices"]?.arrayValue?.first, let message = choice["message"], message.objectValue != nil else {
             throw .invalid(field: "response.choices[0].message", message: "expected an OpenAI chat.completion with at least one choice")
         }
+        var toolUses: [JSONValue] = []
         if let calls = message["tool_calls"], !isEmptyOrNull(calls) {
-            throw TranslationError.toolCalls("response.choices[0].message.tool_calls")
+            toolUses = try toolUseBlocks(fromOpenAI: calls, field: "response.choices[0].message.tool_calls")
         }
         if let call = message["function_call"], !call.isNull {
             throw TranslationError.toolCalls("response.choices[0].message.function_call")
@@ -90,7 +102,7 @@ extension AnthropicTranslator {
             "type": .string("message"),
             "role": .string("assistant"),
             "model": .string(model),
-            "content": .array([.object(["type": .string("text"), "text": .string(text)])]),
+            "content": .array(toolUses.isEmpty || !text.isEmpty ? [textBlock(text)] + toolUses : toolUses),
             "stop_reason": .string(stopReason),
             "stop_sequence": .null,
             "usage": .object([

@@ -4,9 +4,10 @@ import TriageJSON
 /// requests, non-streaming responses and errors. Streams are translated by
 /// ``AnthropicToOpenAIStream`` and ``OpenAIToAnthropicStream``.
 ///
-/// Only text conversations translate. Tool/function calls, images and other media throw
-/// ``TranslationError/unsupported(field:message:)``: they pass through only when the client and
-/// the backend speak the same format.
+/// Text, images (base64 and URL), function tools, tool calls and tool results translate both
+/// ways; what has no counterpart on the other side (audio, files, documents, server tools,
+/// thinking blocks, legacy `functions`) throws ``TranslationError/unsupported(field:message:)``
+/// naming the field.
 public enum AnthropicTranslator {
     /// `max_tokens` sent to Anthropic when the OpenAI request has none (Anthropic requires it).
     public static let defaultMaxTokens = 4096
@@ -23,22 +24,7 @@ public enum AnthropicTranslator {
         case .array(let parts)?:
             var texts: [String] = []
             for (index, part) in parts.enumerated() {
-                let partField = "\(field)[\(index)]"
-                guard let type = part["type"]?.stringValue else {
-                    throw .invalid(field: "\(partField).type", message: "expected a content part with a string \"type\" such as \"text\"")
-                }
-                switch type {
-                case "text", "refusal":
-                    let key = type == "text" ? "text" : "refusal"
-                    guard let text = part[key]?.stringValue else {
-                        throw .invalid(field: "\(partField).\(key)", message: "expected a string")
-                    }
-                    texts.append(text)
-                case "image_url", "input_audio", "file", "input_image", "audio":
-                    throw TranslationError.media(partField)
-                default:
-                    throw .unsupported(field: "\(partField).type", message: "content parts of type \"\(type)\" cannot be translated; only \"text\" parts can")
-                }
+                texts.append(try openAIPartText(part, field: "\(field)[\(index)]"))
             }
             return texts
         default:
@@ -54,31 +40,60 @@ public enum AnthropicTranslator {
         case .array(let blocks)?:
             var texts: [String] = []
             for (index, block) in blocks.enumerated() {
-                let blockField = "\(field)[\(index)]"
-                guard let type = block["type"]?.stringValue else {
-                    throw .invalid(field: "\(blockField).type", message: "expected a content block with a string \"type\" such as \"text\"")
-                }
-                switch type {
-                case "text":
-                    guard let text = block["text"]?.stringValue else {
-                        throw .invalid(field: "\(blockField).text", message: "expected a string")
-                    }
-                    texts.append(text)
-                case "tool_use", "tool_result", "server_tool_use", "web_search_tool_result", "mcp_tool_use", "mcp_tool_result":
-                    throw TranslationError.toolCalls(blockField)
-                case "image", "document", "search_result", "container_upload":
-                    throw TranslationError.media(blockField)
-                case "thinking", "redacted_thinking":
-                    throw .unsupported(field: blockField, message: "thinking blocks cannot be translated to the OpenAI format; drop them from the conversation history or use an Anthropic backend")
-                default:
-                    throw .unsupported(field: "\(blockField).type", message: "content blocks of type \"\(type)\" cannot be translated; only \"text\" blocks can")
-                }
+                texts.append(try anthropicBlockText(block, field: "\(field)[\(index)]"))
             }
             return texts
         case nil:
             throw .invalid(field: field, message: "is required: a string or an array of content blocks")
         default:
             throw .invalid(field: field, message: "expected a string or an array of content blocks")
+        }
+    }
+
+    /// The text of one OpenAI content part (`text` or `refusal`); other parts throw.
+    static func openAIPartText(_ part: JSONValue, field partField: String) throws(TranslationError) -> String {
+        guard let type = part["type"]?.stringValue else {
+            throw .invalid(field: "\(partField).type", message: "expected a content part with a string \"type\" such as \"text\"")
+        }
+        switch type {
+        case "text", "refusal":
+            let key = type == "text" ? "text" : "refusal"
+            guard let text = part[key]?.stringValue else {
+                throw .invalid(field: "\(partField).\(key)", message: "expected a string")
+            }
+            return text
+        case "image_url":
+            throw .unsupported(field: partField, message: "images cannot go here in the Anthropic format (only in user messages)")
+        case "input_audio", "file", "input_image", "audio":
+            throw TranslationError.media(partField)
+        default:
+            throw .unsupported(field: "\(partField).type", message: "content parts of type \"\(type)\" have no Anthropic counterpart; text and image_url parts do")
+        }
+    }
+
+    /// The text of one Anthropic text block; other blocks throw.
+    static func anthropicBlockText(_ block: JSONValue, field blockField: String) throws(TranslationError) -> String {
+        guard let type = block["type"]?.stringValue else {
+            throw .invalid(field: "\(blockField).type", message: "expected a content block with a string \"type\" such as \"text\"")
+        }
+        switch type {
+        case "text":
+            guard let text = block["text"]?.stringValue else {
+                throw .invalid(field: "\(blockField).text", message: "expected a string")
+            }
+            return text
+        case "tool_use", "tool_result":
+            throw .unsupported(field: blockField, message: "tool blocks cannot go here (tool_use only in assistant messages, tool_result only in user messages)")
+        case "server_tool_use", "web_search_tool_result", "mcp_tool_use", "mcp_tool_result":
+            throw .unsupported(field: blockField, message: "Anthropic server-side tool blocks (\"\(type)\") have no OpenAI counterpart")
+        case "image":
+            throw .unsupported(field: blockField, message: "images cannot go here in the OpenAI format (only in user messages)")
+        case "document", "search_result", "container_upload":
+            throw TranslationError.media(blockField)
+        case "thinking", "redacted_thinking":
+            throw .unsupported(field: blockField, message: "thinking blocks cannot be translated to the OpenAI format; drop them from the conversation history or use an Anthropic backend")
+        default:
+            throw .unsupported(field: "\(blockField).type", message: "content blocks of type \"\(type)\" have no OpenAI counterpart; text, image, tool_use and tool_result blocks do")
         }
     }
 

@@ -5,20 +5,31 @@ import TriageJSON
 /// (with `event:` lines), incrementally: feed upstream bytes as they arrive (split anywhere,
 /// even mid-line or mid-UTF-8) and relay the returned bytes to the client at once.
 ///
-/// Output, in order: `message_start` (usage `input_tokens` 0: OpenAI reports usage at the end),
-/// `content_block_start` (index 0, an empty text block), one `content_block_delta`
-/// (`text_delta`) per non-empty content piece, `content_block_stop` (once `finish_reason`
-/// arrives), then on `data: [DONE]` a `message_delta` (mapped `stop_reason`, `usage` with
-/// `output_tokens` and the now known `input_tokens`) and `message_stop`. Only choice 0 is
+/// Output, in order: `message_start` (usage `input_tokens` as estimated, else 0: OpenAI reports
+/// usage at the end), then content blocks numbered from 0 in the order they appear: a text
+/// block (`content_block_start` with an empty text block, one `text_delta` per non-empty
+/// content piece) or a `tool_use` block per tool call (`content_block_start` with its id and
+/// name, one `input_json_delta` per `arguments` piece), each closed by `content_block_stop`
+/// when the next begins or `finish_reason` arrives; then on `data: [DONE]` a `message_delta`
+/// (mapped `stop_reason`, `usage` with `output_tokens` and the now known `input_tokens`, or
+/// ``usageEstimate`` when the backend reported none) and `message_stop`. Only choice 0 is
 /// used. An upstream `{"error": {...}}` becomes `event: error` and ends the stream.
 public struct OpenAIToAnthropicStream: SSEEventTranslator {
     private let model: String
     private let id: String
     var parser = SSEParser()
     private var started = false
-    private var blockOpen = false
-    private var blockClosed = false
+    /// The content block open now: its index, and the OpenAI tool index for a tool_use block.
+    private var openBlock: (index: Int, tool: Int?)?
+    private var nextBlock = 0
+    /// Anthropic block index of each OpenAI tool-call index.
+    private var toolBlocks: [Int: Int] = [:]
+    private var blocksDone = false
     private var ended = false
+    /// Every tool call's streamed arguments so far, for the output estimate.
+    private var toolArguments = ""
+    /// Counts for `message_start` and `message_delta` when the backend reports none.
+    public var usageEstimate: UsageEstimate?
 
     /// The answer text so far: every content delta, concatenated.
     public private(set) var text = ""
@@ -89,18 +100,21 @@ public struct OpenAIToAnthropicStream: SSEEventTranslator {
         }
         start(into: &out)
         guard let choice = chunk["choices"]?.arrayValue?.first(where: { ($0["index"]?.intValue ?? 0) == 0 }) else { return }
-        if let piece = choice["delta"]?["content"]?.stringValue, !piece.isEmpty, !blockClosed {
-            openBlock(into: &out)
+        if let piece = choice["delta"]?["content"]?.stringValue, !piece.isEmpty, !blocksDone {
+            if openBlock == nil || openBlock?.tool != nil {
+                openContentBlock(["type": .string("text"), "text": .string("")], tool: nil, into: &out)
+            }
             text += piece
-            Self.emit("content_block_delta", .object([
-                "type": .string("content_block_delta"),
-                "index": .int(0),
-                "delta": .object(["type": .string("text_delta"), "text": .string(piece)]),
-            ]), into: &out)
+            emitDelta(["type": .string("text_delta"), "text": .string(piece)], into: &out)
+        }
+        if let calls = choice["delta"]?["tool_calls"]?.arrayValue, !blocksDone {
+            for call in calls { toolCallDelta(call, into: &out) }
         }
         if let reason = choice["finish_reason"]?.stringValue {
             finishReason = reason
+            if openBlock == nil && nextBlock == 0 { openContentBlock(["type": .string("text"), "text": .string("")], tool: nil, into: &out) }
             closeBlock(into: &out)
+            blocksDone = true
         }
     }
 
@@ -125,34 +139,61 @@ public struct OpenAIToAnthropicStream: SSEEventTranslator {
                 "content": .array([]),
                 "stop_reason": .null,
                 "stop_sequence": .null,
-                "usage": .object(["input_tokens": .int(inputTokens ?? 0), "output_tokens": .int(0)]),
+                "usage": .object(["input_tokens": .int(inputTokens ?? usageEstimate?.promptTokens ?? 0), "output_tokens": .int(0)]),
             ]),
         ]), into: &out)
     }
 
-    private mutating func openBlock(into out: inout [UInt8]) {
-        guard !blockOpen else { return }
+    /// One entry of a chunk's `delta.tool_calls`: the first piece of a call opens its tool_use
+    /// block (closing the block before), later pieces stream its arguments.
+    private mutating func toolCallDelta(_ call: JSONValue, into out: inout [UInt8]) {
+        let tool = call["index"]?.intValue ?? 0
+        if toolBlocks[tool] == nil {
+            toolBlocks[tool] = nextBlock
+            openContentBlock([
+                "type": .string("tool_use"), "id": .string(call["id"]?.stringValue ?? "toolu_\(id)_\(tool)"),
+                "name": call["function"]?["name"] ?? .string(""), "input": .object([:]),
+            ], tool: tool, into: &out)
+        }
+        guard let piece = call["function"]?["arguments"]?.stringValue, !piece.isEmpty, let block = toolBlocks[tool] else { return }
+        toolArguments += piece
+        Self.emit("content_block_delta", .object([
+            "type": .string("content_block_delta"), "index": .int(block),
+            "delta": .object(["type": .string("input_json_delta"), "partial_json": .string(piece)]),
+        ]), into: &out)
+    }
+
+    private mutating func openContentBlock(_ block: [String: JSONValue], tool: Int?, into out: inout [UInt8]) {
         start(into: &out)
-        blockOpen = true
+        closeBlock(into: &out)
+        openBlock = (nextBlock, tool)
         Self.emit("content_block_start", .object([
-            "type": .string("content_block_start"),
-            "index": .int(0),
-            "content_block": .object(["type": .string("text"), "text": .string("")]),
+            "type": .string("content_block_start"), "index": .int(nextBlock), "content_block": .object(block),
+        ]), into: &out)
+        nextBlock += 1
+    }
+
+    private mutating func emitDelta(_ delta: [String: JSONValue], into out: inout [UInt8]) {
+        guard let index = openBlock?.index else { return }
+        Self.emit("content_block_delta", .object([
+            "type": .string("content_block_delta"), "index": .int(index), "delta": .object(delta),
         ]), into: &out)
     }
 
     private mutating func closeBlock(into out: inout [UInt8]) {
-        guard !blockClosed else { return }
-        openBlock(into: &out)
-        blockClosed = true
-        Self.emit("content_block_stop", .object(["type": .string("content_block_stop"), "index": .int(0)]), into: &out)
+        guard let block = openBlock else { return }
+        openBlock = nil
+        Self.emit("content_block_stop", .object(["type": .string("content_block_stop"), "index": .int(block.index)]), into: &out)
     }
 
     mutating func end(into out: inout [UInt8]) {
         guard !ended else { return }
+        start(into: &out)
+        if nextBlock == 0 { openContentBlock(["type": .string("text"), "text": .string("")], tool: nil, into: &out) }
         closeBlock(into: &out)
-        var usage: [String: JSONValue] = ["output_tokens": .int(outputTokens ?? 0)]
-        if let inputTokens { usage["input_tokens"] = .int(inputTokens) }
+        let counts = UsageEstimate.resolve(usageEstimate, input: inputTokens, output: outputTokens, answer: text + toolArguments)
+        var usage: [String: JSONValue] = ["output_tokens": .int(counts.output)]
+        if inputTokens != nil || usageEstimate != nil { usage["input_tokens"] = .int(counts.input) }
         Self.emit("message_delta", .object([
             "type": .string("message_delta"),
             "delta": .object([

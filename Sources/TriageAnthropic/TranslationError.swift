@@ -32,11 +32,11 @@ public enum TranslationError: Error, Sendable, CustomStringConvertible, Equatabl
 
     /// The message of every `.unsupported` error about tool or function calls.
     public static let toolCallsMessage =
-        "tool/function calls cannot be translated between the OpenAI and Anthropic formats yet; they pass through only when client and backend speak the same format (send this request to a backend of the client's own kind)"
+        "the legacy OpenAI functions / function_call API has no Anthropic translation; use tools / tool_choice / tool_calls (which translate), or send this request to a backend of the client's own kind"
 
     /// The message of every `.unsupported` error about images, audio, documents and files.
     public static let mediaMessage =
-        "only text content can be translated between the OpenAI and Anthropic formats yet; images, audio, documents and files pass through only when client and backend speak the same format"
+        "audio, documents and files have no counterpart in the other format (text and images translate); they pass through only when client and backend speak the same format"
 
     static func toolCalls(_ field: String) -> TranslationError {
         .unsupported(field: field, message: toolCallsMessage)

@@ -154,6 +154,8 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
     public var latencyMs: Double
     /// Time from the request's arrival to the first byte of the answer's body, in milliseconds.
     public var ttftMs: Double?
+    /// Embeddings requests: the length of each returned vector (the vectors are not logged).
+    public var dimensions: Int?
     /// Token usage of the request.
     public var usage: Usage?
     /// Cost in USD from the backend's configured prices.
@@ -213,6 +215,7 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         case error
         case latencyMs = "latency_ms"
         case ttftMs = "ttft_ms"
+        case dimensions
         case usage
         case costUSD = "cost_usd"
         case messages
@@ -271,6 +274,7 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         if let backend { key("backend"); out.string(backend) }
         if let clientModel { key("client_model"); out.string(clientModel) }
         if let costUSD { key("cost_usd"); out.number(costUSD) }
+        if let dimensions { key("dimensions"); out.number(dimensions) }
         key("endpoint"); out.string(endpoint)
         if let error { key("error"); out.string(error) }
         if let finishReason { key("finish_reason"); out.string(finishReason) }

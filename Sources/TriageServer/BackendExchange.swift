@@ -2,6 +2,7 @@ import Foundation
 import TriageAnthropic
 import TriageConfig
 import TriageJSON
+import TriageResponses
 import TriageUpstream
 
 /// How a client request goes to a backend of a given kind, and how a whole answer comes back
@@ -47,6 +48,27 @@ enum BackendExchange {
                 throw Self.untranslatable(error, backend: backend)
             }
             url = backend.chatCompletionsURL
+        case (.openAIResponses, .openai) where backend.responses:
+            if let spliced = spliceModel(request, model: backend.model) { return (backend.responsesURL, spliced) }
+            body = request.body
+            url = backend.responsesURL
+        case (.openAIResponses, _):
+            do {
+                body = try ResponsesTranslator.chatRequest(fromResponses: request.body)
+                if backend.kind == .anthropic { body = try AnthropicTranslator.anthropicRequest(fromOpenAI: body, model: backend.model) }
+            } catch {
+                throw Self.untranslatable(error, backend: backend, speaks: "no Responses API (responses: true is not set)")
+            }
+            url = backend.kind == .anthropic ? backend.messagesURL : backend.chatCompletionsURL
+        case (.openAIEmbeddings, .openai):
+            if let spliced = spliceModel(request, model: backend.model) { return (backend.embeddingsURL, spliced) }
+            body = request.body
+            url = backend.embeddingsURL
+        case (.openAIEmbeddings, .anthropic):
+            throw APIError.invalidRequest(
+                "Embeddings can only go to OpenAI-compatible backends (Anthropic has no embeddings API), and this request was routed to '\(backend.name)' (kind anthropic). Add a rule that sends embeddings requests to an openai backend, e.g. a local embedding server.",
+                code: "unsupported_translation"
+            )
         case (.openAICompletions, .anthropic):
             throw APIError.invalidRequest(
                 "Legacy text completions can only go to OpenAI-compatible backends, and this request was routed to '\(backend.name)' (kind anthropic). Use /v1/chat/completions, or add a rule that sends these requests to an openai backend.",
@@ -109,6 +131,11 @@ enum BackendExchange {
     /// A whole 2xx answer in the client's API, with what the log keeps of it.
     static func answer(_ body: [UInt8], contentType: String?, request: ProxyRequest, backend: BackendConfig) -> (body: [UInt8], contentType: String, summary: ChatResponseSummary) {
         let json = contentType ?? "application/json"
+        switch request.api {
+        case .openAIResponses: return responsesAnswer(body, contentType: json, request: request, backend: backend)
+        case .openAIEmbeddings: return (body, json, EmbeddingsAnswer.summary(body))
+        default: break
+        }
         switch (request.api.usesAnthropicErrors, backend.kind == .anthropic) {
         case (false, false):
             return (body, json, ChatResponseSummary(completionBody: body))
@@ -131,13 +158,43 @@ enum BackendExchange {
         }
     }
 
+    /// What a whole answer must hold when it is not a chat completion or an Anthropic message:
+    /// `output` for a passed-through Responses answer, `data` for embeddings.
+    static func expectedAnswer(_ api: ClientAPI, backend: BackendConfig) -> (member: String, what: String)? {
+        switch api {
+        case .openAIResponses where backend.kind == .openai && backend.responses: ("output", "a Responses API response")
+        case .openAIEmbeddings: ("data", "an embeddings list")
+        default: nil
+        }
+    }
+
+    /// A whole answer to a Responses request: passed through from a Responses backend, else
+    /// translated from the chat completion (or Anthropic message) the backend answered.
+    private static func responsesAnswer(_ body: [UInt8], contentType: String, request: ProxyRequest, backend: BackendConfig) -> (body: [UInt8], contentType: String, summary: ChatResponseSummary) {
+        if backend.kind == .openai && backend.responses {
+            guard let response = try? decode(body) else { return (body, contentType, ChatResponseSummary()) }
+            let summary = ResponsesTranslator.summary(ofResponse: response)
+            return (body, contentType, ChatResponseSummary(
+                text: summary.text, finishReason: summary.finishReason, promptTokens: summary.input, completionTokens: summary.output))
+        }
+        var chat = try? decode(body)
+        if backend.kind == .anthropic {
+            chat = chat.flatMap { try? AnthropicTranslator.openAIResponse(fromAnthropic: $0, model: backend.model) }
+        }
+        let id = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        guard let chat, let translated = try? ResponsesTranslator.responsesAnswer(fromChat: chat, request: request.body, id: id) else {
+            return (body, contentType, ChatResponseSummary())
+        }
+        return (translated.jsonBytes, "application/json", ChatResponseSummary(openAICompletion: chat))
+    }
+
     private static func decode(_ bytes: [UInt8]) throws -> JSONValue {
         try JSONParser.parse(bytes)
     }
 
-    private static func untranslatable(_ error: TranslationError, backend: BackendConfig) -> APIError {
+    private static func untranslatable(_ error: TranslationError, backend: BackendConfig, speaks: String = "another API") -> APIError {
         APIError.invalidRequest(
-            "This request was routed to '\(backend.name)' (kind \(backend.kind.rawValue)), which speaks another API, and it cannot be translated: \(error.description)",
+            "This request was routed to '\(backend.name)' (kind \(backend.kind.rawValue)), which speaks \(speaks), and it cannot be translated: \(error.description)",
             code: "unsupported_translation", param: error.field
         )
     }

@@ -76,7 +76,8 @@ extension ProxyHandler {
         }
         do {
             let body = try await response.body.collect(upTo: Self.maxResponseBytes)
-            if let problem = UpstreamAnswerCheck.problem(withAnswer: body, contentType: contentType, kind: backend.kind) {
+            if let problem = UpstreamAnswerCheck.problem(
+                withAnswer: body, contentType: contentType, kind: backend.kind, expected: BackendExchange.expectedAnswer(chat.api, backend: backend)) {
                 // A 2xx that is not an answer (an HTML page from a gateway, an error object...) is
                 // a backend failure like a 502: never relayed or logged as an answer.
                 return .failed(Self.invalidAnswer(active.redactor.redact(problem), backend: backend.name), retryable: policy.statuses.contains(502), backendAtFault: true)

@@ -3,7 +3,9 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import TriageConfig
+import TriageAnthropic
 import TriageLog
+import TriageRouting
 import TriageUpstream
 
 /// Streamed answers: relaying the backend's events to the client as they arrive, with the
@@ -20,7 +22,9 @@ extension ProxyHandler {
         let status = HTTPResponse.Status(code: response.status)
         let relay = StreamRelay(
             api: chat.api, backendIsAnthropic: backend.kind == .anthropic, model: backend.model,
-            id: record.id, includeUsage: chat.includeUsage, stripUsageChunk: stripUsageChunk
+            id: record.id, includeUsage: chat.includeUsage, stripUsageChunk: stripUsageChunk,
+            estimate: UsageEstimate(promptTokens: TokenEstimator.estimate(messages: chat.messageTexts)) { TokenEstimator.estimate($0) },
+            responsesRequest: chat.body, backendSpeaksResponses: backend.kind == .openai && backend.responses
         )
         let context = StreamContext(
             response: response, chat: chat, backend: backend, started: started, active: active, clientHeaders: clientHeaders,

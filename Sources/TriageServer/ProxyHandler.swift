@@ -48,6 +48,8 @@ struct ProxyHandler: Sendable {
             case .openAIChat: chat = try ProxyRequest(openAIChat: bytes)
             case .anthropicMessages: chat = try ProxyRequest(anthropicMessages: bytes)
             case .openAICompletions: chat = try ProxyRequest(completions: bytes)
+            case .openAIResponses: chat = try ProxyRequest(responses: bytes)
+            case .openAIEmbeddings: chat = try ProxyRequest(embeddings: bytes)
             }
             Self.inspectPrivacy(&chat, active: active, record: &record)
             record.clientModel = chat.model
@@ -145,6 +147,10 @@ struct ProxyHandler: Sendable {
                         record.reason += "; answered by '\(target.name)' after \(attempts.count - 1) failed or skipped attempt(s)"
                     }
                     Self.complete(&record, summary: summary, chat: chat, backend: target, status: status, started: started, ttft: nil)
+                    if api == .openAIEmbeddings {
+                        record.response = nil
+                        record.dimensions = EmbeddingsAnswer.dimensions(body)
+                    }
                     // The record is in the file before the answer goes out (a shadowed one is written when its copy ends).
                     if !startShadow(record, chat: chat, answeredBy: target, active: active, clientHeaders: clientHeaders),
                        await !recorder.record(Self.logged(record, active: active)) {
@@ -223,7 +229,8 @@ struct ProxyHandler: Sendable {
         _ record: RoutingLogRecord, chat: ProxyRequest, answeredBy backend: BackendConfig, active: ActiveRoutes,
         clientHeaders: [String: String]
     ) -> Bool {
-        guard let shadow = active.shadow, shadow.backend.name != backend.name, (200..<300).contains(record.status) else { return false }
+        guard chat.api != .openAIEmbeddings, let shadow = active.shadow, shadow.backend.name != backend.name,
+              (200..<300).contains(record.status) else { return false }
         // No copy of sensitive data to a remote shadow backend (the record says so: `shadow_skipped`).
         guard Self.privacyAllows(chat, backend: shadow.backend, active: active) else { return false }
         let usage = record.usage

@@ -1,6 +1,7 @@
 import Foundation
 import TriageAnthropic
 import TriageJSON
+import TriageResponses
 
 /// Turns a backend's SSE bytes into the client's SSE bytes as they arrive, and keeps what the
 /// routing log needs of the answer.
@@ -12,6 +13,8 @@ struct StreamRelay: Sendable {
     private enum Mode: Sendable {
         case passthroughOpenAI
         case passthroughAnthropic
+        /// A Responses request passed through to a backend that speaks the Responses API.
+        case passthroughResponses
         /// Client and backend speak different APIs: each piece is translated as it arrives.
         case translating(any StreamTranslator)
     }
@@ -21,27 +24,52 @@ struct StreamRelay: Sendable {
     /// Remove the usage-only chunk (`choices: []` with `usage`) that Triage asked the backend for
     /// on the client's behalf (`stream_usage`); the client did not ask for it.
     private let stripUsageChunk: Bool
-    /// Bytes of an event not complete yet, while stripping.
+    /// Bytes of an event not complete yet, while stripping or watching for usage.
     private var partialEvent: [UInt8] = []
+    /// The client asked for a usage chunk (`stream_options.include_usage`) and the backend's
+    /// stream passes through: if the backend sends none, one with ``estimate`` goes before `[DONE]`.
+    private var usageWatch: UsageWatch?
 
     /// A relay from a backend of `backendIsAnthropic` to a client of `api`.
-    init(api: ClientAPI, backendIsAnthropic: Bool, model: String, id: String, includeUsage: Bool, stripUsageChunk: Bool = false) {
-        self.stripUsageChunk = stripUsageChunk && !api.usesAnthropicErrors && !backendIsAnthropic
+    /// - Parameter estimate: the counts for the client's final usage event when the backend reports none.
+    init(
+        api: ClientAPI, backendIsAnthropic: Bool, model: String, id: String, includeUsage: Bool, stripUsageChunk: Bool = false,
+        estimate: UsageEstimate? = nil, responsesRequest: [String: JSONValue] = [:], backendSpeaksResponses: Bool = false
+    ) {
+        self.stripUsageChunk = stripUsageChunk && !api.usesAnthropicErrors && !backendIsAnthropic && api != .openAIResponses
+        if api == .openAIResponses {
+            if backendSpeaksResponses {
+                mode = .passthroughResponses
+            } else {
+                var stream = ResponsesStream(request: responsesRequest, id: id, fromAnthropic: backendIsAnthropic)
+                stream.usageEstimate = estimate
+                mode = .translating(stream)
+            }
+            return
+        }
         switch (api.usesAnthropicErrors, backendIsAnthropic) {
-        case (false, false): mode = .passthroughOpenAI
+        case (false, false):
+            mode = .passthroughOpenAI
+            if includeUsage, let estimate { usageWatch = UsageWatch(estimate: estimate, model: model, id: id) }
         case (true, true): mode = .passthroughAnthropic
-        case (false, true): mode = .translating(AnthropicToOpenAIStream(model: model, id: id, includeUsage: includeUsage))
-        case (true, false): mode = .translating(OpenAIToAnthropicStream(model: model, id: id))
+        case (false, true):
+            var stream = AnthropicToOpenAIStream(model: model, id: id, includeUsage: includeUsage)
+            stream.usageEstimate = estimate
+            mode = .translating(stream)
+        case (true, false):
+            var stream = OpenAIToAnthropicStream(model: model, id: id)
+            stream.usageEstimate = estimate
+            mode = .translating(stream)
         }
     }
 
     /// The bytes to send the client for `bytes` from the backend (possibly none yet).
     mutating func feed(_ bytes: [UInt8]) -> [UInt8] {
         switch mode {
-        case .passthroughOpenAI where stripUsageChunk:
+        case .passthroughOpenAI where stripUsageChunk || usageWatch != nil:
             collected.append(contentsOf: bytes)
-            return withoutUsageChunks(bytes)
-        case .passthroughOpenAI, .passthroughAnthropic:
+            return filteredEvents(bytes)
+        case .passthroughOpenAI, .passthroughAnthropic, .passthroughResponses:
             collected.append(contentsOf: bytes)
             return bytes
         case .translating(var stream):
@@ -54,7 +82,7 @@ struct StreamRelay: Sendable {
     /// The bytes that end a translated stream the backend ended without its proper end.
     mutating func finish() -> [UInt8] {
         switch mode {
-        case .passthroughOpenAI, .passthroughAnthropic:
+        case .passthroughOpenAI, .passthroughAnthropic, .passthroughResponses:
             // An unterminated last event is relayed as it came.
             defer { partialEvent.removeAll() }
             return partialEvent
@@ -72,6 +100,8 @@ struct StreamRelay: Sendable {
             return Array("data: ".utf8) + error.body + Array("\n\n".utf8)
         case .passthroughAnthropic:
             return Array("event: error\ndata: ".utf8) + error.anthropicBody + Array("\n\n".utf8)
+        case .passthroughResponses:
+            return Array("event: error\ndata: ".utf8) + error.body + Array("\n\n".utf8)
         case .translating(var stream):
             let out = stream.fail(status: Int(error.status.code), message: error.message)
             mode = .translating(stream)
@@ -80,8 +110,9 @@ struct StreamRelay: Sendable {
     }
 
     /// The complete events of `bytes` (with any partial event before them), minus usage-only
-    /// chunks; an incomplete last event waits for the rest.
-    private mutating func withoutUsageChunks(_ bytes: [UInt8]) -> [UInt8] {
+    /// chunks when stripping, plus an estimated usage chunk before `[DONE]` when watching and
+    /// the backend sent none; an incomplete last event waits for the rest.
+    private mutating func filteredEvents(_ bytes: [UInt8]) -> [UInt8] {
         partialEvent.append(contentsOf: bytes)
         var out: [UInt8] = []
         var eventStart = 0
@@ -104,7 +135,11 @@ struct StreamRelay: Sendable {
                 continue
             }
             let event = buffer[eventStart..<end]
-            if !Self.isUsageOnlyChunk(event) { out.append(contentsOf: event) }
+            if var watch = usageWatch {
+                out.append(contentsOf: watch.before(event, answer: collected))
+                usageWatch = watch
+            }
+            if !(stripUsageChunk && Self.isUsageOnlyChunk(event)) { out.append(contentsOf: event) }
             eventStart = end
             index = end
         }
@@ -146,6 +181,9 @@ struct StreamRelay: Sendable {
             var stream = AnthropicToOpenAIStream(model: "", id: "")
             _ = stream.feed(collected)
             return ChatResponseSummary(text: stream.text, finishReason: stream.finishReason, promptTokens: stream.inputTokens, completionTokens: stream.outputTokens)
+        case .passthroughResponses:
+            let summary = ResponsesTranslator.summary(ofStream: collected)
+            return ChatResponseSummary(text: summary.text, finishReason: summary.finishReason, promptTokens: summary.input, completionTokens: summary.output)
         case .translating(let stream):
             return ChatResponseSummary(text: stream.text, finishReason: stream.finishReason, promptTokens: stream.inputTokens, completionTokens: stream.outputTokens)
         }

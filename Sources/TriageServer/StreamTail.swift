@@ -13,7 +13,7 @@ struct StreamTail: Sendable {
     private(set) var held: [UInt8] = []
 
     init(api: ClientAPI) {
-        marker = Array((api.usesAnthropicErrors ? "event: message_stop" : "data: [DONE]").utf8)
+        marker = Array(api.streamTerminalMarker.utf8)
     }
 
     /// The part of `out` that may be sent now; the rest (from the terminal event on) is held.

@@ -191,6 +191,12 @@ public struct TriageServer: Sendable {
         router.post("/v1/completions") { request, context in
             await proxy.handle(request, api: .openAICompletions, hangUp: connections.hangUp(of: context.channel))
         }
+        router.post("/v1/responses") { request, context in
+            await proxy.handle(request, api: .openAIResponses, hangUp: connections.hangUp(of: context.channel))
+        }
+        router.post("/v1/embeddings") { request, context in
+            await proxy.handle(request, api: .openAIEmbeddings, hangUp: connections.hangUp(of: context.channel))
+        }
         let routes = self.routes
         router.get("/v1/models") { _, _ in
             Self.modelsResponse(routes.snapshot.config.models)

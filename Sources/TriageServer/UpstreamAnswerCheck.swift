@@ -8,13 +8,17 @@ import TriageJSON
 enum UpstreamAnswerCheck {
     /// Why a whole (non-streamed) 2xx body is not an answer of `kind`, or nil if it is one: a
     /// JSON object with `choices` (OpenAI) or `content` (Anthropic).
-    static func problem(withAnswer body: [UInt8], contentType: String?, kind: BackendKind) -> String? {
-        let member = kind == .anthropic ? "content" : "choices"
+    /// `expected` overrides what is looked for: the member holding the answer (`output` for a
+    /// Responses answer, `data` for embeddings) and how to name such an answer.
+    static func problem(
+        withAnswer body: [UInt8], contentType: String?, kind: BackendKind, expected: (member: String, what: String)? = nil
+    ) -> String? {
+        let member = expected?.member ?? (kind == .anthropic ? "content" : "choices")
         if let value = try? JSONParser.parse(body[...], keeping: JSONKeyFilter([member])), case .object(let members) = value,
            case .array? = members[member] {
             return nil
         }
-        let what = kind == .anthropic ? "an Anthropic message" : "a chat completion"
+        let what = expected?.what ?? (kind == .anthropic ? "an Anthropic message" : "a chat completion")
         return "answered HTTP 200 with something that is not \(what) (\(describe(contentType: contentType, body: body)))"
     }
 

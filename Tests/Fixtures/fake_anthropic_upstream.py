@@ -34,6 +34,7 @@ POST /v1/messages
     "stream": true -> text/event-stream, chunked, the real event sequence: message_start,
     content_block_start, ping, one content_block_delta (text_delta) per piece,
     content_block_stop, message_delta (stop_reason, usage.output_tokens), message_stop.
+Requests with tools, and tool results: see fake_tools.py
 GET  /requests        -> JSON list of every request received so far, except the control
                          endpoints (/requests, /reset): {path, method, headers (lowercased
                          names), body (parsed JSON, raw string, or null), client_port}
@@ -46,6 +47,7 @@ import re
 import uuid
 
 import fake_http
+import fake_tools
 
 DIRECTIVE = re.compile(r"\[\[([a-z-]+)(?::([^\]]*))?\]\]")
 
@@ -138,6 +140,8 @@ class Handler(fake_http.FakeHandler):
         problem = self.validate(body)
         if problem:
             return self.send_error_json(400, problem)
+        if fake_tools.answer_anthropic(self, body):
+            return
 
         messages = body["messages"]
         prompt = ""

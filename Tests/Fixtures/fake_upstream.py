@@ -13,6 +13,7 @@ running), or on SIGTERM / SIGINT.
 
 Endpoints
 ---------
+POST /v1/embeddings, /v1/responses, and chat requests with tools: see fake_tools.py
 POST /v1/completions   -> legacy text_completion: "{name} completes: {prompt}"
 POST /v1/chat/completions (also /chat/completions)
     The text of the last user message (string content, or a list of {type:"text", text})
@@ -68,6 +69,7 @@ import uuid
 
 import fake_http
 import fake_replies
+import fake_tools
 
 DIRECTIVE = re.compile(r"\[\[([a-z-]+)(?::([^\]]*))?\]\]")
 
@@ -104,6 +106,13 @@ class Handler(fake_http.FakeHandler):
             return self.text_completion(raw)
         if path in ("/v1/chat/completions", "/chat/completions") and method == "POST":
             return self.chat(raw)
+        if path in ("/v1/embeddings", "/embeddings", "/v1/responses", "/responses") and method == "POST":
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                return self.send_error_json(400, "invalid JSON body", "invalid_request_error")
+            answer = fake_tools.embeddings if path.endswith("/embeddings") else fake_tools.responses
+            return answer(self, body)
         if path.startswith("/release/") and method == "GET":
             self.server.gate(path[len("/release/"):]).set()
             return self.send_bytes(200, b"ok", "text/plain")
@@ -168,6 +177,8 @@ class Handler(fake_http.FakeHandler):
             return self.send_error_json(400, "Unrecognized request argument supplied: stream_options",
                                         "invalid_request_error")
 
+        if fake_tools.answer_openai(self, body):
+            return
         messages = body.get("messages") if isinstance(body.get("messages"), list) else []
         prompt = ""
         for message in messages:

@@ -40,30 +40,19 @@ struct OpenAIRequestTests {
         #expect(out["stream_options"] == (try json(#"{"include_usage": true}"#)))
     }
 
-    @Test func toolsAndToolBlocksAreUnsupported() throws {
-        let withTools = try object(#"{"model": "m", "max_tokens": 5, "tools": [{"name": "f", "input_schema": {}}], "messages": [{"role": "user", "content": "x"}]}"#)
-        #expect(throws: TranslationError.unsupported(field: "tools", message: TranslationError.toolCallsMessage)) {
-            try AnthropicTranslator.openAIRequest(fromAnthropic: withTools)
-        }
-        let withToolUse = try object("""
-        {"model": "m", "max_tokens": 5, "messages": [
-          {"role": "user", "content": "x"},
-          {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "f", "input": {}}]}]}
-        """)
-        #expect(throws: TranslationError.unsupported(field: "messages[1].content[0]", message: TranslationError.toolCallsMessage)) {
-            try AnthropicTranslator.openAIRequest(fromAnthropic: withToolUse)
-        }
-        let withToolResult = try object(#"{"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "42"}]}]}"#)
-        #expect(throws: TranslationError.unsupported(field: "messages[0].content[0]", message: TranslationError.toolCallsMessage)) {
-            try AnthropicTranslator.openAIRequest(fromAnthropic: withToolResult)
-        }
-        #expect(TranslationError.toolCallsMessage.contains("pass through only when client and backend speak the same format"))
-    }
-
-    @Test func imagesAreUnsupported() throws {
-        let body = try object(#"{"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [{"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "AA=="}}]}]}"#)
+    @Test func serverToolsThinkingAndDocumentsAreUnsupported() throws {
+        let serverTool = try object(#"{"model": "m", "max_tokens": 5, "tools": [{"type": "web_search_20250305", "name": "web_search"}], "messages": [{"role": "user", "content": "x"}]}"#)
+        #expect(throws: TranslationError.self) { try AnthropicTranslator.openAIRequest(fromAnthropic: serverTool) }
+        let document = try object(#"{"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [{"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": "AA=="}}]}]}"#)
         #expect(throws: TranslationError.unsupported(field: "messages[0].content[0]", message: TranslationError.mediaMessage)) {
-            try AnthropicTranslator.openAIRequest(fromAnthropic: body)
+            try AnthropicTranslator.openAIRequest(fromAnthropic: document)
+        }
+        let fileImage = try object(#"{"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [{"type": "image", "source": {"type": "file", "file_id": "f1"}}]}]}"#)
+        do {
+            _ = try AnthropicTranslator.openAIRequest(fromAnthropic: fileImage)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.field == "messages[0].content[0].source.type")
         }
     }
 
@@ -136,12 +125,10 @@ struct AnthropicRequestTests {
         }
     }
 
-    @Test func toolCallsAreUnsupported() throws {
+    @Test func legacyFunctionsAudioAndSeveralChoicesAreUnsupported() throws {
         let cases: [(String, String)] = [
-            (#"{"tools": [{"type": "function", "function": {"name": "f"}}], "messages": [{"role": "user", "content": "x"}]}"#, "tools"),
-            (#"{"tool_choice": "required", "messages": [{"role": "user", "content": "x"}]}"#, "tool_choice"),
-            (#"{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}]}"#, "messages[1].tool_calls"),
-            (#"{"messages": [{"role": "user", "content": "x"}, {"role": "tool", "tool_call_id": "c1", "content": "42"}]}"#, "messages[1].role"),
+            (#"{"functions": [{"name": "f"}], "messages": [{"role": "user", "content": "x"}]}"#, "functions"),
+            (#"{"messages": [{"role": "user", "content": "x"}, {"role": "function", "name": "f", "content": "42"}]}"#, "messages[1].role"),
         ]
         for (text, field) in cases {
             #expect(throws: TranslationError.unsupported(field: field, message: TranslationError.toolCallsMessage)) {
@@ -151,12 +138,9 @@ struct AnthropicRequestTests {
         // Empty tool lists ask for nothing and are accepted.
         let empty = try AnthropicTranslator.anthropicRequest(fromOpenAI: try object(#"{"tools": [], "tool_choice": "none", "messages": [{"role": "user", "content": "x"}]}"#), model: "c")
         #expect(empty["tools"] == nil)
-    }
-
-    @Test func imagesAndSeveralChoicesAreUnsupported() throws {
-        let image = try object(#"{"messages": [{"role": "user", "content": [{"type": "text", "text": "what is this"}, {"type": "image_url", "image_url": {"url": "data:image/png;base64,AA=="}}]}]}"#)
+        let audio = try object(#"{"messages": [{"role": "user", "content": [{"type": "text", "text": "what is this"}, {"type": "input_audio", "input_audio": {"data": "AA==", "format": "wav"}}]}]}"#)
         #expect(throws: TranslationError.unsupported(field: "messages[0].content[1]", message: TranslationError.mediaMessage)) {
-            try AnthropicTranslator.anthropicRequest(fromOpenAI: image, model: "c")
+            try AnthropicTranslator.anthropicRequest(fromOpenAI: audio, model: "c")
         }
         #expect(throws: TranslationError.self) {
             try AnthropicTranslator.anthropicRequest(fromOpenAI: try object(#"{"n": 2, "messages": [{"role": "user", "content": "x"}]}"#), model: "c")

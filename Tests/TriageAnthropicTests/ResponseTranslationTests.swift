@@ -63,18 +63,21 @@ struct ResponseTranslationTests {
         #expect(out["usage"] == (try json(#"{"input_tokens": 0, "output_tokens": 0}"#)))
     }
 
-    @Test func toolCallsInResponsesAreUnsupported() throws {
+    @Test func toolCallsInResponsesTranslateBothWays() throws {
         let completion = try json("""
         {"choices": [{"message": {"role": "assistant", "content": null,
-          "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}, "finish_reason": "tool_calls"}]}
+          "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{\\"a\\": 1}"}},
+                         {"id": "d", "type": "function", "function": {"name": "g", "arguments": ""}}]}, "finish_reason": "tool_calls"}]}
         """)
-        #expect(throws: TranslationError.unsupported(field: "response.choices[0].message.tool_calls", message: TranslationError.toolCallsMessage)) {
-            try AnthropicTranslator.anthropicResponse(fromOpenAI: completion, model: "m")
-        }
-        let message = try json(#"{"type": "message", "content": [{"type": "tool_use", "id": "t", "name": "f", "input": {}}], "stop_reason": "tool_use"}"#)
-        #expect(throws: TranslationError.unsupported(field: "response.content[0]", message: TranslationError.toolCallsMessage)) {
-            try AnthropicTranslator.openAIResponse(fromAnthropic: message, model: "m")
-        }
+        let message = try AnthropicTranslator.anthropicResponse(fromOpenAI: completion, model: "m")
+        #expect(message["content"] == (try json(#"[{"type": "tool_use", "id": "c", "name": "f", "input": {"a": 1}}, {"type": "tool_use", "id": "d", "name": "g", "input": {}}]"#)))
+        #expect(message["stop_reason"] == .string("tool_use"))
+        let back = try AnthropicTranslator.openAIResponse(fromAnthropic: message, model: "m")
+        let calls = try #require(back["choices"]?.arrayValue?.first?["message"]?["tool_calls"]?.arrayValue)
+        #expect(calls.count == 2)
+        #expect(calls[0]["function"]?["arguments"] == .string(#"{"a":1}"#))
+        #expect(back["choices"]?.arrayValue?.first?["message"]?["content"] == .null)
+        #expect(back["choices"]?.arrayValue?.first?["finish_reason"] == .string("tool_calls"))
     }
 
     @Test func malformedResponsesAreInvalid() throws {

@@ -60,7 +60,7 @@ struct ValidationTests {
             model: small
             timeout: {connect: 1}
         auto: {default_backend: local}
-        """) == "bad.yaml:5: backends[0].timeout: unknown field 'timeout' (known: name, kind, base_url, model, api_key_env, timeouts, price, fallback, retry, breaker, max_concurrent, max_connections, forward_client_auth, anthropic_version, stream_usage, remote)")
+        """) == "bad.yaml:5: backends[0].timeout: unknown field 'timeout' (known: name, kind, base_url, model, api_key_env, timeouts, price, fallback, retry, breaker, max_concurrent, max_connections, forward_client_auth, anthropic_version, stream_usage, remote, responses)")
         #expect(errorText("""
         backends:
           - name: local

@@ -96,11 +96,11 @@ struct EcosystemIntegrationTests {
         }
     }
 
-    @Test("tool calls to a backend of another API are a clear 400 in the client's shape")
+    @Test("legacy functions to a backend of another API are a clear 400 in the client's shape")
     func toolCallsAcrossAPIs() async throws {
         try await withEcosystem(remoteKind: "anthropic") { triage, _, client in
             let proxy = ProxyClient(client: client, base: triage.url)
-            let body = #"{"model":"triage","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],"messages":[{"role":"user","content":"hi"}]}"#
+            let body = #"{"model":"triage","functions":[{"name":"f","parameters":{"type":"object"}}],"messages":[{"role":"user","content":"hi"}]}"#
             let result = try await proxy.post(json: body, headers: [("x-triage-backend", "remote")])
             #expect(result.status == 400)
             let error = try #require(jsonObject(result.body)?["error"] as? [String: Any])

@@ -17,7 +17,8 @@ private func realModelRoutes(local: String, remote: String) -> String {
 }
 
 /// Runs `body` with a real SmolLM2 server and Triage in front of it (remote: a fake, without key).
-private func withRealModel(_ body: (RealModelServer, Environment) async throws -> Void) async throws {
+/// (Internal: the API tests in RealModelIntegrationTests+APIs.swift use it too.)
+func withRealModel(_ body: (RealModelServer, Environment) async throws -> Void) async throws {
     let server = try await RealModelServer.start()
     do {
         try await Environment.with(localBaseURL: server.baseURL, environment: [:], yaml: realModelRoutes) { env in

@@ -67,9 +67,9 @@ struct ProxyRequestTests {
         #expect(throws: APIError.self) { try ProxyRequest(anthropicMessages: Array(#"{"model":"t","max_tokens":5,"messages":[{"role":"system","content":"x"}]}"#.utf8)) }
     }
 
-    @Test("tool calls cannot be translated across APIs: a clear 400 naming the field")
+    @Test("legacy functions cannot be translated across APIs: a clear 400 naming the field")
     func toolsAcrossAPIs() throws {
-        let body = #"{"model":"triage","tools":[{"type":"function","function":{"name":"f","parameters":{}}}],"messages":[{"role":"user","content":"hi"}]}"#
+        let body = #"{"model":"triage","functions":[{"name":"f","parameters":{}}],"messages":[{"role":"user","content":"hi"}]}"#
         let request = try ProxyRequest(openAIChat: Array(body.utf8))
         let anthropic = BackendConfig(name: "remote", kind: .anthropic, baseURL: "https://a.example/v1", model: "claude")
         do {
@@ -83,7 +83,7 @@ struct ProxyRequestTests {
         // Same API: tools pass through.
         let openai = BackendConfig(name: "local", baseURL: "http://127.0.0.1:1/v1", model: "small")
         let forwarded = try JSONValueDecoding.decode(BackendExchange.upstreamTarget(for: request, backend: openai).body)
-        #expect(forwarded["tools"]?.arrayCount == 1)
+        #expect(forwarded["functions"]?.arrayCount == 1)
     }
 
     @Test("legacy completions: the prompt is routed on, and only OpenAI backends take it")

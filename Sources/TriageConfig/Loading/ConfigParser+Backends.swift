@@ -5,7 +5,7 @@ import Yams
 extension ConfigParser {
     static let backendKeys = [
         "name", "kind", "base_url", "model", "api_key_env", "timeouts", "price",
-        "fallback", "retry", "breaker", "max_concurrent", "max_connections", "forward_client_auth", "anthropic_version", "stream_usage", "remote",
+        "fallback", "retry", "breaker", "max_concurrent", "max_connections", "forward_client_auth", "anthropic_version", "stream_usage", "remote", "responses",
     ]
 
     /// Parses the backend list, recording every well-formed name in `catalog`.
@@ -134,13 +134,24 @@ extension ConfigParser {
         }
 
         let remote = fields.node("remote").flatMap { bool($0, field: fields.path("remote")) }
+        var responses = false
+        if let value = fields.node("responses"), let flag = bool(value, field: fields.path("responses")) {
+            if kind == .openai {
+                responses = flag
+            } else {
+                report(line: value.line, field: fields.path("responses"), "only applies to backends of kind 'openai' (Anthropic has no Responses API)")
+            }
+        }
+
         guard ok, let name, let baseURL, let model else { return nil }
-        return BackendConfig(
+        var backend = BackendConfig(
             name: name, kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv,
             timeouts: timeouts, pricing: pricing, fallback: fallback, retry: retry, breaker: breaker,
             maxConcurrent: maxConcurrent, maxConnections: maxConnections, forwardClientAuth: forwardClientAuth, anthropicVersion: anthropicVersion,
             streamUsage: streamUsage, remote: remote, line: fields.line
         )
+        backend.responses = responses
+        return backend
     }
 
     /// A backend name: non-empty, not `auto`, not already used. Records it in `catalog`.

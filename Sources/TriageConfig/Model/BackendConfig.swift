@@ -45,6 +45,9 @@ public struct BackendConfig: Sendable, Equatable {
     /// `remote`: whether requests sent here leave the premises; `nil`: decided from the host
     /// of `base_url` (see ``isRemote``).
     public var remote: Bool?
+    /// This OpenAI backend serves the Responses API (`responses`, default false): `/v1/responses`
+    /// requests are passed through to it; otherwise they are translated to chat completions.
+    public var responses = false
     /// 1-based line in the source file where this backend's entry starts (0 if built in code).
     public var line: Int
 
@@ -95,6 +98,12 @@ public struct BackendConfig: Sendable, Equatable {
 
     /// Anthropic's Messages endpoint: `baseURL + "/messages"`.
     public var messagesURL: String { baseURL + "/messages" }
+
+    /// The Responses API endpoint: `baseURL + "/responses"`.
+    public var responsesURL: String { baseURL + "/responses" }
+
+    /// The embeddings endpoint: `baseURL + "/embeddings"`.
+    public var embeddingsURL: String { baseURL + "/embeddings" }
 
     /// `max_connections` when it is not set.
     public static let defaultMaxConnections = 64
