@@ -93,11 +93,17 @@ let package = Package(
             dependencies: ["TriageLog", "TriageJSON"],
             swiftSettings: strictSwift6
         ),
+        // The dashboard's page, script and style sheet (Assets/), compiled into the binary.
+        .target(
+            name: "TriageDashboard",
+            resources: [.embedInCode("Assets")],
+            swiftSettings: strictSwift6
+        ),
         // The inbound OpenAI-compatible API on Hummingbird 2.
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageDashboard",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring",
+                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriageDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

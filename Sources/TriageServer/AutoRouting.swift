@@ -1,6 +1,7 @@
 import Foundation
 import TriageClassifier
 import TriageConfig
+import TriageFlywheel
 import TriageLog
 
 /// The classifier that decides `route: auto`, loaded from `auto:` in routes.yaml: the reference
@@ -12,6 +13,9 @@ struct AutoRouting: Sendable {
     let remote: BackendConfig
     let minFit: Double
     let maxComplexity: Double
+    /// The fits of the last requests against the reference's held-out fits (drift gauges); nil
+    /// without a reference. A new configuration starts an empty window.
+    let drift: FitDriftWindow?
 
     /// Longest prompt text scored, in bytes: the scores of longer prompts are taken on their
     /// last `maxScoredBytes` bytes, which keeps scoring well under a millisecond.
@@ -26,7 +30,11 @@ struct AutoRouting: Sendable {
         let classifier = try Classifier.load(
             referencePath: auto.referencePath, cacheDirectory: auto.cacheDirectory, complexityWeightsPath: auto.complexityWeightsPath
         )
-        return AutoRouting(classifier: classifier, local: local, remote: remote, minFit: auto.minFit, maxComplexity: auto.maxComplexity)
+        let drift = classifier.reference.map {
+            FitDriftWindow(reference: FitDriftReference(heldOutFits: $0.calibration.heldOutFits), minFit: auto.minFit)
+        }
+        return AutoRouting(classifier: classifier, local: local, remote: remote, minFit: auto.minFit,
+                           maxComplexity: auto.maxComplexity, drift: drift)
     }
 
     /// Scores `prompt` and picks the backend, with the scores and a reason for the log.
@@ -37,6 +45,7 @@ struct AutoRouting: Sendable {
         let decision = Classifier.decide(
             fit: classification.fit, complexity: classification.complexity, minFit: minFit, maxComplexity: maxComplexity
         )
+        if let fit = classification.fit { drift?.record(fit) }
         let scores = RoutingLogRecord.Scores(
             fit: classification.fit, similarity: classification.rawSimilarity, complexity: classification.complexity,
             decidedBy: decision.decidedBy.rawValue, micros: ((ContinuousClock.now - started).inSeconds * 1e6).rounded()

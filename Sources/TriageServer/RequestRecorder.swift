@@ -11,6 +11,8 @@ struct RequestRecorder: Sendable {
     let known: KnownRequestIDs
     /// `log.on_write_error`: whether an answer whose record could not be written may still go out.
     let onWriteError: LogWriteErrorPolicy
+    /// The last records, for the dashboard's live view.
+    let recent: RecentRequests
     /// Records held back while their shadow copy runs, by id: written at shutdown if still open.
     let heldBack = HeldBackRecords()
 
@@ -34,6 +36,7 @@ struct RequestRecorder: Sendable {
 
     private func count(_ record: RoutingLogRecord) {
         known.insert(record.id)
+        recent.insert(record)
         metrics.recordRequest(
             endpoint: record.endpoint,
             backend: record.backend,

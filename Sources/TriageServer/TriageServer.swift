@@ -142,7 +142,8 @@ public struct TriageServer: Sendable {
                 "ids": .stringConvertible(ids), "bytes": .stringConvertible(bytes), "ms": .stringConvertible(Int(millis.rounded())),
             ])
         }
-        let recorder = RequestRecorder(log: log, metrics: metrics, known: known, onWriteError: onWriteError)
+        let recent = RecentRequests(logPath: log.path)
+        let recorder = RequestRecorder(log: log, metrics: metrics, known: known, onWriteError: onWriteError, recent: recent)
         let feedbackStore = try FeedbackStore(path: FeedbackStore.path(besideLog: log.path), mode: fileMode)
         let feedback = FeedbackHandler(store: feedbackStore, known: known, routes: routes)
         let cutoff = ShutdownCutoff(graceSeconds: shutdownGrace)
@@ -212,6 +213,7 @@ public struct TriageServer: Sendable {
         router.get("/metrics") { _, _ in
             Self.metricsResponse(metrics, routes: routes.snapshot, health: health, log: log)
         }
+        Self.addDashboardRoutes(to: router, routes: routes, recent: recorder.recent, logPath: log.path)
         return router
     }
 

@@ -51,7 +51,7 @@ struct ConfigParser {
         return parseTopLevel(top)
     }
 
-    static let topLevelKeys = ["listen", "limits", "log", "models", "backends", "rules", "auto", "auth", "shutdown", "shadow", "report"]
+    static let topLevelKeys = ["listen", "limits", "log", "models", "backends", "rules", "auto", "auth", "shutdown", "shadow", "report", "ui"]
 
     // MARK: - Mappings
 

@@ -28,6 +28,8 @@ public struct RoutesConfig: Sendable, Equatable {
     public var shadow: ShadowConfig?
     /// `triage report` settings (`report:`).
     public var report: ReportConfig
+    /// The dashboard (`ui:`).
+    public var ui: UIConfig
 
     /// Creates a configuration. Prefer ``ConfigLoader/load(path:)``, which validates.
     public init(
@@ -42,7 +44,8 @@ public struct RoutesConfig: Sendable, Equatable {
         auth: AuthConfig = AuthConfig(),
         shutdown: ShutdownConfig = ShutdownConfig(),
         shadow: ShadowConfig? = nil,
-        report: ReportConfig = ReportConfig()
+        report: ReportConfig = ReportConfig(),
+        ui: UIConfig = UIConfig()
     ) {
         self.sourcePath = sourcePath
         self.listen = listen
@@ -56,6 +59,7 @@ public struct RoutesConfig: Sendable, Equatable {
         self.shutdown = shutdown
         self.shadow = shadow
         self.report = report
+        self.ui = ui
     }
 
     /// The model ids offered when `models:` is absent: `["triage"]`.
