@@ -6,11 +6,12 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const COLORS = ['#3b82f6', '#f97316', '#10b981', '#a855f7', '#ef4444', '#64748b'];
   const BUCKETS = { '1h': 60, '24h': 900, '7d': 3600 };
+  const WINDOW = { '1h': 3600, '24h': 86400, '7d': 604800 };
   const embedded = $('triage-data');
   let since = '1h';
   let key = sessionStorage.getItem('triageKey') || '';
   const colorOf = {};
-  let lastReport = null;
+  const seen = new Map(); // request id -> when the live view first showed it (ms since epoch)
 
   // --- helpers -------------------------------------------------------------------------------
   function el(tag, attrs, ...kids) {
@@ -41,8 +42,8 @@
 
   // A chart: x = bucket index, series drawn as stacked bars or lines; optional horizontal/vertical rules.
   function chart(id, labels, series, opts = {}) {
-    const W = 640, H = 180, L = 48, B = 22, T = 8, R = 8;
     const box = $(id);
+    const W = Math.max(300, Math.round(box.clientWidth || 640)), H = 180, L = 48, B = 22, T = 8, R = 8;
     if (!labels.length) { box.replaceChildren(el('p', { class: 'empty' }, 'no data in this window')); return; }
     const n = labels.length;
     const stackTotals = labels.map((_, i) => series.filter((s) => s.type === 'bar').reduce((a, s) => a + (s.values[i] || 0), 0));
@@ -51,7 +52,7 @@
     if (opts.max) max = opts.max;
     const x = (i) => L + (i + 0.5) * ((W - L - R) / n);
     const y = (v) => T + (H - T - B) * (1 - v / max);
-    const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img' });
+    const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img' });
     for (const f of [0, 0.5, 1]) {
       g.append(svg('line', { x1: L, x2: W - R, y1: y(max * f), y2: y(max * f), stroke: '#e5e8ee' }));
       g.append(svg('text', { x: L - 4, y: y(max * f) + 4, 'text-anchor': 'end', 'font-size': 10, fill: '#5b667c' }, opts.fmt ? opts.fmt(max * f) : num(max * f, max < 10 ? 2 : 0)));
@@ -88,7 +89,6 @@
 
   // --- the report panels ---------------------------------------------------------------------
   function render(report) {
-    lastReport = report;
     const backends = report.backends || [];
     backends.forEach((b) => color(b.name));
     const savings = report.savings;
@@ -105,6 +105,17 @@
       kpi('savings.break_even.net_per_month_usd', savings && savings.break_even ? '$' + num(savings.break_even.net_per_month_usd, 2) : '-', 'net per month'),
       kpi('drift.below_min_fit_share', lastDrift && lastDrift.below_min_fit_share !== null ? num(lastDrift.below_min_fit_share * 100, 1) + '%' : '-', 'below min_fit (last day)'));
 
+    // Every bucket of the window, empty ones included, so time runs evenly along the x axis.
+    const step = tl.bucket_seconds * 1000;
+    const byStart = new Map(tl.buckets.map((b) => [Math.floor(Date.parse(b.start) / step), b]));
+    const keys = [...byStart.keys()];
+    let first = keys.length ? Math.min(...keys) : 0, last = keys.length ? Math.max(...keys) : -1;
+    if (!embedded) { last = Math.floor(Date.now() / step); first = Math.min(first || last, Math.floor((Date.now() - WINDOW[since] * 1000) / step) + 1); }
+    first = Math.max(first, last - 2000);
+    const empty = (k) => ({ start: new Date(k * step).toISOString(), requests: {}, errors: {}, fallbacks: 0, tokens: 0, cost_usd: 0, savings_usd: 0, drift: null });
+    const buckets = [];
+    for (let k = first; k <= last; k++) buckets.push(byStart.get(k) || empty(k));
+    tl.buckets = buckets;
     const labels = tl.buckets.map((b) => time(b.start, tl.bucket_seconds));
     const names = backends.map((b) => b.name);
     chart('traffic', labels, names.map((name) => ({ type: 'bar', name, color: color(name), values: tl.buckets.map((b) => b.requests[name] || 0) })));
@@ -185,6 +196,8 @@
     const t0 = performance.now();
     render(report);
     document.body.dataset.renderMs = (performance.now() - t0).toFixed(1);
+    // Time from navigation start to the first complete render (report fetched and drawn).
+    if (!document.body.dataset.firstRenderMs) document.body.dataset.firstRenderMs = performance.now().toFixed(0);
   }
   async function loadBreakers() {
     const status = await api('/v1/triage/status');
@@ -196,7 +209,8 @@
     for (const [id, name] of [['f-backend', 'backend'], ['f-rule', 'rule'], ['f-status', 'status']]) if ($(id).value) q.set(name, $(id).value);
     const data = await api('/v1/triage/requests?' + q);
     $('live').tBodies[0].replaceChildren(...data.requests.map((r) => {
-      const tr = el('tr', { 'data-id': r.id },
+      if (!seen.has(r.id)) seen.set(r.id, Date.now());
+      const tr = el('tr', { 'data-id': r.id, 'data-seen': seen.get(r.id) },
         el('td', {}, (r.ts || '').slice(11, 23)), el('td', {}, r.backend || '-'), el('td', {}, r.rule || '-'),
         el('td', { class: r.status >= 400 ? 'bad' : '' }, int(r.status)), el('td', {}, num(r.latency_ms, 0)),
         el('td', {}, r.prompt_tokens === undefined ? '-' : `${r.prompt_tokens}+${r.completion_tokens}`),
