@@ -49,8 +49,12 @@ public struct ReportBuilder: Sendable {
 
     /// Adds one entry.
     public mutating func add(_ entry: LogEntry) {
+        add(entry, date: LogTimestamp.parse(entry.record.timestamp))
+    }
+
+    /// Adds one entry whose timestamp was already parsed (`date`: nil when it could not be).
+    public mutating func add(_ entry: LogEntry, date: Date?) {
         let record = entry.record
-        let date = LogTimestamp.parse(record.timestamp)
         if options.since != nil || options.until != nil {
             guard let date else { outOfRange += 1; return }
             if let since = options.since, date < since { outOfRange += 1; return }
@@ -94,7 +98,9 @@ public struct ReportBuilder: Sendable {
             }
         }
         if let fit = record.scores?.fit, let date {
-            fitsByDay[String(RoutingLogRecord.timestamp(date).prefix(10)), default: FitHistogram()].add(fit)
+            // The writer's timestamps are UTC ("…Z"): their first ten characters are the UTC day.
+            let day = record.timestamp.hasSuffix("Z") ? String(record.timestamp.prefix(10)) : String(RoutingLogRecord.timestamp(date).prefix(10))
+            fitsByDay[day, default: FitHistogram()].add(fit)
         }
         if let date { timeline?.add(record, at: date, backend: name, cost: cost, savings: saving) }
     }

@@ -4,7 +4,7 @@ import NIOCore
 import TriageFlywheel
 import TriageLog
 
-/// The answers of the dashboard's JSON endpoints (``TriageServer/addDashboardRoutes(to:routes:recent:logPath:)``).
+/// The answers of the dashboard's JSON endpoints (``TriageServer/addDashboardRoutes(to:routes:recent:store:logPath:)``).
 /// Log reads run on a thread of their own, never on the request executor.
 enum DashboardData {
     /// Most requests `/v1/triage/requests` returns at once.
@@ -12,7 +12,7 @@ enum DashboardData {
     /// Characters of the prompt shown in a summary.
     static let previewLength = 160
 
-    static func report(query: Parameters, active: ActiveRoutes, logPath: String) async -> Response {
+    static func report(query: Parameters, active: ActiveRoutes, store: ReportStore?, logPath: String) async -> Response {
         let now = Date()
         let since: Date, until: Date?
         do {
@@ -33,7 +33,11 @@ enum DashboardData {
         let options = ReportSettings.options(config: active.config, since: since, until: until,
                                              driftReference: active.autoRouting?.drift?.reference, bucketSeconds: bucket)
         let result: Result<Data, FlywheelError> = await offThread {
-            Result { () throws(FlywheelError) -> Data in try ReportBuilder.build(logPath: logPath, options: options).json() }
+            Result { () throws(FlywheelError) -> Data in
+                // From memory when the window is held there, else by streaming the log.
+                if let report = store?.report(options: options) { return try report.json() }
+                return try ReportBuilder.build(logPath: logPath, options: options).json()
+            }
         }
         switch result {
         case .success(let data): return json(Array(data))

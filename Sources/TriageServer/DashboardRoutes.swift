@@ -19,7 +19,7 @@ import TriageLog
 /// The page's files hold no data and load without a key (the page asks for one); every JSON
 /// endpoint goes through the client-key check like the rest of the API.
 extension TriageServer {
-    static func addDashboardRoutes(to router: Router<TriageRequestContext>, routes: RoutesStore, recent: RecentRequests, logPath: String) {
+    static func addDashboardRoutes(to router: Router<TriageRequestContext>, routes: RoutesStore, recent: RecentRequests, store: ReportStore?, logPath: String) {
         for (path, asset) in DashboardAssets.files {
             router.get(RouterPath(path)) { _, _ in
                 guard routes.snapshot.config.ui.enabled else { throw HTTPError(.notFound) }
@@ -34,7 +34,7 @@ extension TriageServer {
         router.get("/v1/triage/report") { request, _ in
             let active = routes.snapshot
             guard active.config.ui.enabled else { throw HTTPError(.notFound) }
-            return await DashboardData.report(query: request.uri.queryParameters, active: active, logPath: logPath)
+            return await DashboardData.report(query: request.uri.queryParameters, active: active, store: store, logPath: logPath)
         }
         router.get("/v1/triage/requests") { request, _ in
             guard routes.snapshot.config.ui.enabled else { throw HTTPError(.notFound) }

@@ -5,9 +5,8 @@ import TriageJSON
 import TriageLog
 
 /// The last ``capacity`` routing records, for the dashboard's live view: every record the
-/// recorder writes goes in, and the first read seeds the ring with the end of the routing log
-/// (streamed by ``LogStream``, the log reader every report uses), so decisions from before a
-/// restart show too. Memory stays bounded: a record whose prompt and answer exceed
+/// recorder writes goes in, and the end of the routing log is put before them at start-up
+/// (``ReportStore/seed(recent:)``), so decisions from before a restart show too. Memory stays bounded: a record whose prompt and answer exceed
 /// ``maxKeptBytes`` is kept without them (its detail view reads it back from the log).
 final class RecentRequests: Sendable {
     static let capacity = 1000
@@ -25,7 +24,6 @@ final class RecentRequests: Sendable {
     private struct Ring: Sendable {
         var entries: [Entry] = []
         var next = 0
-        var seeded = false
 
         mutating func append(_ entry: Entry) {
             if entries.count < RecentRequests.capacity {
@@ -66,10 +64,9 @@ final class RecentRequests: Sendable {
         return Entry(record: kept, preview: String(prompt.prefix(DashboardData.previewLength)), complete: complete)
     }
 
-    /// The entries held, oldest first (seeding from the log on first use).
+    /// The entries held, oldest first.
     func entries() -> [Entry] {
-        seedIfNeeded()
-        return ring.withLock { $0.ordered }
+        ring.withLock { $0.ordered }
     }
 
     /// The whole record with `id`: from the ring when complete there, else streamed from the log.
@@ -80,21 +77,16 @@ final class RecentRequests: Sendable {
         return nil
     }
 
-    /// Reads the end of the log once; records inserted meanwhile stay after the older ones.
-    private func seedIfNeeded() {
-        guard !ring.withLock({ $0.seeded }) else { return }
-        var tail = Ring()
-        if let stream = try? LogStream(path: logPath) {
-            for entry in stream { tail.append(Self.entry(entry.record)) }
-        }
+    /// Puts the last records of the log (read at start-up, see ``ReportStore/seed(recent:)``)
+    /// before those recorded since.
+    func seed(older: some Sequence<RoutingLogRecord>) {
+        let entries = older.map(Self.entry)
         ring.withLock { ring in
-            guard !ring.seeded else { return }
             let live = ring.ordered
             let liveIDs = Set(live.map(\.record.id))
             var merged = Ring()
-            for entry in tail.ordered where !liveIDs.contains(entry.record.id) { merged.append(entry) }
+            for entry in entries where !liveIDs.contains(entry.record.id) { merged.append(entry) }
             for entry in live { merged.append(entry) }
-            merged.seeded = true
             ring = merged
         }
     }

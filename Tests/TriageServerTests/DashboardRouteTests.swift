@@ -62,10 +62,10 @@ struct DashboardRouteTests {
                 let detail = String(buffer: try await client.execute(uri: "/v1/triage/requests/tr-old", method: .get, headers: auth).body)
                 #expect(detail.contains("\"response\":\"the answer\"") && detail.contains("\"feedback\":null"))
                 #expect(try await client.execute(uri: "/v1/triage/requests/tr-nope", method: .get, headers: auth).status == .notFound)
-                let report = try await client.execute(uri: "/v1/triage/report?since=2025-12-31&bucket=3600", method: .get, headers: auth)
+                let report = try await client.execute(uri: "/v1/triage/report?since=2025-12-31&bucket=86400", method: .get, headers: auth)
                 let reportText = String(buffer: report.body)
                 // The old line and the three 401s above.
-                #expect(report.status == .ok && reportText.contains("\"total_requests\" : 4") && reportText.contains("\"bucket_seconds\" : 3600"))
+                #expect(report.status == .ok && reportText.contains("\"total_requests\" : 4") && reportText.contains("\"bucket_seconds\" : 86400"))
                 let bad = try await client.execute(uri: "/v1/triage/report?since=yesterday", method: .get, headers: auth)
                 #expect(bad.status == .badRequest && String(buffer: bad.body).contains("invalid_time"))
                 let filtered = try await client.execute(uri: "/v1/triage/requests?status=error", method: .get, headers: auth)
