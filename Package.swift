@@ -43,7 +43,7 @@ let package = Package(
         // request goes to, and why (shared by `triage serve` and `triage replay`).
         .target(
             name: "TriageRouting",
-            dependencies: ["TriageConfig", "TriageClassifier", "TriageLog", "TriageJSON"],
+            dependencies: ["TriageConfig", "TriageClassifier", "TriageLog", "TriageJSON", "TriageFlywheel"],
             swiftSettings: strictSwift6
         ),
         // Outbound HTTP to model APIs on libcurl's multi interface, streaming bodies as async sequences.
@@ -122,11 +122,17 @@ let package = Package(
             exclude: ["generate.py", "README.md"],
             swiftSettings: strictSwift6
         ),
+        // The dashboard's page, script and style sheet (Assets/), compiled into the binary.
+        .target(
+            name: "TriageDashboard",
+            resources: [.embedInCode("Assets")],
+            swiftSettings: strictSwift6
+        ),
         // The inbound OpenAI-compatible API on Hummingbird 2.
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageResponses", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge", "TriagePrivacy",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageResponses", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge", "TriagePrivacy", "TriageDashboard",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -163,7 +169,7 @@ let package = Package(
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriageReplay", "TriageEval", "TriageUpstream", "TriagePrivacy",
+                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriageReplay", "TriageEval", "TriageUpstream", "TriagePrivacy", "TriageDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

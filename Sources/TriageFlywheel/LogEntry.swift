@@ -1,3 +1,4 @@
+import Foundation
 import TriageLog
 
 /// One readable line of the routing log: the record, the extra members Triage's record type does
@@ -19,4 +20,9 @@ public struct LogEntry: Sendable {
         self.file = file
         self.line = line
     }
+}
+
+extension LogEntry {
+    /// The record's timestamp as a date (nil when it is not ISO 8601).
+    public var date: Date? { LogTimestamp.parse(record.timestamp) }
 }

@@ -27,6 +27,8 @@ public struct Report: Sendable, Codable, Equatable {
     public var rules: [RuleReport]
     /// Savings versus the remote reference, when a reference backend with a price was given.
     public var savings: SavingsReport?
+    /// Classifier thresholds, fit drift per day and the dashboard timeline; nil without classified requests.
+    public var classifier: ReportClassifier?
 
     enum CodingKeys: String, CodingKey {
         case since
@@ -40,10 +42,11 @@ public struct Report: Sendable, Codable, Equatable {
         case backends
         case rules
         case savings
+        case classifier
     }
 
     /// Creates a report.
-    public init(since: String? = nil, until: String? = nil, firstTimestamp: String? = nil, lastTimestamp: String? = nil, periodDays: Double = 0, totalRequests: Int = 0, outOfRange: Int = 0, unreadableLines: Int = 0, backends: [BackendReport] = [], rules: [RuleReport] = [], savings: SavingsReport? = nil) {
+    public init(since: String? = nil, until: String? = nil, firstTimestamp: String? = nil, lastTimestamp: String? = nil, periodDays: Double = 0, totalRequests: Int = 0, outOfRange: Int = 0, unreadableLines: Int = 0, backends: [BackendReport] = [], rules: [RuleReport] = [], savings: SavingsReport? = nil, classifier: ReportClassifier? = nil) {
         self.since = since
         self.until = until
         self.firstTimestamp = firstTimestamp
@@ -55,6 +58,7 @@ public struct Report: Sendable, Codable, Equatable {
         self.backends = backends
         self.rules = rules
         self.savings = savings
+        self.classifier = classifier
     }
 
     /// The report as pretty-printed JSON with sorted, snake_case keys (like the routing log:
@@ -118,6 +122,18 @@ public struct Report: Sendable, Codable, Equatable {
                 ]
             }
             out.append(contentsOf: Self.table(["", ""], rows, header: false))
+        }
+        if let classifier, !classifier.driftByDay.isEmpty {
+            out.append("")
+            let against = classifier.referenceHeldOut.map { "the reference's \($0) held-out prompts" } ?? "no reference (PSI/KS need auto.reference)"
+            out.append("Fit drift per day, against \(against); drift = PSI ≥ \(Self.number(DriftStatistics.psiDrift, 2)) or KS > \(Self.number(DriftStatistics.ksDrift, 2)) (significant at 1%)")
+            out.append(contentsOf: Self.table(
+                ["day", "classified", "< min_fit", "PSI", "KS", ""],
+                classifier.driftByDay.map { day in
+                    let d = day.drift
+                    return [day.day, "\(d.requests)", d.belowMinFitShare.map { Self.number($0 * 100, 1) + "%" } ?? "-",
+                            Self.optional(d.psi, 3), Self.optional(d.ks, 3), d.drifting ? "DRIFT" : ""]
+                }))
         }
         return out.joined(separator: "\n") + "\n"
     }

@@ -30,10 +30,13 @@ public struct ReportBuilder: Sendable {
     private var remoteCost = 0.0
     private var actualCost = 0.0
     private var shadowCost = 0.0
+    private var fitsByDay: [String: FitHistogram] = [:]
+    private var timeline: TimelineBuilder?
 
     /// Creates an empty builder.
     public init(options: ReportOptions = ReportOptions()) {
         self.options = options
+        timeline = options.bucketSeconds.map(TimelineBuilder.init(bucketSeconds:))
     }
 
     /// Streams the log at `logPath` and its rotated files into a report.
@@ -46,8 +49,12 @@ public struct ReportBuilder: Sendable {
 
     /// Adds one entry.
     public mutating func add(_ entry: LogEntry) {
+        add(entry, date: LogTimestamp.parse(entry.record.timestamp))
+    }
+
+    /// Adds one entry whose timestamp was already parsed (`date`: nil when it could not be).
+    public mutating func add(_ entry: LogEntry, date: Date?) {
         let record = entry.record
-        let date = LogTimestamp.parse(record.timestamp)
         if options.since != nil || options.until != nil {
             guard let date else { outOfRange += 1; return }
             if let since = options.since, date < since { outOfRange += 1; return }
@@ -76,17 +83,26 @@ public struct ReportBuilder: Sendable {
         counters.cost += cost
         backends[name] = counters
         if let shadowCost = entry.shadow?.costUSD { self.shadowCost += shadowCost }
+        var saving: Double?
         if let reference = options.remoteBackend, let price = options.prices[reference],
            let backend = record.backend, backend != reference {
             if let usage = record.usage {
                 compared += 1
                 comparedTokens += usage.promptTokens + usage.completionTokens
-                remoteCost += price.cost(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens)
+                let remote = price.cost(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens)
+                remoteCost += remote
                 actualCost += cost
+                saving = remote - cost
             } else {
                 withoutUsage += 1
             }
         }
+        if let fit = record.scores?.fit, let date {
+            // The writer's timestamps are UTC ("…Z"): their first ten characters are the UTC day.
+            let day = record.timestamp.hasSuffix("Z") ? String(record.timestamp.prefix(10)) : String(RoutingLogRecord.timestamp(date).prefix(10))
+            fitsByDay[day, default: FitHistogram()].add(fit)
+        }
+        if let date { timeline?.add(record, at: date, backend: name, cost: cost, savings: saving) }
     }
 
     /// The logged cost, else the backend's price times the usage, else 0.
@@ -137,6 +153,22 @@ public struct ReportBuilder: Sendable {
         return Report(
             since: options.since.map(RoutingLogRecord.timestamp), until: options.until.map(RoutingLogRecord.timestamp),
             firstTimestamp: first?.1, lastTimestamp: last?.1, periodDays: days, totalRequests: total,
-            outOfRange: outOfRange, unreadableLines: unreadableLines, backends: backendReports, rules: ruleReports, savings: savings)
+            outOfRange: outOfRange, unreadableLines: unreadableLines, backends: backendReports, rules: ruleReports, savings: savings,
+            classifier: classifierSection())
+    }
+
+    /// Thresholds, drift per day and, when asked for, the timeline; nil when nothing was classified
+    /// and no timeline was asked for.
+    private func classifierSection() -> ReportClassifier? {
+        guard !fitsByDay.isEmpty || timeline != nil else { return nil }
+        let reference = options.driftReference
+        let days = fitsByDay.keys.sorted().compactMap { day -> DriftDay? in
+            guard let fits = fitsByDay[day] else { return nil }
+            let summary = (reference ?? FitDriftReference(heldOutFits: [])).summary(of: fits, minFit: options.minFit)
+            return DriftDay(day: day, drift: summary)
+        }
+        return ReportClassifier(minFit: options.minFit, maxComplexity: options.maxComplexity,
+                                referenceHeldOut: reference?.histogram.total, driftByDay: days,
+                                timeline: timeline?.timeline(reference: reference, minFit: options.minFit))
     }
 }

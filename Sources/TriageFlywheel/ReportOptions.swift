@@ -12,6 +12,14 @@ public struct ReportOptions: Sendable {
     public var remoteBackend: String?
     /// The local deployment's fixed cost per month (GPU, hosting), USD; `nil` for no break-even.
     public var monthlyFixedCostUSD: Double?
+    /// `auto.min_fit`, for the share of classified requests below it (drift section).
+    public var minFit: Double?
+    /// `auto.max_complexity`, carried to the report for the dashboard's threshold line.
+    public var maxComplexity: Double?
+    /// The reference's own fit distribution, for the per-day drift; `nil` leaves PSI/KS out.
+    public var driftReference: FitDriftReference?
+    /// With a value, the report carries a ``ReportTimeline`` in buckets of this many seconds.
+    public var bucketSeconds: Int?
 
     /// Creates options.
     public init(since: Date? = nil, until: Date? = nil, prices: [String: TokenPrice] = [:], remoteBackend: String? = nil, monthlyFixedCostUSD: Double? = nil) {

@@ -18,6 +18,10 @@ enum MetricName {
     static let routingLogFailing = "triage_routing_log_failing"
     static let inFlightRequests = "triage_in_flight_requests"
     static let configReloads = "triage_config_reloads_total"
+    static let fitBelowMinShare = "triage_fit_below_min_share"
+    static let fitDriftPSI = "triage_fit_drift_psi"
+    static let fitDriftKS = "triage_fit_drift_ks"
+    static let fitDriftWindow = "triage_fit_drift_window_requests"
 
     /// The `# HELP` text of each metric family, keyed by family name.
     static let help: [String: String] = [
@@ -36,6 +40,10 @@ enum MetricName {
         routingLogFailing: "1 while the routing log's last write failed, else 0.",
         inFlightRequests: "Requests currently in flight per backend.",
         configReloads: "Configuration reloads by result (ok or rejected).",
+        fitBelowMinShare: "Share of the classified requests in the drift window whose fit is below min_fit.",
+        fitDriftPSI: "Population stability index of the drift window's fits against the reference's held-out fits (0.25 or more: drift).",
+        fitDriftKS: "Kolmogorov-Smirnov statistic of the drift window's fits against the reference's held-out fits.",
+        fitDriftWindow: "Classified requests with a fit in the drift window (the last N, default 1000).",
     ]
 
     /// Latency buckets from 1 ms to 300 s, shared by the request duration and time-to-first-token histograms.

@@ -40,6 +40,7 @@ public final class ProxyMetrics: Sendable {
     private let logFailing: CoreMetrics.Gauge
     private let reloadsOK: CoreMetrics.Counter
     private let reloadsRejected: CoreMetrics.Counter
+    private let driftGauges: [CoreMetrics.Gauge]
 
     /// Creates an empty set of metrics on a registry of its own.
     ///
@@ -69,6 +70,17 @@ public final class ProxyMetrics: Sendable {
             label: MetricName.configReloads, dimensions: [("result", "ok")], factory: factory)
         reloadsRejected = CoreMetrics.Counter(
             label: MetricName.configReloads, dimensions: [("result", "rejected")], factory: factory)
+        driftGauges = [MetricName.fitDriftWindow, MetricName.fitBelowMinShare, MetricName.fitDriftPSI, MetricName.fitDriftKS]
+            .map { CoreMetrics.Gauge(label: $0, factory: factory) }
+    }
+
+    /// Sets the fit drift gauges: `triage_fit_drift_window_requests`, `triage_fit_below_min_share`,
+    /// `triage_fit_drift_psi` and `triage_fit_drift_ks` (0 while there is nothing to compare).
+    public func setFitDrift(requests: Int, belowMinShare: Double?, psi: Double?, ks: Double?) {
+        driftGauges[0].record(requests)
+        for (gauge, value) in zip(driftGauges.dropFirst(), [belowMinShare, psi, ks]) {
+            gauge.record(value.flatMap { $0.isFinite ? $0 : nil } ?? 0)
+        }
     }
 
     /// Records one finished client request, whatever its outcome.

@@ -1,6 +1,7 @@
 import Foundation
 import TriageClassifier
 import TriageConfig
+import TriageFlywheel
 import TriageLog
 
 /// The classifier that decides `route: auto`, loaded from `auto:` in routes.yaml: the reference
@@ -12,14 +13,22 @@ public struct AutoRouting: Sendable {
     public let remote: BackendConfig
     public let minFit: Double
     public let maxComplexity: Double
+    /// The fits of the last requests against the reference's held-out fits (drift gauges); nil
+    /// without a reference, and for decisions that are not live traffic (`triage replay`). A new
+    /// configuration starts an empty window.
+    public let drift: FitDriftWindow?
 
     /// Creates the decision from a loaded classifier, its two backends and thresholds.
-    public init(classifier: Classifier, local: BackendConfig, remote: BackendConfig, minFit: Double, maxComplexity: Double) {
+    public init(
+        classifier: Classifier, local: BackendConfig, remote: BackendConfig, minFit: Double, maxComplexity: Double,
+        drift: FitDriftWindow? = nil
+    ) {
         self.classifier = classifier
         self.local = local
         self.remote = remote
         self.minFit = minFit
         self.maxComplexity = maxComplexity
+        self.drift = drift
     }
 
     /// Longest prompt text scored, in bytes: the scores of longer prompts are taken on their
@@ -35,7 +44,11 @@ public struct AutoRouting: Sendable {
         let classifier = try Classifier.load(
             referencePath: auto.referencePath, cacheDirectory: auto.cacheDirectory, complexityWeightsPath: auto.complexityWeightsPath
         )
-        return AutoRouting(classifier: classifier, local: local, remote: remote, minFit: auto.minFit, maxComplexity: auto.maxComplexity)
+        let drift = classifier.reference.map {
+            FitDriftWindow(reference: FitDriftReference(heldOutFits: $0.calibration.heldOutFits), minFit: auto.minFit)
+        }
+        return AutoRouting(classifier: classifier, local: local, remote: remote, minFit: auto.minFit,
+                           maxComplexity: auto.maxComplexity, drift: drift)
     }
 
     /// Scores `prompt` and picks the backend, with the scores and a reason for the log.
@@ -45,6 +58,7 @@ public struct AutoRouting: Sendable {
         let decision = Classifier.decide(
             fit: classification.fit, complexity: classification.complexity, minFit: minFit, maxComplexity: maxComplexity
         )
+        if let fit = classification.fit { drift?.record(fit) }
         let scores = RoutingLogRecord.Scores(
             fit: classification.fit, similarity: classification.rawSimilarity, complexity: classification.complexity,
             decidedBy: decision.decidedBy.rawValue, micros: Self.microseconds(ContinuousClock.now - started)

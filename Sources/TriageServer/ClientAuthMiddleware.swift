@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HTTPTypes
+import TriageDashboard
 import TriageLog
 
 /// Refuses oversize headers (`limits.max_header_bytes`, 431), then checks client keys on every
@@ -31,7 +32,8 @@ struct ClientAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             return (logged ? error : .routingLogUnavailable)
                 .response(requestID: id, anthropic: request.uri.path == ClientAPI.anthropicMessages.endpoint)
         }
-        guard active.config.auth.isEnabled, request.uri.path != "/healthz" else {
+        // The dashboard's page files hold no data (it asks for a key, then sends it with each call).
+        guard active.config.auth.isEnabled, request.uri.path != "/healthz", DashboardAssets.files[request.uri.path] == nil else {
             return try await next(request, context)
         }
         let presented = Self.presentedKey(request.headers)

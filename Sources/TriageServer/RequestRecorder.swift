@@ -11,6 +11,10 @@ struct RequestRecorder: Sendable {
     let known: KnownRequestIDs
     /// `log.on_write_error`: whether an answer whose record could not be written may still go out.
     let onWriteError: LogWriteErrorPolicy
+    /// The last records, for the dashboard's live view.
+    let recent: RecentRequests
+    /// The last days' records for the dashboard's reports (nil with `ui: {enabled: false}` at start-up).
+    let store: ReportStore?
     /// Records held back while their shadow copy runs, by id: written at shutdown if still open.
     let heldBack = HeldBackRecords()
 
@@ -34,6 +38,8 @@ struct RequestRecorder: Sendable {
 
     private func count(_ record: RoutingLogRecord) {
         known.insert(record.id)
+        recent.insert(record)
+        store?.insert(record)
         metrics.recordRequest(
             endpoint: record.endpoint,
             backend: record.backend,

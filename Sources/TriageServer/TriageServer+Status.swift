@@ -21,6 +21,11 @@ extension TriageServer {
             metrics.setInFlight(backend: backend.name, count: status.inFlight)
         }
         metrics.setLogQueueDepth(log.pendingCount)
+        if let drift = routes.autoRouting?.drift?.summary {
+            metrics.setFitDrift(requests: drift.requests, belowMinShare: drift.belowMinFitShare, psi: drift.psi, ks: drift.ks)
+        } else {
+            metrics.setFitDrift(requests: 0, belowMinShare: nil, psi: nil, ks: nil)
+        }
         let logStatus = log.status
         metrics.setRoutingLogHealth(lost: logStatus.lost, failing: logStatus.failing)
         return Response(

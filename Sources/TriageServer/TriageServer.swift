@@ -142,7 +142,11 @@ public struct TriageServer: Sendable {
                 "ids": .stringConvertible(ids), "bytes": .stringConvertible(bytes), "ms": .stringConvertible(Int(millis.rounded())),
             ])
         }
-        let recorder = RequestRecorder(log: log, metrics: metrics, known: known, onWriteError: onWriteError)
+        let recent = RecentRequests(logPath: log.path)
+        // The dashboard's memory of the last days, filled from the log in the background.
+        let store = routes.snapshot.config.ui.enabled ? ReportStore(logPath: log.path) : nil
+        if let store { Thread { store.seed(recent: recent) }.start() }
+        let recorder = RequestRecorder(log: log, metrics: metrics, known: known, onWriteError: onWriteError, recent: recent, store: store)
         let feedbackStore = try FeedbackStore(path: FeedbackStore.path(besideLog: log.path), mode: fileMode)
         let feedback = FeedbackHandler(store: feedbackStore, known: known, routes: routes)
         let cutoff = ShutdownCutoff(graceSeconds: shutdownGrace)
@@ -218,6 +222,7 @@ public struct TriageServer: Sendable {
         router.get("/metrics") { _, _ in
             Self.metricsResponse(metrics, routes: routes.snapshot, health: health, log: log)
         }
+        Self.addDashboardRoutes(to: router, routes: routes, recent: recorder.recent, store: recorder.store, logPath: log.path)
         return router
     }
 

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import TriageClassifier
 import TriageConfig
+import TriageDashboard
 import TriageFlywheel
+import TriageServer
 
 /// `triage report`: traffic, latency, cost and savings from the routing log.
 struct ReportCommand: ParsableCommand {
@@ -19,6 +22,11 @@ struct ReportCommand: ParsableCommand {
           triage report
           triage report --since 7d
           triage report --since 2026-11-01 --until 2026-12-01 --json
+          triage report --since 7d --html report.html
+
+        Fit drift (per UTC day, when the classifier has a reference): the share of classified \
+        requests below auto.min_fit, and the PSI and KS statistic of their fits against the \
+        reference's own held-out fits; DRIFT when PSI >= 0.25, or KS > 0.2 and significant at 1%.
         """
     )
 
@@ -37,23 +45,30 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Option(help: "Also write the report as one self-contained HTML page (the dashboard, no network needed) to this file.")
+    var html: String?
+
     func run() throws {
         let routes = try loadRoutesOrExit(config)
         let logPath = log ?? routes.log.path
-        var prices: [String: TokenPrice] = [:]
-        for backend in routes.backends {
-            prices[backend.name] = TokenPrice(inputPerMillion: backend.pricing.inputPerMillion, outputPerMillion: backend.pricing.outputPerMillion)
-        }
-        let compareTo = routes.report.compareTo ?? routes.auto.remoteBackend
-            ?? (routes.backend(named: "remote") != nil ? "remote" : nil)
         do {
-            let options = ReportOptions(
+            let options = ReportSettings.options(
+                config: routes,
                 since: try since.map { text throws(FlywheelError) in try TimeBound.parse(text) },
                 until: try until.map { text throws(FlywheelError) in try TimeBound.parse(text) },
-                prices: prices, remoteBackend: compareTo, monthlyFixedCostUSD: routes.report.monthlyFixedCostUSD
+                driftReference: driftReference(routes), bucketSeconds: html == nil ? nil : 3_600
             )
             let report = try ReportBuilder.build(logPath: logPath, options: options) {
                 FileHandle.standardError.write(Data("warning: \($0)\n".utf8))
+            }
+            if let html {
+                let page = DashboardAssets.selfContainedHTML(reportJSON: Array(try report.json()))
+                do {
+                    try Data(page.utf8).write(to: URL(fileURLWithPath: html))
+                } catch {
+                    throw FlywheelError.cannotWrite(path: html, reason: error.localizedDescription)
+                }
+                FileHandle.standardError.write(Data("wrote \(html) (\(page.utf8.count) bytes)\n".utf8))
             }
             if json {
                 FileHandle.standardOutput.write(try report.json())
@@ -62,8 +77,22 @@ struct ReportCommand: ParsableCommand {
                 print(report.render())
             }
         } catch {
-            FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
+            let text = (error as? FlywheelError)?.description ?? "\(error)"
+            FileHandle.standardError.write(Data("triage: \(text)\n".utf8))
             throw ExitCode(1)
+        }
+    }
+
+    /// The held-out fit distribution of `auto.reference` (from the index cache when present), for
+    /// the drift section; nil, with a warning, when there is no reference or it cannot be read.
+    private func driftReference(_ routes: RoutesConfig) -> FitDriftReference? {
+        guard routes.auto.classifierEnabled, let path = routes.auto.referencePath else { return nil }
+        do {
+            let index = try ReferenceIndex.load(path: path, cacheDirectory: routes.auto.cacheDirectory)
+            return FitDriftReference(heldOutFits: index.calibration.heldOutFits)
+        } catch {
+            FileHandle.standardError.write(Data("warning: no drift statistics: auto.reference: \(error.description)\n".utf8))
+            return nil
         }
     }
 }

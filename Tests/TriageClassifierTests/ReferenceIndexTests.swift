@@ -130,3 +130,23 @@ import Testing
         #expect(index.nearest("zzqx", k: 5).isEmpty)
     }
 }
+
+@Suite struct HeldOutFitTests {
+    @Test("held-out fits: leave-one-out p-values, ties share the top of their group")
+    func leaveOneOut() {
+        #expect(CalibrationTable(scores: [0.3, 0.1, 0.2, 0.2]).heldOutFits == [0, 2.0 / 3, 2.0 / 3, 1])
+        #expect(CalibrationTable(scores: [0.5]).heldOutFits == [1])
+        #expect(CalibrationTable(scores: []).heldOutFits.isEmpty)
+    }
+
+    @Test("held-out fits survive the index cache")
+    func cached() throws {
+        let prompts = (0..<60).map { "how do I reset the card pin number \($0) for account \($0 * 7)" }
+        let built = try ReferenceIndex(prompts: prompts)
+        let fits = built.calibration.heldOutFits
+        #expect(fits.count == built.calibration.sortedScores.count && fits.count >= 5)
+        #expect(fits == fits.sorted())
+        let decoded = try #require(try ReferenceIndex.decode(built.encoded(), options: built.options, cachePath: "x"))
+        #expect(decoded.calibration.heldOutFits == fits)
+    }
+}

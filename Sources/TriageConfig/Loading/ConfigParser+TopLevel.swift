@@ -26,6 +26,7 @@ extension ConfigParser {
         let shadow = top.node("shadow").flatMap { parseShadow($0, path: top.path("shadow"), catalog: catalog) }
         let report = top.node("report").map { parseReport($0, path: top.path("report"), catalog: catalog) } ?? ReportConfig()
         let eval = top.node("eval").map { parseEval($0, path: top.path("eval")) } ?? EvalConfig()
+        let ui = top.node("ui").map { parseUI($0, path: top.path("ui")) } ?? UIConfig()
 
         var auto: AutoRouteConfig?
         if let node = top.node("auto") {
@@ -48,7 +49,8 @@ extension ConfigParser {
             shutdown: shutdown,
             shadow: shadow,
             report: report,
-            eval: eval
+            eval: eval,
+            ui: ui
         )
         config.privacy = privacy
         return config
@@ -281,5 +283,14 @@ extension ConfigParser {
             report.monthlyFixedCostUSD = nonNegativeNumber(value, field: fields.path("monthly_fixed_cost_usd"))
         }
         return report
+    }
+
+    private mutating func parseUI(_ node: Node, path: String) -> UIConfig {
+        var ui = UIConfig()
+        guard let fields = fields(of: node, path: path, known: ["enabled"]) else { return ui }
+        if let value = fields.node("enabled"), let enabled = bool(value, field: fields.path("enabled")) {
+            ui.enabled = enabled
+        }
+        return ui
     }
 }

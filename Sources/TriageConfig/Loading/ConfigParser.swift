@@ -53,7 +53,7 @@ struct ConfigParser {
         return parseTopLevel(top)
     }
 
-    static let topLevelKeys = ["listen", "limits", "log", "models", "backends", "rules", "auto", "auth", "shutdown", "shadow", "report", "eval", "privacy"]
+    static let topLevelKeys = ["listen", "limits", "log", "models", "backends", "rules", "auto", "auth", "shutdown", "shadow", "report", "eval", "privacy", "ui"]
 
     // MARK: - Mappings
 

@@ -32,6 +32,8 @@ public struct RoutesConfig: Sendable, Equatable {
     public var eval: EvalConfig
     /// Sensitive data detection and its policy (`privacy:`); detection only by default.
     public var privacy = PrivacyConfig()
+    /// The dashboard (`ui:`).
+    public var ui: UIConfig
 
     /// Creates a configuration. Prefer ``ConfigLoader/load(path:)``, which validates.
     public init(
@@ -47,7 +49,8 @@ public struct RoutesConfig: Sendable, Equatable {
         shutdown: ShutdownConfig = ShutdownConfig(),
         shadow: ShadowConfig? = nil,
         report: ReportConfig = ReportConfig(),
-        eval: EvalConfig = EvalConfig()
+        eval: EvalConfig = EvalConfig(),
+        ui: UIConfig = UIConfig()
     ) {
         self.sourcePath = sourcePath
         self.listen = listen
@@ -62,6 +65,7 @@ public struct RoutesConfig: Sendable, Equatable {
         self.shadow = shadow
         self.report = report
         self.eval = eval
+        self.ui = ui
     }
 
     /// The model ids offered when `models:` is absent: `["triage"]`.

@@ -1,0 +1,105 @@
+import Foundation
+import TriageLog
+
+/// The dashboard's view of a report period: counts per time bucket and backend, the classifier's
+/// score histograms, and the fit drift per bucket.
+public struct ReportTimeline: Sendable, Codable, Equatable {
+    /// Length of a bucket, seconds.
+    public var bucketSeconds: Int
+    /// Buckets in time order (only those with requests).
+    public var buckets: [TimelineBucket]
+    /// Fit scores in 20 bins of 0.05 (`fit_histogram[i]` counts fits in `[i/20, (i+1)/20)`).
+    public var fitHistogram: [Int]
+    /// Complexity scores in 20 bins of 0.05.
+    public var complexityHistogram: [Int]
+
+    enum CodingKeys: String, CodingKey {
+        case bucketSeconds = "bucket_seconds"
+        case buckets
+        case fitHistogram = "fit_histogram"
+        case complexityHistogram = "complexity_histogram"
+    }
+}
+
+/// One time bucket of a ``ReportTimeline``.
+public struct TimelineBucket: Sendable, Codable, Equatable {
+    /// Start of the bucket (ISO 8601, UTC).
+    public var start: String
+    /// Requests per backend name (`(rejected)` for requests refused before routing).
+    public var requests: [String: Int]
+    /// Requests with status ≥ 400 or an error, per backend.
+    public var errors: [String: Int]
+    /// Requests that needed more than one attempt (a fallback).
+    public var fallbacks: Int
+    /// Tokens (prompt + completion).
+    public var tokens: Int
+    /// Actual cost, USD.
+    public var costUSD: Double
+    /// Savings versus the comparison backend, USD (0 without one).
+    public var savingsUSD: Double
+    /// Fit drift of the bucket's classified requests against the reference (nil without fits).
+    public var drift: FitDriftSummary?
+
+    enum CodingKeys: String, CodingKey {
+        case start, requests, errors, fallbacks, tokens, drift
+        case costUSD = "cost_usd"
+        case savingsUSD = "savings_usd"
+    }
+}
+
+/// Accumulates a ``ReportTimeline`` (memory: one small entry per bucket with requests).
+struct TimelineBuilder: Sendable {
+    private struct Counters: Sendable {
+        var requests: [String: Int] = [:]
+        var errors: [String: Int] = [:]
+        var fallbacks = 0
+        var tokens = 0
+        var cost = 0.0
+        var savings = 0.0
+        var fits = FitHistogram()
+    }
+
+    let bucketSeconds: Int
+    private var buckets: [Int: Counters] = [:]
+    private var fitBins = [Int](repeating: 0, count: 20)
+    private var complexityBins = [Int](repeating: 0, count: 20)
+
+    init(bucketSeconds: Int) {
+        self.bucketSeconds = max(bucketSeconds, 1)
+    }
+
+    mutating func add(_ record: RoutingLogRecord, at date: Date, backend: String, cost: Double, savings: Double?) {
+        let key = Int((date.timeIntervalSince1970 / Double(bucketSeconds)).rounded(.down))
+        var counters = buckets[key] ?? Counters()
+        counters.requests[backend, default: 0] += 1
+        if record.status >= 400 || record.error != nil { counters.errors[backend, default: 0] += 1 }
+        if (record.attempts?.count ?? 0) > 1 { counters.fallbacks += 1 }
+        if let usage = record.usage { counters.tokens += usage.promptTokens + usage.completionTokens }
+        counters.cost += cost
+        counters.savings += savings ?? 0
+        if let scores = record.scores {
+            if let fit = scores.fit {
+                counters.fits.add(fit)
+                if let bin = Self.bin(fit) { fitBins[bin] += 1 }
+            }
+            if let bin = Self.bin(scores.complexity) { complexityBins[bin] += 1 }
+        }
+        buckets[key] = counters
+    }
+
+    private static func bin(_ score: Double) -> Int? {
+        score.isNaN ? nil : min(max(Int((score * 20).rounded(.down)), 0), 19)
+    }
+
+    func timeline(reference: FitDriftReference?, minFit: Double?) -> ReportTimeline {
+        let rows = buckets.keys.sorted().compactMap { key -> TimelineBucket? in
+            guard let c = buckets[key] else { return nil }
+            let start = Date(timeIntervalSince1970: Double(key * bucketSeconds))
+            let drift = c.fits.total == 0 ? nil
+                : (reference ?? FitDriftReference(heldOutFits: [])).summary(of: c.fits, minFit: minFit)
+            return TimelineBucket(start: RoutingLogRecord.timestamp(start), requests: c.requests, errors: c.errors,
+                                  fallbacks: c.fallbacks, tokens: c.tokens, costUSD: c.cost, savingsUSD: c.savings, drift: drift)
+        }
+        return ReportTimeline(bucketSeconds: bucketSeconds, buckets: rows, fitHistogram: fitBins, complexityHistogram: complexityBins)
+    }
+}

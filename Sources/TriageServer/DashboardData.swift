@@ -1,0 +1,120 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TriageFlywheel
+import TriageLog
+
+/// The answers of the dashboard's JSON endpoints (``TriageServer/addDashboardRoutes(to:routes:recent:store:logPath:)``).
+/// Log reads run on a thread of their own, never on the request executor.
+enum DashboardData {
+    /// Most requests `/v1/triage/requests` returns at once.
+    static let maxLimit = 500
+    /// Characters of the prompt shown in a summary.
+    static let previewLength = 160
+
+    static func report(query: Parameters, active: ActiveRoutes, store: ReportStore?, logPath: String) async -> Response {
+        let now = Date()
+        let since: Date, until: Date?
+        do {
+            since = try TimeBound.parse(query["since"].map(String.init) ?? "24h", now: now)
+            until = try query["until"].map { text throws(FlywheelError) in try TimeBound.parse(String(text), now: now) }
+        } catch {
+            return APIError.invalidRequest(error.description, code: "invalid_time", param: "since").response(requestID: nil)
+        }
+        let span = max((until ?? now).timeIntervalSince(since), 60)
+        var bucket = Int((span / 60).rounded(.up))
+        if let text = query["bucket"] {
+            guard let value = Int(text), (1...604_800).contains(value) else {
+                return APIError.invalidRequest("bucket must be a number of seconds from 1 to 604800, got '\(text)'.",
+                                               code: "invalid_bucket", param: "bucket").response(requestID: nil)
+            }
+            bucket = max(value, Int((span / 2_000).rounded(.up)))  // at most ~2,000 buckets
+        }
+        let options = ReportSettings.options(config: active.config, since: since, until: until,
+                                             driftReference: active.autoRouting?.drift?.reference, bucketSeconds: bucket)
+        let result: Result<Data, FlywheelError> = await offThread {
+            Result { () throws(FlywheelError) -> Data in
+                // From memory when the window is held there, else by streaming the log.
+                if let report = store?.report(options: options) { return try report.json() }
+                return try ReportBuilder.build(logPath: logPath, options: options).json()
+            }
+        }
+        switch result {
+        case .success(let data): return json(Array(data))
+        case .failure(let error):
+            return APIError(status: .internalServerError, message: error.description, type: "server_error", code: "report_failed")
+                .response(requestID: nil)
+        }
+    }
+
+    static func requests(query: Parameters, recent: RecentRequests) async -> Response {
+        let limit = min(max(query["limit"].flatMap { Int($0) } ?? 50, 1), maxLimit)
+        let backend = query["backend"].map(String.init), rule = query["rule"].map(String.init)
+        let status = query["status"].map(String.init)
+        let all = await offThread { recent.entries() }
+        var rows: [JSONField] = []
+        for entry in all.reversed() where rows.count < limit {
+            let record = entry.record
+            if let backend, record.backend != backend { continue }
+            if let rule, record.rule != rule { continue }
+            let failed = record.status >= 400 || record.error != nil
+            if status == "ok" && failed || status == "error" && !failed { continue }
+            if let status, let code = Int(status), record.status != code { continue }
+            rows.append(summary(record, preview: entry.preview))
+        }
+        return json(JSONField.object(["requests": .array(rows), "held": .int(all.count)]).encoded)
+    }
+
+    static func request(id: String, recent: RecentRequests, logPath: String) async -> Response {
+        guard let record = await offThread({ recent.find(id: id) }) else {
+            return APIError(status: .notFound, message: "No request '\(id)' in the routing log.", type: "invalid_request_error",
+                            code: "request_not_found").response(requestID: nil)
+        }
+        var feedback = JSONField.null
+        if let found = (try? FeedbackStore.load(path: FeedbackStore.path(besideLog: logPath)))?.latest[id] {
+            var fields: [String: JSONField] = ["score": .double(found.score), "ts": .string(found.timestamp)]
+            fields["label"] = found.label.map(JSONField.string) ?? .null
+            fields["comment"] = found.comment.map(JSONField.string) ?? .null
+            feedback = .object(fields)
+        }
+        var line = record.jsonLine()
+        while line.last == UInt8(ascii: "\n") { line.removeLast() }
+        return json(Array("{\"record\":".utf8) + line + Array(",\"feedback\":".utf8) + feedback.encoded + [UInt8(ascii: "}")])
+    }
+
+    static func summary(_ record: RoutingLogRecord, preview: String) -> JSONField {
+        var fields: [String: JSONField] = [
+            "id": .string(record.id), "ts": .string(record.timestamp), "status": .int(record.status),
+            "latency_ms": .double(record.latencyMs), "stream": .bool(record.stream), "reason": .string(record.reason),
+            "fallback": .bool((record.attempts?.count ?? 0) > 1),
+        ]
+        fields["backend"] = record.backend.map(JSONField.string) ?? .null
+        fields["rule"] = record.rule.map(JSONField.string) ?? .null
+        fields["error"] = record.error.map(JSONField.string) ?? .null
+        fields["ttft_ms"] = record.ttftMs.map(JSONField.double) ?? .null
+        fields["cost_usd"] = record.costUSD.map(JSONField.double) ?? .null
+        if let usage = record.usage {
+            fields["prompt_tokens"] = .int(usage.promptTokens)
+            fields["completion_tokens"] = .int(usage.completionTokens)
+        }
+        if let scores = record.scores {
+            fields["fit"] = scores.fit.map(JSONField.double) ?? .null
+            fields["complexity"] = .double(scores.complexity)
+            fields["decided_by"] = .string(scores.decidedBy)
+        }
+        fields["preview"] = .string(preview)
+        return .object(fields)
+    }
+
+    private static func json(_ bytes: [UInt8]) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Runs blocking work (reading the log) on a dispatch thread.
+    private static func offThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import TriageConfig
+import TriageFlywheel
+
+/// The ``ReportOptions`` routes.yaml implies, shared by `triage report` and `/v1/triage/report`.
+public enum ReportSettings {
+    /// Prices of every backend, the comparison backend (`report.compare_to`, else `auto.remote`,
+    /// else a backend named `remote`), the fixed cost and the classifier's thresholds.
+    public static func options(
+        config: RoutesConfig, since: Date?, until: Date?, driftReference: FitDriftReference?, bucketSeconds: Int? = nil
+    ) -> ReportOptions {
+        var prices: [String: TokenPrice] = [:]
+        for backend in config.backends {
+            prices[backend.name] = TokenPrice(inputPerMillion: backend.pricing.inputPerMillion, outputPerMillion: backend.pricing.outputPerMillion)
+        }
+        let compareTo = config.report.compareTo ?? config.auto.remoteBackend
+            ?? (config.backend(named: "remote") != nil ? "remote" : nil)
+        var options = ReportOptions(since: since, until: until, prices: prices, remoteBackend: compareTo,
+                                    monthlyFixedCostUSD: config.report.monthlyFixedCostUSD)
+        if config.auto.classifierEnabled {
+            options.minFit = config.auto.minFit
+            options.maxComplexity = config.auto.maxComplexity
+        }
+        options.driftReference = driftReference
+        options.bucketSeconds = bucketSeconds
+        return options
+    }
+}
