@@ -28,6 +28,8 @@ public struct RoutesConfig: Sendable, Equatable {
     public var shadow: ShadowConfig?
     /// `triage report` settings (`report:`).
     public var report: ReportConfig
+    /// OpenTelemetry traces (`telemetry:`); off when absent. Read at start-up only.
+    public var telemetry: TelemetryConfig? = nil
 
     /// Creates a configuration. Prefer ``ConfigLoader/load(path:)``, which validates.
     public init(
