@@ -351,6 +351,7 @@ struct ProxyHandler: Sendable {
 
 extension Double {
     fileprivate func rounded(toPlaces places: Int) -> Double {
+        // Foundation's pow: swift-numerics (linked through swift-otel) adds a static Double.pow.
         let factor = Foundation.pow(10.0, Double(places))
         return (self * factor).rounded() / factor
     }
