@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // OTLP/HTTP only: the gRPC exporter's dependencies are not built.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         // libcurl, as a system library: module map plus a shim that wraps curl's variadic calls.
@@ -128,11 +131,24 @@ let package = Package(
             resources: [.embedInCode("Assets")],
             swiftSettings: strictSwift6
         ),
+        // OpenTelemetry traces: the tracer built from routes.yaml's `telemetry`, W3C traceparent in and out,
+        // a span per proxied request and per upstream attempt, exported over OTLP/HTTP.
+        .target(
+            name: "TriageTracing",
+            dependencies: [
+                "TriageConfig", "TriageLog",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         // The inbound OpenAI-compatible API on Hummingbird 2.
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageResponses", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge", "TriagePrivacy", "TriageDashboard",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageResponses", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge", "TriagePrivacy", "TriageDashboard", "TriageTracing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -195,6 +211,11 @@ let package = Package(
         .testTarget(
             name: "TriageServerTests",
             dependencies: ["TriageServer", "TriageConfig", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "TriageTracingTests",
+            dependencies: ["TriageTracing", "TriageLog", "TriageConfig", .product(name: "InMemoryTracing", package: "swift-distributed-tracing")],
             swiftSettings: strictSwift6
         ),
         .testTarget(name: "TriageLogTests", dependencies: ["TriageLog", "TriageJSON"], swiftSettings: strictSwift6),

@@ -3,10 +3,13 @@
 numbers on a shared machine (it counts the proxy's own user+system time, not waiting).
 
 Usage: python3 bench/cpu_per_request.py [--binary PATH] [--requests 3000] [--connections 4]
+                                        [--otlp-endpoint URL] [--out FILE]
 
 Starts the C fast upstream and triage (127.0.0.1 only), warms up, then sends the requests over
 a few keep-alive connections (non-streaming, then streaming with 8 events) and reports the
 proxy's CPU microseconds per request. Every process it starts is stopped by PID.
+With --otlp-endpoint, triage traces every request (`telemetry`, sample_rate 1) and exports the
+spans there (e.g. to Tests/Fixtures/otlp_receiver.py), so the export's cost is counted too.
 """
 import argparse
 import http.client
@@ -70,6 +73,8 @@ def main():
     parser.add_argument("--binary")
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--otlp-endpoint", help="turn telemetry on, exporting to this OTLP/HTTP URL")
+    parser.add_argument("--out", default=os.path.join(ROOT, "bench/results/cpu_per_request.json"))
     args = parser.parse_args()
     binary = args.binary
     if not binary:
@@ -96,6 +101,8 @@ rules:
   - {{name: default, match: {{always: true}}, route: local}}
 auto: {{default_backend: local}}
 """)
+            if args.otlp_endpoint:
+                handle.write(f"telemetry: {{otlp_endpoint: \"{args.otlp_endpoint}\", sample_rate: 1}}\n")
         triage = subprocess.Popen([binary, "serve", "--config", config, "--log-level", "error", "--no-watch"],
                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         processes.append(triage)
@@ -110,8 +117,8 @@ auto: {{default_backend: local}}
             used = cpu_seconds(triage.pid) - before
             results[mode] = {"requests": done, "cpu_us_per_request": used / done * 1e6, "wall_rps": done / elapsed}
         print(json.dumps(results, indent=2))
-        os.makedirs(os.path.join(ROOT, "bench/results"), exist_ok=True)
-        with open(os.path.join(ROOT, "bench/results/cpu_per_request.json"), "w") as handle:
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out, "w") as handle:
             json.dump(results, handle, indent=2)
     finally:
         for proc in reversed(processes):

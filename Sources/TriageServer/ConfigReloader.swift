@@ -109,6 +109,9 @@ final class ConfigReloader: Service, Sendable {
         if config.log != previousFile.log {
             logger.warning("log.path changed in \(path); it takes effect at the next restart")
         }
+        if config.telemetry != previousFile.telemetry {
+            logger.warning("telemetry changed in \(path); it takes effect at the next restart")
+        }
         let previous = routes.snapshot.config
         var applied = config
         applied.listen = previous.listen

@@ -117,9 +117,9 @@ extension ProxyHandler {
         return UpstreamRequest(
             url: target.url,
             method: "POST",
-            headers: BackendExchange.headers(
+            headers: withTraceContext(BackendExchange.headers(
                 for: backend, stream: chat.stream, apiKey: apiKey, clientAuthorization: clientHeaders["authorization"]
-            ),
+            )),
             body: target.body,
             timeouts: UpstreamTimeouts(
                 connect: min(backend.timeouts.connect, remaining),

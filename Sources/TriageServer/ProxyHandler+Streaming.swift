@@ -6,6 +6,7 @@ import TriageConfig
 import TriageAnthropic
 import TriageLog
 import TriageRouting
+import TriageTracing
 import TriageUpstream
 
 /// Streamed answers: relaying the backend's events to the client as they arrive, with the
@@ -40,8 +41,11 @@ extension ProxyHandler {
             return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: collected))
         }
         let handler = self
+        let trace = tracing == nil ? nil : RequestTrace.current
         let body = ResponseBody { writer in
-            let outcome = await handler.relayStream(context, relay: relay, record: record) { try await writer.write($0) }
+            let outcome = await handler.inTrace(trace) {
+                await handler.relayStream(context, relay: relay, record: record) { try await writer.write($0) }
+            }
             if !outcome.clientGone {
                 try await writer.finish(nil)
             }

@@ -7,6 +7,7 @@ import TriageConfig
 import TriageFlywheel
 import TriageLog
 import TriageRouting
+import TriageTracing
 import TriageUpstream
 
 /// Serves the model APIs (`/v1/chat/completions`, `/v1/messages`, `/v1/completions`): reads and
@@ -23,6 +24,8 @@ struct ProxyHandler: Sendable {
     let shutdown: ShutdownCutoff
     /// Backends that refused `stream_options` (not asked again).
     let streamOptions = StreamOptionsSupport()
+    /// OpenTelemetry traces (`telemetry` in routes.yaml); nil when off.
+    var tracing: RequestTracing? = nil
 
     /// Largest non-streamed answer the proxy will hold to relay.
     static let maxResponseBytes = 64 * 1024 * 1024
@@ -31,6 +34,12 @@ struct ProxyHandler: Sendable {
 
 
     func handle(_ request: Request, api: ClientAPI, hangUp: ClientHangUp? = nil) async -> Response {
+        if let tracing, RequestTrace.current == nil {
+            // The request's span: its attributes come from the routing log record (ProxyHandler+Tracing).
+            return await tracing.trace(endpoint: api.endpoint, headers: Self.traceContextHeaders(request.headers)) {
+                await handle(request, api: api, hangUp: hangUp)
+            }
+        }
         let started = ContinuousClock.now
         // Back-pressure from the routing log: while the writer is behind by more than
         // `log.max_pending_bytes`, new requests wait here rather than grow memory or lose lines.
@@ -132,7 +141,7 @@ struct ProxyHandler: Sendable {
                 }
                 record.backend = target.name
                 record.upstreamModel = target.model
-                let result = await attempt(chat, backend: target, active: active, clientHeaders: clientHeaders, deadline: deadline, cancellation: watch.cancellation)
+                let result = await tracedAttempt(chat, backend: target, active: active, clientHeaders: clientHeaders, deadline: deadline, cancellation: watch.cancellation)
                 switch result {
                 case .complete(let status, let contentType, let upstreamBody):
                     if let change = health.finish(target, success: true) { logBreaker(target, change) }
@@ -371,7 +380,8 @@ struct ProxyHandler: Sendable {
 
 extension Double {
     fileprivate func rounded(toPlaces places: Int) -> Double {
-        let factor = pow(10.0, Double(places))
+        // Foundation's pow: swift-numerics (linked through swift-otel) adds a static Double.pow.
+        let factor = Foundation.pow(10.0, Double(places))
         return (self * factor).rounded() / factor
     }
 }

@@ -2,6 +2,7 @@ import Synchronization
 import TriageConfig
 import TriageLog
 import TriageMetrics
+import TriageTracing
 
 /// Where a finished request goes: one line in the routing log and its counts in the metrics.
 struct RequestRecorder: Sendable {
@@ -24,6 +25,8 @@ struct RequestRecorder: Sendable {
     /// - Returns: Whether the answer may go out: true when the line was written, or when it was
     ///   not but `log.on_write_error` is `fail_open`; false means answer ``APIError/routingLogUnavailable``.
     func record(_ record: RoutingLogRecord) async -> Bool {
+        // The record is the request's outcome: its trace (when traced) ends with it.
+        RequestTrace.current?.finish(record)
         count(record)
         let written = await log.commit(record)
         return written || onWriteError == .failOpen
@@ -60,6 +63,8 @@ final class HeldBackRecords: Sendable {
     private let records = Mutex<[String: RoutingLogRecord]>([:])
 
     func hold(_ record: RoutingLogRecord) {
+        // The answer is out; the shadow copy that follows is not part of the request's trace.
+        RequestTrace.current?.finish(record)
         records.withLock { $0[record.id] = record }
     }
 

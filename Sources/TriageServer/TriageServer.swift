@@ -8,6 +8,7 @@ import TriageConfig
 import TriageFlywheel
 import TriageLog
 import TriageMetrics
+import TriageTracing
 import TriageUpstream
 
 /// The Triage proxy: an OpenAI-compatible HTTP API that routes each request to a backend
@@ -31,6 +32,7 @@ public struct TriageServer: Sendable {
     private let onWriteError: LogWriteErrorPolicy
     private let fileMode: mode_t
     private let timeouts: ConnectionTimeouts
+    private let tracing: RequestTracing?
 
     /// Prepares the server: opens the routing log and the upstream client.
     ///
@@ -76,6 +78,7 @@ public struct TriageServer: Sendable {
         self.host = config.listen.host
         self.port = config.listen.port
         self.shutdownGrace = config.shutdown.graceSeconds
+        self.tracing = try config.telemetry.map { try RequestTracing($0, logger: logger) }
     }
 
     /// Runs until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish
@@ -113,7 +116,9 @@ public struct TriageServer: Sendable {
         defer { close(recorder: recorder) }
         // The cut-off timer comes first: the group stops services in reverse order, so it outlives
         // the proxy's graceful shutdown, which it is there to bound.
-        var services: [any Service] = [
+        // The span exporter comes first of all, so it stops last and flushes every request's spans.
+        var services: [any Service] = tracing.map { [$0.service] } ?? []
+        services += [
             StreamCutoffService(cutoff: parts.cutoff, delay: StreamCutoffService.delay(graceSeconds: shutdownGrace)),
             ProxyService(app: app, cutoff: parts.cutoff),
         ]
@@ -185,7 +190,8 @@ public struct TriageServer: Sendable {
         router.post("/v1/feedback") { request, context in
             await feedback.handle(request, context: context)
         }
-        let proxy = ProxyHandler(routes: routes, client: client, recorder: recorder, health: health, logger: logger, shutdown: cutoff)
+        let proxy = ProxyHandler(
+            routes: routes, client: client, recorder: recorder, health: health, logger: logger, shutdown: cutoff, tracing: tracing)
         router.post("/v1/chat/completions") { request, context in
             await proxy.handle(request, api: .openAIChat, hangUp: connections.hangUp(of: context.channel))
         }

@@ -172,7 +172,7 @@ extension ConfigParser {
     }
 
     /// An `http://` or `https://` URL with a host, without trailing slashes.
-    private mutating func baseURL(_ node: Node, field: String) -> String? {
+    mutating func baseURL(_ node: Node, field: String) -> String? {
         guard var text = string(node, field: field) else { return nil }
         let lowered = text.lowercased()
         guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {

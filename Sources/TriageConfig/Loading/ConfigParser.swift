@@ -50,10 +50,13 @@ struct ConfigParser {
             return nil
         }
         guard let top = fields(of: root, path: "", known: Self.topLevelKeys) else { return nil }
-        return parseTopLevel(top)
+        let telemetry = top.node("telemetry").flatMap { parseTelemetry($0, path: top.path("telemetry")) }
+        guard var config = parseTopLevel(top) else { return nil }
+        config.telemetry = telemetry
+        return config
     }
 
-    static let topLevelKeys = ["listen", "limits", "log", "models", "backends", "rules", "auto", "auth", "shutdown", "shadow", "report", "eval", "privacy", "ui"]
+    static let topLevelKeys = ["listen", "limits", "log", "models", "backends", "rules", "auto", "auth", "shutdown", "shadow", "report", "eval", "privacy", "ui", "telemetry"]
 
     // MARK: - Mappings
 

@@ -34,6 +34,8 @@ public struct RoutesConfig: Sendable, Equatable {
     public var privacy = PrivacyConfig()
     /// The dashboard (`ui:`).
     public var ui: UIConfig
+    /// OpenTelemetry traces (`telemetry:`); off when absent. Read at start-up only.
+    public var telemetry: TelemetryConfig? = nil
 
     /// Creates a configuration. Prefer ``ConfigLoader/load(path:)``, which validates.
     public init(
