@@ -1,4 +1,5 @@
 import Foundation
+import TriageConfig
 
 /// Changes `auto.min_fit` and `auto.max_complexity` in a routes.yaml file by editing their two
 /// lines only, so comments, blank lines, key order and layout stay as they were.
@@ -56,7 +57,8 @@ public enum RoutesFileEditor {
     }
 
     /// Applies ``plan(text:path:minFit:maxComplexity:)`` to the file at `path`: the new content
-    /// goes to a temporary file beside it (same permission bits), which then replaces it.
+    /// goes to a temporary file beside it (same permission bits), which replaces it once it loads
+    /// as a valid config with the new values.
     public static func write(path: String, minFit: Double, maxComplexity: Double) throws(EditError) -> [Change] {
         let text: String
         do {
@@ -71,6 +73,7 @@ public enum RoutesFileEditor {
             let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? 0o644
             try Data(edited.utf8).write(to: URL(fileURLWithPath: temporary))
             try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: temporary)
+            try check(temporary, path: path, minFit: minFit, maxComplexity: maxComplexity)
             guard rename(temporary, path) == 0 else { throw EditError(description: "\(path): cannot replace: \(String(cString: strerror(errno)))") }
         } catch let error as EditError {
             try? FileManager.default.removeItem(atPath: temporary)
@@ -80,6 +83,20 @@ public enum RoutesFileEditor {
             throw EditError(description: "\(path): cannot write: \(error.localizedDescription)")
         }
         return changes
+    }
+
+    /// Loads the edited copy before it replaces the file: it must be a valid config whose
+    /// `auto.min_fit` and `auto.max_complexity` are the new values (so the right lines changed).
+    private static func check(_ temporary: String, path: String, minFit: Double, maxComplexity: Double) throws(EditError) {
+        let config: RoutesConfig
+        do {
+            config = try ConfigLoader.load(path: temporary)
+        } catch {
+            throw EditError(description: "\(path): the edited file would not load, left unchanged: \(error.description)")
+        }
+        guard config.auto.minFit == minFit, config.auto.maxComplexity == maxComplexity else {
+            throw EditError(description: "\(path): after the edit auto.min_fit / auto.max_complexity read \(config.auto.minFit) / \(config.auto.maxComplexity), not the new values; left unchanged, set them by hand")
+        }
     }
 
     /// The key of a `  key: value` line (indented, not a comment), else `nil`.

@@ -4,47 +4,23 @@ import TriageUpstream
 
 @Suite("triage replay and calibrate (the built binary, on a log written by a real triage serve)")
 struct ReplayCLIIntegrationTests {
-    /// The served config: header, model and prompt rules, then the classifier (banking reference),
-    /// a local backend that falls back to remote, shadow copies of every local answer.
+    /// The served config: the harness's routes (header, model and prompt rules, then `route: auto`)
+    /// with the classifier on (banking reference), a local backend that falls back to remote after
+    /// 2 s, and shadow copies of every local answer.
     private static func routes(local: String, remote: String, maxComplexity: String = "0.5") -> String {
-        """
-        listen: {host: 127.0.0.1, port: 0}
-        models: [triage, triage-fast]
-        log: {path: "{LOG}"}
-        backends:
-          - name: local
-            base_url: "\(local)"
-            model: small-ft
-            fallback: remote
-            timeouts: {connect: 2, total: 2, idle: 2}
-            price: {input_per_million: 0.1, output_per_million: 0.2}
-          - name: remote
-            base_url: "\(remote)"
-            model: big-model
-            timeouts: {connect: 2, total: 15, idle: 15}
-            price: {input_per_million: 2.5, output_per_million: 10}
-        rules:
-          - name: header-remote
-            match: {header: {name: X-Triage-Backend, value: remote}}
-            route: remote
-          - name: fast-model
-            match: {model: triage-fast}
-            route: local
-          - name: hard-prompts
-            match: {last_user_message: "(?i)prove|step by step"}
-            route: remote
-          - name: default
-            match: {always: true}
-            route: auto
-        auto:
-          default_backend: local
-          remote: remote
-          reference: \(Repo.fixtures.appendingPathComponent("reference-banking.jsonl").path)
-          min_fit: 0.05         # kept: a comment on the line
-          max_complexity: \(maxComplexity)
-          cache_dir: "{LOG}.cache"
-        shadow: {rate: 1.0, backend: remote, daily_cap_usd: 100}
-        """
+        testRoutes(local: local, remote: remote, remoteTimeouts: "{connect: 2, total: 15, idle: 15}",
+                   localTimeouts: "{connect: 2, total: 2, idle: 2}")
+            .replacingOccurrences(of: "    model: small-ft\n", with: "    model: small-ft\n    fallback: remote\n")
+            .replacingOccurrences(of: "auto: {default_backend: local}", with: """
+            auto:
+              default_backend: local
+              remote: remote
+              reference: \(Repo.fixtures.appendingPathComponent("reference-banking.jsonl").path)
+              min_fit: 0.05         # kept: a comment on the line
+              max_complexity: \(maxComplexity)
+              cache_dir: "{LOG}.cache"
+            shadow: {rate: 1.0, backend: remote, daily_cap_usd: 100}
+            """)
     }
 
     @Test("the served config replays with nothing moved; a stricter one moves exactly the classifier's local requests; calibrate --write edits two lines")
@@ -54,7 +30,7 @@ struct ReplayCLIIntegrationTests {
         let client = UpstreamClient()
         defer { client.shutdown() }
         let yaml = Self.routes(local: local.baseURL, remote: remote.baseURL)
-        let triage = try await TriageInstance.start(yaml: yaml)
+        let triage = try await TriageInstance.start(yaml: yaml, environment: ["TRIAGE_TEST_REMOTE_KEY": testSecret])
         let proxy = ProxyClient(client: client, base: triage.url)
         // Prompts of the reference (local), two unlike it (remote); the long ones get shadow copies
         // that agree with their answer (fake answers repeat the prompt), labelled "good" (0).

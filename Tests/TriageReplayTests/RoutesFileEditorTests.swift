@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TriageConfig
 
 @testable import TriageReplay
 
@@ -55,6 +56,33 @@ struct RoutesFileEditorTests {
         let (changes, text) = try RoutesFileEditor.plan(text: crlf, path: "r.yaml", minFit: 0.2, maxComplexity: 0.4)
         #expect(changes.map(\.new) == ["  min_fit: 0.2             # escalate atypical prompts\r", "  max_complexity: 0.4\r"])
         #expect(text == crlf.replacingOccurrences(of: "min_fit: 0.05 ", with: "min_fit: 0.2  ").replacingOccurrences(of: "max_complexity: 0.5\r", with: "max_complexity: 0.4\r"))
+    }
+
+    @Test func writeReplacesTheFileKeepingItsModeOnceTheCopyLoads() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-edit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("routes.yaml").path
+        let yaml = """
+        backends:
+          - {name: local, base_url: "http://127.0.0.1:8000/v1", model: m}
+          - {name: remote, base_url: "https://api.example.com/v1", model: big}
+        auto:
+          default_backend: local
+          remote: remote
+          min_fit: 0.05   # comment
+          max_complexity: 0.5
+
+        """
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+        let changes = try RoutesFileEditor.write(path: path, minFit: 0.125, maxComplexity: 0.3)
+        #expect(changes.map(\.line) == [7, 8])
+        let config = try ConfigLoader.load(path: path)
+        #expect(config.auto.minFit == 0.125 && config.auto.maxComplexity == 0.3)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("  min_fit: 0.125  # comment\n"), "the comment stays in its column")
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue == 0o640)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["routes.yaml"], "no temporary file left")
     }
 
     @Test func unchangedValuesAreNoChange() throws {
