@@ -44,7 +44,8 @@ struct ReportStoreTests {
         options.minFit = 0.05
         let memory = try #require(store.report(options: options))
         let streamed = try ReportBuilder.build(logPath: path, options: options)
-        #expect(memory.totalRequests == 181 && streamed.totalRequests == 181)
+        // About 180 logged in the hour (one on its edge may fall either side of it) and the live one.
+        #expect(memory.totalRequests == streamed.totalRequests && (180...182).contains(memory.totalRequests), "\(memory.totalRequests)")
         #expect(memory.backends == streamed.backends)
         #expect(memory.rules == streamed.rules)
         #expect(memory.savings == streamed.savings)
