@@ -71,6 +71,7 @@
     for (const s of series.filter((s) => s.type === 'line')) {
       const pts = s.values.map((v, i) => (v === null ? null : `${x(i)},${y(v)}`)).filter(Boolean);
       if (pts.length) g.append(svg('polyline', { points: pts.join(' '), fill: 'none', stroke: s.color, 'stroke-width': 2 }));
+      if (pts.length <= 60) s.values.forEach((v, i) => { if (v !== null) g.append(svg('circle', { cx: x(i), cy: y(v), r: 3, fill: s.color })); });
     }
     for (const r of opts.rules || []) {
       g.append(svg('line', { x1: L, x2: W - R, y1: y(r.y), y2: y(r.y), stroke: r.color || '#ef4444', 'stroke-dasharray': '5 3' }));
