@@ -14,6 +14,21 @@ public struct ReportBuilder: Sendable {
         var promptTokens = 0
         var completionTokens = 0
         var cost = 0.0
+
+        mutating func add(_ record: RoutingLogRecord, cost: Double) {
+            requests += 1
+            if record.status >= 400 || record.error != nil { errors += 1 }
+            latency.record(record.latencyMs)
+            if record.stream {
+                streams += 1
+                if let ttft = record.ttftMs { self.ttft.record(ttft) }
+            }
+            if let usage = record.usage {
+                promptTokens += usage.promptTokens
+                completionTokens += usage.completionTokens
+            }
+            self.cost += cost
+        }
     }
 
     /// The options.
@@ -67,21 +82,9 @@ public struct ReportBuilder: Sendable {
         total += 1
         let name = record.backend ?? "(rejected)"
         rules[record.rule ?? (record.backend == nil ? "(rejected)" : "(default)"), default: 0] += 1
-        var counters = backends[name] ?? BackendCounters()
-        counters.requests += 1
-        if record.status >= 400 || record.error != nil { counters.errors += 1 }
-        counters.latency.record(record.latencyMs)
-        if record.stream {
-            counters.streams += 1
-            if let ttft = record.ttftMs { counters.ttft.record(ttft) }
-        }
         let cost = actualCost(of: record)
-        if let usage = record.usage {
-            counters.promptTokens += usage.promptTokens
-            counters.completionTokens += usage.completionTokens
-        }
-        counters.cost += cost
-        backends[name] = counters
+        // Mutated in place: a copy taken out of the dictionary would copy its histograms per record.
+        backends[name, default: BackendCounters()].add(record, cost: cost)
         if let shadowCost = entry.shadow?.costUSD { self.shadowCost += shadowCost }
         var saving: Double?
         if let reference = options.remoteBackend, let price = options.prices[reference],

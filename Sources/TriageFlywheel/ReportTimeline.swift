@@ -57,6 +57,16 @@ struct TimelineBuilder: Sendable {
         var cost = 0.0
         var savings = 0.0
         var fits = FitHistogram()
+
+        mutating func add(_ record: RoutingLogRecord, backend: String, cost: Double, savings: Double?) {
+            requests[backend, default: 0] += 1
+            if record.status >= 400 || record.error != nil { errors[backend, default: 0] += 1 }
+            if (record.attempts?.count ?? 0) > 1 { fallbacks += 1 }
+            if let usage = record.usage { tokens += usage.promptTokens + usage.completionTokens }
+            self.cost += cost
+            self.savings += savings ?? 0
+            if let fit = record.scores?.fit { fits.add(fit) }
+        }
     }
 
     let bucketSeconds: Int
@@ -70,21 +80,12 @@ struct TimelineBuilder: Sendable {
 
     mutating func add(_ record: RoutingLogRecord, at date: Date, backend: String, cost: Double, savings: Double?) {
         let key = Int((date.timeIntervalSince1970 / Double(bucketSeconds)).rounded(.down))
-        var counters = buckets[key] ?? Counters()
-        counters.requests[backend, default: 0] += 1
-        if record.status >= 400 || record.error != nil { counters.errors[backend, default: 0] += 1 }
-        if (record.attempts?.count ?? 0) > 1 { counters.fallbacks += 1 }
-        if let usage = record.usage { counters.tokens += usage.promptTokens + usage.completionTokens }
-        counters.cost += cost
-        counters.savings += savings ?? 0
+        // Mutated in place (a copy taken out of the dictionary would copy its histogram per record).
+        buckets[key, default: Counters()].add(record, backend: backend, cost: cost, savings: savings)
         if let scores = record.scores {
-            if let fit = scores.fit {
-                counters.fits.add(fit)
-                if let bin = Self.bin(fit) { fitBins[bin] += 1 }
-            }
+            if let fit = scores.fit, let bin = Self.bin(fit) { fitBins[bin] += 1 }
             if let bin = Self.bin(scores.complexity) { complexityBins[bin] += 1 }
         }
-        buckets[key] = counters
     }
 
     private static func bin(_ score: Double) -> Int? {

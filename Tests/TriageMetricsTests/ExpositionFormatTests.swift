@@ -24,7 +24,7 @@ struct ExpositionFormatTests {
         #expect(text.hasSuffix("\n"))
         let out = Exposition(text)
         #expect(out.malformed.isEmpty, "malformed: \(out.malformed)")
-        #expect(out.types.count == 15)
+        #expect(out.types.count == 19)  // 15, and the four fit drift gauges
         #expect(Set(out.types.keys) == Set(out.help.keys))
         #expect(out.types.keys.allSatisfy { $0.hasPrefix("triage_") })
 

@@ -30,6 +30,7 @@ struct IsolationTests {
             families == [
                 "triage_classifier_complexity", "triage_classifier_fit", "triage_config_reloads_total",
                 "triage_routing_log_queue_depth", "triage_routing_log_lost_records_total", "triage_routing_log_failing",
+                "triage_fit_below_min_share", "triage_fit_drift_psi", "triage_fit_drift_ks", "triage_fit_drift_window_requests",
             ])
     }
 

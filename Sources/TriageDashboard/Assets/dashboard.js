@@ -10,6 +10,7 @@
   const embedded = $('triage-data');
   let since = '1h';
   let key = sessionStorage.getItem('triageKey') || '';
+  let locked = false; // after a 401, nothing is polled until a key is entered
   const colorOf = {};
   const seen = new Map(); // request id -> when the live view first showed it (ms since epoch)
 
@@ -70,6 +71,7 @@
     for (const s of series.filter((s) => s.type === 'line')) {
       const pts = s.values.map((v, i) => (v === null ? null : `${x(i)},${y(v)}`)).filter(Boolean);
       if (pts.length) g.append(svg('polyline', { points: pts.join(' '), fill: 'none', stroke: s.color, 'stroke-width': 2 }));
+      if (pts.length <= 60) s.values.forEach((v, i) => { if (v !== null) g.append(svg('circle', { cx: x(i), cy: y(v), r: 3, fill: s.color })); });
     }
     for (const r of opts.rules || []) {
       g.append(svg('line', { x1: L, x2: W - R, y1: y(r.y), y2: y(r.y), stroke: r.color || '#ef4444', 'stroke-dasharray': '5 3' }));
@@ -239,11 +241,11 @@
   }
   async function api(path) {
     const r = await fetch(path, { headers: key ? { authorization: 'Bearer ' + key } : {}, cache: 'no-store' });
-    if (r.status === 401) { $('login').hidden = false; $('state').textContent = 'sign in with a client key'; throw new Error('unauthorised'); }
+    if (r.status === 401) { locked = true; $('login').hidden = false; $('state').textContent = 'sign in with a client key'; throw new Error('unauthorised'); }
     if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
     return r.json();
   }
-  const safely = (f) => () => f().catch((e) => { if (String(e.message) !== 'unauthorised') $('state').textContent = String(e.message); });
+  const safely = (f) => () => (locked ? Promise.resolve() : f()).catch((e) => { if (String(e.message) !== 'unauthorised') $('state').textContent = String(e.message); });
 
   function start() {
     if (embedded) {
@@ -257,6 +259,7 @@
       key = $('key').value.trim();
       sessionStorage.setItem('triageKey', key);
       $('login').hidden = true;
+      locked = false;
       refresh();
     });
     for (const b of document.querySelectorAll('#windows button')) {
