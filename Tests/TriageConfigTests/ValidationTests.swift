@@ -30,13 +30,13 @@ struct ValidationTests {
     @Test("top level is not a mapping")
     func topLevelNotMapping() {
         #expect(errorText("- local\n- remote\n")
-            == "bad.yaml:1: the top level must be a mapping of fields (listen, limits, log, models, backends, rules, auto, auth, shutdown, shadow, report), got a list")
+            == "bad.yaml:1: the top level must be a mapping of fields (listen, limits, log, models, backends, rules, auto, auth, shutdown, shadow, report, telemetry), got a list")
     }
 
     @Test("unknown keys are caught at every level")
     func unknownKeys() {
         #expect(errorText("listn: {port: 1}\n" + twoBackends)
-            == "bad.yaml:1: listn: unknown field 'listn' (known: listen, limits, log, models, backends, rules, auto, auth, shutdown, shadow, report)")
+            == "bad.yaml:1: listn: unknown field 'listn' (known: listen, limits, log, models, backends, rules, auto, auth, shutdown, shadow, report, telemetry)")
         #expect(errorText("listen: {prot: 1}\n" + twoBackends)
             == "bad.yaml:1: listen.prot: unknown field 'prot' (known: host, port)")
         #expect(errorText(twoBackends + """
