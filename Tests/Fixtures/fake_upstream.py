@@ -11,51 +11,7 @@ stdout line. Serves HTTP/1.1 with keep-alive (every non-streaming response has a
 Content-Length). Exits when its stdin reaches EOF (so a dying test harness never leaves it
 running), or on SIGTERM / SIGINT.
 
-Endpoints
----------
-POST /v1/embeddings, /v1/responses, and chat requests with tools: see fake_tools.py
-POST /v1/completions   -> legacy text_completion: "{name} completes: {prompt}"
-POST /v1/chat/completions (also /chat/completions)
-    The text of the last user message (string content, or a list of {type:"text", text})
-    is the prompt. Default reply: "{name} says: {prompt without directives}".
-    Directives inside the prompt (may combine):
-      [[chunks:N]]        split the reply into N chunks (default: one chunk per word)
-      [[delay:S]]         sleep S seconds before each chunk (stream) / before responding
-      [[gate:TOKEN]]      (stream) send all chunks but the last, wait (max 30 s) until
-                          GET /release/TOKEN is called, then send the rest
-      [[fail:CODE]]       respond with HTTP CODE and an OpenAI error JSON
-      [[echo-auth:CODE]]  respond with HTTP CODE and an OpenAI error JSON whose message quotes
-                          the request's Authorization header and its key (as some servers do)
-      [[echo-auth-text:CODE]] the same as a plain-text body
-      [[hang]]            never respond (sleeps 120 s, stops early at shutdown)
-      [[close-mid-stream]] (stream) send 2 events, then close the socket abruptly
-      [[one-write]]       (stream) send the head, every event and the end in one write
-      [[no-usage]]        omit "usage" in the non-stream response
-      [[big:N]]           reply text of exactly N bytes
-      [[watch:TOKEN]]     (with [[delay:S]], not streamed) wait S seconds, watching the
-                          connection: if the client closes it first, stop and remember TOKEN
-                          (GET /closed lists them)
-      [[garbage]]         answer bytes that are not HTTP at all, then close
-      [[html]]            answer 200 with an HTML page (text/html), stream or not
-      [[json-for-stream]] (stream) answer 200 with a whole chat.completion (application/json)
-      [[bad-sse:N]]       (stream) send N good chunks, then an event whose data is not JSON
-    usage: prompt_tokens = whitespace-separated words of all messages (directives removed),
-    completion_tokens = words of the reply.
-    "stream": true -> text/event-stream, chunked; one chat.completion.chunk per chunk (the
-    first carries delta.role), a final chunk with finish_reason "stop", a usage chunk if
-    stream_options.include_usage, then "data: [DONE]".
-GET  /release/TOKEN   -> 200 "ok" (opens the gate TOKEN, also before anyone waits on it)
-GET  /closed          -> JSON list of the [[watch:TOKEN]] tokens whose client hung up
-GET  /requests        -> JSON list of every request received so far, except the control
-                         endpoints (/requests, /release/*, /reset): {path, method, headers
-                         (lowercased names), body (parsed JSON, raw string, or null),
-                         client_port (TCP source port: proves connection reuse)}
-POST /reset           -> clears the request log
-GET  /v1/models (also /models) -> model list
-ANY  /echo            -> JSON {method, path, headers, body} of this request
-ANY  /status/CODE[/...] -> empty response with that status code (so a base URL of
-                         /status/503 makes every request to it fail with 503)
-anything else         -> 404 OpenAI error JSON
+Endpoints and prompt directives ([[fail:CODE]], [[delay:S]], ...): see fake_upstream.md.
 """
 
 import io
