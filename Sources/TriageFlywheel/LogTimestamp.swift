@@ -1,10 +1,10 @@
 import Foundation
 
 /// Parses the log's timestamps (ISO 8601) quickly.
-enum LogTimestamp {
+public enum LogTimestamp {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff...]Z` directly (the writer's format), anything else ISO 8601
     /// (with an offset, or a date alone meaning UTC midnight) through Foundation.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         if let date = parseUTC(Array(text.utf8)) { return date }
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }

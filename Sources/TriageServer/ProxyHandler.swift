@@ -228,6 +228,12 @@ struct ProxyHandler: Sendable {
         recorder.heldBack.hold(record)
         Task.detached {
             var record = record
+            let cap = active.config.shadow?.dailyCapUSD
+            guard await recorder.reserveSharedShadow(backend: shadow.backend.name, estimate: estimate, cap: cap) else {
+                shadow.sampler.recordSpend(0, releasing: reserved)
+                if recorder.heldBack.release(record.id) { recorder.recordInBackground(record) }
+                return
+            }
             let started = ContinuousClock.now
             var result = RoutingLogRecord.Shadow(
                 backend: shadow.backend.name, status: nil, response: nil, error: nil, latencyMs: 0, agreement: nil, costUSD: nil
@@ -251,6 +257,7 @@ struct ProxyHandler: Sendable {
             }
             result.latencyMs = Self.milliseconds(since: started)
             shadow.sampler.recordSpend(result.costUSD ?? 0, releasing: reserved)
+            await recorder.settleSharedShadow(backend: shadow.backend.name, estimate: estimate, actual: result.costUSD ?? 0, cap: cap)
             record.shadow = result
             if recorder.heldBack.release(record.id) {
                 recorder.recordInBackground(record)

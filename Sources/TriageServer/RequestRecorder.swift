@@ -5,12 +5,14 @@ import TriageMetrics
 
 /// Where a finished request goes: one line in the routing log and its counts in the metrics.
 struct RequestRecorder: Sendable {
-    let log: RoutingLogWriter
+    let log: any RoutingLogSink
     let metrics: ProxyMetrics
     /// The ids feedback may refer to; every recorded id is added.
     let known: KnownRequestIDs
     /// `log.on_write_error`: whether an answer whose record could not be written may still go out.
     let onWriteError: LogWriteErrorPolicy
+    /// The shared database (`log.sink: postgres`): its daily budgets are shared by every replica.
+    var database: ReplicaDatabase? = nil
     /// Records held back while their shadow copy runs, by id: written at shutdown if still open.
     let heldBack = HeldBackRecords()
 

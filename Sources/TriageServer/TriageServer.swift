@@ -8,6 +8,7 @@ import TriageConfig
 import TriageFlywheel
 import TriageLog
 import TriageMetrics
+import TriagePostgres
 import TriageUpstream
 
 /// The Triage proxy: an OpenAI-compatible HTTP API that routes each request to a backend
@@ -20,7 +21,10 @@ import TriageUpstream
 public struct TriageServer: Sendable {
     private let routes: RoutesStore
     private let client: UpstreamClient
-    private let log: RoutingLogWriter
+    private let log: any RoutingLogSink
+    /// The shared database, when `log.sink` is `postgres`.
+    private let database: ReplicaDatabase?
+    private let logPath: String
     private let health: BackendHealth
     private let metrics: ProxyMetrics
     private let reloader: ConfigReloader?
@@ -49,19 +53,13 @@ public struct TriageServer: Sendable {
         let logger = logger
         let routes = RoutesStore(try ActiveRoutes(config: config, environment: environment))
         self.routes = routes
-        let rotation: LogRotationPolicy? = config.log.maxBytes != nil || config.log.daily
-            ? LogRotationPolicy(maxBytes: config.log.maxBytes, daily: config.log.daily, keep: config.log.keep)
-            : nil
         // A file-size limit reached by the routing log must fail the write (counted, reported), not kill the process.
         ProcessLimits.ignoreFileSizeSignal()
         let fileMode = mode_t(config.log.fileMode)
         self.fileMode = fileMode
         self.onWriteError = config.log.onWriteError
-        self.log = try RoutingLogWriter(
-            path: config.log.path, rotation: rotation, maxPendingBytes: config.log.maxPendingBytes, fileMode: fileMode
-        ) { message in
-            logger.error("\(message)")
-        }
+        self.logPath = config.log.path
+        (self.log, self.database) = try LogSinkSetup.make(config: config.log, fileMode: fileMode, environment: environment, logger: logger)
         let limits = config.limits
         self.timeouts = ConnectionTimeouts(
             idleSeconds: limits.idleTimeout, headerSeconds: limits.headerTimeout, bodySeconds: limits.bodyTimeout)
@@ -137,14 +135,18 @@ public struct TriageServer: Sendable {
     ) {
         let known = KnownRequestIDs()
         let logger = self.logger
-        known.startLoading(logPath: log.path) { ids, bytes, millis in
-            logger.info("routing log indexed for feedback", metadata: [
-                "ids": .stringConvertible(ids), "bytes": .stringConvertible(bytes), "ms": .stringConvertible(Int(millis.rounded())),
-            ])
+        if database != nil {
+            known.markLoaded()  // ids of other replicas are looked up in the database
+        } else {
+            known.startLoading(logPath: logPath) { ids, bytes, millis in
+                logger.info("routing log indexed for feedback", metadata: [
+                    "ids": .stringConvertible(ids), "bytes": .stringConvertible(bytes), "ms": .stringConvertible(Int(millis.rounded())),
+                ])
+            }
         }
-        let recorder = RequestRecorder(log: log, metrics: metrics, known: known, onWriteError: onWriteError)
-        let feedbackStore = try FeedbackStore(path: FeedbackStore.path(besideLog: log.path), mode: fileMode)
-        let feedback = FeedbackHandler(store: feedbackStore, known: known, routes: routes)
+        let recorder = RequestRecorder(log: log, metrics: metrics, known: known, onWriteError: onWriteError, database: database)
+        let feedbackStore = try FeedbackStore(path: FeedbackStore.path(besideLog: logPath), mode: fileMode)
+        let feedback = FeedbackHandler(store: feedbackStore, known: known, routes: routes, database: database)
         let cutoff = ShutdownCutoff(graceSeconds: shutdownGrace)
         let connections = ClientConnections()
         let router = makeRouter(recorder: recorder, feedback: feedback, cutoff: cutoff, connections: connections)
@@ -205,8 +207,9 @@ public struct TriageServer: Sendable {
         let reloader = self.reloader
         let log = self.log
         let onWriteError = self.onWriteError
+        let logPath = self.logPath
         router.get("/v1/triage/status") { _, _ in
-            Self.statusResponse(routes.snapshot, health: health, reloader: reloader, log: log, onWriteError: onWriteError)
+            Self.statusResponse(routes.snapshot, health: health, reloader: reloader, log: log, logPath: logPath, onWriteError: onWriteError)
         }
         let metrics = self.metrics
         router.get("/metrics") { _, _ in

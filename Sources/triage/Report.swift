@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import TriageConfig
 import TriageFlywheel
+import TriagePostgres
 
 /// `triage report`: traffic, latency, cost and savings from the routing log.
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Share of traffic, latency, tokens, cost and savings versus sending everything to the remote model.",
@@ -28,6 +29,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Read this log instead of log.path (its rotated files are read too).")
     var log: String?
 
+    @Option(help: "Read the log from file or postgres (default: log.sink of the config).")
+    var source: LogSinkKind?
+
     @Option(help: "Only requests since this time (ISO 8601, or 30m, 24h, 7d, ...).")
     var since: String?
 
@@ -37,8 +41,9 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let routes = try loadRoutesOrExit(config)
+        let store = log == nil ? try DatabaseSource.open(source, routes: routes) : nil
         let logPath = log ?? routes.log.path
         var prices: [String: TokenPrice] = [:]
         for backend in routes.backends {
@@ -52,8 +57,13 @@ struct ReportCommand: ParsableCommand {
                 until: try until.map { text throws(FlywheelError) in try TimeBound.parse(text) },
                 prices: prices, remoteBackend: compareTo, monthlyFixedCostUSD: routes.report.monthlyFixedCostUSD
             )
-            let report = try ReportBuilder.build(logPath: logPath, options: options) {
-                FileHandle.standardError.write(Data("warning: \($0)\n".utf8))
+            let report: Report
+            if let store {
+                report = try await store.report(options: options)
+            } else {
+                report = try ReportBuilder.build(logPath: logPath, options: options) {
+                    FileHandle.standardError.write(Data("warning: \($0)\n".utf8))
+                }
             }
             if json {
                 FileHandle.standardOutput.write(try report.json())
@@ -62,7 +72,7 @@ struct ReportCommand: ParsableCommand {
                 print(report.render())
             }
         } catch {
-            FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("triage: \(PostgresStoreError.describe(error))\n".utf8))
             throw ExitCode(1)
         }
     }

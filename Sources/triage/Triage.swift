@@ -18,6 +18,6 @@ struct Triage: AsyncParsableCommand {
           triage train --labels labels.jsonl
         """,
         version: "0.1.0",
-        subcommands: [Serve.self, Check.self, Tail.self, Explain.self, Score.self, Train.self, Export.self, ReportCommand.self]
+        subcommands: [Serve.self, Check.self, Tail.self, Explain.self, Score.self, Train.self, Export.self, ReportCommand.self, MigrateLog.self]
     )
 }
