@@ -58,7 +58,7 @@ extension LogRow {
         }
         func number<T: Numeric>(_ value: T?) -> String? { value.map { "\($0)" } }
         field(record.id)
-        field(record.timestamp)
+        field(timestamp)
         field(record.endpoint)
         field(record.clientModel)
         field(record.backend)

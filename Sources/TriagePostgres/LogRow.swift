@@ -11,6 +11,9 @@ struct LogRow: Sendable {
     /// The JSON line without its newline.
     let line: String
     let ts: Date
+    /// `ts` in the writer's format (milliseconds, UTC), bound as text and cast by the server, so
+    /// a record stores the same key whichever way it is written (no rounding of a binary time).
+    let timestamp: String
     /// Days since 1970-01-01 (UTC) of `ts`: the partition.
     let day: Int
 
@@ -18,8 +21,11 @@ struct LogRow: Sendable {
     init?(record: RoutingLogRecord, line: String? = nil) {
         guard let ts = LogTimestamp.parse(record.timestamp) else { return nil }
         self.record = record
+        let timestamp = RoutingLogRecord.timestamp(ts)
         self.ts = ts
-        self.day = LogRotationPolicy.utcDay(ts)
+        self.timestamp = timestamp
+        // The day of the stored (millisecond) time, which picks the partition.
+        self.day = LogRotationPolicy.utcDay(LogTimestamp.parse(timestamp) ?? ts)
         if let line {
             self.line = line
         } else {
@@ -33,7 +39,7 @@ struct LogRow: Sendable {
     /// loses NUL characters, which PostgreSQL's `text` cannot hold (the JSON line escapes them).
     func bind(to binds: inout PostgresBindings) {
         binds.append(Self.clean(record.id))
-        binds.append(ts)
+        binds.append(timestamp)
         binds.append(Self.clean(record.endpoint))
         binds.append(record.clientModel.map(Self.clean))
         binds.append(record.backend.map(Self.clean))
@@ -106,6 +112,7 @@ final class LogInserter: Sendable {
             for column in 0..<width {
                 if column > 0 { sql += "," }
                 sql += "$\(parameter)"
+                if column == LogSchema.timestampColumn { sql += "::timestamptz" }
                 parameter += 1
             }
             sql += ")"

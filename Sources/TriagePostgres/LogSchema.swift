@@ -26,6 +26,9 @@ enum LogSchema {
         "prompt_tokens", "completion_tokens", "cost_usd", "shadow_backend", "shadow_cost_usd", "line",
     ]
 
+    /// Where `ts` is in ``columns`` (bound as text, cast to `timestamptz`).
+    static let timestampColumn = 1
+
     static func migrations(table: String) -> [Migration] {
         [
             Migration(version: 1, name: "log, feedback and budget tables", statements: [

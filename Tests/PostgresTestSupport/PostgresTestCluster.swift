@@ -80,6 +80,8 @@ public final class PostgresTestCluster: Sendable {
     /// Starts the server on this cluster's port (again, after ``stopServer()``), waiting until it accepts connections.
     public func startServer() async throws {
         let log = directory + "/server.log"
+        // Only what this start writes counts (a previous stop leaves FATAL lines of its own).
+        let logStart = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
         let arguments = [
             bin + "/pg_ctl", "-D", dataDirectory, "-l", log, "-W", "start", "-o",
             "-p \(port) -h 127.0.0.1 -k \(directory) -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=16MB",
@@ -88,7 +90,8 @@ public final class PostgresTestCluster: Sendable {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if let pid = serverPID(), kill(pid, 0) == 0, serverReady() { return }
-            if serverPID() == nil, let text = try? String(contentsOfFile: log, encoding: .utf8), text.contains("FATAL") {
+            if serverPID() == nil, let data = FileManager.default.contents(atPath: log), data.count > logStart,
+               case let text = String(decoding: data.dropFirst(logStart), as: UTF8.self), text.contains("FATAL") {
                 throw PostgresTestError("postgres failed to start:\n\(text)")
             }
             try await Task.sleep(for: .milliseconds(50))
