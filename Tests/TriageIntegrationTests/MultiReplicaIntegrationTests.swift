@@ -7,10 +7,12 @@ import TriageUpstream
 /// Three `triage serve` processes sharing one PostgreSQL (a throwaway cluster of the test's own).
 @Suite("Replicas sharing PostgreSQL (real processes and a real database on 127.0.0.1)", .serialized)
 struct MultiReplicaIntegrationTests {
-    static func routes(local: String, remote: String, shadowCap: Double? = nil) -> String {
+    /// `writeTimeoutMs`: how long an insert may take before its batch is spooled (short for the
+    /// outage test; long where a loaded machine must not divert records to the spool).
+    static func routes(local: String, remote: String, shadowCap: Double? = nil, writeTimeoutMs: Int = 10_000) -> String {
         """
         listen: {host: 127.0.0.1, port: 0}
-        log: {path: "{LOG}", sink: postgres, url_env: TRIAGE_TEST_DATABASE_URL, table: shared_log, write_timeout_ms: 500}
+        log: {path: "{LOG}", sink: postgres, url_env: TRIAGE_TEST_DATABASE_URL, table: shared_log, write_timeout_ms: \(writeTimeoutMs)}
         backends:
           - {name: local, base_url: "\(local)", model: small-ft}
           - name: remote
@@ -114,7 +116,7 @@ struct MultiReplicaIntegrationTests {
         var restarted: TriageInstance?
         defer { client.shutdown() }
         do {
-            let yaml = Self.routes(local: local.baseURL, remote: local.baseURL)
+            let yaml = Self.routes(local: local.baseURL, remote: local.baseURL, writeTimeoutMs: 500)
             for _ in 0..<3 {
                 replicas.append(try await TriageInstance.start(yaml: yaml, environment: ["TRIAGE_TEST_DATABASE_URL": database.url]))
             }
