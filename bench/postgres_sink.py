@@ -4,7 +4,8 @@
 Usage: python3 bench/postgres_sink.py [--binary PATH] [--requests 3000] [--rows 1000000] [--rounds 2]
 
 Starts on 127.0.0.1 only: a throwaway PostgreSQL cluster (initdb in a temporary directory, a
-free port, default durability settings; run as the postgres user when this runs as root), the
+free port, synchronous_commit=off unless --durable: the file sink's guarantee, records written
+but not fsynced; run as the postgres user when this runs as root), the
 C fast upstream, and `triage serve` with `log.sink: file` and then `log.sink: postgres`
 (alternating, `--rounds` times). Reports, per sink, the proxy's CPU microseconds per request
 (from /proc/PID/stat), throughput, and for the database sink the PostgreSQL server's CPU per
@@ -30,7 +31,7 @@ from cpu_per_request import ROOT, cpu_seconds, load, wait_line  # noqa: E402
 
 
 class Cluster:
-    def __init__(self):
+    def __init__(self, durable=False):
         versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
         if not versions:
             raise SystemExit("no PostgreSQL server binaries: install Debian's postgresql package (make deps)")
@@ -47,7 +48,8 @@ class Cluster:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.run("pg_ctl", "-D", self.data, "-l", os.path.join(self.dir, "server.log"), "-w", "start", "-o",
-                 f"-p {self.port} -h 127.0.0.1 -k {self.dir} -c shared_buffers=512MB -c max_wal_size=4GB")
+                 f"-p {self.port} -h 127.0.0.1 -k {self.dir} -c shared_buffers=512MB -c max_wal_size=4GB"
+                 + ("" if durable else " -c synchronous_commit=off"))
         self.run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "triage", "triage")
         self.url = f"postgres://triage@127.0.0.1:{self.port}/triage?sslmode=disable"
 
@@ -110,6 +112,8 @@ def main():
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--durable", action="store_true",
+                        help="synchronous_commit=on (each batch waits for a WAL flush); default off, the file sink's page-cache durability")
     args = parser.parse_args()
     binary = args.binary
     if not binary:
@@ -121,7 +125,7 @@ def main():
         os.makedirs(os.path.dirname(upstream_bin), exist_ok=True)
         subprocess.check_call(["gcc", "-O2", "-o", upstream_bin, os.path.join(ROOT, "bench/fast_upstream.c")])
     processes = []
-    cluster = Cluster()
+    cluster = Cluster(durable=args.durable)
     workdir = tempfile.mkdtemp(prefix="triage-pg-bench-work-")
     env = dict(os.environ, TRIAGE_DATABASE_URL=cluster.url)
     try:
@@ -171,7 +175,7 @@ auto: {{default_backend: local}}
         with open(config, "w") as handle:
             handle.write(f"log: {{path: {log}, sink: postgres, table: big}}\nbackends:\n  - {{name: local, base_url: \"http://127.0.0.1:1/v1\", model: m}}\n"
                          "  - {name: remote, base_url: \"http://127.0.0.1:1/v1\", model: m, price: {input_per_million: 3, output_per_million: 15}}\n"
-                         "rules:\n  - {name: default, match: {always: true}, route: local}\n")
+                         "rules:\n  - {name: default, match: {always: true}, route: local}\nauto: {default_backend: local}\n")
         started = time.time()
         subprocess.check_call([binary, "migrate-log", "--config", config], env=env, stdout=subprocess.DEVNULL)
         insert_seconds = time.time() - started
