@@ -15,12 +15,18 @@ RESOURCES = triage_TriageClassifier.resources
 .PHONY: deps model build serve test check bench bench-routing bench-privacy quickstart install uninstall weights
 
 # libcurl headers for the CCurl system library, wrk for the benchmark, Debian's chromium for the
-# dashboard's browser test, and the Python packages the integration tests use as real clients.
+# dashboard's browser test, PostgreSQL for the database sink's tests, and the Python packages the
+# integration tests use as real clients.
 # Installs only what is missing.
 deps:
 	@if ! pkg-config --exists libcurl 2>/dev/null || ! command -v wrk >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libcurl4-openssl-dev pkg-config wrk chromium >/dev/null; \
+	fi
+	@# PostgreSQL's server binaries: the tests of log.sink postgres start throwaway clusters (initdb).
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
 	fi
 	@python3 -c "import anthropic; from openai.resources.responses import Responses" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check "openai>=1.66" "anthropic>=0.40"
 

@@ -22,6 +22,7 @@ let package = Package(
         // OTLP/HTTP only: the gRPC exporter's dependencies are not built.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // libcurl, as a system library: module map plus a shim that wraps curl's variadic calls.
@@ -144,11 +145,22 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // The PostgreSQL store shared by replicas: routing-log sink with a local spool, readers
+        // (feedback lookup, report, export, tail), shared daily budgets, migrations.
+        .target(
+            name: "TriagePostgres",
+            dependencies: [
+                "TriageConfig", "TriageLog", "TriageJSON", "TriageFlywheel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         // The inbound OpenAI-compatible API on Hummingbird 2.
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageResponses", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge", "TriagePrivacy", "TriageDashboard", "TriageTracing",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageResponses", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge", "TriagePrivacy", "TriageDashboard", "TriageTracing", "TriagePostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -185,7 +197,7 @@ let package = Package(
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriageReplay", "TriageEval", "TriageUpstream", "TriagePrivacy", "TriageDashboard",
+                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriageReplay", "TriageEval", "TriageUpstream", "TriagePrivacy", "TriageDashboard", "TriagePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -219,9 +231,16 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(name: "TriageLogTests", dependencies: ["TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
+        // A throwaway PostgreSQL cluster for tests (initdb in a temporary directory, a free port).
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport", swiftSettings: strictSwift6),
+        .testTarget(
+            name: "TriagePostgresTests",
+            dependencies: ["TriagePostgres", "TriageLog", "TriageJSON", "TriageFlywheel", "PostgresTestSupport"],
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "TriageIntegrationTests",
-            dependencies: ["triage", "TriageLog", "TriageUpstream"],
+            dependencies: ["triage", "TriageLog", "TriageUpstream", "PostgresTestSupport"],
             swiftSettings: strictSwift6
         ),
     ]

@@ -49,13 +49,7 @@ public final class FeedbackStore: Sendable {
 
     /// Appends one feedback line durably (written and synced before returning).
     public func append(_ feedback: Feedback) throws(FlywheelError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var line: [UInt8]
-        do { line = Array(try encoder.encode(feedback)) } catch {
-            throw .cannotWrite(path: path, reason: "cannot encode feedback for \(feedback.requestID): \(error)")
-        }
-        line.append(0x0A)
+        let line = try feedback.jsonLine()
         let path = self.path
         let failure: String? = fd.withLock { fd in
             var offset = 0

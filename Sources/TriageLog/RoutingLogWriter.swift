@@ -55,6 +55,10 @@ public final class RoutingLogWriter: Sendable {
         public var lastError: String?
         /// Times the file was opened again because its path no longer named it (deleted or replaced).
         public var reopened = 0
+
+        public init(written: Int = 0, lost: Int = 0, failing: Bool = false, lastError: String? = nil, reopened: Int = 0) {
+            (self.written, self.lost, self.failing, self.lastError, self.reopened) = (written, lost, failing, lastError, reopened)
+        }
     }
 
     /// The open file, or why there is none; touched by the writer thread (and by `close()` once that thread has finished).

@@ -16,6 +16,9 @@ enum MetricName {
     static let routingLogQueueDepth = "triage_routing_log_queue_depth"
     static let routingLogLost = "triage_routing_log_lost_records_total"
     static let routingLogFailing = "triage_routing_log_failing"
+    static let routingLogSpoolRecords = "triage_routing_log_spool_records"
+    static let routingLogSpoolBytes = "triage_routing_log_spool_bytes"
+    static let routingLogDatabaseUp = "triage_routing_log_database_up"
     static let inFlightRequests = "triage_in_flight_requests"
     static let configReloads = "triage_config_reloads_total"
     static let fitBelowMinShare = "triage_fit_below_min_share"
@@ -38,6 +41,9 @@ enum MetricName {
         routingLogQueueDepth: "Routing log records waiting to be written.",
         routingLogLost: "Routing log records that could not be written (disk full, file-size limit, I/O error, log not reopenable).",
         routingLogFailing: "1 while the routing log's last write failed, else 0.",
+        routingLogSpoolRecords: "Routing log records in the local spool, waiting for the database (log.sink postgres).",
+        routingLogSpoolBytes: "Bytes in the routing log's local spool (log.sink postgres).",
+        routingLogDatabaseUp: "1 while routing log records go straight to the database, 0 while they are spooled (log.sink postgres).",
         inFlightRequests: "Requests currently in flight per backend.",
         configReloads: "Configuration reloads by result (ok or rejected).",
         fitBelowMinShare: "Share of the classified requests in the drift window whose fit is below min_fit.",

@@ -23,7 +23,9 @@ public final class ProxyMetrics: Sendable {
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     private let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
+    let factory: PrometheusMetricsFactory
+    /// The database sink's gauges, by name (see `setLogDatabase`).
+    let databaseGauges = HandleCache<String, CoreMetrics.Gauge>()
 
     private let requestCounters = HandleCache<RequestSeriesKey, CoreMetrics.Counter>()
     private let backendHandles = HandleCache<String, BackendHandles>()

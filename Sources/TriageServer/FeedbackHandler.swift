@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import TriageFlywheel
 import TriageLog
+import TriagePostgres
 
 /// Serves `POST /v1/feedback`: `{"request_id", "score" (-1...1), "label"?, "comment"?}` about an
 /// answer the proxy gave (its id came in the `x-triage-request-id` header). Stored in
@@ -14,6 +15,9 @@ struct FeedbackHandler: Sendable {
     let store: FeedbackStore
     let known: KnownRequestIDs
     let routes: RoutesStore
+    /// The shared database (`log.sink: postgres`): ids served by other replicas are looked up
+    /// there (by index), and feedback is stored there for every replica's readers.
+    var database: ReplicaDatabase? = nil
     let limiter = ClientRateLimiter()
     /// Largest feedback body.
     static let maxBodyBytes = 64 * 1024
@@ -37,7 +41,7 @@ struct FeedbackHandler: Sendable {
             } catch {
                 throw APIError.invalidRequest("Invalid feedback: \(error.description). Expected {\"request_id\": \"tr-...\", \"score\": -1..1, \"label\"?: string, \"comment\"?: string}.")
             }
-            switch await known.contains(feedback.requestID, wait: Self.indexWait) {
+            switch try await isKnown(feedback.requestID) {
             case true?:
                 break
             case false?:
@@ -54,15 +58,34 @@ struct FeedbackHandler: Sendable {
                 )
             }
             do {
-                try store.append(feedback)
+                if let database {
+                    try await database.store.appendFeedback(feedback)
+                } else {
+                    try store.append(feedback)
+                }
             } catch {
-                throw APIError(status: .internalServerError, message: "Feedback could not be stored: \(error.description)", type: "server_error", code: "feedback_not_stored")
+                throw APIError(status: .internalServerError, message: "Feedback could not be stored: \(error)", type: "server_error", code: "feedback_not_stored")
             }
             let body = JSONField.object(["status": .string("recorded"), "request_id": .string(feedback.requestID)]).encoded
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         } catch {
             let apiError = (error as? APIError) ?? APIError(status: .internalServerError, message: "\(error)", type: "server_error", code: nil)
             return apiError.response(requestID: nil)
+        }
+    }
+
+    /// Whether a request with `id` was logged: this replica's ids in memory, then the database's.
+    private func isKnown(_ id: String) async throws -> Bool? {
+        let local = await known.contains(id, wait: Self.indexWait)
+        guard local == false, let database else { return local }
+        do {
+            return try await database.store.containsRequest(id)
+        } catch {
+            throw APIError(
+                status: .serviceUnavailable,
+                message: "The routing log database cannot be reached to look up '\(id)'; retry shortly.",
+                type: "server_error", code: "routing_log_database_unavailable", retryAfter: 1
+            )
         }
     }
 

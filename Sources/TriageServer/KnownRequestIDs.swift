@@ -40,6 +40,11 @@ final class KnownRequestIDs: Sendable {
         thread.start()
     }
 
+    /// Marks the index as complete without a scan (the database sink: ids are looked up there).
+    func markLoaded() {
+        state.withLock { $0.loaded = true }
+    }
+
     func insert(_ id: String) {
         guard let key = RequestIDScan.key(id) else { return }
         _ = state.withLock { $0.keys.insert(key) }

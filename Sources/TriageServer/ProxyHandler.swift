@@ -260,6 +260,12 @@ struct ProxyHandler: Sendable {
         recorder.heldBack.hold(record)
         Task.detached {
             var record = record
+            let cap = active.config.shadow?.dailyCapUSD
+            guard await recorder.reserveSharedShadow(backend: shadow.backend.name, estimate: estimate, cap: cap) else {
+                shadow.sampler.recordSpend(0, releasing: reserved)
+                if recorder.heldBack.release(record.id) { recorder.recordInBackground(record) }
+                return
+            }
             let started = ContinuousClock.now
             var result = RoutingLogRecord.Shadow(
                 backend: shadow.backend.name, status: nil, response: nil, error: nil, latencyMs: 0, agreement: nil, costUSD: nil
@@ -289,6 +295,7 @@ struct ProxyHandler: Sendable {
                let messages = record.messages, active.privacy.allows(backend: judge.backend, findings: chat.privacy?.findings ?? []) {
                 result.judge = await judge.grade(JudgeRequest(id: record.id, messages: messages, localAnswer: local, referenceAnswer: remote), client: client)
             }
+            await recorder.settleSharedShadow(backend: shadow.backend.name, estimate: estimate, actual: result.costUSD ?? 0, cap: cap)
             record.shadow = result
             if recorder.heldBack.release(record.id) {
                 recorder.recordInBackground(Self.logged(record, active: active))

@@ -6,7 +6,7 @@ import TriageTracing
 
 /// Where a finished request goes: one line in the routing log and its counts in the metrics.
 struct RequestRecorder: Sendable {
-    let log: RoutingLogWriter
+    let log: any RoutingLogSink
     let metrics: ProxyMetrics
     /// The ids feedback may refer to; every recorded id is added.
     let known: KnownRequestIDs
@@ -16,6 +16,8 @@ struct RequestRecorder: Sendable {
     let recent: RecentRequests
     /// The last days' records for the dashboard's reports (nil with `ui: {enabled: false}` at start-up).
     let store: ReportStore?
+    /// The shared database (`log.sink: postgres`): its daily budgets are shared by every replica.
+    var database: ReplicaDatabase? = nil
     /// Records held back while their shadow copy runs, by id: written at shutdown if still open.
     let heldBack = HeldBackRecords()
 

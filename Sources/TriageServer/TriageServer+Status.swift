@@ -4,11 +4,12 @@ import NIOCore
 import TriageConfig
 import TriageLog
 import TriageMetrics
+import TriagePostgres
 
 /// The state endpoints: `GET /metrics` and `GET /v1/triage/status`.
 extension TriageServer {
     /// The Prometheus exposition; gauges of state (breakers, in-flight, log queue) are read at scrape time.
-    static func metricsResponse(_ metrics: ProxyMetrics, routes: ActiveRoutes, health: BackendHealth, log: RoutingLogWriter) -> Response {
+    static func metricsResponse(_ metrics: ProxyMetrics, routes: ActiveRoutes, health: BackendHealth, log: any RoutingLogSink) -> Response {
         for backend in routes.config.backends {
             let status = health.status(of: backend.name)
             let state: ProxyMetrics.BreakerStateValue
@@ -28,6 +29,10 @@ extension TriageServer {
         }
         let logStatus = log.status
         metrics.setRoutingLogHealth(lost: logStatus.lost, failing: logStatus.failing)
+        if let sink = log as? PostgresLogSink {
+            let database = sink.databaseStatus
+            metrics.setLogDatabase(spoolRecords: database.spoolRecords, spoolBytes: database.spoolBytes, up: database.state == "direct")
+        }
         return Response(
             status: .ok,
             headers: [.contentType: ProxyMetrics.contentType],
@@ -36,7 +41,8 @@ extension TriageServer {
     }
 
     static func statusResponse(
-        _ active: ActiveRoutes, health: BackendHealth, reloader: ConfigReloader?, log: RoutingLogWriter, onWriteError: LogWriteErrorPolicy
+        _ active: ActiveRoutes, health: BackendHealth, reloader: ConfigReloader?, log: any RoutingLogSink, logPath: String,
+        onWriteError: LogWriteErrorPolicy
     ) -> Response {
         let backends = active.config.backends.map { backend -> JSONField in
             let status = health.status(of: backend.name)
@@ -66,8 +72,8 @@ extension TriageServer {
             config["loaded_at"] = .string(RoutingLogRecord.timestamp(status.loadedAt))
         }
         let logStatus = log.status
-        let routingLog: [String: JSONField] = [
-            "path": .string(log.path),
+        var routingLog: [String: JSONField] = [
+            "path": .string(logPath),
             "written": .int(logStatus.written),
             "lost": .int(logStatus.lost),
             "failing": .bool(logStatus.failing),
@@ -75,6 +81,16 @@ extension TriageServer {
             "last_error": logStatus.lastError.map(JSONField.string) ?? .null,
             "on_write_error": .string(onWriteError.rawValue),
         ]
+        routingLog["sink"] = .string(log is PostgresLogSink ? "postgres" : "file")
+        if let sink = log as? PostgresLogSink {
+            let database = sink.databaseStatus
+            routingLog["database"] = .object([
+                "location": .string(sink.store.location), "table": .string(sink.store.table), "state": .string(database.state),
+                "spool_path": .string(sink.spoolPath), "spool_records": .int(database.spoolRecords),
+                "spool_bytes": .int(database.spoolBytes), "spooled": .int(database.spooled), "replayed": .int(database.replayed),
+                "duplicates": .int(database.duplicates), "last_error": database.lastError.map(JSONField.string) ?? .null,
+            ])
+        }
         let body = JSONField.object([
             "config": .object(config), "backends": .array(backends), "routing_log": .object(routingLog),
         ]).encoded

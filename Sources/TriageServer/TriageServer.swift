@@ -9,6 +9,7 @@ import TriageFlywheel
 import TriageLog
 import TriageMetrics
 import TriageTracing
+import TriagePostgres
 import TriageUpstream
 
 /// The Triage proxy: an OpenAI-compatible HTTP API that routes each request to a backend
@@ -21,7 +22,10 @@ import TriageUpstream
 public struct TriageServer: Sendable {
     private let routes: RoutesStore
     private let client: UpstreamClient
-    private let log: RoutingLogWriter
+    private let log: any RoutingLogSink
+    /// The shared database, when `log.sink` is `postgres`.
+    private let database: ReplicaDatabase?
+    private let logPath: String
     private let health: BackendHealth
     private let metrics: ProxyMetrics
     private let reloader: ConfigReloader?
@@ -51,19 +55,13 @@ public struct TriageServer: Sendable {
         let logger = logger
         let routes = RoutesStore(try ActiveRoutes(config: config, environment: environment))
         self.routes = routes
-        let rotation: LogRotationPolicy? = config.log.maxBytes != nil || config.log.daily
-            ? LogRotationPolicy(maxBytes: config.log.maxBytes, daily: config.log.daily, keep: config.log.keep)
-            : nil
         // A file-size limit reached by the routing log must fail the write (counted, reported), not kill the process.
         ProcessLimits.ignoreFileSizeSignal()
         let fileMode = mode_t(config.log.fileMode)
         self.fileMode = fileMode
         self.onWriteError = config.log.onWriteError
-        self.log = try RoutingLogWriter(
-            path: config.log.path, rotation: rotation, maxPendingBytes: config.log.maxPendingBytes, fileMode: fileMode
-        ) { message in
-            logger.error("\(message)")
-        }
+        self.logPath = config.log.path
+        (self.log, self.database) = try LogSinkSetup.make(config: config.log, fileMode: fileMode, environment: environment, logger: logger)
         let limits = config.limits
         self.timeouts = ConnectionTimeouts(
             idleSeconds: limits.idleTimeout, headerSeconds: limits.headerTimeout, bodySeconds: limits.bodyTimeout)
@@ -142,18 +140,24 @@ public struct TriageServer: Sendable {
     ) {
         let known = KnownRequestIDs()
         let logger = self.logger
-        known.startLoading(logPath: log.path) { ids, bytes, millis in
-            logger.info("routing log indexed for feedback", metadata: [
-                "ids": .stringConvertible(ids), "bytes": .stringConvertible(bytes), "ms": .stringConvertible(Int(millis.rounded())),
-            ])
+        if database != nil {
+            known.markLoaded()  // ids of other replicas are looked up in the database
+        } else {
+            known.startLoading(logPath: logPath) { ids, bytes, millis in
+                logger.info("routing log indexed for feedback", metadata: [
+                    "ids": .stringConvertible(ids), "bytes": .stringConvertible(bytes), "ms": .stringConvertible(Int(millis.rounded())),
+                ])
+            }
         }
-        let recent = RecentRequests(logPath: log.path)
+        let recent = RecentRequests(logPath: logPath)
         // The dashboard's memory of the last days, filled from the log in the background.
-        let store = routes.snapshot.config.ui.enabled ? ReportStore(logPath: log.path) : nil
+        let store = routes.snapshot.config.ui.enabled ? ReportStore(logPath: logPath) : nil
         if let store { Thread { store.seed(recent: recent) }.start() }
-        let recorder = RequestRecorder(log: log, metrics: metrics, known: known, onWriteError: onWriteError, recent: recent, store: store)
-        let feedbackStore = try FeedbackStore(path: FeedbackStore.path(besideLog: log.path), mode: fileMode)
-        let feedback = FeedbackHandler(store: feedbackStore, known: known, routes: routes)
+        let recorder = RequestRecorder(
+            log: log, metrics: metrics, known: known, onWriteError: onWriteError, recent: recent, store: store, database: database
+        )
+        let feedbackStore = try FeedbackStore(path: FeedbackStore.path(besideLog: logPath), mode: fileMode)
+        let feedback = FeedbackHandler(store: feedbackStore, known: known, routes: routes, database: database)
         let cutoff = ShutdownCutoff(graceSeconds: shutdownGrace)
         let connections = ClientConnections()
         let router = makeRouter(recorder: recorder, feedback: feedback, cutoff: cutoff, connections: connections)
@@ -221,14 +225,15 @@ public struct TriageServer: Sendable {
         let reloader = self.reloader
         let log = self.log
         let onWriteError = self.onWriteError
+        let logPath = self.logPath
         router.get("/v1/triage/status") { _, _ in
-            Self.statusResponse(routes.snapshot, health: health, reloader: reloader, log: log, onWriteError: onWriteError)
+            Self.statusResponse(routes.snapshot, health: health, reloader: reloader, log: log, logPath: logPath, onWriteError: onWriteError)
         }
         let metrics = self.metrics
         router.get("/metrics") { _, _ in
             Self.metricsResponse(metrics, routes: routes.snapshot, health: health, log: log)
         }
-        Self.addDashboardRoutes(to: router, routes: routes, recent: recorder.recent, store: recorder.store, logPath: log.path)
+        Self.addDashboardRoutes(to: router, routes: routes, recent: recorder.recent, store: recorder.store, logPath: logPath)
         return router
     }
 

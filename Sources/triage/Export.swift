@@ -4,7 +4,7 @@ import TriageConfig
 import TriageFlywheel
 
 /// `triage export`: the routing log as fine-tuning data (or labels for `triage train`).
-struct Export: ParsableCommand {
+struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turn the routing log into fine-tuning files for the local model (or complexity labels).",
         discussion: """
@@ -24,6 +24,7 @@ struct Export: ParsableCommand {
           triage export --out data/ft --backend remote --since 30d
           triage export --out data/ft.jsonl --no-split --format prompt-completion
           triage export --labels data/labels.jsonl
+          triage export --source postgres --out data/ft   # every replica's records (log.sink: postgres)
         """
     )
 
@@ -32,6 +33,9 @@ struct Export: ParsableCommand {
 
     @Option(help: "Read this log instead of log.path (its rotated files are read too).")
     var log: String?
+
+    @Option(help: "Read the log from file or postgres (default: log.sink of the config).")
+    var source: LogSinkKind?
 
     @Option(help: "Output directory (train/validation/test.jsonl), or file with --no-split.")
     var out: String?
@@ -69,11 +73,19 @@ struct Export: ParsableCommand {
     @Flag(help: "Keep answers that got negative feedback.")
     var includeNegative = false
 
-    func run() throws {
+    func run() async throws {
         let routes = try? ConfigLoader.load(path: config)
+        if log == nil, let store = try DatabaseSource.open(source, routes: routes) {
+            try await DatabaseSource.withDump(store) { try export(logPath: $0, routes: routes) }
+            return
+        }
         guard let logPath = log ?? routes?.log.path else {
             throw ValidationError("cannot read \(config) to find log.path; give --log FILE")
         }
+        try export(logPath: logPath, routes: routes)
+    }
+
+    private func export(logPath: String, routes: RoutesConfig?) throws {
         let onSkip: (String) -> Void = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
         do {
             let since = try self.since.map { text throws(FlywheelError) in try TimeBound.parse(text) }

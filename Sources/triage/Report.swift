@@ -5,9 +5,10 @@ import TriageConfig
 import TriageDashboard
 import TriageFlywheel
 import TriageServer
+import TriagePostgres
 
 /// `triage report`: traffic, latency, cost and savings from the routing log.
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Share of traffic, latency, tokens, cost and savings versus sending everything to the remote model.",
@@ -36,6 +37,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Read this log instead of log.path (its rotated files are read too).")
     var log: String?
 
+    @Option(help: "Read the log from file or postgres (default: log.sink of the config).")
+    var source: LogSinkKind?
+
     @Option(help: "Only requests since this time (ISO 8601, or 30m, 24h, 7d, ...).")
     var since: String?
 
@@ -48,8 +52,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Also write the report as one self-contained HTML page (the dashboard, no network needed) to this file.")
     var html: String?
 
-    func run() throws {
+    func run() async throws {
         let routes = try loadRoutesOrExit(config)
+        let store = log == nil ? try DatabaseSource.open(source, routes: routes) : nil
         let logPath = log ?? routes.log.path
         do {
             let options = ReportSettings.options(
@@ -58,8 +63,13 @@ struct ReportCommand: ParsableCommand {
                 until: try until.map { text throws(FlywheelError) in try TimeBound.parse(text) },
                 driftReference: driftReference(routes), bucketSeconds: html == nil ? nil : 3_600
             )
-            let report = try ReportBuilder.build(logPath: logPath, options: options) {
-                FileHandle.standardError.write(Data("warning: \($0)\n".utf8))
+            let report: Report
+            if let store {
+                report = try await store.report(options: options)
+            } else {
+                report = try ReportBuilder.build(logPath: logPath, options: options) {
+                    FileHandle.standardError.write(Data("warning: \($0)\n".utf8))
+                }
             }
             if let html {
                 let page = DashboardAssets.selfContainedHTML(reportJSON: Array(try report.json()))
@@ -77,8 +87,7 @@ struct ReportCommand: ParsableCommand {
                 print(report.render())
             }
         } catch {
-            let text = (error as? FlywheelError)?.description ?? "\(error)"
-            FileHandle.standardError.write(Data("triage: \(text)\n".utf8))
+            FileHandle.standardError.write(Data("triage: \(PostgresStoreError.describe(error))\n".utf8))
             throw ExitCode(1)
         }
     }

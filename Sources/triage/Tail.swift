@@ -3,6 +3,7 @@ import Foundation
 import TriageConfig
 import TriageFlywheel
 import TriageLog
+import TriagePostgres
 
 /// `triage tail`: a readable view of the routing log.
 struct Tail: AsyncParsableCommand {
@@ -17,6 +18,7 @@ struct Tail: AsyncParsableCommand {
           triage tail
           triage tail --follow --backend remote
           triage tail --json -n 100 | jq .reason
+          triage tail --source postgres --follow   # every replica's requests (log.sink: postgres)
         """
     )
 
@@ -25,6 +27,9 @@ struct Tail: AsyncParsableCommand {
 
     @Option(help: "Read this log file instead of the one routes.yaml names.")
     var log: String?
+
+    @Option(help: "Read the log from file or postgres (default: log.sink of the config).")
+    var source: LogSinkKind?
 
     @Flag(name: .shortAndLong, help: "Keep watching for new lines.")
     var follow = false
@@ -43,7 +48,12 @@ struct Tail: AsyncParsableCommand {
         if let log {
             path = log
         } else {
-            path = try loadRoutesOrExit(config, hint: "(use --log FILE to read a log directly)").log.path
+            let routes = try loadRoutesOrExit(config, hint: "(use --log FILE to read a log directly)")
+            if let store = try DatabaseSource.open(source, routes: routes) {
+                try await tailDatabase(store)
+                return
+            }
+            path = routes.log.path
         }
         let reader = RoutingLogReader(path: path) { warning in
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))

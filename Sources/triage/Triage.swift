@@ -20,6 +20,6 @@ struct Triage: AsyncParsableCommand {
           triage calibrate --quality 0.95
         """,
         version: "0.1.0",
-        subcommands: [Serve.self, Check.self, Tail.self, Explain.self, Score.self, Train.self, Export.self, ReportCommand.self, Replay.self, Calibrate.self, Eval.self]
+        subcommands: [Serve.self, Check.self, Tail.self, Explain.self, Score.self, Train.self, Export.self, ReportCommand.self, Replay.self, Calibrate.self, Eval.self, MigrateLog.self]
     )
 }

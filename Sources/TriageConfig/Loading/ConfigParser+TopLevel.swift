@@ -106,7 +106,8 @@ extension ConfigParser {
 
     private mutating func parseLog(_ node: Node, path: String) -> RoutingLogConfig {
         var log = RoutingLogConfig()
-        guard let fields = fields(of: node, path: path, known: ["path", "max_bytes", "daily", "keep", "max_pending_bytes", "on_write_error", "file_mode", "redact"]) else { return log }
+        guard let fields = fields(of: node, path: path, known: ["path", "max_bytes", "daily", "keep", "max_pending_bytes", "on_write_error", "file_mode", "redact"] + Self.logDatabaseKeys) else { return log }
+        log.database = parseLogDatabase(fields)
         if let value = fields.node("path"), let logPath = string(value, field: fields.path("path")) {
             log.path = logPath
         }

@@ -22,6 +22,8 @@ public struct RoutingLogConfig: Sendable, Equatable {
     /// Finding types written as typed placeholders instead of their values in the messages and
     /// answers of the log (`redact`, default none: the log is training data).
     public var redact: Set<SensitiveType> = []
+    /// Where records go (`sink`: `file`, the default, or `postgres`) and, for `postgres`, how.
+    public var database = LogDatabaseConfig()
 
     /// Creates a log configuration.
     public init(
@@ -44,4 +46,38 @@ public enum LogWriteErrorPolicy: String, Sendable, Equatable, CaseIterable {
     case failOpen = "fail_open"
     /// Answer 503 (`routing_log_unavailable`, in the client's API shape) instead of any answer whose record could not be written.
     case failClosed = "fail_closed"
+}
+
+/// Where the routing log is written: the JSONL file, or a PostgreSQL database shared by replicas.
+public enum LogSinkKind: String, Sendable, Equatable, CaseIterable {
+    case file
+    case postgres
+}
+
+/// The PostgreSQL sink's settings (`log: {sink: postgres, url_env: TRIAGE_DATABASE_URL, table:
+/// triage_log, retention_days: 30, spool_max_bytes: 1073741824}`). The URL is read from the
+/// environment variable `url_env` names, never from the file.
+public struct LogDatabaseConfig: Sendable, Equatable {
+    /// `sink`: `file` (default) or `postgres`.
+    public var sink: LogSinkKind = .file
+    /// `url_env`: the environment variable holding the `postgres://` URL (default `TRIAGE_DATABASE_URL`).
+    public var urlEnv = "TRIAGE_DATABASE_URL"
+    /// `table`: the log table; feedback and budgets go to `<table>_feedback` and `<table>_budget`.
+    public var table = "triage_log"
+    /// `retention_days`: day partitions older than this are dropped; `nil` keeps everything.
+    public var retentionDays: Int?
+    /// `spool_max_bytes`: the local spool (JSONL, `<path>.spool`) used while the database is
+    /// down or slow; past it new requests wait (default 1 GiB).
+    public var spoolMaxBytes = 1 << 30
+    /// `write_timeout_ms`: a batch insert slower than this goes to the spool (default 2000).
+    public var writeTimeoutMs = 2000
+
+    public init() {}
+
+    /// Whether `name` is a plain lower-case SQL identifier (letters, digits, `_`; at most 40).
+    public static func isValidTable(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, name.unicodeScalars.count <= 40,
+              ("a"..."z").contains(first) || first == "_" else { return false }
+        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    }
 }

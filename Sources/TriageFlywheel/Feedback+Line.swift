@@ -1,0 +1,15 @@
+import Foundation
+
+extension Feedback {
+    /// The feedback as one JSON line (keys sorted), newline included: what `feedback.jsonl` holds.
+    public func jsonLine() throws(FlywheelError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var line: [UInt8]
+        do { line = Array(try encoder.encode(self)) } catch {
+            throw .cannotWrite(path: "feedback", reason: "cannot encode feedback for \(requestID): \(error)")
+        }
+        line.append(0x0A)
+        return line
+    }
+}

@@ -1,0 +1,20 @@
+/// Where the proxy's routing log records go: the JSONL file (``RoutingLogWriter``) or a shared
+/// database. Every sink has the file's semantics: ``commit(_:)`` returns once the record is
+/// durable (in the file, the database, or the database sink's local spool), ``append(_:)``
+/// queues without waiting, ``waitForRoom()`` pushes back on new requests while too much waits.
+public protocol RoutingLogSink: AnyObject, Sendable {
+    /// Queues a record and returns true once it is stored, false when it could not be (counted as lost).
+    func commit(_ record: RoutingLogRecord) async -> Bool
+    /// Queues a record and returns at once.
+    func append(_ record: RoutingLogRecord)
+    /// Suspends while the queue is over its bound.
+    func waitForRoom() async
+    /// Records queued but not yet stored.
+    var pendingCount: Int { get }
+    /// Records written and lost, and whether the sink is failing now.
+    var status: RoutingLogWriter.Status { get }
+    /// Stores everything queued and stops. Idempotent.
+    func close()
+}
+
+extension RoutingLogWriter: RoutingLogSink {}

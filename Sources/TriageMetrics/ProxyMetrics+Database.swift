@@ -1,0 +1,15 @@
+import CoreMetrics
+
+extension ProxyMetrics {
+    /// Sets the database sink's gauges: records and bytes in the spool, and whether records go
+    /// straight to the database.
+    public func setLogDatabase(spoolRecords: Int, spoolBytes: Int, up: Bool) {
+        let factory = self.factory
+        for (name, value) in [
+            (MetricName.routingLogSpoolRecords, spoolRecords), (MetricName.routingLogSpoolBytes, spoolBytes),
+            (MetricName.routingLogDatabaseUp, up ? 1 : 0),
+        ] {
+            databaseGauges.handle(for: name) { CoreMetrics.Gauge(label: $0, factory: factory) }.record(value)
+        }
+    }
+}

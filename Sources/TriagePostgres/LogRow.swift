@@ -1,0 +1,142 @@
+import Foundation
+import PostgresNIO
+import Synchronization
+import TriageFlywheel
+import TriageLog
+
+/// One routing log record as a row of the log table: the columns `report` aggregates, and the
+/// record's JSON line exactly as the JSONL file would hold it (what `export` and `tail` print).
+struct LogRow: Sendable {
+    let record: RoutingLogRecord
+    /// The JSON line without its newline.
+    let line: String
+    let ts: Date
+    /// `ts` in the writer's format (milliseconds, UTC), bound as text and cast by the server, so
+    /// a record stores the same key whichever way it is written (no rounding of a binary time).
+    let timestamp: String
+    /// Days since 1970-01-01 (UTC) of `ts`: the partition.
+    let day: Int
+
+    /// - Returns: `nil` when the record's timestamp is not ISO 8601 (it could not be placed in a partition).
+    init?(record: RoutingLogRecord, line: String? = nil) {
+        guard let ts = LogTimestamp.parse(record.timestamp) else { return nil }
+        self.record = record
+        let timestamp = RoutingLogRecord.timestamp(ts)
+        self.ts = ts
+        self.timestamp = timestamp
+        // The day of the stored (millisecond) time, which picks the partition.
+        self.day = LogRotationPolicy.utcDay(LogTimestamp.parse(timestamp) ?? ts)
+        if let line {
+            self.line = line
+        } else {
+            var bytes = record.jsonLine()
+            bytes.removeLast()
+            self.line = String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// Appends the row's values in the order of ``LogSchema/columns``. Text bound for the database
+    /// loses NUL characters, which PostgreSQL's `text` cannot hold (the JSON line escapes them).
+    func bind(to binds: inout PostgresBindings) {
+        binds.append(Self.clean(record.id))
+        binds.append(timestamp)
+        binds.append(Self.clean(record.endpoint))
+        binds.append(record.clientModel.map(Self.clean))
+        binds.append(record.backend.map(Self.clean))
+        binds.append(record.rule.map(Self.clean))
+        binds.append(record.status)
+        binds.append(record.status >= 400 || record.error != nil)
+        binds.append(record.stream)
+        binds.append(record.latencyMs)
+        binds.append(record.ttftMs)
+        binds.append(record.usage?.promptTokens)
+        binds.append(record.usage?.completionTokens)
+        binds.append(record.costUSD)
+        binds.append(record.shadow.map { Self.clean($0.backend) })
+        binds.append(record.shadow?.costUSD)
+        binds.append(line)
+    }
+
+    static func clean(_ text: String) -> String {
+        text.utf8.contains(0) ? String(text.unicodeScalars.filter { $0 != "\0" }.map(Character.init)) : text
+    }
+
+    /// `YYYY-MM-DD` of a day number.
+    static func dayString(_ day: Int) -> String {
+        String(RoutingLogRecord.timestamp(Date(timeIntervalSince1970: Double(day) * 86_400)).prefix(10))
+    }
+}
+
+/// Writes rows with multi-row `INSERT ... ON CONFLICT DO NOTHING` (bound parameters, up to
+/// ``rowsPerStatement`` rows a statement), creating the day partitions the rows need first.
+/// Used by one task at a time (the sink's writer, `migrate-log`).
+final class LogInserter: Sendable {
+    let store: PostgresStore
+    /// PostgreSQL takes at most 65,535 parameters a statement.
+    static let rowsPerStatement = 65_535 / LogSchema.columns.count
+    private let knownDays = Mutex<Set<Int>>([])
+    private let migrated = Mutex(false)
+
+    init(store: PostgresStore) {
+        self.store = store
+    }
+
+    /// Inserts `rows`; returns how many were new (the rest were already stored).
+    @discardableResult
+    func insert(_ rows: ArraySlice<LogRow>) async throws -> Int {
+        // The schema is brought up to date before the first insert (the database may have been
+        // down when the replica started).
+        if !migrated.withLock({ $0 }) {
+            try await store.migrate()
+            migrated.withLock { $0 = true }
+        }
+        try await ensurePartitions(Set(rows.map(\.day)))
+        var inserted = 0
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let end = min(rows.endIndex, start + Self.rowsPerStatement)
+            inserted += try await insertChunk(rows[start..<end])
+            start = end
+        }
+        return inserted
+    }
+
+    private func insertChunk(_ rows: ArraySlice<LogRow>) async throws -> Int {
+        let width = LogSchema.columns.count
+        var sql = "INSERT INTO \(store.table) (\(LogSchema.columns.joined(separator: ","))) VALUES "
+        sql.reserveCapacity(sql.utf8.count + rows.count * width * 5)
+        var binds = PostgresBindings(capacity: rows.count * width)
+        var parameter = 1
+        for (index, row) in rows.enumerated() {
+            sql += index == 0 ? "(" : ",("
+            for column in 0..<width {
+                if column > 0 { sql += "," }
+                sql += "$\(parameter)"
+                if column == LogSchema.timestampColumn { sql += "::timestamptz" }
+                parameter += 1
+            }
+            sql += ")"
+            row.bind(to: &binds)
+        }
+        sql += " ON CONFLICT DO NOTHING RETURNING 1"
+        let result = try await store.client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: store.logger)
+        var count = 0
+        for try await _ in result { count += 1 }
+        return count
+    }
+
+    /// Creates each day's partition that this inserter has not seen yet.
+    func ensurePartitions(_ days: Set<Int>) async throws {
+        let missing = knownDays.withLock { days.subtracting($0) }
+        for day in missing.sorted() {
+            try await store.execute(LogSchema.createPartition(
+                table: store.table, day: LogRow.dayString(day), nextDay: LogRow.dayString(day + 1)))
+            _ = knownDays.withLock { $0.insert(day) }
+        }
+    }
+
+    /// Forgets the partitions seen (after retention dropped some).
+    func forgetPartitions() {
+        knownDays.withLock { $0.removeAll() }
+    }
+}

@@ -1,0 +1,94 @@
+/// The versioned schema of Triage's tables. A migration is applied once per table name and
+/// recorded in `triage_schema_migrations`; new versions are appended, never edited.
+///
+/// The log is partitioned by UTC day on `ts` (one partition per day, created as records need
+/// them, dropped by `log.retention_days`), so `report` over a time range reads only its days
+/// and retention is a `DROP TABLE`, not a `DELETE`. The primary key `(id, ts)` is the record id
+/// (a replay of a record always has the same `ts`): inserts are `ON CONFLICT DO NOTHING`, so a
+/// record replayed from the spool is stored exactly once, and feedback finds an id by index.
+/// `seq` orders records as they were stored, for `tail` and `export`.
+enum LogSchema {
+    struct Migration {
+        let version: Int
+        let name: String
+        let statements: [String]
+    }
+
+    static let ledger = """
+        CREATE TABLE IF NOT EXISTS triage_schema_migrations (
+            table_name text NOT NULL, version integer NOT NULL, name text NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (table_name, version))
+        """
+
+    /// The columns written for each record, in order (``LogRow`` fills them).
+    static let columns = [
+        "id", "ts", "endpoint", "client_model", "backend", "rule", "status", "failed", "stream", "latency_ms", "ttft_ms",
+        "prompt_tokens", "completion_tokens", "cost_usd", "shadow_backend", "shadow_cost_usd", "line",
+    ]
+
+    /// Where `ts` is in ``columns`` (bound as text, cast to `timestamptz`).
+    static let timestampColumn = 1
+
+    static func migrations(table: String) -> [Migration] {
+        [
+            Migration(version: 1, name: "log, feedback and budget tables", statements: [
+                """
+                CREATE TABLE IF NOT EXISTS \(table) (
+                    seq bigserial NOT NULL,
+                    id text NOT NULL,
+                    ts timestamptz NOT NULL,
+                    endpoint text NOT NULL,
+                    client_model text,
+                    backend text,
+                    rule text,
+                    status integer NOT NULL,
+                    failed boolean NOT NULL,
+                    stream boolean NOT NULL,
+                    latency_ms double precision NOT NULL,
+                    ttft_ms double precision,
+                    prompt_tokens bigint,
+                    completion_tokens bigint,
+                    cost_usd double precision,
+                    shadow_backend text,
+                    shadow_cost_usd double precision,
+                    line text NOT NULL,
+                    PRIMARY KEY (id, ts)
+                ) PARTITION BY RANGE (ts)
+                """,
+                "CREATE INDEX IF NOT EXISTS \(table)_seq ON \(table) (seq)",
+                """
+                CREATE TABLE IF NOT EXISTS \(table)_feedback (
+                    seq bigserial PRIMARY KEY,
+                    request_id text NOT NULL,
+                    received_at timestamptz NOT NULL DEFAULT now(),
+                    line text NOT NULL)
+                """,
+                "CREATE INDEX IF NOT EXISTS \(table)_feedback_request ON \(table)_feedback (request_id)",
+                """
+                CREATE TABLE IF NOT EXISTS \(table)_budget (
+                    day date NOT NULL,
+                    budget text NOT NULL,
+                    backend text NOT NULL,
+                    spent_usd double precision NOT NULL DEFAULT 0,
+                    PRIMARY KEY (day, budget, backend))
+                """,
+            ]),
+        ]
+    }
+
+    /// The partition of `table` holding UTC day `day` (`YYYY-MM-DD`): `<table>_pYYYYMMDD`.
+    static func partitionName(table: String, day: String) -> String {
+        table + "_p" + day.filter { $0 != "-" }
+    }
+
+    /// Creates the partition for `day` unless it exists; tolerates another replica creating it at the same moment.
+    static func createPartition(table: String, day: String, nextDay: String) -> String {
+        let name = partitionName(table: table, day: day)
+        return """
+            DO $$ BEGIN
+                CREATE TABLE IF NOT EXISTS \(name) PARTITION OF \(table) FOR VALUES FROM ('\(day)') TO ('\(nextDay)');
+            EXCEPTION WHEN duplicate_table OR unique_violation THEN NULL;
+            END $$
+            """
+    }
+}
