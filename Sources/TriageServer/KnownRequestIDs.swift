@@ -21,7 +21,7 @@ final class KnownRequestIDs: Sendable {
     /// Starts scanning the routing log at `logPath` (and its rotated files) on a thread of its
     /// own; `onLoaded` gets the number of ids found, the bytes read and the milliseconds taken.
     func startLoading(logPath: String, onLoaded: @escaping @Sendable (Int, Int, Double) -> Void = { _, _, _ in }) {
-        let thread = Thread { [self] in
+        BackgroundWork.start(name: "triage-request-id-index") { [self] in
             let started = ContinuousClock.now
             let files = (try? LogFiles.list(path: logPath)) ?? []
             let (keys, bytes) = RequestIDScan.scan(files: files)
@@ -36,8 +36,6 @@ final class KnownRequestIDs: Sendable {
             }
             onLoaded(keys.count, bytes, millis)
         }
-        thread.name = "triage-request-id-index"
-        thread.start()
     }
 
     /// Marks the index as complete without a scan (the database sink: ids are looked up there).

@@ -152,7 +152,7 @@ public struct TriageServer: Sendable {
         let recent = RecentRequests(logPath: logPath)
         // The dashboard's memory of the last days, filled from the log in the background.
         let store = routes.snapshot.config.ui.enabled ? ReportStore(logPath: logPath) : nil
-        if let store { Thread { store.seed(recent: recent) }.start() }
+        if let store { BackgroundWork.start(name: "triage-dashboard-seed") { store.seed(recent: recent) } }
         let recorder = RequestRecorder(
             log: log, metrics: metrics, known: known, onWriteError: onWriteError, recent: recent, store: store, database: database
         )

@@ -88,11 +88,13 @@ struct UpstreamHardeningIntegrationTests {
             } catch {}
             let hungUp = ContinuousClock.now
             var logged: [String: Any]?
-            while logged == nil, ContinuousClock.now - hungUp < .seconds(3) {
+            // 10 s: well short of the 20 s queue timeout this guards against, and long enough for a
+            // loaded full run (3 s was once exceeded with every suite running in parallel).
+            while logged == nil, ContinuousClock.now - hungUp < .seconds(10) {
                 logged = record(TriageInstance.readLog(env.triage.logPath), "waiting-then-gone")
                 try await Task.sleep(for: .milliseconds(50))
             }
-            let line = try #require(logged, "no log line 3 s after the hang-up: the request still waits for a connection")
+            let line = try #require(logged, "no log line 10 s after the hang-up: the request still waits for a connection")
             #expect(line["status"] as? Int == 499, "\(line)")
             try await env.local.release("queue-1", client: env.client)
             _ = try await held.body.collect(upTo: 1 << 20)
