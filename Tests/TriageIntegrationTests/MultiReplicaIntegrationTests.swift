@@ -64,7 +64,14 @@ struct MultiReplicaIntegrationTests {
             }
             // Feedback for a request served by replica 0, sent to replica 1 (which never saw it).
             let other = ProxyClient(client: client, base: replicas[1].url)
-            let feedback = try await other.post("/v1/feedback", json: #"{"request_id":"\#(served[0].id)","score":-1,"label":"wrong"}"#)
+            // The first requests are shadowed (rate 1.0), and a shadowed record is written when its copy
+            // ends, after the answer: until then no replica can find it (404), so retry for a while.
+            var feedback = try await other.post("/v1/feedback", json: #"{"request_id":"\#(served[0].id)","score":-1,"label":"wrong"}"#)
+            let retryUntil = ContinuousClock.now + .seconds(10)
+            while feedback.status == 404, ContinuousClock.now < retryUntil {
+                try await Task.sleep(for: .milliseconds(250))  // at most 40 tries: under feedback_per_minute
+                feedback = try await other.post("/v1/feedback", json: #"{"request_id":"\#(served[0].id)","score":-1,"label":"wrong"}"#)
+            }
             #expect(feedback.status == 200, "body: \(feedback.body)")
             let unknown = try await other.post("/v1/feedback", json: #"{"request_id":"tr-nobody-served-this","score":1}"#)
             #expect(unknown.status == 404)
