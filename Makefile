@@ -65,7 +65,7 @@ check: build
 # "Executed 0 tests" before the real run.
 test: deps model
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --disable-xctest
+	$(SWIFT) test --skip-build --disable-xctest --no-parallel
 	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check numpy
 	python3 -m unittest -q bench.routing.test_metrics
 

@@ -192,11 +192,12 @@ struct RoutingLogWriterTests {
         writer.append(sampleRecord(id: "tr-old-1"))
         writer.append(sampleRecord(id: "tr-old-2", backend: "remote"))
         writer.append(sampleRecord(id: "tr-old-3"))
+        // Wait until the writer thread has written the first three, then follow: the follower
+        // starts reading when it is made, so made earlier it could see a part of them as new lines.
+        for _ in 0..<200 where writer.writtenCount < 3 { try await Task.sleep(for: .milliseconds(5)) }
         let reader = RoutingLogReader(path: path)
         let stream = reader.follow(lastLines: 1, pollInterval: .milliseconds(20)) { $0.backend == "local" }
         var iterator = stream.makeAsyncIterator()
-        // Wait until the writer thread has written the first three.
-        for _ in 0..<200 where writer.writtenCount < 3 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(try await iterator.next()?.id == "tr-old-3")
         writer.append(sampleRecord(id: "tr-new-remote", backend: "remote"))
         writer.append(sampleRecord(id: "tr-new-local"))
