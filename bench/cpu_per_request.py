@@ -68,6 +68,17 @@ def load(port, total, connections, stream):
     return (total // connections) * connections
 
 
+
+def stop_all(processes):
+    """Stops the processes a benchmark started, newest first: SIGTERM, then SIGKILL after 10 s."""
+    for proc in reversed(processes):
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary")
@@ -121,13 +132,7 @@ auto: {{default_backend: local}}
         with open(args.out, "w") as handle:
             json.dump(results, handle, indent=2)
     finally:
-        for proc in reversed(processes):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        stop_all(processes)
 
 
 if __name__ == "__main__":

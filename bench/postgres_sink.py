@@ -27,7 +27,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cpu_per_request import ROOT, cpu_seconds, load, wait_line  # noqa: E402
+from cpu_per_request import ROOT, cpu_seconds, load, stop_all, wait_line  # noqa: E402
 
 
 class Cluster:
@@ -195,13 +195,7 @@ auto: {{default_backend: local}}
         with open(os.path.join(ROOT, "bench/results/postgres_sink.json"), "w") as handle:
             json.dump(summary, handle, indent=2)
     finally:
-        for proc in reversed(processes):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        stop_all(processes)
         cluster.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
