@@ -222,7 +222,7 @@ let package = Package(
         .testTarget(name: "TriageResponsesTests", dependencies: ["TriageResponses", "TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(
             name: "TriageServerTests",
-            dependencies: ["TriageServer", "TriageConfig", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["TriageServer", "TriageConfig", "TriageUpstream", "TriageLog", "TriageMetrics", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strictSwift6
         ),
         .testTarget(

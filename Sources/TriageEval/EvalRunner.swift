@@ -10,12 +10,12 @@ public struct EvalRunner: Sendable {
     public let concurrency: Int
     /// `max_tokens` asked of the backend; `nil`: the backend's default.
     public let maxTokens: Int?
-    private let client: UpstreamClient
+    private let client: any UpstreamTransport
     private let caller: BackendCaller
 
-    public init(client: UpstreamClient, config: RoutesConfig, backend: BackendConfig, judge: ShadowJudge?, concurrency: Int, maxTokens: Int?, environment: [String: String]) {
+    public init(client: any UpstreamTransport, config: RoutesConfig, backend: BackendConfig, judge: ShadowJudge?, concurrency: Int, maxTokens: Int?, environment: [String: String]) {
         self.client = client
-        self.caller = BackendCaller(client: client, backends: config.backends, environment: environment)
+        self.caller = BackendCaller(transport: client, backends: config.backends, environment: environment)
         self.backend = backend
         self.judge = judge
         self.concurrency = max(1, concurrency)
@@ -71,7 +71,7 @@ public struct EvalRunner: Sendable {
             latencyMs: answer.latencyMs.rounded(), promptTokens: answer.promptTokens, completionTokens: answer.completionTokens, answer: text
         )
         if let judge {
-            let grade = await judge.grade(JudgeRequest(id: item.id, messages: item.messages, localAnswer: text, referenceAnswer: item.reference), client: client)
+            let grade = await judge.grade(JudgeRequest(id: item.id, messages: item.messages, localAnswer: text, referenceAnswer: item.reference), transport: client)
             outcome.judgeOutcome = grade?.outcome
             outcome.judgeError = grade?.error
         }

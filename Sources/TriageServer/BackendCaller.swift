@@ -27,22 +27,22 @@ public struct BackendCaller: Sendable {
         public var error: String?
     }
 
-    private let client: UpstreamClient
+    private let transport: any UpstreamTransport
     private let keys: [String: String]
     private let redactor: SecretRedactor
 
     /// Creates a caller that reads each backend's key from `environment` (the variable its
     /// `api_key_env` names), as the proxy does.
-    public init(client: UpstreamClient, backends: [BackendConfig], environment: [String: String]) {
+    public init(transport: any UpstreamTransport, backends: [BackendConfig], environment: [String: String]) {
         var keys: [String: String] = [:]
         for backend in backends {
             if let variable = backend.apiKeyEnv, let key = environment[variable], !key.isEmpty { keys[backend.name] = key }
         }
-        self.init(client: client, keys: keys)
+        self.init(transport: transport, keys: keys)
     }
 
-    init(client: UpstreamClient, keys: [String: String]) {
-        self.client = client
+    init(transport: any UpstreamTransport, keys: [String: String]) {
+        self.transport = transport
         self.keys = keys
         self.redactor = SecretRedactor(secrets: keys.values)
     }
@@ -75,8 +75,8 @@ public struct BackendCaller: Sendable {
                 timeouts: UpstreamTimeouts(connect: backend.timeouts.connect, total: backend.timeouts.total, idle: backend.timeouts.idle),
                 connectionLimit: ConnectionLimit(key: backend.name, maxConnections: backend.maxConnections, queueTimeout: backend.timeouts.queue)
             )
-            let response = try await client.execute(upstream)
-            let bytes = try await response.body.collect(upTo: ProxyHandler.maxResponseBytes)
+            let response = try await transport.execute(upstream)
+            let bytes = try await response.body.collect(upTo: RequestLifecycle.maxResponseBytes)
             result.status = response.status
             if (200..<300).contains(response.status) {
                 let summary = BackendExchange.answer(bytes, contentType: response.header("content-type"), request: request, backend: backend).summary

@@ -49,7 +49,7 @@ final class ClientHangUp: Sendable {
     func unwatch(_ cancellation: UpstreamCancellation) { transfers.remove(cancellation) }
 
     /// The client went away: cancels everything watched.
-    fileprivate func clientGone() { transfers.fire() }
+    func clientGone() { transfers.fire() }
 }
 
 /// The per-connection channel handler behind `ClientConnections`; passes every event on.

@@ -66,7 +66,7 @@ public final class ShadowJudge: Sendable {
     /// Grades `request`: both orders, one after the other. `nil` when the request is not in the
     /// judge's sample; a grade without `outcome` (and with the reason) when the judge could not
     /// be asked (daily cap, backend error) or its reply had no verdict.
-    public func grade(_ request: JudgeRequest, client: UpstreamClient) async -> RoutingLogRecord.Judgement? {
+    public func grade(_ request: JudgeRequest, transport: any UpstreamTransport) async -> RoutingLogRecord.Judgement? {
         let question = Self.transcript(request.messages)
         let orders = [
             prompt.messages(question: question, answerA: request.referenceAnswer, answerB: request.localAnswer, rubric: rubric),
@@ -87,7 +87,7 @@ public final class ShadowJudge: Sendable {
         case .shadow(let reservedUSD):
             reserved = reservedUSD
         }
-        let caller = BackendCaller(client: client, keys: keys)
+        let caller = BackendCaller(transport: transport, keys: keys)
         var results: [PairwiseGrade.OrderResult] = []
         var cost = 0.0
         var latency = 0.0

@@ -1,22 +1,11 @@
-import HTTPTypes
-import Hummingbird
 import TriageConfig
 import TriageTracing
 import TriageUpstream
 
-/// OpenTelemetry around the proxy path: the request's span is opened in ``handle(_:api:hangUp:)``,
+/// OpenTelemetry around the proxy path: the request's span is opened in ``ProxyHandler/handle(_:api:hangUp:)``,
 /// an attempt span around each backend try, and both end from the routing log record
 /// (``RequestRecorder``). With `telemetry` off (`tracing == nil`) none of this runs.
-extension ProxyHandler {
-    /// The W3C trace context headers of a client request, by lowercased name.
-    static func traceContextHeaders(_ fields: HTTPFields) -> [String: String] {
-        var headers: [String: String] = [:]
-        for name in ["traceparent", "tracestate"] {
-            if let field = HTTPField.Name(name), let value = fields[field] { headers[name] = value }
-        }
-        return headers
-    }
-
+extension RequestLifecycle {
     /// ``attempt(_:backend:active:clientHeaders:deadline:cancellation:)`` inside an attempt span
     /// when the request is traced. A streamed answer's span stays open until the stream's record.
     func tracedAttempt(

@@ -8,7 +8,7 @@ import TriagePrivacy
 /// check every outgoing request passes (``outbound(_:to:active:)``, called from
 /// ``makeUpstreamRequest``, the one place upstream requests are built: routed attempts,
 /// fallbacks, retries and shadow copies), masking, and `log.redact`.
-extension ProxyHandler {
+extension RequestLifecycle {
     /// Scans the request; records what was found (types and count, never values).
     static func inspectPrivacy(_ chat: inout ProxyRequest, active: ActiveRoutes, record: inout RoutingLogRecord) {
         let privacy = active.privacy.inspect(body: chat.body)

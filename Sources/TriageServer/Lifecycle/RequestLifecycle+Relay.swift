@@ -1,6 +1,4 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
 import NIOCore
 import TriageConfig
 import TriageAnthropic
@@ -9,59 +7,53 @@ import TriageRouting
 import TriageTracing
 import TriageUpstream
 
-/// Streamed answers: relaying the backend's events to the client as they arrive, with the
-/// stream's end held back until the routing log record is written.
-extension ProxyHandler {
-    func streamingResponse(
-        _ response: UpstreamResponse, chat: ProxyRequest, backend: BackendConfig,
-        record: RoutingLogRecord, started: ContinuousClock.Instant, active: ActiveRoutes, clientHeaders: [String: String],
-        stripUsageChunk: Bool, watch: ClientWatch
-    ) async -> Response {
-        var headers = Self.triageHeaders(record)
-        headers[.contentType] = "text/event-stream"
-        headers[.cacheControl] = "no-cache"
-        let status = HTTPResponse.Status(code: response.status)
-        let relay = StreamRelay(
+/// A streamed answer whose head has arrived: the HTTP adapter sends ``status`` and ``tags`` at
+/// once, then ``relay(emit:)`` passes the backend's events to the client as they arrive, with
+/// the stream's end held back until the routing log record is written.
+struct StreamedAnswer: Sendable {
+    let lifecycle: RequestLifecycle
+    let context: RequestLifecycle.StreamContext
+    let relayer: StreamRelay
+    let record: RoutingLogRecord
+    /// The request's trace, for a relay that runs after the handler returned.
+    let trace: RequestTrace?
+
+    init(
+        lifecycle: RequestLifecycle, response: UpstreamResponse, intake: RequestIntake, backend: BackendConfig,
+        record: RoutingLogRecord, started: ContinuousClock.Instant, active: ActiveRoutes, stripUsageChunk: Bool, watch: ClientWatch
+    ) {
+        let chat = intake.chat
+        self.lifecycle = lifecycle
+        self.record = record
+        self.relayer = StreamRelay(
             api: chat.api, backendIsAnthropic: backend.kind == .anthropic, model: backend.model,
             id: record.id, includeUsage: chat.includeUsage, stripUsageChunk: stripUsageChunk,
             estimate: UsageEstimate(promptTokens: TokenEstimator.estimate(messages: chat.messageTexts)) { TokenEstimator.estimate($0) },
             responsesRequest: chat.body, backendSpeaksResponses: backend.kind == .openai && backend.responses
         )
-        let context = StreamContext(
-            response: response, chat: chat, backend: backend, started: started, active: active, clientHeaders: clientHeaders,
+        self.context = RequestLifecycle.StreamContext(
+            response: response, chat: chat, backend: backend, started: started, active: active, clientHeaders: intake.headers,
             watch: watch)
-        if response.body.isComplete {
-            // The upstream already sent the whole stream (a short answer from a fast backend):
-            // the head, every event and the end go to the client in one write instead of three.
-            var collected = ByteBuffer()
-            let outcome = await relayStream(context, relay: relay, record: record) { collected.writeImmutableBuffer($0) }
-            guard outcome.mayAnswer else {
-                return logUnavailableResponse(record, api: chat.api)
-            }
-            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: collected))
-        }
-        let handler = self
-        let trace = tracing == nil ? nil : RequestTrace.current
-        let body = ResponseBody { writer in
-            let outcome = await handler.inTrace(trace) {
-                await handler.relayStream(context, relay: relay, record: record) { try await writer.write($0) }
-            }
-            if !outcome.clientGone {
-                try await writer.finish(nil)
-            }
-        }
-        return Response(status: status, headers: headers, body: body)
+        self.trace = lifecycle.tracing == nil ? nil : RequestTrace.current
     }
 
-    /// The 503 answered instead of an answer whose record could not be written (`fail_closed`).
-    func logUnavailableResponse(_ record: RoutingLogRecord, api: ClientAPI) -> Response {
-        var response = APIError.routingLogUnavailable.response(requestID: record.id, anthropic: api.usesAnthropicErrors)
-        for field in Self.triageHeaders(record) where response.headers[field.name] == nil {
-            response.headers.append(field)
-        }
-        return response
-    }
+    /// The backend's HTTP status.
+    var status: Int { context.response.status }
+    /// What the reply says about its request.
+    var tags: ReplyTags { ReplyTags(record) }
+    /// Whether the upstream already sent the whole stream (a short answer from a fast backend):
+    /// the head, every event and the end may then go to the client in one write.
+    var isComplete: Bool { context.response.body.isComplete }
 
+    /// Relays the stream into `emit` up to its end, writes the record, then sends the end.
+    func relay(emit: (ByteBuffer) async throws -> Void) async -> RequestLifecycle.StreamOutcome {
+        await lifecycle.inTrace(trace) {
+            await lifecycle.relayStream(context, relay: relayer, record: record, emit: emit)
+        }
+    }
+}
+
+extension RequestLifecycle {
     /// How a relayed stream ended.
     struct StreamOutcome {
         /// The client went away before the end.

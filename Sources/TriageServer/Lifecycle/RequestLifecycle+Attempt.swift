@@ -1,14 +1,12 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
-import NIOCore
 import TriageConfig
 import TriageLog
 import TriageUpstream
 
 /// One attempt at one backend: the upstream request, and what came back up to the point where
 /// something would reach the client.
-extension ProxyHandler {
+extension RequestLifecycle {
     /// How one attempt at one backend ended.
     enum AttemptResult {
         /// A whole non-streamed answer.
@@ -38,7 +36,7 @@ extension ProxyHandler {
         }
         let response: UpstreamResponse
         do {
-            response = try await client.execute(upstreamRequest)
+            response = try await transport.execute(upstreamRequest)
         } catch {
             let upstreamError = error as? UpstreamError
             if case .connectionsBusy? = upstreamError {
