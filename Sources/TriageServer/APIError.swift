@@ -16,7 +16,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     /// OpenAI's error type, e.g. `invalid_request_error`.
     public var type: String
     /// A short machine-readable code, e.g. `model_not_found`.
-    public var code: String?
+    public var code: Code?
     /// The parameter at fault, when there is one.
     public var param: String?
     /// Seconds after which a retry may succeed, sent as `retry-after` (429 and 503).
@@ -27,7 +27,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     /// the request's bytes were not, or could not be, read.
     public var closesConnection = false
 
-    public init(status: HTTPResponse.Status, message: String, type: String, code: String?, param: String? = nil, retryAfter: Double? = nil) {
+    public init(status: HTTPResponse.Status, message: String, type: String, code: Code?, param: String? = nil, retryAfter: Double? = nil) {
         self.status = status
         self.message = message
         self.type = type
@@ -39,7 +39,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 
     /// 400 for a body that is not what the API expects.
-    static func invalidRequest(_ message: String, code: String = "invalid_request", param: String? = nil) -> APIError {
+    static func invalidRequest(_ message: String, code: Code = .invalidRequest, param: String? = nil) -> APIError {
         APIError(status: .badRequest, message: message, type: "invalid_request_error", code: code, param: param)
     }
 
@@ -48,7 +48,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         APIError(
             status: .contentTooLarge,
             message: "Request body is larger than the limit of \(limit) bytes (limits.max_body_bytes in routes.yaml).",
-            type: "invalid_request_error", code: "request_too_large"
+            type: "invalid_request_error", code: .requestTooLarge
         )
     }
 
@@ -56,7 +56,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     static let routingLogUnavailable = APIError(
         status: .serviceUnavailable,
         message: "Triage cannot write its routing log (disk full or not writable), and log.on_write_error is fail_closed, so it answers nothing it cannot log. Retry shortly.",
-        type: "server_error", code: "routing_log_unavailable", retryAfter: 1
+        type: "server_error", code: .routingLogUnavailable, retryAfter: 1
     )
 
     /// 404 for a model the proxy does not offer.
@@ -64,7 +64,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         APIError(
             status: .notFound,
             message: "The model '\(model)' does not exist on this Triage proxy (known: \(known.joined(separator: ", "))); see GET /v1/models.",
-            type: "invalid_request_error", code: "model_not_found", param: "model"
+            type: "invalid_request_error", code: .modelNotFound, param: "model"
         )
     }
 
@@ -73,7 +73,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     static let clientClosedRequest = APIError(
         status: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"),
         message: "client disconnected before the answer; upstream transfer aborted",
-        type: "client_closed_request", code: "client_closed_request"
+        type: "client_closed_request", code: .clientClosedRequest
     )
 
     /// 502/504 for a failure to reach or hear from a backend.
@@ -82,27 +82,27 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             return APIError(
                 status: .gatewayTimeout,
                 message: "Backend '\(backend)' timed out: \(error.description)",
-                type: "upstream_error", code: "upstream_timeout"
+                type: "upstream_error", code: .upstreamTimeout
             )
         }
         if case .connectionsBusy = error {
             return APIError(
                 status: .serviceUnavailable,
                 message: "Backend '\(backend)' is busy: \(error.description)",
-                type: "upstream_error", code: "backend_connections_busy", retryAfter: 1
+                type: "upstream_error", code: .backendConnectionsBusy, retryAfter: 1
             )
         }
         if case .notHTTP = error {
             return APIError(
                 status: .badGateway,
                 message: "Backend '\(backend)' answered something that is not HTTP: \(error.description)",
-                type: "upstream_error", code: "upstream_error"
+                type: "upstream_error", code: .upstreamError
             )
         }
         return APIError(
             status: .badGateway,
             message: "Backend '\(backend)' failed: \(error.description)",
-            type: "upstream_error", code: "upstream_unavailable"
+            type: "upstream_error", code: .upstreamUnavailable
         )
     }
 
@@ -116,7 +116,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         var error: [String: JSONField] = [
             "message": .string(message),
             "type": .string(type),
-            "code": code.map(JSONField.string) ?? .null,
+            "code": code.map { .string($0.rawValue) } ?? .null,
         ]
         error["param"] = param.map(JSONField.string) ?? .null
         return JSONField.object(["error": .object(error)]).encoded

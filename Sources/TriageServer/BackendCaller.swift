@@ -65,7 +65,7 @@ public struct BackendCaller: Sendable {
         do {
             let request = try ProxyRequest(openAIChat: JSONValue.object(body).jsonBytes)
             if let variable = backend.apiKeyEnv, keys[backend.name] == nil {
-                throw APIError.invalidRequest("backend '\(backend.name)' needs an API key in \(variable), which is not set", code: "backend_api_key_missing")
+                throw APIError.invalidRequest("backend '\(backend.name)' needs an API key in \(variable), which is not set", code: .backendAPIKeyMissing)
             }
             let target = try BackendExchange.upstreamTarget(for: request, backend: backend)
             let upstream = UpstreamRequest(

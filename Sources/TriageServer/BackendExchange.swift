@@ -67,12 +67,12 @@ enum BackendExchange {
         case (.openAIEmbeddings, .anthropic):
             throw APIError.invalidRequest(
                 "Embeddings can only go to OpenAI-compatible backends (Anthropic has no embeddings API), and this request was routed to '\(backend.name)' (kind anthropic). Add a rule that sends embeddings requests to an openai backend, e.g. a local embedding server.",
-                code: "unsupported_translation"
+                code: .unsupportedTranslation
             )
         case (.openAICompletions, .anthropic):
             throw APIError.invalidRequest(
                 "Legacy text completions can only go to OpenAI-compatible backends, and this request was routed to '\(backend.name)' (kind anthropic). Use /v1/chat/completions, or add a rule that sends these requests to an openai backend.",
-                code: "unsupported_translation"
+                code: .unsupportedTranslation
             )
         }
         body["model"] = .string(backend.model)
@@ -195,7 +195,7 @@ enum BackendExchange {
     private static func untranslatable(_ error: TranslationError, backend: BackendConfig, speaks: String = "another API") -> APIError {
         APIError.invalidRequest(
             "This request was routed to '\(backend.name)' (kind \(backend.kind.rawValue)), which speaks \(speaks), and it cannot be translated: \(error.description)",
-            code: "unsupported_translation", param: error.field
+            code: .unsupportedTranslation, param: error.field
         )
     }
 }

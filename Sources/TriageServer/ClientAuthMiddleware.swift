@@ -22,7 +22,7 @@ struct ClientAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             let error = APIError(
                 status: .requestHeaderFieldsTooLarge,
                 message: "Request header fields total \(headerBytes) bytes, over the limit of \(active.config.limits.maxHeaderBytes) (limits.max_header_bytes in routes.yaml).",
-                type: "invalid_request_error", code: "headers_too_large"
+                type: "invalid_request_error", code: .headersTooLarge
             )
             let id = RequestID.make()
             let logged = await recorder.record(RoutingLogRecord(
@@ -43,7 +43,7 @@ struct ClientAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         let message = presented == nil
             ? "You didn't provide an API key. Send it as 'Authorization: Bearer KEY' (or 'x-api-key: KEY'); accepted keys come from the environment variables named in auth.client_keys_env."
             : "Incorrect API key provided. Accepted keys come from the environment variables named in auth.client_keys_env."
-        let error = APIError(status: .unauthorized, message: message, type: "invalid_request_error", code: "invalid_api_key")
+        let error = APIError(status: .unauthorized, message: message, type: "invalid_request_error", code: .invalidAPIKey)
         let id = RequestID.make()
         let logged = await recorder.record(RoutingLogRecord(
             id: id, timestamp: RoutingLogRecord.timestamp(Date()), endpoint: request.uri.path,

@@ -39,7 +39,7 @@ struct ExpectContinueMiddleware: RouterMiddleware {
             error = APIError(
                 status: .expectationFailed,
                 message: "Unsupported expectation 'Expect: \(expectation.prefix(100))'; Triage supports only 'Expect: 100-continue'.",
-                type: "invalid_request_error", code: "expectation_failed"
+                type: "invalid_request_error", code: .expectationFailed
             )
         } else if let declared = request.headers[.contentLength].flatMap(Int.init), declared > Self.bodyLimit(path: path, routes: routes) {
             error = APIError.bodyTooLarge(limit: Self.bodyLimit(path: path, routes: routes))
@@ -53,7 +53,7 @@ struct ExpectContinueMiddleware: RouterMiddleware {
         // A refusal goes out whether or not its line could be written (nothing was answered).
         _ = await recorder.record(RoutingLogRecord(
             id: id, timestamp: RoutingLogRecord.timestamp(Date()), endpoint: path,
-            reason: "rejected: \(error.code ?? "expectation")", status: Int(error.status.code), error: error.message, latencyMs: 0
+            reason: "rejected: \(error.code?.rawValue ?? "expectation")", status: Int(error.status.code), error: error.message, latencyMs: 0
         ))
         // The body was not read and will not be: this connection cannot carry another request.
         error.closesConnection = true

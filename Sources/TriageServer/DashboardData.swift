@@ -19,14 +19,14 @@ enum DashboardData {
             since = try TimeBound.parse(query["since"].map(String.init) ?? "24h", now: now)
             until = try query["until"].map { text throws(FlywheelError) in try TimeBound.parse(String(text), now: now) }
         } catch {
-            return APIError.invalidRequest(error.description, code: "invalid_time", param: "since").response(requestID: nil)
+            return APIError.invalidRequest(error.description, code: .invalidTime, param: "since").response(requestID: nil)
         }
         let span = max((until ?? now).timeIntervalSince(since), 60)
         var bucket = Int((span / 60).rounded(.up))
         if let text = query["bucket"] {
             guard let value = Int(text), (1...604_800).contains(value) else {
                 return APIError.invalidRequest("bucket must be a number of seconds from 1 to 604800, got '\(text)'.",
-                                               code: "invalid_bucket", param: "bucket").response(requestID: nil)
+                                               code: .invalidBucket, param: "bucket").response(requestID: nil)
             }
             bucket = max(value, Int((span / 2_000).rounded(.up)))  // at most ~2,000 buckets
         }
@@ -42,7 +42,7 @@ enum DashboardData {
         switch result {
         case .success(let data): return json(Array(data))
         case .failure(let error):
-            return APIError(status: .internalServerError, message: error.description, type: "server_error", code: "report_failed")
+            return APIError(status: .internalServerError, message: error.description, type: "server_error", code: .reportFailed)
                 .response(requestID: nil)
         }
     }
@@ -68,7 +68,7 @@ enum DashboardData {
     static func request(id: String, recent: RecentRequests, logPath: String) async -> Response {
         guard let record = await offThread({ recent.find(id: id) }) else {
             return APIError(status: .notFound, message: "No request '\(id)' in the routing log.", type: "invalid_request_error",
-                            code: "request_not_found").response(requestID: nil)
+                            code: .requestNotFound).response(requestID: nil)
         }
         var feedback = JSONField.null
         if let found = (try? FeedbackStore.load(path: FeedbackStore.path(besideLog: logPath)))?.latest[id] {

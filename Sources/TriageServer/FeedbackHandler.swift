@@ -31,7 +31,7 @@ struct FeedbackHandler: Sendable {
                 throw APIError(
                     status: .tooManyRequests,
                     message: "Too many feedback requests: at most \(limits.feedbackPerMinute) a minute per client (limits.feedback_per_minute in routes.yaml). Retry after \(Int(retryAfter.rounded(.up))) s.",
-                    type: "rate_limit_error", code: "rate_limit_exceeded", retryAfter: retryAfter
+                    type: "rate_limit_error", code: .rateLimitExceeded, retryAfter: retryAfter
                 )
             }
             let bytes = try await RequestBodyReader.read(request, limit: Self.maxBodyBytes)
@@ -48,13 +48,13 @@ struct FeedbackHandler: Sendable {
                 throw APIError(
                     status: .notFound,
                     message: "No request with id '\(feedback.requestID)' is in the routing log (ids come from the x-triage-request-id response header).",
-                    type: "invalid_request_error", code: "request_not_found", param: "request_id"
+                    type: "invalid_request_error", code: .requestNotFound, param: "request_id"
                 )
             case nil:
                 throw APIError(
                     status: .serviceUnavailable,
                     message: "The routing log is still being indexed after start-up; retry shortly.",
-                    type: "server_error", code: "feedback_index_loading", retryAfter: 1
+                    type: "server_error", code: .feedbackIndexLoading, retryAfter: 1
                 )
             }
             do {
@@ -64,7 +64,7 @@ struct FeedbackHandler: Sendable {
                     try store.append(feedback)
                 }
             } catch {
-                throw APIError(status: .internalServerError, message: "Feedback could not be stored: \(error)", type: "server_error", code: "feedback_not_stored")
+                throw APIError(status: .internalServerError, message: "Feedback could not be stored: \(error)", type: "server_error", code: .feedbackNotStored)
             }
             let body = JSONField.object(["status": .string("recorded"), "request_id": .string(feedback.requestID)]).encoded
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
@@ -84,7 +84,7 @@ struct FeedbackHandler: Sendable {
             throw APIError(
                 status: .serviceUnavailable,
                 message: "The routing log database cannot be reached to look up '\(id)'; retry shortly.",
-                type: "server_error", code: "routing_log_database_unavailable", retryAfter: 1
+                type: "server_error", code: .routingLogDatabaseUnavailable, retryAfter: 1
             )
         }
     }

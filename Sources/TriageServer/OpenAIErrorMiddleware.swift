@@ -15,7 +15,7 @@ struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 return APIError(
                     status: .notFound,
                     message: "Invalid URL (\(request.method.rawValue) \(path)). Triage serves POST /v1/chat/completions, /v1/messages, /v1/completions and /v1/feedback; GET /v1/models, /v1/triage/status, /v1/triage/report, /v1/triage/requests, /ui, /metrics and /healthz.",
-                    type: "invalid_request_error", code: "unknown_url"
+                    type: "invalid_request_error", code: .unknownURL
                 ).response(requestID: nil)
             }
             return APIError(

@@ -8,19 +8,19 @@ extension ProxyRequest {
         let (body, spans) = try Self.jsonObject(bytes, expected: "'model', 'max_tokens' and 'messages'")
         let model = try Self.model(in: body)
         guard let maxTokens = body["max_tokens"] else {
-            throw .invalidRequest("max_tokens: Field required", code: "missing_required_parameter", param: "max_tokens")
+            throw .invalidRequest("max_tokens: Field required", code: .missingRequiredParameter, param: "max_tokens")
         }
         guard case .number(let value) = maxTokens, value >= 1, value.rounded() == value else {
-            throw .invalidRequest("max_tokens: Input should be a valid integer greater than 0", code: "invalid_type", param: "max_tokens")
+            throw .invalidRequest("max_tokens: Input should be a valid integer greater than 0", code: .invalidType, param: "max_tokens")
         }
         guard case .array(let messages)? = body["messages"] else {
             throw .invalidRequest(
                 body["messages"] == nil ? "messages: Field required" : "messages: Input should be a valid list",
-                code: body["messages"] == nil ? "missing_required_parameter" : "invalid_type", param: "messages"
+                code: body["messages"] == nil ? .missingRequiredParameter : .invalidType, param: "messages"
             )
         }
         guard !messages.isEmpty else {
-            throw .invalidRequest("messages: at least one message is required", code: "empty_array", param: "messages")
+            throw .invalidRequest("messages: at least one message is required", code: .emptyArray, param: "messages")
         }
         var texts: [String] = []
         var logMessages: [JSONValue] = []
@@ -35,17 +35,17 @@ extension ProxyRequest {
             texts.append(system)
             logMessages.append(.object(["role": .string("system"), "content": .string(system)]))
         default:
-            throw .invalidRequest("system: Input should be a valid string or a list of text blocks", code: "invalid_type", param: "system")
+            throw .invalidRequest("system: Input should be a valid string or a list of text blocks", code: .invalidType, param: "system")
         }
         var lastUser = ""
         for (index, message) in messages.enumerated() {
             guard case .object(let members) = message else {
-                throw .invalidRequest("messages.\(index): Input should be a valid dictionary", code: "invalid_type", param: "messages[\(index)]")
+                throw .invalidRequest("messages.\(index): Input should be a valid dictionary", code: .invalidType, param: "messages[\(index)]")
             }
             guard case .string(let role)? = members["role"], role == "user" || role == "assistant" else {
                 throw .invalidRequest(
                     "messages.\(index).role: Input should be 'user' or 'assistant'",
-                    code: "invalid_type", param: "messages[\(index)].role"
+                    code: .invalidType, param: "messages[\(index)].role"
                 )
             }
             let text: String
@@ -55,7 +55,7 @@ extension ProxyRequest {
             default:
                 throw .invalidRequest(
                     "messages.\(index).content: Input should be a valid string or a list of content blocks",
-                    code: "invalid_type", param: "messages[\(index)].content"
+                    code: .invalidType, param: "messages[\(index)].content"
                 )
             }
             texts.append(text)

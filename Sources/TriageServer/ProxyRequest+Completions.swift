@@ -9,7 +9,7 @@ extension ProxyRequest {
         let prompt: String
         switch body["prompt"] {
         case nil:
-            throw .invalidRequest("Missing required parameter: 'prompt'.", code: "missing_required_parameter", param: "prompt")
+            throw .invalidRequest("Missing required parameter: 'prompt'.", code: .missingRequiredParameter, param: "prompt")
         case .string(let text)?:
             prompt = text
         case .array(let items)? where items.allSatisfy({ $0.stringValue != nil }):
@@ -17,7 +17,7 @@ extension ProxyRequest {
         default:
             throw .invalidRequest(
                 "Invalid type for 'prompt': expected a string or an array of strings (token arrays are not supported).",
-                code: "invalid_type", param: "prompt"
+                code: .invalidType, param: "prompt"
             )
         }
         var includeUsage = false

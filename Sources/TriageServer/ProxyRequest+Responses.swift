@@ -10,11 +10,11 @@ extension ProxyRequest {
         let model = try Self.model(in: body)
         switch body["input"] {
         case .string?, .array?: break
-        case nil: throw .invalidRequest("Missing required parameter: 'input'.", code: "missing_required_parameter", param: "input")
-        default: throw .invalidRequest("Invalid type for 'input': expected a string or an array of input items.", code: "invalid_type", param: "input")
+        case nil: throw .invalidRequest("Missing required parameter: 'input'.", code: .missingRequiredParameter, param: "input")
+        default: throw .invalidRequest("Invalid type for 'input': expected a string or an array of input items.", code: .invalidType, param: "input")
         }
         if let instructions = body["instructions"], instructions.stringValue == nil, instructions != .null {
-            throw .invalidRequest("Invalid type for 'instructions': expected a string.", code: "invalid_type", param: "instructions")
+            throw .invalidRequest("Invalid type for 'instructions': expected a string.", code: .invalidType, param: "instructions")
         }
         let texts = ResponsesTranslator.texts(of: body)
         self.init(
@@ -41,17 +41,17 @@ extension ProxyRequest {
                 case .number: texts.append("")  // one token id: nothing to route on
                 case .array(let tokens) where tokens.allSatisfy({ if case .number = $0 { true } else { false } }): texts.append("")
                 default:
-                    throw .invalidRequest("Invalid type for 'input[\(index)]': expected a string or an array of token ids.", code: "invalid_type", param: "input[\(index)]")
+                    throw .invalidRequest("Invalid type for 'input[\(index)]': expected a string or an array of token ids.", code: .invalidType, param: "input[\(index)]")
                 }
             }
-        case .array?: throw .invalidRequest("Invalid 'input': empty array.", code: "empty_array", param: "input")
-        case nil: throw .invalidRequest("Missing required parameter: 'input'.", code: "missing_required_parameter", param: "input")
-        default: throw .invalidRequest("Invalid type for 'input': expected a string or an array of strings.", code: "invalid_type", param: "input")
+        case .array?: throw .invalidRequest("Invalid 'input': empty array.", code: .emptyArray, param: "input")
+        case nil: throw .invalidRequest("Missing required parameter: 'input'.", code: .missingRequiredParameter, param: "input")
+        default: throw .invalidRequest("Invalid type for 'input': expected a string or an array of strings.", code: .invalidType, param: "input")
         }
         switch body["dimensions"] {
         case nil, .null?: break
         case .number(let value)? where value >= 1 && value.rounded() == value: break
-        default: throw .invalidRequest("Invalid 'dimensions': expected a positive integer.", code: "invalid_type", param: "dimensions")
+        default: throw .invalidRequest("Invalid 'dimensions': expected a positive integer.", code: .invalidType, param: "dimensions")
         }
         let log = texts.map { JSONValue.object(["role": .string("input"), "content": .string($0)]) }
         self.init(

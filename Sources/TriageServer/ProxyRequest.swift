@@ -48,16 +48,16 @@ struct ProxyRequest: Sendable {
     /// where each member's value lies in `bytes`.
     static func jsonObject(_ bytes: [UInt8], expected: String) throws(APIError) -> (members: [String: JSONValue], spans: [String: Range<Int>]) {
         guard !bytes.isEmpty else {
-            throw .invalidRequest("The request body is empty; expected a JSON object with \(expected).", code: "invalid_json")
+            throw .invalidRequest("The request body is empty; expected a JSON object with \(expected).", code: .invalidJSON)
         }
         do {
             return try JSONParser.parseObjectWithSpans(bytes)
         } catch .notAnObject {
-            throw .invalidRequest("The request body must be a JSON object with \(expected).", code: "invalid_json")
+            throw .invalidRequest("The request body must be a JSON object with \(expected).", code: .invalidJSON)
         } catch {
             throw .invalidRequest(
                 "We could not parse the JSON body of your request: \(error). Expected a JSON object with \(expected).",
-                code: "invalid_json"
+                code: .invalidJSON
             )
         }
     }
@@ -65,10 +65,10 @@ struct ProxyRequest: Sendable {
     /// The model field: a non-empty string.
     static func model(in body: [String: JSONValue]) throws(APIError) -> String {
         guard let modelValue = body["model"] else {
-            throw .invalidRequest("Missing required parameter: 'model'.", code: "missing_required_parameter", param: "model")
+            throw .invalidRequest("Missing required parameter: 'model'.", code: .missingRequiredParameter, param: "model")
         }
         guard case .string(let model) = modelValue, !model.isEmpty else {
-            throw .invalidRequest("Invalid type for 'model': expected a non-empty string.", code: "invalid_type", param: "model")
+            throw .invalidRequest("Invalid type for 'model': expected a non-empty string.", code: .invalidType, param: "model")
         }
         return model
     }
@@ -79,7 +79,7 @@ struct ProxyRequest: Sendable {
         case nil, .null?: return false
         case .bool(let flag)?: return flag
         default:
-            throw .invalidRequest("Invalid type for 'stream': expected a boolean.", code: "invalid_type", param: "stream")
+            throw .invalidRequest("Invalid type for 'stream': expected a boolean.", code: .invalidType, param: "stream")
         }
     }
 
@@ -88,23 +88,23 @@ struct ProxyRequest: Sendable {
         let (body, spans) = try Self.jsonObject(bytes, expected: "'model' and 'messages'")
         let model = try Self.model(in: body)
         guard let messagesValue = body["messages"] else {
-            throw .invalidRequest("Missing required parameter: 'messages'.", code: "missing_required_parameter", param: "messages")
+            throw .invalidRequest("Missing required parameter: 'messages'.", code: .missingRequiredParameter, param: "messages")
         }
         guard case .array(let messages) = messagesValue else {
-            throw .invalidRequest("Invalid type for 'messages': expected an array of message objects.", code: "invalid_type", param: "messages")
+            throw .invalidRequest("Invalid type for 'messages': expected an array of message objects.", code: .invalidType, param: "messages")
         }
         guard !messages.isEmpty else {
-            throw .invalidRequest("Invalid 'messages': empty array. Expected an array with minimum length 1.", code: "empty_array", param: "messages")
+            throw .invalidRequest("Invalid 'messages': empty array. Expected an array with minimum length 1.", code: .emptyArray, param: "messages")
         }
         var texts: [String] = []
         texts.reserveCapacity(messages.count)
         var lastUser = ""
         for (index, message) in messages.enumerated() {
             guard case .object(let members) = message else {
-                throw .invalidRequest("Invalid type for 'messages[\(index)]': expected an object.", code: "invalid_type", param: "messages[\(index)]")
+                throw .invalidRequest("Invalid type for 'messages[\(index)]': expected an object.", code: .invalidType, param: "messages[\(index)]")
             }
             guard case .string(let role)? = members["role"] else {
-                throw .invalidRequest("Missing required parameter: 'messages[\(index)].role'.", code: "missing_required_parameter", param: "messages[\(index)].role")
+                throw .invalidRequest("Missing required parameter: 'messages[\(index)].role'.", code: .missingRequiredParameter, param: "messages[\(index)].role")
             }
             let text = try Self.text(of: members["content"], index: index)
             texts.append(text)
@@ -128,7 +128,7 @@ struct ProxyRequest: Sendable {
         guard let text = ChatTexts.text(of: content) else {
             throw .invalidRequest(
                 "Invalid type for 'messages[\(index)].content': expected a string or an array of content parts.",
-                code: "invalid_type", param: "messages[\(index)].content"
+                code: .invalidType, param: "messages[\(index)].content"
             )
         }
         return text

@@ -33,7 +33,7 @@ enum RequestBodyReader {
             // (A connection that ends mid-body is an incomplete body, not a framing error: below.)
             var apiError = APIError.invalidRequest(
                 "The request body is not validly framed (\(error)): with 'Transfer-Encoding: chunked' each chunk is its size in hex digits, CRLF, that many bytes, CRLF, and a last chunk of size 0.",
-                code: "invalid_body_framing"
+                code: .invalidBodyFraming
             )
             apiError.closesConnection = true
             throw apiError
@@ -42,7 +42,7 @@ enum RequestBodyReader {
             throw APIError(
                 status: .requestTimeout,
                 message: "The request body ended early after \(bytes.count) bytes: the client closed the connection or paused longer than limits.body_timeout between two reads.",
-                type: "invalid_request_error", code: "request_body_incomplete"
+                type: "invalid_request_error", code: .requestBodyIncomplete
             )
         }
         return bytes
@@ -56,7 +56,7 @@ enum RequestBodyReader {
         var error = APIError(
             status: .notImplemented,
             message: "Transfer-Encoding '\(codings.prefix(100))' is not supported; send the body with Content-Length or 'Transfer-Encoding: chunked' (compressed bodies are not decoded).",
-            type: "invalid_request_error", code: "unsupported_transfer_encoding", param: nil
+            type: "invalid_request_error", code: .unsupportedTransferEncoding, param: nil
         )
         error.closesConnection = true
         throw error

@@ -77,7 +77,7 @@ final class ShutdownCutoff: Sendable {
         APIError(
             status: .serviceUnavailable,
             message: "Triage is shutting down: this stream was still open when the shutdown grace period (shutdown.grace_seconds: \(graceText) s) ran out, so it ends here; retry the request.",
-            type: "server_error", code: "server_shutting_down"
+            type: "server_error", code: .serverShuttingDown
         )
     }
 }

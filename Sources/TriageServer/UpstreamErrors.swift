@@ -19,7 +19,7 @@ enum UpstreamErrors {
         } else if let error = error as? UpstreamError {
             apiError = .upstream(error, backend: backend)
         } else {
-            apiError = APIError(status: .badGateway, message: "Backend '\(backend)' failed: \(error)", type: "upstream_error", code: "upstream_unavailable")
+            apiError = APIError(status: .badGateway, message: "Backend '\(backend)' failed: \(error)", type: "upstream_error", code: .upstreamUnavailable)
         }
         apiError.message = redactor.redact(apiError.message)
         return apiError
@@ -36,13 +36,13 @@ enum UpstreamErrors {
                 status: HTTPResponse.Status(code: status),
                 message: "Backend '\(backend)' rejected the request (HTTP \(status)): \(upstreamMessage)",
                 type: status == 429 ? "rate_limit_error" : "invalid_request_error",
-                code: status == 429 ? "upstream_rate_limited" : "upstream_rejected"
+                code: status == 429 ? .upstreamRateLimited : .upstreamRejected
             )
         }
         return APIError(
             status: .badGateway,
             message: "Backend '\(backend)' returned HTTP \(status): \(upstreamMessage)",
-            type: "upstream_error", code: "upstream_error"
+            type: "upstream_error", code: .upstreamError
         )
     }
 
@@ -63,9 +63,9 @@ enum UpstreamErrors {
             if status == 429 { return "status_429" }
             return status >= 500 ? "status_5xx" : "status_4xx"
         }
-        if error.code == "upstream_timeout" { return "timeout" }
-        if error.code == "upstream_invalid_response" { return "invalid_response" }
-        if error.code == "upstream_unavailable" { return "connect" }
+        if error.code == .upstreamTimeout { return "timeout" }
+        if error.code == .upstreamInvalidResponse { return "invalid_response" }
+        if error.code == .upstreamUnavailable { return "connect" }
         return "other"
     }
 }

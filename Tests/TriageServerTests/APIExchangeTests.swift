@@ -45,7 +45,7 @@ struct APIExchangeTests {
             _ = try BackendExchange.upstreamTarget(for: request, backend: anthropic)
             Issue.record("expected an error")
         } catch {
-            #expect(error.code == "unsupported_translation")
+            #expect(error.code == .unsupportedTranslation)
         }
         let answer = Array(#"{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,0.2,0.3,0.4]}],"usage":{"prompt_tokens":3,"total_tokens":3}}"#.utf8)
         #expect(EmbeddingsAnswer.dimensions(answer) == 4)

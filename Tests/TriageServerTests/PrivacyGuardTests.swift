@@ -34,7 +34,7 @@ import TriageLog
         do {
             _ = try RequestLifecycle.outbound(sensitive, to: remote, active: active)
         } catch {
-            #expect(error.code == "sensitive_data_no_local_backend" && error.status.code == 503)
+            #expect(error.code == .sensitiveDataNoLocalBackend && error.status.code == 503)
             #expect(!error.message.contains("DE89"))
         }
         #expect(try RequestLifecycle.outbound(sensitive, to: local, active: active).rawBody == sensitive.rawBody)

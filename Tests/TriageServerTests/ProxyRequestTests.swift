@@ -77,7 +77,7 @@ struct ProxyRequestTests {
             Issue.record("expected an error")
         } catch {
             #expect(error.status.code == 400)
-            #expect(error.code == "unsupported_translation")
+            #expect(error.code == .unsupportedTranslation)
             #expect(error.message.contains("'remote' (kind anthropic)"))
         }
         // Same API: tools pass through.

@@ -27,7 +27,7 @@ struct RequestIntake: Sendable {
         guard chat.messageTexts.count <= limit else {
             throw APIError.invalidRequest(
                 "Too many messages: \(chat.messageTexts.count), the limit is \(limit) (limits.max_messages in routes.yaml).",
-                code: "too_many_messages", param: "messages"
+                code: .tooManyMessages, param: "messages"
             )
         }
         guard active.config.models.contains(chat.model) else {

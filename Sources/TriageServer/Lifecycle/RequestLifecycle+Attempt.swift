@@ -100,7 +100,7 @@ extension RequestLifecycle {
             throw APIError(
                 status: .badGateway,
                 message: "Backend '\(backend.name)' is unavailable: it needs an API key, but the environment variable \(variable) (api_key_env in \(active.config.sourcePath)) is not set for the Triage process. Set it and restart Triage, or route these requests to another backend.",
-                type: "upstream_error", code: "backend_api_key_missing"
+                type: "upstream_error", code: .backendAPIKeyMissing
             )
         }
         let remaining = (deadline - .now).inSeconds
@@ -108,7 +108,7 @@ extension RequestLifecycle {
             throw APIError(
                 status: .gatewayTimeout,
                 message: "The request deadline of \(active.config.limits.requestTimeout) s (limits.request_timeout) passed before backend '\(backend.name)' could be tried.",
-                type: "upstream_error", code: "upstream_timeout"
+                type: "upstream_error", code: .upstreamTimeout
             )
         }
         let target = try BackendExchange.upstreamTarget(for: chat, backend: backend, askUsage: askUsage)

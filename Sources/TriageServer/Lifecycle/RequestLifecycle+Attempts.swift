@@ -42,7 +42,7 @@ extension RequestLifecycle {
                 let error = APIError(
                     status: .serviceUnavailable,
                     message: "Backend '\(target.name)' is temporarily skipped: its circuit breaker opened after \(target.breaker.failures) consecutive failures; it will be probed again in \(Int(retryAfter.rounded(.up))) s.",
-                    type: "upstream_error", code: "backend_unavailable", retryAfter: retryAfter
+                    type: "upstream_error", code: .backendUnavailable, retryAfter: retryAfter
                 )
                 guard skip(error, because: "circuit breaker open") else { break attemptLoop }
                 continue attemptLoop
@@ -50,7 +50,7 @@ extension RequestLifecycle {
                 let error = APIError(
                     status: .tooManyRequests,
                     message: "Backend '\(target.name)' already has \(target.maxConcurrent ?? 0) requests in flight (max_concurrent in routes.yaml); retry shortly.",
-                    type: "rate_limit_error", code: "backend_saturated", retryAfter: 1
+                    type: "rate_limit_error", code: .backendSaturated, retryAfter: 1
                 )
                 guard skip(error, because: "max_concurrent reached") else { break attemptLoop }
                 continue attemptLoop
@@ -94,7 +94,7 @@ extension RequestLifecycle {
         }
         if attempts.count > 1 { record.attempts = attempts }
         throw lastError ?? APIError(
-            status: .badGateway, message: "No backend could take the request.", type: "upstream_error", code: "upstream_unavailable"
+            status: .badGateway, message: "No backend could take the request.", type: "upstream_error", code: .upstreamUnavailable
         )
     }
 

@@ -85,7 +85,7 @@ extension RequestLifecycle {
         APIError(
             status: .serviceUnavailable,
             message: "The request contains sensitive data (\(typeList(chat))) and privacy.sensitive is \(active.config.privacy.policy.rawValue) in \(active.config.sourcePath), but no backend on the premises can take it (the routed backend, its fallbacks and auto.local/default_backend are remote or unavailable); it was not sent anywhere (sensitive_data_no_local_backend).",
-            type: "server_error", code: "sensitive_data_no_local_backend"
+            type: "server_error", code: .sensitiveDataNoLocalBackend
         )
     }
 

@@ -143,7 +143,7 @@ extension RequestLifecycle {
         if clientGone {
             record.error = "client disconnected before the answer ended; upstream transfer aborted"
             health.release(backend)
-        } else if shutdown.isCutOff && failure?.code == "server_shutting_down" {
+        } else if shutdown.isCutOff && failure?.code == .serverShuttingDown {
             health.release(backend)
         } else {
             health.finish(backend, success: record.error == nil)
@@ -174,7 +174,7 @@ extension RequestLifecycle {
         APIError(
             status: .badGateway,
             message: "Backend '\(backend)' \(problem); it is not relayed as an answer.",
-            type: "upstream_error", code: "upstream_invalid_response"
+            type: "upstream_error", code: .upstreamInvalidResponse
         )
     }
 }

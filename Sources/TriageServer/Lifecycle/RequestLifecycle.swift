@@ -101,13 +101,13 @@ struct RequestLifecycle: Sendable {
         var record = initial
         var apiError = (error as? APIError) ?? APIError(
             status: .internalServerError, message: "Internal error in Triage: \(error)",
-            type: "server_error", code: "internal_error"
+            type: "server_error", code: .internalError
         )
         // The last stop before the client, the routing log and stderr: no configured secret passes.
         apiError.message = active.redactor.redact(apiError.message)
         record.status = Int(apiError.status.code)
         record.error = apiError.message
-        if record.reason.isEmpty { record.reason = "rejected: \(apiError.code ?? apiError.type)" }
+        if record.reason.isEmpty { record.reason = "rejected: \(apiError.code?.rawValue ?? apiError.type)" }
         record.latencyMs = Self.milliseconds(since: started)
         guard await recorder.record(Self.logged(record, active: active)) else { return .error(.routingLogUnavailable, tags: ReplyTags(record)) }
         if apiError.status.code >= 500 {

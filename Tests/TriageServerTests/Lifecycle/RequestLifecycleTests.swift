@@ -57,7 +57,7 @@ struct RequestLifecycleTests {
 
         let skipped = await harness.run()
         #expect(skipped.status == 503)
-        #expect(skipped.error?.code == "backend_unavailable")
+        #expect(skipped.error?.code == .backendUnavailable)
         #expect(transport.calls.count == 2, "an open breaker sends nothing")
 
         try await Task.sleep(for: .milliseconds(250))
@@ -109,7 +109,7 @@ struct RequestLifecycleTests {
         let alone = try LifecycleHarness(lifecycleRoutes(local: "max_concurrent: 1"), transport: busy)
         let hangUpAlone = ClientHangUp()
         let first = await alone.run(stream: true, hangUp: hangUpAlone)
-        #expect(await alone.run().error?.code == "backend_saturated")
+        #expect(await alone.run().error?.code == .backendSaturated)
         hangUpAlone.clientGone()
         _ = await alone.relay(first)
 
@@ -189,7 +189,7 @@ struct RequestLifecycleTests {
         }
         let reply = await harness.run(hangUp: hangUp)
         #expect(reply.status == 499)
-        #expect(reply.error?.code == "client_closed_request")
+        #expect(reply.error?.code == .clientClosedRequest)
         let status = harness.lifecycle.health.status(of: "local")
         #expect(status.inFlight == 0 && status.breaker == .closed)
 
