@@ -56,35 +56,49 @@ let package = Package(
             dependencies: ["CCurl"],
             swiftSettings: strictSwift6
         ),
-        // A schema-free JSON value, for client JSON that is relayed, translated or logged as it came.
+        // The one JSON reader and writer: a schema-free JSON value, the fast parser and writer, and
+        // Codable types through them.
         .target(
             name: "TriageJSON",
+            dependencies: [],
+            swiftSettings: strictSwift6
+        ),
+        // Server-sent events: the one parser/framer (events, and frames with their bytes) and writer.
+        .target(
+            name: "TriageSSE",
             dependencies: [],
             swiftSettings: strictSwift6
         ),
         // Translation between OpenAI chat completions and Anthropic messages: requests, answers, errors, streams.
         .target(
             name: "TriageAnthropic",
-            dependencies: ["TriageJSON"],
+            dependencies: ["TriageJSON", "TriageSSE"],
             swiftSettings: strictSwift6
         ),
         // The OpenAI Responses API translated to and from chat completions: requests, answers, streams.
         .target(
             name: "TriageResponses",
-            dependencies: ["TriageJSON", "TriageAnthropic"],
+            dependencies: ["TriageJSON", "TriageAnthropic", "TriageSSE"],
+            swiftSettings: strictSwift6
+        ),
+        // Stable hashes (FNV-1a) and a seeded PRNG (SplitMix64), the same on every run and machine.
+        .target(
+            name: "TriageHashing",
+            dependencies: [],
             swiftSettings: strictSwift6
         ),
         // The `route: auto` classifier: distribution fit (TF-IDF top-k over the local model's
         // reference prompts, conformally calibrated) and complexity (logistic regression).
         .target(
             name: "TriageClassifier",
+            dependencies: ["TriageJSON", "TriageHashing"],
             resources: [.copy("Resources")],
             swiftSettings: strictSwift6
         ),
         // Quality, speed and memory benchmark of the classifier (sources in bench/classifier).
         .executableTarget(
             name: "triage-classifier-bench",
-            dependencies: ["TriageClassifier"],
+            dependencies: ["TriageClassifier", "TriageHashing"],
             path: "bench/classifier",
             swiftSettings: strictSwift6
         ),
@@ -107,14 +121,14 @@ let package = Package(
         // feedback storage, shadow sampling, reading rotated logs in bounded memory.
         .target(
             name: "TriageFlywheel",
-            dependencies: ["TriageLog", "TriageJSON"],
+            dependencies: ["TriageLog", "TriageJSON", "TriageHashing", "TriageConfig"],
             swiftSettings: strictSwift6
         ),
         // The LLM judge's pure parts: the versioned prompt file (a resource), verdict parsing,
         // combining the two position-swapped orders into one grade.
         .target(
             name: "TriageJudge",
-            dependencies: ["TriageLog", "TriageFlywheel"],
+            dependencies: ["TriageLog", "TriageFlywheel", "TriageHashing"],
             resources: [.copy("Resources")],
             swiftSettings: strictSwift6
         ),
@@ -160,7 +174,7 @@ let package = Package(
         .target(
             name: "TriageServer",
             dependencies: [
-                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageAnthropic", "TriageResponses", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge", "TriagePrivacy", "TriageDashboard", "TriageTracing", "TriagePostgres",
+                "TriageConfig", "TriageRouting", "TriageUpstream", "TriageLog", "TriageJSON", "TriageSSE", "TriageAnthropic", "TriageResponses", "TriageMetrics", "TriageClassifier", "TriageFlywheel", "TriageJudge", "TriagePrivacy", "TriageDashboard", "TriageTracing", "TriagePostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -190,14 +204,14 @@ let package = Package(
         // (exact match, token F1, judge grades), resumable, with a pass/fail verdict.
         .target(
             name: "TriageEval",
-            dependencies: ["TriageServer", "TriageConfig", "TriageFlywheel", "TriageJSON", "TriageUpstream"],
+            dependencies: ["TriageServer", "TriageConfig", "TriageFlywheel", "TriageJSON", "TriageUpstream", "TriageHashing"],
             swiftSettings: strictSwift6
         ),
         // The thin command-line front end: serve, check, tail.
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageConfig", "TriageServer", "TriageLog", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriageReplay", "TriageEval", "TriageUpstream", "TriagePrivacy", "TriageDashboard", "TriagePostgres",
+                "TriageConfig", "TriageServer", "TriageLog", "TriageJSON", "TriageRouting", "TriageClassifier", "TriageFlywheel", "TriageScoring", "TriageReplay", "TriageEval", "TriageUpstream", "TriagePrivacy", "TriageDashboard", "TriagePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -211,18 +225,19 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(name: "TriageUpstreamTests", dependencies: ["TriageUpstream"], swiftSettings: strictSwift6),
-        .testTarget(name: "TriageClassifierTests", dependencies: ["TriageClassifier"], swiftSettings: strictSwift6),
-        .testTarget(name: "TriageFlywheelTests", dependencies: ["TriageFlywheel", "TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageClassifierTests", dependencies: ["TriageClassifier", "TriageHashing"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageFlywheelTests", dependencies: ["TriageFlywheel", "TriageLog", "TriageJSON", "TriageHashing", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageEvalTests", dependencies: ["TriageEval", "TriageJudge", "TriageLog", "TriageJSON", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageScoringTests", dependencies: ["TriageScoring", "TriageClassifier", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriagePrivacyTests", dependencies: ["TriagePrivacy", "TriageConfig", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageJSONTests", dependencies: ["TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageMetricsTests", dependencies: ["TriageMetrics"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageAnthropicTests", dependencies: ["TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),
-        .testTarget(name: "TriageResponsesTests", dependencies: ["TriageResponses", "TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageResponsesTests", dependencies: ["TriageResponses", "TriageAnthropic", "TriageJSON", "TriageSSE"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageSSETests", dependencies: ["TriageSSE"], swiftSettings: strictSwift6),
         .testTarget(
             name: "TriageServerTests",
-            dependencies: ["TriageServer", "TriageConfig", "TriageUpstream", "TriageLog", "TriageMetrics", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["TriageServer", "TriageConfig", "TriageUpstream", "TriageLog", "TriageMetrics", "TriageSSE", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strictSwift6
         ),
         .testTarget(
@@ -235,7 +250,7 @@ let package = Package(
         .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport", swiftSettings: strictSwift6),
         .testTarget(
             name: "TriagePostgresTests",
-            dependencies: ["TriagePostgres", "TriageLog", "TriageJSON", "TriageFlywheel", "PostgresTestSupport"],
+            dependencies: ["TriagePostgres", "TriageLog", "TriageJSON", "TriageFlywheel", "TriageConfig", "PostgresTestSupport"],
             swiftSettings: strictSwift6
         ),
         .testTarget(

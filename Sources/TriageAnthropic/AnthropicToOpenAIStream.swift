@@ -1,5 +1,6 @@
 import Foundation
 import TriageJSON
+import TriageSSE
 
 /// Translates an Anthropic Messages event stream into an OpenAI `chat.completion.chunk` stream,
 /// incrementally: feed upstream bytes as they arrive (split anywhere, even mid-line or
@@ -16,7 +17,7 @@ import TriageJSON
 /// | `message_stop` | (a usage chunk when `includeUsage`: reported counts, else ``usageEstimate``), then `data: [DONE]` |
 /// | `error` | `data: {"error": {"message", "type", "code": null}}`, and the stream ends |
 /// | `ping`, `content_block_stop`, thinking/other deltas, unknown events | nothing |
-public struct AnthropicToOpenAIStream: SSEEventTranslator {
+public struct AnthropicToOpenAIStream: StreamAnswerKeeping, SSEEventTranslator {
     private let model: String
     private let id: String
     private let created: Int
@@ -24,23 +25,14 @@ public struct AnthropicToOpenAIStream: SSEEventTranslator {
     var parser = SSEParser()
     private var sentRole = false
     private var sentFinish = false
-    private var ended = false
+    var ended = false
+    /// The answer so far, for the routing log.
+    public private(set) var answer = StreamAnswer()
     /// OpenAI tool-call index of each Anthropic tool_use block index.
     private var toolIndexByBlock: [Int: Int] = [:]
-    /// Every tool call's streamed arguments so far, for the output estimate.
-    private var toolArguments = ""
     /// Counts for the final usage chunk when the backend reports none.
     public var usageEstimate: UsageEstimate?
 
-    /// The answer text so far: every text delta, concatenated.
-    public private(set) var text = ""
-    /// The finish reason reported by the upstream, in OpenAI's vocabulary (`stop`, `length`,
-    /// `tool_calls`, `content_filter`); nil until `message_delta` says it.
-    public private(set) var finishReason: String?
-    /// Input tokens (cache reads and writes included), once `message_start` or `message_delta` reports them.
-    public private(set) var inputTokens: Int?
-    /// Output tokens, once `message_delta` reports them.
-    public private(set) var outputTokens: Int?
     /// True once the translated stream has ended (`[DONE]` or an error event was produced);
     /// later input is ignored.
     public var isFinished: Bool { ended }
@@ -58,31 +50,25 @@ public struct AnthropicToOpenAIStream: SSEEventTranslator {
         self.created = created
     }
 
-    /// Consumes upstream bytes; returns the translated bytes to relay now (possibly none).
-    public mutating func feed(_ bytes: [UInt8]) -> [UInt8] {
-        translate(bytes)
-    }
+    /// Consumes upstream bytes; returns the translated chunks to relay now (possibly none).
+    public mutating func feed(_ bytes: [UInt8]) -> [UInt8] { translate(bytes) }
 
     /// Ends the stream: translates what the upstream left unterminated, then, unless the stream
     /// already ended, closes it cleanly with a finish chunk (`finish_reason` as reported, else
     /// `stop`) and `data: [DONE]`. The proxy decides whether a truncated upstream instead
     /// deserves ``fail(status:message:)``.
-    public mutating func finish() -> [UInt8] {
-        translateEnd()
-    }
+    public mutating func finish() -> [UInt8] { translateEnd() }
 
     /// Ends the stream with an OpenAI error event (`data: {"error": {...}}`), e.g. when the
     /// upstream connection fails mid-stream; returns nothing if the stream already ended.
     public mutating func fail(status: Int, message: String) -> [UInt8] {
-        guard !ended else { return [] }
-        ended = true
-        var out: [UInt8] = []
-        Self.emit(.object(["error": .object([
-            "message": .string(message),
-            "type": .string(AnthropicTranslator.anthropicErrorType(status: status)),
-            "code": .null,
-        ])]), into: &out)
-        return out
+        failOnce { out in
+            Self.emit(.object(["error": .object([
+                "message": .string(message),
+                "type": .string(AnthropicTranslator.anthropicErrorType(status: status)),
+                "code": .null,
+            ])]), into: &out)
+        }
     }
 
     // MARK: Events
@@ -94,8 +80,8 @@ public struct AnthropicToOpenAIStream: SSEEventTranslator {
         switch type {
         case "message_start":
             if let usage = data["message"]?["usage"] {
-                if let input = AnthropicTranslator.anthropicInputTokens(usage) { inputTokens = input }
-                if let output = usage["output_tokens"]?.intValue { outputTokens = output }
+                if let input = AnthropicTranslator.anthropicInputTokens(usage) { answer.inputTokens = input }
+                if let output = usage["output_tokens"]?.intValue { answer.outputTokens = output }
             }
             sendRole(into: &out)
         case "content_block_start":
@@ -116,16 +102,16 @@ public struct AnthropicToOpenAIStream: SSEEventTranslator {
             } else if data["delta"]?["type"]?.stringValue == "input_json_delta",
                       let tool = data["index"]?.intValue.flatMap({ toolIndexByBlock[$0] }),
                       let piece = data["delta"]?["partial_json"]?.stringValue, !piece.isEmpty {
-                toolArguments += piece
+                answer.toolArguments += piece
                 sendToolDelta(["index": .int(tool), "function": .object(["arguments": .string(piece)])], into: &out)
             }
         case "message_delta":
             if let usage = data["usage"] {
-                if let input = AnthropicTranslator.anthropicInputTokens(usage) { inputTokens = input }
-                if let output = usage["output_tokens"]?.intValue { outputTokens = output }
+                if let input = AnthropicTranslator.anthropicInputTokens(usage) { answer.inputTokens = input }
+                if let output = usage["output_tokens"]?.intValue { answer.outputTokens = output }
             }
             if let stop = data["delta"]?["stop_reason"]?.stringValue {
-                finishReason = StopReasonMapping.finishReason(fromStopReason: stop)
+                answer.finishReason = StopReasonMapping.finishReason(fromStopReason: stop)
                 sendFinish(into: &out)
             }
         case "message_stop":
@@ -150,7 +136,7 @@ public struct AnthropicToOpenAIStream: SSEEventTranslator {
 
     private mutating func sendText(_ piece: String, into out: inout [UInt8]) {
         sendRole(into: &out)
-        text += piece
+        answer.text += piece
         emitChunk(delta: ["content": .string(piece)], finishReason: .null, into: &out)
     }
 
@@ -170,7 +156,7 @@ public struct AnthropicToOpenAIStream: SSEEventTranslator {
         guard !ended else { return }
         sendFinish(into: &out)
         if includeUsage {
-            let (input, output) = UsageEstimate.resolve(usageEstimate, input: inputTokens, output: outputTokens, answer: text + toolArguments)
+            let (input, output) = UsageEstimate.resolve(usageEstimate, input: inputTokens, output: outputTokens, answer: answer.text + answer.toolArguments)
             Self.emit(.object([
                 "id": .string(id), "object": .string("chat.completion.chunk"), "created": .int(created),
                 "model": .string(model), "choices": .array([]),
@@ -179,7 +165,7 @@ public struct AnthropicToOpenAIStream: SSEEventTranslator {
                 ]),
             ]), into: &out)
         }
-        out.append(contentsOf: Array("data: [DONE]\n\n".utf8))
+        SSEEvent.writeData("[DONE]".utf8, into: &out)
         ended = true
     }
 
@@ -199,6 +185,6 @@ public struct AnthropicToOpenAIStream: SSEEventTranslator {
     }
 
     private static func emit(_ value: JSONValue, into out: inout [UInt8]) {
-        out.append(contentsOf: Array("data: \(value.serialized)\n\n".utf8))
+        SSEEvent.writeData(value.jsonBytes, into: &out)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TriageJSON
+import TriageSSE
 
 /// Translates an OpenAI `chat.completion.chunk` stream into an Anthropic Messages event stream
 /// (with `event:` lines), incrementally: feed upstream bytes as they arrive (split anywhere,
@@ -14,7 +15,7 @@ import TriageJSON
 /// (mapped `stop_reason`, `usage` with `output_tokens` and the now known `input_tokens`, or
 /// ``usageEstimate`` when the backend reported none) and `message_stop`. Only choice 0 is
 /// used. An upstream `{"error": {...}}` becomes `event: error` and ends the stream.
-public struct OpenAIToAnthropicStream: SSEEventTranslator {
+public struct OpenAIToAnthropicStream: StreamAnswerKeeping, SSEEventTranslator {
     private let model: String
     private let id: String
     var parser = SSEParser()
@@ -25,21 +26,12 @@ public struct OpenAIToAnthropicStream: SSEEventTranslator {
     /// Anthropic block index of each OpenAI tool-call index.
     private var toolBlocks: [Int: Int] = [:]
     private var blocksDone = false
-    private var ended = false
-    /// Every tool call's streamed arguments so far, for the output estimate.
-    private var toolArguments = ""
+    var ended = false
+    /// The answer so far, for the routing log.
+    public private(set) var answer = StreamAnswer()
     /// Counts for `message_start` and `message_delta` when the backend reports none.
     public var usageEstimate: UsageEstimate?
 
-    /// The answer text so far: every content delta, concatenated.
-    public private(set) var text = ""
-    /// The upstream's finish reason, in OpenAI's vocabulary (`stop`, `length`, ...); nil until
-    /// a chunk carries one.
-    public private(set) var finishReason: String?
-    /// Prompt tokens, once a chunk reports `usage`.
-    public private(set) var inputTokens: Int?
-    /// Completion tokens, once a chunk reports `usage`.
-    public private(set) var outputTokens: Int?
     /// True once the translated stream has ended (`message_stop` or an error event was
     /// produced); later input is ignored.
     public var isFinished: Bool { ended }
@@ -52,27 +44,19 @@ public struct OpenAIToAnthropicStream: SSEEventTranslator {
         self.id = id
     }
 
-    /// Consumes upstream bytes; returns the translated bytes to relay now (possibly none).
-    public mutating func feed(_ bytes: [UInt8]) -> [UInt8] {
-        translate(bytes)
-    }
+    /// Consumes upstream chunks; returns the translated Anthropic events to relay now (possibly none).
+    public mutating func feed(_ bytes: [UInt8]) -> [UInt8] { translate(bytes) }
 
     /// Ends the stream: translates what the upstream left unterminated, then, unless the stream
     /// already ended, closes it cleanly (`content_block_stop`, `message_delta` with the reported
     /// stop reason or `end_turn`, `message_stop`). The proxy decides whether a truncated
     /// upstream instead deserves ``fail(status:message:)``.
-    public mutating func finish() -> [UInt8] {
-        translateEnd()
-    }
+    public mutating func finish() -> [UInt8] { translateEnd() }
 
     /// Ends the stream with an Anthropic `error` event, e.g. when the upstream connection fails
     /// mid-stream; returns nothing if the stream already ended.
     public mutating func fail(status: Int, message: String) -> [UInt8] {
-        guard !ended else { return [] }
-        ended = true
-        var out: [UInt8] = []
-        Self.emit("error", AnthropicTranslator.anthropicError(status: status, message: message), into: &out)
-        return out
+        failOnce { out in Self.emit("error", AnthropicTranslator.anthropicError(status: status, message: message), into: &out) }
     }
 
     // MARK: Events
@@ -95,8 +79,8 @@ public struct OpenAIToAnthropicStream: SSEEventTranslator {
             return
         }
         if let usage = chunk["usage"], usage.objectValue != nil {
-            if let prompt = usage["prompt_tokens"]?.intValue { inputTokens = prompt }
-            if let completion = usage["completion_tokens"]?.intValue { outputTokens = completion }
+            if let prompt = usage["prompt_tokens"]?.intValue { answer.inputTokens = prompt }
+            if let completion = usage["completion_tokens"]?.intValue { answer.outputTokens = completion }
         }
         start(into: &out)
         guard let choice = chunk["choices"]?.arrayValue?.first(where: { ($0["index"]?.intValue ?? 0) == 0 }) else { return }
@@ -104,14 +88,14 @@ public struct OpenAIToAnthropicStream: SSEEventTranslator {
             if openBlock == nil || openBlock?.tool != nil {
                 openContentBlock(["type": .string("text"), "text": .string("")], tool: nil, into: &out)
             }
-            text += piece
+            answer.text += piece
             emitDelta(["type": .string("text_delta"), "text": .string(piece)], into: &out)
         }
         if let calls = choice["delta"]?["tool_calls"]?.arrayValue, !blocksDone {
             for call in calls { toolCallDelta(call, into: &out) }
         }
         if let reason = choice["finish_reason"]?.stringValue {
-            finishReason = reason
+            answer.finishReason = reason
             if openBlock == nil && nextBlock == 0 { openContentBlock(["type": .string("text"), "text": .string("")], tool: nil, into: &out) }
             closeBlock(into: &out)
             blocksDone = true
@@ -156,7 +140,7 @@ public struct OpenAIToAnthropicStream: SSEEventTranslator {
             ], tool: tool, into: &out)
         }
         guard let piece = call["function"]?["arguments"]?.stringValue, !piece.isEmpty, let block = toolBlocks[tool] else { return }
-        toolArguments += piece
+        answer.toolArguments += piece
         Self.emit("content_block_delta", .object([
             "type": .string("content_block_delta"), "index": .int(block),
             "delta": .object(["type": .string("input_json_delta"), "partial_json": .string(piece)]),
@@ -191,7 +175,7 @@ public struct OpenAIToAnthropicStream: SSEEventTranslator {
         start(into: &out)
         if nextBlock == 0 { openContentBlock(["type": .string("text"), "text": .string("")], tool: nil, into: &out) }
         closeBlock(into: &out)
-        let counts = UsageEstimate.resolve(usageEstimate, input: inputTokens, output: outputTokens, answer: text + toolArguments)
+        let counts = UsageEstimate.resolve(usageEstimate, input: inputTokens, output: outputTokens, answer: answer.text + answer.toolArguments)
         var usage: [String: JSONValue] = ["output_tokens": .int(counts.output)]
         if inputTokens != nil || usageEstimate != nil { usage["input_tokens"] = .int(counts.input) }
         Self.emit("message_delta", .object([
@@ -207,6 +191,6 @@ public struct OpenAIToAnthropicStream: SSEEventTranslator {
     }
 
     private static func emit(_ name: String, _ data: JSONValue, into out: inout [UInt8]) {
-        out.append(contentsOf: Array("event: \(name)\ndata: \(data.serialized)\n\n".utf8))
+        SSEEvent.write(name: name, data: data.jsonBytes, into: &out)
     }
 }

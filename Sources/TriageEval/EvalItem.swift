@@ -1,5 +1,6 @@
 import TriageFlywheel
 import TriageJSON
+import TriageHashing
 
 /// One held-out example: the conversation to send and the answer it should get.
 public struct EvalItem: Sendable, Equatable {
@@ -14,7 +15,7 @@ public struct EvalItem: Sendable, Equatable {
     /// "assistant", "content": ...}]}`, the last assistant message is the reference) or
     /// prompt-completion (`{"prompt", "completion"}`). Returns why when the line is neither.
     public static func parse(line: ArraySlice<UInt8>, number: Int) -> Result<EvalItem, EvalDataError> {
-        let id = "L\(number)-" + String(String(StableHash.fnv1a64(line), radix: 16).suffix(8))
+        let id = "L\(number)-" + String(String(FNV1a.hash64(line), radix: 16).suffix(8))
         guard let value = try? JSONParser.parse(Array(line)), case .object(let members) = value else {
             return .failure(.badLine(number: number, reason: "not a JSON object"))
         }

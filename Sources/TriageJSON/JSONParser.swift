@@ -9,16 +9,16 @@ public struct JSONParser {
     /// Deepest nesting of arrays and objects accepted.
     public static let maxDepth = 256
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var index = 0
-    private var depth = 0
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+    var depth = 0
     /// When set, object members whose key it does not contain are checked and skipped.
-    private let filter: JSONKeyFilter?
+    let filter: JSONKeyFilter?
     /// Members and items of the objects and arrays being parsed, innermost last: each object
     /// or array collects here and is then built once at its exact size, instead of growing
     /// its own dictionary or array step by step (one allocation per container, not several).
-    private var pendingMembers: [(key: String, value: JSONValue)] = []
-    private var pendingItems: [JSONValue] = []
+    var pendingMembers: [(key: String, value: JSONValue)] = []
+    var pendingItems: [JSONValue] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, filter: JSONKeyFilter? = nil) {
         self.bytes = bytes
@@ -45,7 +45,7 @@ public struct JSONParser {
 
     /// One whole document (surrounding whitespace allowed, nothing after it), with or without
     /// a key filter.
-    private static func parseDocument(_ input: ArraySlice<UInt8>, filter: JSONKeyFilter?) throws(JSONParseError) -> JSONValue {
+    static func parseDocument(_ input: ArraySlice<UInt8>, filter: JSONKeyFilter?) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> = input.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(buffer, filter: filter)
             do throws(JSONParseError) {
@@ -83,7 +83,7 @@ public struct JSONParser {
 
     // MARK: Values
 
-    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+    mutating func parseValue() throws(JSONParseError) -> JSONValue {
         guard let byte = peek() else { throw error("unexpected end of input") }
         switch byte {
         case UInt8(ascii: "{"):
@@ -108,7 +108,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseObject(recordSpans: Bool) throws(JSONParseError) -> (members: [String: JSONValue], spans: [String: Range<Int>]) {
+    mutating func parseObject(recordSpans: Bool) throws(JSONParseError) -> (members: [String: JSONValue], spans: [String: Range<Int>]) {
         try enter()
         defer { depth -= 1 }
         index += 1  // {
@@ -159,7 +159,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+    mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enter()
         defer { depth -= 1 }
         index += 1  // [
@@ -188,108 +188,14 @@ public struct JSONParser {
         }
     }
 
-    // MARK: Skipping (selective parse)
-
-    /// Reads a key at a `"`: the key if `filter` keeps it, else `nil` (without building it
-    /// when it has no escapes).
-    private mutating func keptKey(_ filter: JSONKeyFilter) throws(JSONParseError) -> String? {
-        guard let base = bytes.baseAddress else { throw error("unterminated string") }
-        let start = index + 1
-        let end = StringScan.firstSpecial(base, from: start, end: bytes.count)
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
-            guard filter.contains(raw) else {
-                index = end + 1
-                return nil
-            }
-            return try parseString()
-        }
-        let key = try parseString()  // escapes: decode, then match
-        return filter.contains(key) ? key : nil
-    }
-
-    /// Checks the syntax of the value at `index` and moves past it, building nothing.
-    private mutating func skipValue() throws(JSONParseError) {
-        guard let byte = peek() else { throw error("unexpected end of input") }
-        switch byte {
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            let isObject = byte == UInt8(ascii: "{")
-            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
-            try enter()
-            defer { depth -= 1 }
-            index += 1
-            skipWhitespace()
-            if peek() == close {
-                index += 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                if isObject {
-                    guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
-                    try skipString()
-                    skipWhitespace()
-                    guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
-                    index += 1
-                    skipWhitespace()
-                }
-                try skipValue()
-                skipWhitespace()
-                switch peek() {
-                case UInt8(ascii: ",")?:
-                    index += 1
-                case close?:
-                    index += 1
-                    return
-                default:
-                    throw error(isObject ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
-                }
-            }
-        case UInt8(ascii: "\""):
-            try skipString()
-        default:
-            _ = try parseValue()  // literals and numbers: nothing to allocate
-        }
-    }
-
-    /// Moves past the string at `index`, checking its escapes and control characters.
-    private mutating func skipString() throws(JSONParseError) {
-        index += 1  // opening quote
-        guard let base = bytes.baseAddress else { throw error("unterminated string") }
-        while true {
-            index = StringScan.firstSpecial(base, from: index, end: bytes.count)
-            guard index < bytes.count else { throw error("unterminated string") }
-            switch bytes[index] {
-            case UInt8(ascii: "\""):
-                index += 1
-                return
-            case UInt8(ascii: "\\"):
-                index += 1
-                guard let escape = peek() else { throw error("unterminated escape") }
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    break
-                case UInt8(ascii: "u"):
-                    _ = try parseHex4()
-                default:
-                    throw error("invalid escape '\\\(Self.printable(escape))'")
-                }
-            default:
-                throw error("control character in a string (escape it)")
-            }
-        }
-    }
-
-    private mutating func enter() throws(JSONParseError) {
+    mutating func enter() throws(JSONParseError) {
         depth += 1
         guard depth <= Self.maxDepth else { throw JSONParseError.tooDeep(maxDepth: Self.maxDepth) }
     }
 
     // MARK: Strings
 
-    private mutating func parseString() throws(JSONParseError) -> String {
+    mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         let start = index
         guard let base = bytes.baseAddress else { throw error("unterminated string") }
@@ -354,7 +260,7 @@ public struct JSONParser {
         throw error("unterminated string")
     }
 
-    private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+    mutating func parseHex4() throws(JSONParseError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw error("truncated \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
@@ -374,7 +280,7 @@ public struct JSONParser {
 
     // MARK: Numbers and literals
 
-    private mutating func parseNumber() throws(JSONParseError) -> Double {
+    mutating func parseNumber() throws(JSONParseError) -> Double {
         let start = index
         if peek() == UInt8(ascii: "-") { index += 1 }
         guard let first = peek(), Self.isDigit(first) else { throw error("invalid number") }
@@ -400,7 +306,7 @@ public struct JSONParser {
         return value
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+    mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
         let count = literal.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw error("invalid literal") }
         let expected = UnsafeBufferPointer(start: literal.utf8Start, count: count)
@@ -412,11 +318,11 @@ public struct JSONParser {
 
     // MARK: Helpers
 
-    private func peek() -> UInt8? {
+    func peek() -> UInt8? {
         index < bytes.count ? bytes[index] : nil
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -425,33 +331,15 @@ public struct JSONParser {
         }
     }
 
-    private func error(_ message: String) -> JSONParseError {
+    func error(_ message: String) -> JSONParseError {
         .syntax(message: message, offset: index)
     }
 
-    private static func isDigit(_ byte: UInt8) -> Bool {
+    static func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
-    private static func printable(_ byte: UInt8) -> String {
+    static func printable(_ byte: UInt8) -> String {
         (0x20..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : "\\u{\(String(byte, radix: 16))}"
-    }
-}
-
-/// Why a JSON document could not be parsed.
-public enum JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The bytes are not JSON; `offset` is the byte where parsing stopped.
-    case syntax(message: String, offset: Int)
-    /// Arrays and objects nest deeper than the parser accepts.
-    case tooDeep(maxDepth: Int)
-    /// The document is valid JSON but not an object.
-    case notAnObject
-
-    public var description: String {
-        switch self {
-        case .syntax(let message, let offset): return "\(message) at byte \(offset)"
-        case .tooDeep(let maxDepth): return "arrays and objects nest deeper than \(maxDepth) levels"
-        case .notAnObject: return "the document is not a JSON object"
-        }
     }
 }

@@ -2,6 +2,8 @@
 public struct JSONWriter {
     /// The bytes written so far.
     public private(set) var bytes: [UInt8]
+    /// For each object begun with ``beginObject()`` and not yet ended: whether it has a member yet.
+    var openObjects: [Bool] = []
 
     /// Creates a writer with room for `capacity` bytes.
     public init(capacity: Int = 256) {
@@ -27,6 +29,7 @@ public struct JSONWriter {
     /// Forgets the bytes written so far (the memory is kept for what comes next).
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
+        openObjects.removeAll()
     }
 
     /// Appends raw bytes that are already valid JSON (or punctuation).
@@ -151,5 +154,40 @@ extension JSONValue {
         var writer = JSONWriter()
         writer.value(self)
         return writer.bytes
+    }
+}
+
+extension JSONWriter {
+    /// Appends a value indented two spaces a level, with `"key" : value` members and sorted keys
+    /// (the layout of Foundation's pretty-printed JSON), for files people read.
+    public mutating func pretty(_ value: JSONValue, level: Int = 0) {
+        func newline(_ level: Int) {
+            raw("\n")
+            for _ in 0..<level { raw("  ") }
+        }
+        switch value {
+        case .array(let items) where !items.isEmpty:
+            raw("[")
+            for (index, item) in items.enumerated() {
+                if index > 0 { raw(",") }
+                newline(level + 1)
+                pretty(item, level: level + 1)
+            }
+            newline(level)
+            raw("]")
+        case .object(let members) where !members.isEmpty:
+            raw("{")
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { raw(",") }
+                newline(level + 1)
+                string(key)
+                raw(" : ")
+                if let member = members[key] { pretty(member, level: level + 1) }
+            }
+            newline(level)
+            raw("}")
+        default:
+            self.value(value)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TriageFlywheel
+import TriageHashing
 
 /// The judge prompt: a versioned text file with a system and a user message (see the shipped
 /// `Resources/judge-pairwise-v1.txt` for the format), shipped with Triage and replaceable by
@@ -47,7 +48,7 @@ public struct JudgePrompt: Sendable, Equatable {
         self.user = joined(user)
         guard self.user.contains("{{answer_a}}"), self.user.contains("{{answer_b}}") else { throw .missingPlaceholders(source: source) }
         self.defaultRubric = rubric
-        let hash = StableHash.fnv1a64(text)
+        let hash = FNV1a.hash64(text)
         self.versionID = version + "#" + String(String(hash, radix: 16).suffix(8))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TriageJSON
 
 /// Reads routing log records from a JSONL file, tolerating a partial or corrupt line.
 ///
@@ -89,7 +90,7 @@ public struct RoutingLogReader: Sendable {
     func decode(_ line: ArraySlice<UInt8>, lineNumber: Int) -> RoutingLogRecord? {
         if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { return nil }
         do {
-            return try JSONDecoder().decode(RoutingLogRecord.self, from: Data(line))
+            return try JSONCoding.decode(RoutingLogRecord.self, from: line)
         } catch {
             onSkip("\(path):\(lineNumber): skipped a line that is not a complete routing record (\(Plural.count(line.count, "byte")))")
             return nil

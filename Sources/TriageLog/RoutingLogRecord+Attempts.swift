@@ -1,4 +1,4 @@
-import Foundation
+import TriageJSON
 
 extension RoutingLogRecord {
     /// Token counts for one request, and where they came from.
@@ -21,6 +21,16 @@ extension RoutingLogRecord {
             case completionTokens = "completion_tokens"
             case totalTokens = "total_tokens"
             case source
+        }
+
+        /// Writes the counts as a JSON object (keys sorted).
+        func write(to out: inout JSONWriter) {
+            out.beginObject()
+            out.key(CodingKeys.completionTokens); out.number(completionTokens)
+            out.key(CodingKeys.promptTokens); out.number(promptTokens)
+            out.key(CodingKeys.source); out.string(source)
+            out.key(CodingKeys.totalTokens); out.number(totalTokens)
+            out.endObject()
         }
     }
 
@@ -48,6 +58,17 @@ extension RoutingLogRecord {
         enum CodingKeys: String, CodingKey {
             case backend, outcome, status, error
             case latencyMs = "latency_ms"
+        }
+
+        /// Writes the attempt as a JSON object (keys sorted, absent members left out).
+        func write(to out: inout JSONWriter) {
+            out.beginObject()
+            out.key(CodingKeys.backend); out.string(backend)
+            if let error { out.key(CodingKeys.error); out.string(error) }
+            out.key(CodingKeys.latencyMs); out.number(latencyMs)
+            out.key(CodingKeys.outcome); out.string(outcome)
+            if let status { out.key(CodingKeys.status); out.number(status) }
+            out.endObject()
         }
     }
 }

@@ -66,30 +66,15 @@ extension RoutingLogRecord {
 
         /// Writes the grade as a JSON object (keys sorted, absent members left out).
         public func write(to out: inout JSONWriter) {
-            out.raw("{\"backend\":")
-            out.string(backend)
-            if let costUSD {
-                out.raw(",\"cost_usd\":")
-                out.number(costUSD)
-            }
-            if let error {
-                out.raw(",\"error\":")
-                out.string(error)
-            }
-            out.raw(",\"latency_ms\":")
-            out.number(latencyMs)
-            if let outcome {
-                out.raw(",\"outcome\":")
-                out.string(outcome)
-            }
-            out.raw(",\"prompt_version\":")
-            out.string(promptVersion)
-            out.raw(",\"verdicts\":[")
-            for (index, verdict) in verdicts.enumerated() {
-                if index > 0 { out.raw(",") }
-                out.string(verdict)
-            }
-            out.raw("]}")
+            out.beginObject()
+            out.key(CodingKeys.backend); out.string(backend)
+            if let costUSD { out.key(CodingKeys.costUSD); out.number(costUSD) }
+            if let error { out.key(CodingKeys.error); out.string(error) }
+            out.key(CodingKeys.latencyMs); out.number(latencyMs)
+            if let outcome { out.key(CodingKeys.outcome); out.string(outcome) }
+            out.key(CodingKeys.promptVersion); out.string(promptVersion)
+            out.key(CodingKeys.verdicts); out.strings(verdicts)
+            out.endObject()
         }
     }
 }

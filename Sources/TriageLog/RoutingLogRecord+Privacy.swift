@@ -33,29 +33,15 @@ extension RoutingLogRecord {
 
         /// Writes the object with sorted keys.
         func write(to out: inout JSONWriter) {
-            out.raw("{\"findings\":")
-            out.number(findings)
-            if let guardAction {
-                out.raw(",\"guard\":")
-                out.string(guardAction)
-            }
-            out.raw(",\"policy\":")
-            out.string(policy)
-            if let redacted { out.raw(",\"redacted\":"); Self.list(redacted, to: &out) }
-            if let shadowSkipped { out.raw(",\"shadow_skipped\":"); out.bool(shadowSkipped) }
-            if let skipped { out.raw(",\"skipped\":"); Self.list(skipped, to: &out) }
-            out.raw(",\"types\":")
-            Self.list(types, to: &out)
-            out.raw("}")
-        }
-
-        private static func list(_ items: [String], to out: inout JSONWriter) {
-            out.raw("[")
-            for (index, item) in items.enumerated() {
-                if index > 0 { out.raw(",") }
-                out.string(item)
-            }
-            out.raw("]")
+            out.beginObject()
+            out.key(CodingKeys.findings); out.number(findings)
+            if let guardAction { out.key(CodingKeys.guardAction); out.string(guardAction) }
+            out.key(CodingKeys.policy); out.string(policy)
+            if let redacted { out.key(CodingKeys.redacted); out.strings(redacted) }
+            if let shadowSkipped { out.key(CodingKeys.shadowSkipped); out.bool(shadowSkipped) }
+            if let skipped { out.key(CodingKeys.skipped); out.strings(skipped) }
+            out.key(CodingKeys.types); out.strings(types)
+            out.endObject()
         }
     }
 }

@@ -31,6 +31,17 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
             case fit, similarity, complexity, micros
             case decidedBy = "decided_by"
         }
+
+        /// Writes the scores as a JSON object (keys sorted, absent members left out).
+        func write(to out: inout JSONWriter) {
+            out.beginObject()
+            out.key(CodingKeys.complexity); out.number(complexity)
+            out.key(CodingKeys.decidedBy); out.string(decidedBy)
+            if let fit { out.key(CodingKeys.fit); out.number(fit) }
+            out.key(CodingKeys.micros); out.number(micros)
+            if let similarity { out.key(CodingKeys.similarity); out.number(similarity) }
+            out.endObject()
+        }
     }
 
     /// A shadow copy of the request answered by another backend, side by side with the answer.
@@ -47,7 +58,10 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         /// records of requests not judged, and in records written before judging existed.
         public var judge: Judgement?
 
-        public init(backend: String, status: Int?, response: String?, error: String?, latencyMs: Double, agreement: Double?, costUSD: Double?, judge: Judgement? = nil) {
+        public init(
+            backend: String = "", status: Int? = nil, response: String? = nil, error: String? = nil, latencyMs: Double = 0,
+            agreement: Double? = nil, costUSD: Double? = nil, judge: Judgement? = nil
+        ) {
             self.backend = backend
             self.status = status
             self.response = response
@@ -62,6 +76,26 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
             case backend, status, response, error, agreement, judge
             case latencyMs = "latency_ms"
             case costUSD = "cost_usd"
+        }
+
+        /// Whether the shadow request succeeded (2xx) with an answer.
+        public var succeeded: Bool {
+            guard let status, (200..<300).contains(status) else { return false }
+            return !(response ?? "").isEmpty
+        }
+
+        /// Writes the comparison as a JSON object (keys sorted, absent members left out).
+        func write(to out: inout JSONWriter) {
+            out.beginObject()
+            if let agreement { out.key(CodingKeys.agreement); out.number(agreement) }
+            out.key(CodingKeys.backend); out.string(backend)
+            if let costUSD { out.key(CodingKeys.costUSD); out.number(costUSD) }
+            if let error { out.key(CodingKeys.error); out.string(error) }
+            if let judge { out.key(CodingKeys.judge); judge.write(to: &out) }
+            out.key(CodingKeys.latencyMs); out.number(latencyMs)
+            if let response { out.key(CodingKeys.response); out.string(response) }
+            if let status { out.key(CodingKeys.status); out.number(status) }
+            out.endObject()
         }
 
         /// Decodes leniently: a malformed member is left out rather than losing the whole record.
@@ -189,122 +223,32 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
     /// Appends the record as one line of JSON, newline included, to `out` (the routing log
     /// writer encodes a whole batch into one buffer this way).
     public func writeJSONLine(to out: inout JSONWriter) {
-        out.raw("{")
-        var first = true
-        func key(_ name: StaticString) {
-            if !first { out.raw(",") }
-            first = false
-            out.raw("\"")
-            out.raw(name)
-            out.raw("\":")
-        }
-        if let attempts {
-            key("attempts")
-            out.raw("[")
-            for (index, attempt) in attempts.enumerated() {
-                if index > 0 { out.raw(",") }
-                out.raw("{\"backend\":")
-                out.string(attempt.backend)
-                if let error = attempt.error {
-                    out.raw(",\"error\":")
-                    out.string(error)
-                }
-                out.raw(",\"latency_ms\":")
-                out.number(attempt.latencyMs)
-                out.raw(",\"outcome\":")
-                out.string(attempt.outcome)
-                if let status = attempt.status {
-                    out.raw(",\"status\":")
-                    out.number(status)
-                }
-                out.raw("}")
-            }
-            out.raw("]")
-        }
-        if let backend { key("backend"); out.string(backend) }
-        if let clientModel { key("client_model"); out.string(clientModel) }
-        if let costUSD { key("cost_usd"); out.number(costUSD) }
-        if let dimensions { key("dimensions"); out.number(dimensions) }
-        key("endpoint"); out.string(endpoint)
-        if let error { key("error"); out.string(error) }
-        if let finishReason { key("finish_reason"); out.string(finishReason) }
-        key("id"); out.string(id)
-        key("latency_ms"); out.number(latencyMs)
-        if let messages { key("messages"); out.value(messages) }
-        if let privacy { key("privacy"); privacy.write(to: &out) }
-        key("reason"); out.string(reason)
-        if let response { key("response"); out.string(response) }
-        if let rule { key("rule"); out.string(rule) }
-        if let scores {
-            key("scores")
-            out.raw("{\"complexity\":")
-            out.number(scores.complexity)
-            out.raw(",\"decided_by\":")
-            out.string(scores.decidedBy)
-            if let fit = scores.fit {
-                out.raw(",\"fit\":")
-                out.number(fit)
-            }
-            out.raw(",\"micros\":")
-            out.number(scores.micros)
-            if let similarity = scores.similarity {
-                out.raw(",\"similarity\":")
-                out.number(similarity)
-            }
-            out.raw("}")
-        }
-        if let shadow {
-            key("shadow")
-            out.raw("{")
-            if let agreement = shadow.agreement {
-                out.raw("\"agreement\":")
-                out.number(agreement)
-                out.raw(",")
-            }
-            out.raw("\"backend\":")
-            out.string(shadow.backend)
-            if let cost = shadow.costUSD {
-                out.raw(",\"cost_usd\":")
-                out.number(cost)
-            }
-            if let error = shadow.error {
-                out.raw(",\"error\":")
-                out.string(error)
-            }
-            if let judge = shadow.judge {
-                out.raw(",\"judge\":")
-                judge.write(to: &out)
-            }
-            out.raw(",\"latency_ms\":")
-            out.number(shadow.latencyMs)
-            if let response = shadow.response {
-                out.raw(",\"response\":")
-                out.string(response)
-            }
-            if let status = shadow.status {
-                out.raw(",\"status\":")
-                out.number(status)
-            }
-            out.raw("}")
-        }
-        key("status"); out.number(status)
-        key("stream"); out.bool(stream)
-        key("ts"); out.string(timestamp)
-        if let ttftMs { key("ttft_ms"); out.number(ttftMs) }
-        if let upstreamModel { key("upstream_model"); out.string(upstreamModel) }
-        if let usage {
-            key("usage")
-            out.raw("{\"completion_tokens\":")
-            out.number(usage.completionTokens)
-            out.raw(",\"prompt_tokens\":")
-            out.number(usage.promptTokens)
-            out.raw(",\"source\":")
-            out.string(usage.source)
-            out.raw(",\"total_tokens\":")
-            out.number(usage.totalTokens)
-            out.raw("}")
-        }
-        out.raw("}\n")
+        out.beginObject()
+        if let attempts { out.key(CodingKeys.attempts); out.array(attempts) { out, attempt in attempt.write(to: &out) } }
+        if let backend { out.key(CodingKeys.backend); out.string(backend) }
+        if let clientModel { out.key(CodingKeys.clientModel); out.string(clientModel) }
+        if let costUSD { out.key(CodingKeys.costUSD); out.number(costUSD) }
+        if let dimensions { out.key(CodingKeys.dimensions); out.number(dimensions) }
+        out.key(CodingKeys.endpoint); out.string(endpoint)
+        if let error { out.key(CodingKeys.error); out.string(error) }
+        if let finishReason { out.key(CodingKeys.finishReason); out.string(finishReason) }
+        out.key(CodingKeys.id); out.string(id)
+        out.key(CodingKeys.latencyMs); out.number(latencyMs)
+        if let messages { out.key(CodingKeys.messages); out.value(messages) }
+        if let privacy { out.key(CodingKeys.privacy); privacy.write(to: &out) }
+        out.key(CodingKeys.reason); out.string(reason)
+        if let response { out.key(CodingKeys.response); out.string(response) }
+        if let rule { out.key(CodingKeys.rule); out.string(rule) }
+        if let scores { out.key(CodingKeys.scores); scores.write(to: &out) }
+        if let shadow { out.key(CodingKeys.shadow); shadow.write(to: &out) }
+        out.key(CodingKeys.status); out.number(status)
+        out.key(CodingKeys.stream); out.bool(stream)
+        out.key(CodingKeys.timestamp); out.string(timestamp)
+        if let ttftMs { out.key(CodingKeys.ttftMs); out.number(ttftMs) }
+        if let upstreamModel { out.key(CodingKeys.upstreamModel); out.string(upstreamModel) }
+        if let usage { out.key(CodingKeys.usage); usage.write(to: &out) }
+        out.endObject()
+        out.raw("\n")
     }
 
     /// Formats a date as the log's timestamp (ISO 8601, milliseconds, UTC), e.g. `2026-11-29T10:00:00.123Z`.

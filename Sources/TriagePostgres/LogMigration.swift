@@ -73,7 +73,7 @@ public struct LogMigration: Sendable {
         if FileManager.default.fileExists(atPath: feedbackPath) {
             let reader = try LineReader(path: feedbackPath)
             while case .line(let bytes) = try reader.next() {
-                guard let feedback = try? JSONDecoder().decode(Feedback.self, from: Data(bytes)) else { continue }
+                guard let feedback = try? JSONCoding.decode(Feedback.self, from: bytes) else { continue }
                 if try await store.appendFeedbackOnce(feedback) {
                     summary.feedbackInserted += 1
                 } else {

@@ -35,7 +35,7 @@ extension PostgresStore {
             if let prompt = row.9, let completion = row.10 {
                 record.usage = RoutingLogRecord.Usage(promptTokens: prompt, completionTokens: completion, source: "")
             }
-            builder.add(LogEntry(record: record, shadow: row.12.map { ShadowComparison(costUSD: $0) }))
+            builder.add(LogEntry(record: record, shadow: row.12.map { RoutingLogRecord.Shadow(costUSD: $0) }))
         }
         var report = builder.report()
         if !conditions.isEmpty {

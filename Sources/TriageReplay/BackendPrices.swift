@@ -7,24 +7,19 @@ import TriageRouting
 /// "everything remote" is costed at.
 public struct BackendPrices: Sendable, Equatable {
     /// Prices by backend name.
-    public var prices: [String: TokenPrice]
+    public var prices: [String: BackendPricing]
     /// `report.compare_to`, else `auto.remote`, else a backend called `remote`, if any.
     public var comparisonBackend: String?
 
     /// Reads the prices of `config`.
     public init(config: RoutesConfig) {
-        var prices: [String: TokenPrice] = [:]
-        for backend in config.backends {
-            prices[backend.name] = TokenPrice(inputPerMillion: backend.pricing.inputPerMillion, outputPerMillion: backend.pricing.outputPerMillion)
-        }
-        self.prices = prices
-        self.comparisonBackend = config.report.compareTo ?? config.auto.remoteBackend
-            ?? (config.backend(named: "remote") != nil ? "remote" : nil)
+        prices = config.prices
+        comparisonBackend = config.comparisonBackend
     }
 
     /// What `tokens` cost on `backend` (0 for a backend the config does not have).
     public func cost(_ tokens: TokenCount, on backend: String) -> Double {
-        prices[backend]?.cost(promptTokens: tokens.prompt, completionTokens: tokens.completion) ?? 0
+        prices[backend]?.cost(inputTokens: tokens.prompt, outputTokens: tokens.completion) ?? 0
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TriageJSON
 
 extension Calibration {
     /// The calibration as text: the target, the curve, the chosen and current points.
@@ -58,8 +59,6 @@ extension Calibration {
 
     /// The calibration as JSON (snake_case keys, sorted), one line.
     public func json() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(self)) ?? Data("{}".utf8)
+        Data((try? JSONCoding.encode(self)) ?? Array("{}".utf8))
     }
 }

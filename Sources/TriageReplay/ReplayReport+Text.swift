@@ -1,4 +1,5 @@
 import Foundation
+import TriageJSON
 import TriageLog
 
 extension ReplayReport {
@@ -97,9 +98,7 @@ extension ReplayReport {
 
     /// The report as JSON (snake_case keys, sorted), one line.
     public func json() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(self)) ?? Data("{}".utf8)
+        Data((try? JSONCoding.encode(self)) ?? Array("{}".utf8))
     }
 }
 

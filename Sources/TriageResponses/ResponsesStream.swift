@@ -1,6 +1,7 @@
 import Foundation
 import TriageAnthropic
 import TriageJSON
+import TriageSSE
 
 /// Translates a chat completion chunk stream (from an OpenAI-compatible backend, or from an
 /// Anthropic backend through ``AnthropicToOpenAIStream``) into a Responses API event stream,
@@ -201,8 +202,6 @@ public struct ResponsesStream: StreamTranslator {
         data["type"] = .string(type)
         data["sequence_number"] = .int(sequence)
         sequence += 1
-        out.append(contentsOf: Array("event: \(type)\ndata: ".utf8))
-        out.append(contentsOf: JSONValue.object(data).jsonBytes)
-        out.append(contentsOf: Array("\n\n".utf8))
+        SSEEvent.write(name: type, data: JSONValue.object(data).jsonBytes, into: &out)
     }
 }

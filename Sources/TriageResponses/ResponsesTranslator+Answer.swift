@@ -1,6 +1,7 @@
 import Foundation
 import TriageAnthropic
 import TriageJSON
+import TriageSSE
 
 extension ResponsesTranslator {
     /// A `response` object for a `chat.completion`: the message text as one `message` output

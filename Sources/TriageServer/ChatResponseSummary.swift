@@ -1,5 +1,6 @@
 import Foundation
 import TriageJSON
+import TriageSSE
 
 /// What the routing log keeps of an answer: its text, finish reason and reported usage.
 ///
@@ -29,17 +30,9 @@ struct ChatResponseSummary: Sendable, Equatable {
 
     /// Summarises the raw bytes of an SSE stream of `chat.completion.chunk` events.
     init(sseBytes bytes: [UInt8]) {
-        var lineStart = bytes.startIndex
-        while lineStart < bytes.endIndex {
-            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
-            var line = bytes[lineStart..<lineEnd]
-            lineStart = lineEnd + 1
-            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-            guard line.starts(with: Self.dataPrefix) else { continue }
-            var payload = line.dropFirst(Self.dataPrefix.count)
-            if payload.first == UInt8(ascii: " ") { payload = payload.dropFirst() }
-            if payload.elementsEqual(Self.done) { continue }
-            if let chunk = try? JSONParser.parse(payload, keeping: Self.fields) {
+        var parser = SSEParser()
+        for event in parser.feed(bytes) + parser.finish() where event.data != "[DONE]" {
+            if let chunk = try? JSONParser.parse(Array(event.data.utf8)[...], keeping: Self.fields) {
                 absorb(chunk, streamed: true)
             }
         }
@@ -62,7 +55,4 @@ struct ChatResponseSummary: Sendable, Equatable {
     private static let fields = JSONKeyFilter([
         "choices", "delta", "message", "content", "text", "finish_reason", "usage", "prompt_tokens", "completion_tokens",
     ])
-
-    private static let dataPrefix = Array("data:".utf8)
-    private static let done = Array("[DONE]".utf8)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TriageJSON
 import Hummingbird
 import NIOCore
 import TriageFlywheel
@@ -66,7 +67,7 @@ struct FeedbackHandler: Sendable {
             } catch {
                 throw APIError(status: .internalServerError, message: "Feedback could not be stored: \(error)", type: "server_error", code: .feedbackNotStored)
             }
-            let body = JSONField.object(["status": .string("recorded"), "request_id": .string(feedback.requestID)]).encoded
+            let body = JSONValue.object(["status": .string("recorded"), "request_id": .string(feedback.requestID)]).jsonBytes
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         } catch {
             let apiError = (error as? APIError) ?? APIError(status: .internalServerError, message: "\(error)", type: "server_error", code: nil)

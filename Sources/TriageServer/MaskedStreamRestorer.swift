@@ -1,5 +1,6 @@
 import TriageAnthropic
 import TriageJSON
+import TriageSSE
 import TriagePrivacy
 
 /// Puts the values back into a streamed answer from a backend that saw the request masked
@@ -107,12 +108,6 @@ struct MaskedStreamRestorer: Sendable {
     }
 
     private static func write(name: String?, data: [UInt8], into out: inout [UInt8]) {
-        if let name { out.append(contentsOf: "event: \(name)\n".utf8) }
-        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            out.append(contentsOf: "data: ".utf8)
-            out.append(contentsOf: line)
-            out.append(UInt8(ascii: "\n"))
-        }
-        out.append(UInt8(ascii: "\n"))
+        SSEEvent.write(name: name, data: data, into: &out)
     }
 }

@@ -9,13 +9,7 @@ public enum ReportSettings {
     public static func options(
         config: RoutesConfig, since: Date?, until: Date?, driftReference: FitDriftReference?, bucketSeconds: Int? = nil
     ) -> ReportOptions {
-        var prices: [String: TokenPrice] = [:]
-        for backend in config.backends {
-            prices[backend.name] = TokenPrice(inputPerMillion: backend.pricing.inputPerMillion, outputPerMillion: backend.pricing.outputPerMillion)
-        }
-        let compareTo = config.report.compareTo ?? config.auto.remoteBackend
-            ?? (config.backend(named: "remote") != nil ? "remote" : nil)
-        var options = ReportOptions(since: since, until: until, prices: prices, remoteBackend: compareTo,
+        var options = ReportOptions(since: since, until: until, prices: config.prices, remoteBackend: config.comparisonBackend,
                                     monthlyFixedCostUSD: config.report.monthlyFixedCostUSD)
         if config.auto.classifierEnabled {
             options.minFit = config.auto.minFit

@@ -54,7 +54,7 @@ final class ReportStore: Sendable {
 
     /// Adds a record that was just logged.
     func insert(_ record: RoutingLogRecord) {
-        let shadow = record.shadow.map { ShadowComparison(backend: $0.backend, costUSD: $0.costUSD) }
+        let shadow = record.shadow.map { RoutingLogRecord.Shadow(backend: $0.backend, costUSD: $0.costUSD) }
         guard let item = Self.item(LogEntry(record: record, shadow: shadow)) else { return }
         state.withLock { state in
             if !state.seeded { state.liveIDs.insert(record.id) }

@@ -1,6 +1,7 @@
 import Foundation
 import TriageAnthropic
 import TriageJSON
+import TriageSSE
 import TriageResponses
 
 /// Turns a backend's SSE bytes into the client's SSE bytes as they arrive, and keeps what the
@@ -24,8 +25,8 @@ struct StreamRelay: Sendable {
     /// Remove the usage-only chunk (`choices: []` with `usage`) that Triage asked the backend for
     /// on the client's behalf (`stream_usage`); the client did not ask for it.
     private let stripUsageChunk: Bool
-    /// Bytes of an event not complete yet, while stripping or watching for usage.
-    private var partialEvent: [UInt8] = []
+    /// Frames the events while stripping or watching for usage (it holds an event not complete yet).
+    private var framer = SSEParser()
     /// The client asked for a usage chunk (`stream_options.include_usage`) and the backend's
     /// stream passes through: if the backend sends none, one with ``estimate`` goes before `[DONE]`.
     private var usageWatch: UsageWatch?
@@ -84,8 +85,7 @@ struct StreamRelay: Sendable {
         switch mode {
         case .passthroughOpenAI, .passthroughAnthropic, .passthroughResponses:
             // An unterminated last event is relayed as it came.
-            defer { partialEvent.removeAll() }
-            return partialEvent
+            return framer.finishFrames()
         case .translating(var stream):
             let out = stream.finish()
             mode = .translating(stream)
@@ -97,11 +97,11 @@ struct StreamRelay: Sendable {
     mutating func fail(_ error: APIError) -> [UInt8] {
         switch mode {
         case .passthroughOpenAI:
-            return Array("data: ".utf8) + error.body + Array("\n\n".utf8)
+            return SSEEvent.bytes(name: nil, data: error.body)
         case .passthroughAnthropic:
-            return Array("event: error\ndata: ".utf8) + error.anthropicBody + Array("\n\n".utf8)
+            return SSEEvent.bytes(name: "error", data: error.anthropicBody)
         case .passthroughResponses:
-            return Array("event: error\ndata: ".utf8) + error.body + Array("\n\n".utf8)
+            return SSEEvent.bytes(name: "error", data: error.body)
         case .translating(var stream):
             let out = stream.fail(status: Int(error.status.code), message: error.message)
             mode = .translating(stream)
@@ -111,63 +111,40 @@ struct StreamRelay: Sendable {
 
     /// The complete events of `bytes` (with any partial event before them), minus usage-only
     /// chunks when stripping, plus an estimated usage chunk before `[DONE]` when watching and
-    /// the backend sent none; an incomplete last event waits for the rest.
+    /// the backend sent none; an incomplete last event waits for the rest. Events pass as
+    /// they came (their bytes, comments and line endings untouched).
     private mutating func filteredEvents(_ bytes: [UInt8]) -> [UInt8] {
-        partialEvent.append(contentsOf: bytes)
         var out: [UInt8] = []
-        var eventStart = 0
-        var index = 0
-        let buffer = partialEvent
-        while index < buffer.count {
-            // An event ends at a blank line: "\n\n" or "\r\n\r\n".
-            guard buffer[index] == UInt8(ascii: "\n") else {
-                index += 1
-                continue
-            }
-            var end = -1
-            if index + 1 < buffer.count, buffer[index + 1] == UInt8(ascii: "\n") {
-                end = index + 2
-            } else if index + 2 < buffer.count, buffer[index + 1] == UInt8(ascii: "\r"), buffer[index + 2] == UInt8(ascii: "\n") {
-                end = index + 3
-            }
-            guard end > 0 else {
-                index += 1
-                continue
-            }
-            let event = buffer[eventStart..<end]
+        for frame in framer.feedFrames(bytes) {
             if var watch = usageWatch {
-                out.append(contentsOf: watch.before(event, answer: collected))
+                out.append(contentsOf: watch.before(frame.event, answer: collected))
                 usageWatch = watch
             }
-            if !(stripUsageChunk && Self.isUsageOnlyChunk(event)) { out.append(contentsOf: event) }
-            eventStart = end
-            index = end
+            if !(stripUsageChunk && Self.isUsageOnlyChunk(frame.event)) { out.append(contentsOf: frame.bytes) }
         }
-        partialEvent = Array(buffer[eventStart...])
         return out
     }
 
     /// Whether an SSE event is OpenAI's usage-only chunk: `data: {..., "choices": [], "usage": {...}}`.
-    static func isUsageOnlyChunk(_ event: ArraySlice<UInt8>) -> Bool {
+    static func isUsageOnlyChunk(_ event: SSEEvent?) -> Bool {
         // Cheap test first: only an event with an empty array somewhere is parsed.
-        guard containsEmptyArray(event) else { return false }
-        var parser = SSEParser()
-        let events = parser.feed(Array(event)) + parser.finish()
-        guard events.count == 1, let payload = events.first.map({ Array($0.data.utf8) }),
-              payload.first == UInt8(ascii: "{"), let chunk = try? JSONParser.parse(payload),
+        guard let data = event?.data, data.hasPrefix("{"), containsEmptyArray(data.utf8) else { return false }
+        guard let chunk = try? JSONParser.parse(Array(data.utf8)),
               case .array(let choices)? = chunk["choices"], choices.isEmpty,
               case .object? = chunk["usage"] else { return false }
         return true
     }
 
-    /// Whether the bytes hold `[` and `]` with only whitespace between them.
-    private static func containsEmptyArray(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var index = bytes.startIndex
-        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "[")) {
-            var next = open + 1
-            while next < bytes.endIndex, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") { next += 1 }
-            if next < bytes.endIndex, bytes[next] == UInt8(ascii: "]") { return true }
-            index = open + 1
+    /// Whether the bytes hold `[` and `]` with only spaces or tabs between them.
+    private static func containsEmptyArray(_ bytes: String.UTF8View) -> Bool {
+        var open = false
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "["): open = true
+            case UInt8(ascii: "]") where open: return true
+            case UInt8(ascii: " "), UInt8(ascii: "\t"): break
+            default: open = false
+            }
         }
         return false
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TriageJSON
 import Hummingbird
 import NIOCore
 import TriageConfig
@@ -44,9 +45,9 @@ extension TriageServer {
         _ active: ActiveRoutes, health: BackendHealth, reloader: ConfigReloader?, log: any RoutingLogSink, logPath: String,
         onWriteError: LogWriteErrorPolicy
     ) -> Response {
-        let backends = active.config.backends.map { backend -> JSONField in
+        let backends = active.config.backends.map { backend -> JSONValue in
             let status = health.status(of: backend.name)
-            var fields: [String: JSONField] = [
+            var fields: [String: JSONValue] = [
                 "name": .string(backend.name),
                 "model": .string(backend.model),
                 "breaker": .string(status.breaker.rawValue),
@@ -56,11 +57,11 @@ extension TriageServer {
                 "requests": .int(status.requests),
                 "failures": .int(status.failures),
             ]
-            fields["fallback"] = backend.fallback.map(JSONField.string) ?? .null
-            fields["retry_in_s"] = status.retryAfter.map(JSONField.double) ?? .null
+            fields["fallback"] = backend.fallback.map(JSONValue.string) ?? .null
+            fields["retry_in_s"] = status.retryAfter.map(JSONValue.number) ?? .null
             return .object(fields)
         }
-        var config: [String: JSONField] = [
+        var config: [String: JSONValue] = [
             "path": .string(active.config.sourcePath),
             "rules": .int(active.config.rules.count),
             "watched": .bool(reloader != nil),
@@ -68,17 +69,17 @@ extension TriageServer {
         if let status = reloader?.status {
             config["reloads"] = .int(status.reloads)
             config["rejected"] = .int(status.rejected)
-            config["last_error"] = status.lastError.map(JSONField.string) ?? .null
+            config["last_error"] = status.lastError.map(JSONValue.string) ?? .null
             config["loaded_at"] = .string(RoutingLogRecord.timestamp(status.loadedAt))
         }
         let logStatus = log.status
-        var routingLog: [String: JSONField] = [
+        var routingLog: [String: JSONValue] = [
             "path": .string(logPath),
             "written": .int(logStatus.written),
             "lost": .int(logStatus.lost),
             "failing": .bool(logStatus.failing),
             "reopened": .int(logStatus.reopened),
-            "last_error": logStatus.lastError.map(JSONField.string) ?? .null,
+            "last_error": logStatus.lastError.map(JSONValue.string) ?? .null,
             "on_write_error": .string(onWriteError.rawValue),
         ]
         routingLog["sink"] = .string(log is PostgresLogSink ? "postgres" : "file")
@@ -88,12 +89,12 @@ extension TriageServer {
                 "location": .string(sink.store.location), "table": .string(sink.store.table), "state": .string(database.state),
                 "spool_path": .string(sink.spoolPath), "spool_records": .int(database.spoolRecords),
                 "spool_bytes": .int(database.spoolBytes), "spooled": .int(database.spooled), "replayed": .int(database.replayed),
-                "duplicates": .int(database.duplicates), "last_error": database.lastError.map(JSONField.string) ?? .null,
+                "duplicates": .int(database.duplicates), "last_error": database.lastError.map(JSONValue.string) ?? .null,
             ])
         }
-        let body = JSONField.object([
+        let body = JSONValue.object([
             "config": .object(config), "backends": .array(backends), "routing_log": .object(routingLog),
-        ]).encoded
+        ]).jsonBytes
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

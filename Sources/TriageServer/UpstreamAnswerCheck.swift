@@ -1,6 +1,7 @@
 import TriageAnthropic
 import TriageConfig
 import TriageJSON
+import TriageSSE
 
 /// Tells a backend's broken 2xx answers from real ones, so that an HTML error page, JSON sent
 /// to a stream request or events that are not JSON never reach a client (or the routing log)

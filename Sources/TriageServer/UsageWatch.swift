@@ -1,6 +1,7 @@
 import Foundation
 import TriageAnthropic
 import TriageJSON
+import TriageSSE
 
 /// Watches a passed-through OpenAI stream whose client asked for usage: when `data: [DONE]`
 /// comes and no event carried `usage`, an estimated usage chunk is sent before it, so the
@@ -20,9 +21,9 @@ struct UsageWatch: Sendable {
 
     /// What goes before `event`: nothing, or the estimated usage chunk when `event` is
     /// `[DONE]` and no usage came. `answer` is the backend's bytes so far.
-    mutating func before(_ event: ArraySlice<UInt8>, answer: [UInt8]) -> [UInt8] {
-        guard !sawUsage else { return [] }
-        if event.starts(with: Self.done) || event.starts(with: Self.doneNoSpace) {
+    mutating func before(_ event: SSEEvent?, answer: [UInt8]) -> [UInt8] {
+        guard !sawUsage, let event else { return [] }
+        if event.data == "[DONE]" {
             sawUsage = true
             let text = ChatResponseSummary(sseBytes: answer).text
             let prompt = estimate.promptTokens
@@ -35,32 +36,11 @@ struct UsageWatch: Sendable {
                     "total_tokens": .number(Double(prompt + completion)),
                 ]),
             ])
-            return Array("data: ".utf8) + chunk.jsonBytes + Array("\n\n".utf8)
+            return SSEEvent.bytes(name: nil, data: chunk.jsonBytes)
         }
-        if Self.mentionsUsage(event), let payload = Self.payload(event), case .object? = payload["usage"] {
+        if event.data.contains("\"usage\""), let payload = try? JSONParser.parse(Array(event.data.utf8)), case .object? = payload["usage"] {
             sawUsage = true
         }
         return []
-    }
-
-    private static let done = Array("data: [DONE]".utf8)
-    private static let doneNoSpace = Array("data:[DONE]".utf8)
-    private static let usageKey = Array("\"usage\"".utf8)
-
-    private static func mentionsUsage(_ event: ArraySlice<UInt8>) -> Bool {
-        guard event.count >= usageKey.count else { return false }
-        var index = event.startIndex
-        while index <= event.endIndex - usageKey.count {
-            if event[index..<(index + usageKey.count)].elementsEqual(usageKey) { return true }
-            index += 1
-        }
-        return false
-    }
-
-    private static func payload(_ event: ArraySlice<UInt8>) -> JSONValue? {
-        var parser = SSEParser()
-        let events = parser.feed(Array(event)) + parser.finish()
-        guard let data = events.first?.data else { return nil }
-        return try? JSONParser.parse(Array(data.utf8))
     }
 }

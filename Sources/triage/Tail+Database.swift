@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TriageJSON
 import TriageLog
 import TriagePostgres
 
@@ -10,7 +11,7 @@ extension Tail {
         let formatter = TailFormatter()
         let backend = self.backend
         func show(_ line: String) {
-            guard let record = try? JSONDecoder().decode(RoutingLogRecord.self, from: Data(line.utf8)) else { return }
+            guard let record = try? JSONCoding.decode(RoutingLogRecord.self, from: Array(line.utf8)) else { return }
             if let backend, record.backend != backend { return }
             if json {
                 FileHandle.standardOutput.write(Data(record.jsonLine()))

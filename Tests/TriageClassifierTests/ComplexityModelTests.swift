@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TriageClassifier
+import TriageHashing
 
 @Suite struct ComplexityModelTests {
     /// A separable set: short greetings and lookups (0) vs long multi-step maths/code tasks (1).

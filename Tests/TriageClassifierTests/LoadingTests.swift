@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TriageClassifier
+import TriageHashing
 
 @Suite struct LoadingTests {
     @Test func readsBothFormatsAndUsesTheLastUserMessage() throws {

@@ -1,5 +1,6 @@
 import Testing
 @testable import TriageClassifier
+import TriageHashing
 
 @Suite struct TokenizerTests {
     @Test func lowercasesAndSplitsOnNonAlphanumerics() {

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import TriageLog
 @testable import TriageFlywheel
+import TriageHashing
+import TriageConfig
 
 /// Drift statistics on known distributions. The reference is what a conformal p-value looks like
 /// under no drift (uniform on [0, 1]); "shifted" live traffic is u³ (mass pushed toward low fit,
@@ -118,7 +120,7 @@ import TriageLog
         var b = Fixture.record(id: "b", minutes: 1.5, backend: "remote", status: 502, error: "boom", usage: (10, 5), cost: 0.001)
         b.attempts = [.init(backend: "local", outcome: "failed", latencyMs: 1), .init(backend: "remote", outcome: "failed", latencyMs: 1)]
         try Fixture.write(records: [a, b], to: path)
-        var options = ReportOptions(prices: ["remote": TokenPrice(inputPerMillion: 1000, outputPerMillion: 1000)], remoteBackend: "remote")
+        var options = ReportOptions(prices: ["remote": BackendPricing(inputPerMillion: 1000, outputPerMillion: 1000)], remoteBackend: "remote")
         options.bucketSeconds = 60
         let timeline = try #require(try ReportBuilder.build(logPath: path, options: options).classifier?.timeline)
         #expect(timeline.buckets.count == 2)

@@ -21,17 +21,17 @@ import TriageLog
         ]
         let line = record.jsonLine()
         let viaFoundation = try JSONDecoder().decode(RoutingLogRecord.self, from: Data(line))
-        let viaParser = try JSONValueDecoder.decode(RoutingLogRecord.self, from: line.dropLast())
+        let viaParser = try JSONCoding.decode(RoutingLogRecord.self, from: line.dropLast())
         #expect(viaParser == viaFoundation)
         #expect(viaParser == record)
     }
 
     @Test func rejectsWrongTypesAndMissingFields() {
-        #expect(throws: (any Error).self) { try JSONValueDecoder.decode(RoutingLogRecord.self, from: Array(#"{"id": 1}"#.utf8)[...]) }
+        #expect(throws: (any Error).self) { try JSONCoding.decode(RoutingLogRecord.self, from: Array(#"{"id": 1}"#.utf8)[...]) }
         #expect(throws: (any Error).self) {
-            try JSONValueDecoder.decode(RoutingLogRecord.self, from: Array(#"{"id":"a","ts":"t","endpoint":"/","stream":false,"reason":"r","status":200.5,"latency_ms":1}"#.utf8)[...])
+            try JSONCoding.decode(RoutingLogRecord.self, from: Array(#"{"id":"a","ts":"t","endpoint":"/","stream":false,"reason":"r","status":200.5,"latency_ms":1}"#.utf8)[...])
         }
-        let minimal = try? JSONValueDecoder.decode(RoutingLogRecord.self, from: Array(#"{"id":"a","ts":"t","endpoint":"/","stream":false,"reason":"r","status":200,"latency_ms":1,"backend":null,"usage":null}"#.utf8)[...])
+        let minimal = try? JSONCoding.decode(RoutingLogRecord.self, from: Array(#"{"id":"a","ts":"t","endpoint":"/","stream":false,"reason":"r","status":200,"latency_ms":1,"backend":null,"usage":null}"#.utf8)[...])
         #expect(minimal?.backend == nil && minimal?.status == 200)
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import TriageLog
 @testable import TriageFlywheel
+import TriageHashing
+import TriageConfig
 
 /// Streams a generated ~50 MB log and checks that peak memory barely grows.
 ///
@@ -20,7 +22,7 @@ import TriageLog
         var batch = Data()
         while written < megabytes << 20 {
             let sentence = (0..<120).map { _ in
-                seed = StableHash.mix(seed)
+                seed = SplitMix64.mix(seed)
                 return words[Int(seed % UInt64(words.count))]
             }.joined(separator: " ")
             let backend = ["local", "local", "local", "remote", "mini"][count % 5]
@@ -63,7 +65,7 @@ import TriageLog
         let before = try #require(Self.peakRSSKilobytes())
         let started = ContinuousClock.now
         let stream = try LogStream(path: path)
-        var builder = ReportBuilder(options: ReportOptions(prices: ["remote": TokenPrice(inputPerMillion: 3, outputPerMillion: 15)], remoteBackend: "remote", monthlyFixedCostUSD: 500))
+        var builder = ReportBuilder(options: ReportOptions(prices: ["remote": BackendPricing(inputPerMillion: 3, outputPerMillion: 15)], remoteBackend: "remote", monthlyFixedCostUSD: 500))
         var count = 0
         for entry in stream {
             builder.add(entry)

@@ -74,8 +74,8 @@ import TriageLog
         ], to: path)
         let entries = Array(try LogStream(path: path))
         #expect(entries.map(\.record.id) == ["s", "bad", "none"])
-        #expect(entries[0].shadow == ShadowComparison(backend: "remote", response: "Paris", status: 200, latencyMs: 900, agreement: 0.95))
-        #expect(entries[1].shadow == ShadowComparison(status: 200))
+        #expect(entries[0].shadow == RoutingLogRecord.Shadow(backend: "remote", status: 200, response: "Paris", latencyMs: 900, agreement: 0.95))
+        #expect(entries[1].shadow == RoutingLogRecord.Shadow(status: 200))
         #expect(entries[2].shadow == nil)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TriageLog
 @testable import TriageFlywheel
+import TriageConfig
 
 @Suite struct ReportTests {
     /// A hand-made log over exactly 2 days with known totals.
@@ -33,7 +34,7 @@ import TriageLog
         let dir = try TemporaryDirectory()
         let options = ReportOptions(
             since: Fixture.base, until: Fixture.base.addingTimeInterval(2 * 86_400 + 1),
-            prices: ["remote": TokenPrice(inputPerMillion: 3, outputPerMillion: 15), "local": TokenPrice(inputPerMillion: 0, outputPerMillion: 0)],
+            prices: ["remote": BackendPricing(inputPerMillion: 3, outputPerMillion: 15), "local": BackendPricing(inputPerMillion: 0, outputPerMillion: 0)],
             remoteBackend: "remote", monthlyFixedCostUSD: 100)
         let report = try ReportBuilder.build(logPath: try log(in: dir), options: options)
         #expect(report.totalRequests == 7)

@@ -4,6 +4,7 @@ import Testing
 import TriageFlywheel
 import TriageLog
 @testable import TriagePostgres
+import TriageConfig
 
 @Suite("PostgreSQL readers, budgets and migrate-log", .serialized)
 struct PostgresReadersTests {
@@ -44,7 +45,7 @@ struct PostgresReadersTests {
             let summary = try await LogMigration(store: store).run(logPath: logPath)
             #expect(summary.inserted == 300)
             let options = ReportOptions(
-                since: Date().addingTimeInterval(-86_400), prices: ["remote": TokenPrice(inputPerMillion: 3, outputPerMillion: 15), "local": TokenPrice(inputPerMillion: 0, outputPerMillion: 0)],
+                since: Date().addingTimeInterval(-86_400), prices: ["remote": BackendPricing(inputPerMillion: 3, outputPerMillion: 15), "local": BackendPricing(inputPerMillion: 0, outputPerMillion: 0)],
                 remoteBackend: "remote", monthlyFixedCostUSD: 100)
             let fromDatabase = try await store.report(options: options)
             let fromFile = try ReportBuilder.build(logPath: logPath, options: options)

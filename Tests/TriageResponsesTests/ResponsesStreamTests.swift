@@ -3,6 +3,7 @@ import Testing
 import TriageAnthropic
 import TriageJSON
 import TriageResponses
+import TriageSSE
 
 /// Parses `event:`/`data:` output into (type, data) pairs.
 func responsesEvents(_ bytes: [UInt8]) throws -> [(String, JSONValue)] {

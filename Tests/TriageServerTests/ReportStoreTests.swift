@@ -3,6 +3,7 @@ import Testing
 import TriageFlywheel
 import TriageLog
 @testable import TriageServer
+import TriageConfig
 
 @Suite("The dashboard's in-memory report store")
 struct ReportStoreTests {
@@ -39,7 +40,7 @@ struct ReportStoreTests {
         try handle.close()
         store.seed(recent: recent)
         var options = ReportOptions(since: now.addingTimeInterval(-3_600), until: now.addingTimeInterval(60),
-                                    prices: ["remote": TokenPrice(inputPerMillion: 5, outputPerMillion: 10)], remoteBackend: "remote")
+                                    prices: ["remote": BackendPricing(inputPerMillion: 5, outputPerMillion: 10)], remoteBackend: "remote")
         options.bucketSeconds = 300
         options.minFit = 0.05
         let memory = try #require(store.report(options: options))

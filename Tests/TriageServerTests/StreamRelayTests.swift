@@ -1,4 +1,5 @@
 import Testing
+import TriageSSE
 
 @testable import TriageServer
 
@@ -44,12 +45,17 @@ struct StreamRelayTests {
         #expect(String(decoding: out, as: UTF8.self).hasSuffix("data: [DONE]\n\ndata: {\"partial\":"))
     }
 
+    private static func event(_ text: String.UTF8View) -> SSEEvent? {
+        var parser = SSEParser()
+        return (parser.feed(Array(text)) + parser.finish()).first
+    }
+
     @Test("only a chunk with empty choices and a usage object is taken for the usage chunk")
     func recognition() {
-        #expect(StreamRelay.isUsageOnlyChunk(ArraySlice(Array(Self.usage.utf8))))
-        #expect(!StreamRelay.isUsageOnlyChunk(ArraySlice(Array(Self.content1.utf8))))
-        #expect(!StreamRelay.isUsageOnlyChunk(ArraySlice(Array(#"data: {"choices":[],"usage":null}"#.utf8))))
-        #expect(!StreamRelay.isUsageOnlyChunk(ArraySlice(Array("data: [DONE]".utf8))))
-        #expect(!StreamRelay.isUsageOnlyChunk(ArraySlice(Array(": comment []".utf8))))
+        #expect(StreamRelay.isUsageOnlyChunk(Self.event(Self.usage.utf8)))
+        #expect(!StreamRelay.isUsageOnlyChunk(Self.event(Self.content1.utf8)))
+        #expect(!StreamRelay.isUsageOnlyChunk(Self.event(#"data: {"choices":[],"usage":null}"#.utf8)))
+        #expect(!StreamRelay.isUsageOnlyChunk(Self.event("data: [DONE]".utf8)))
+        #expect(!StreamRelay.isUsageOnlyChunk(Self.event(": comment []".utf8)))
     }
 }

@@ -1,4 +1,5 @@
 import TriageClassifier
+import TriageHashing
 
 /// Deterministic synthetic prompts for the benchmark: a banking-like in-domain reference built from
 /// templates over a small vocabulary, and out-of-domain prompts from other domains and languages.
