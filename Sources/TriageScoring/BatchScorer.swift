@@ -112,40 +112,36 @@ public struct BatchScorer: Sendable {
         }
     }
 
+    /// The members of an output line, in the order they are written.
+    enum OutputKey: String, CodingKey {
+        case line, id, fit, similarity, complexity, decision, sensitive, error
+        case decidedBy = "decided_by"
+        case privacyGuard = "privacy_guard"
+    }
+
     /// Appends the output line for a scored input.
     public static func write(line: Int, input: ScoreInput, result: ScoreResult, to out: inout JSONWriter) {
-        out.raw("{\"line\":")
-        out.number(line)
-        if let id = input.id {
-            out.raw(",\"id\":")
-            out.value(id)
-        }
-        out.raw(",\"fit\":")
-        optional(result.fit, to: &out)
-        out.raw(",\"similarity\":")
-        optional(result.similarity, to: &out)
-        out.raw(",\"complexity\":")
-        out.number(result.complexity)
-        out.raw(result.decision.local ? ",\"decision\":\"local\",\"decided_by\":" : ",\"decision\":\"remote\",\"decided_by\":")
-        out.string(result.decision.decidedBy.rawValue)
-        if !result.sensitive.isEmpty {
-            out.raw(",\"sensitive\":")
-            out.value(.array(result.sensitive.map(JSONValue.string)))
-        }
-        if let action = result.privacyGuard {
-            out.raw(",\"privacy_guard\":")
-            out.string(action)
-        }
-        out.raw("}\n")
+        out.beginObject()
+        out.key(OutputKey.line); out.number(line)
+        if let id = input.id { out.key(OutputKey.id); out.value(id) }
+        out.key(OutputKey.fit); optional(result.fit, to: &out)
+        out.key(OutputKey.similarity); optional(result.similarity, to: &out)
+        out.key(OutputKey.complexity); out.number(result.complexity)
+        out.key(OutputKey.decision); out.string(result.decision.local ? "local" : "remote")
+        out.key(OutputKey.decidedBy); out.string(result.decision.decidedBy.rawValue)
+        if !result.sensitive.isEmpty { out.key(OutputKey.sensitive); out.strings(result.sensitive) }
+        if let action = result.privacyGuard { out.key(OutputKey.privacyGuard); out.string(action) }
+        out.endObject()
+        out.raw("\n")
     }
 
     /// Appends the output line for an input line that could not be scored.
     public static func writeError(line: Int, reason: String, to out: inout JSONWriter) {
-        out.raw("{\"line\":")
-        out.number(line)
-        out.raw(",\"error\":")
-        out.string(reason)
-        out.raw("}\n")
+        out.beginObject()
+        out.key(OutputKey.line); out.number(line)
+        out.key(OutputKey.error); out.string(reason)
+        out.endObject()
+        out.raw("\n")
     }
 
     private static func optional(_ value: Double?, to out: inout JSONWriter) {

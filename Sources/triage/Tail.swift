@@ -84,11 +84,12 @@ struct Tail: AsyncParsableCommand {
             }
             var shown: [RoutingLogRecord] = []
             for file in files {
-                let fileReader = RoutingLogReader(path: file) { warning in
-                    FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
-                }
                 do {
-                    shown = try fileReader.readAll().filter(include) + shown
+                    // LogStream, the one reader of rotated log files, one file at a time (newest first).
+                    let stream = try LogStream(files: [file]) { warning in
+                        FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+                    }
+                    shown = stream.map(\.record).filter(include) + shown
                 } catch {
                     FileHandle.standardError.write(Data("triage: \(error.description)\n".utf8))
                     throw ExitCode(1)
