@@ -4,14 +4,14 @@ import TriageUpstream
 
 /// The attempts of one request: the routed backend, then its retries and fallbacks, each
 /// admitted by ``BackendHealth`` (circuit breaker, `max_concurrent`) and the privacy guard,
-/// all within `limits.request_timeout`; the first answer is relayed.
+/// all within `limits.request_timeout`; the first answer is relayed. When none answers, the
+/// error is thrown with `record` saying where the request went and what each attempt did.
 extension RequestLifecycle {
     func attempts(
-        _ intake: RequestIntake, first: BackendConfig, active: ActiveRoutes, record initial: RoutingLogRecord,
+        _ intake: RequestIntake, first: BackendConfig, active: ActiveRoutes, record: inout RoutingLogRecord,
         started: ContinuousClock.Instant, watch: ClientWatch
     ) async throws(APIError) -> Reply {
         let chat = intake.chat
-        var record = initial
         let deadline = started + .milliseconds(Int64(active.config.limits.requestTimeout * 1000))
         var target = first
         let budget = target.retry.maxAttempts

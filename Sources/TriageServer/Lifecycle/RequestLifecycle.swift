@@ -64,7 +64,7 @@ struct RequestLifecycle: Sendable {
             let bytes = try await readBody(active.config.limits.maxBodyBytes)
             let intake = try RequestIntake(api, bytes: bytes, headers: headers, active: active, record: &record)
             let chosen = try decide(intake, active: active, record: &record)
-            return try await attempts(intake, first: chosen, active: active, record: record, started: started, watch: watch)
+            return try await attempts(intake, first: chosen, active: active, record: &record, started: started, watch: watch)
         } catch {
             watch.end()
             return await reject(error, record: record, active: active, started: started)

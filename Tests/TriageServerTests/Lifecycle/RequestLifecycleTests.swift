@@ -29,6 +29,19 @@ struct RequestLifecycleTests {
         #expect(record.reason.contains("answered by 'spare' after 2 failed or skipped attempt(s)"))
     }
 
+    @Test("when every attempt fails, the error's record and tags say where the request went and list each attempt")
+    func everyAttemptFails() async throws {
+        let transport = MemoryTransport(["local": { _, _ in MemoryTransport.failure(500) }, "remote": { _, _ in MemoryTransport.failure(503) }])
+        let harness = try LifecycleHarness(lifecycleRoutes(local: "fallback: remote"), transport: transport)
+        let reply = await harness.run()
+        #expect(reply.status == 502)
+        #expect(reply.tags.backend == "remote")
+        let record = try #require(await harness.log.record(reply.tags.id))
+        #expect(record.attempts?.map(\.backend) == ["local", "remote"])
+        #expect(record.attempts?.map(\.outcome) == ["failed", "failed"])
+        #expect(record.status == 502 && record.backend == "remote")
+    }
+
     @Test("retries stay on the backend without a fallback, only for retryable statuses")
     func retries() async throws {
         let transport = MemoryTransport([
