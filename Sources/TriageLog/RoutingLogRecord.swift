@@ -124,6 +124,9 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
     public var shadow: Shadow?
     /// Sensitive data found and what the privacy guard did, when anything was found.
     public var privacy: Privacy?
+    /// The replica that served the request (`TRIAGE_REPLICA`, else `host:pid`): with several
+    /// replicas on one database, the dashboard counts each one's share.
+    public var replica: String?
 
     public init(
         id: String, timestamp: String, endpoint: String, clientModel: String? = nil, stream: Bool = false,
@@ -175,6 +178,7 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         case scores
         case shadow
         case privacy
+        case replica
     }
 
     /// Encodes the record as one line of JSON (keys sorted, absent fields left out), newline included.
@@ -233,6 +237,7 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         if let messages { key("messages"); out.value(messages) }
         if let privacy { key("privacy"); privacy.write(to: &out) }
         key("reason"); out.string(reason)
+        if let replica { key("replica"); out.string(replica) }
         if let response { key("response"); out.string(response) }
         if let rule { key("rule"); out.string(rule) }
         if let scores {
