@@ -24,27 +24,15 @@ extension PostgresStore {
     /// The JSON lines of the last `limit` records matching `filter`, newest first (the `seq`
     /// index, read backwards; only the last `days` day partitions are looked at).
     public func recentLines(limit: Int, filter: RecentFilter, days: Int = 8) async throws -> [String] {
-        var binds = PostgresBindings()
-        binds.append(Date().addingTimeInterval(-Double(days) * 86_400))
-        var conditions = ["ts >= $1"]
-        if let backend = filter.backend {
-            binds.append(backend)
-            conditions.append("backend = $\(binds.count)")
-        }
-        if let rule = filter.rule {
-            binds.append(rule)
-            conditions.append("rule = $\(binds.count)")
-        }
-        if let failed = filter.failed {
-            binds.append(failed)
-            conditions.append("failed = $\(binds.count)")
-        }
-        if let status = filter.status {
-            binds.append(status)
-            conditions.append("status = $\(binds.count)")
-        }
+        var conditions = SQLConditions()
+        conditions.add("ts >= $", Date().addingTimeInterval(-Double(days) * 86_400))
+        conditions.add("backend = $", filter.backend)
+        conditions.add("rule = $", filter.rule)
+        conditions.add("failed = $", filter.failed)
+        conditions.add("status = $", filter.status)
+        var binds = conditions.binds
         binds.append(limit)
-        let sql = "SELECT line FROM \(table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq DESC LIMIT $\(binds.count)"
+        let sql = "SELECT line FROM \(table) WHERE \(conditions.sql) ORDER BY seq DESC LIMIT $\(binds.count)"
         let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         var lines: [String] = []
         for try await line in rows.decode(String.self) { lines.append(line) }

@@ -23,16 +23,11 @@ import TriageLog
 enum ReportQueries {
     /// The range condition on `ts` for `options` (binds appended to `binds`); "true" without one.
     static func range(_ options: ReportOptions, _ binds: inout PostgresBindings) -> String {
-        var conditions: [String] = []
-        if let since = options.since {
-            binds.append(since)
-            conditions.append("ts >= $\(binds.count)")
-        }
-        if let until = options.until {
-            binds.append(until)
-            conditions.append("ts < $\(binds.count)")
-        }
-        return conditions.isEmpty ? "true" : conditions.joined(separator: " AND ")
+        var conditions = SQLConditions(binds: binds)
+        conditions.add("ts >= $", options.since)
+        conditions.add("ts < $", options.until)
+        binds = conditions.binds
+        return conditions.sql
     }
 
     static let units = "\(CostSum.unitsPerUSD)::float8"
@@ -195,4 +190,24 @@ extension PostgresStore {
         for try await count in rows.decode(Int.self) { return count }
         return 0
     }
+}
+
+/// `AND`-ed conditions with their bound values: ``add(_:_:)`` appends `condition` (ending in `$`,
+/// completed with the parameter's number) when `value` is not nil.
+struct SQLConditions {
+    var binds: PostgresBindings
+    private(set) var parts: [String] = []
+
+    init(binds: PostgresBindings = PostgresBindings()) {
+        self.binds = binds
+    }
+
+    mutating func add<Value: PostgresNonThrowingEncodable & Sendable>(_ condition: String, _ value: Value?) {
+        guard let value else { return }
+        binds.append(value)
+        parts.append(condition + "\(binds.count)")
+    }
+
+    /// The conditions joined with `AND`; `true` when there are none.
+    var sql: String { parts.isEmpty ? "true" : parts.joined(separator: " AND ") }
 }
