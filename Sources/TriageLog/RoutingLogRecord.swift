@@ -158,6 +158,9 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
     public var shadow: Shadow?
     /// Sensitive data found and what the privacy guard did, when anything was found.
     public var privacy: Privacy?
+    /// The replica that served the request (`TRIAGE_REPLICA`, else `host:pid`): with several
+    /// replicas on one database, the dashboard counts each one's share.
+    public var replica: String?
 
     public init(
         id: String, timestamp: String, endpoint: String, clientModel: String? = nil, stream: Bool = false,
@@ -209,6 +212,7 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         case scores
         case shadow
         case privacy
+        case replica
     }
 
     /// Encodes the record as one line of JSON (keys sorted, absent fields left out), newline included.
@@ -237,6 +241,7 @@ public struct RoutingLogRecord: Sendable, Codable, Equatable {
         if let messages { out.key(CodingKeys.messages); out.value(messages) }
         if let privacy { out.key(CodingKeys.privacy); privacy.write(to: &out) }
         out.key(CodingKeys.reason); out.string(reason)
+        if let replica { out.key(CodingKeys.replica); out.string(replica) }
         if let response { out.key(CodingKeys.response); out.string(response) }
         if let rule { out.key(CodingKeys.rule); out.string(rule) }
         if let scores { out.key(CodingKeys.scores); scores.write(to: &out) }

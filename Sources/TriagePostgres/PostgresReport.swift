@@ -3,47 +3,30 @@ import PostgresNIO
 import TriageFlywheel
 import TriageLog
 
-/// `triage report` over the database: the time range is a SQL condition (only its day partitions
-/// are read) and only the columns the report uses come back (no prompt, no answer, no JSON to
-/// parse); the figures come from the same ``ReportBuilder`` as for a JSONL log, so both sources
-/// print the same report.
+/// `triage report` over the database. Without a timeline the figures are computed by PostgreSQL
+/// (``ReportQueries``: a few `GROUP BY` queries over the range's day partitions). The dashboard's
+/// timeline (`bucketSeconds`, also `report --html`) needs per-record fields the columns do not
+/// hold (attempts, scores): then the range's lines are read in pages and added to the same
+/// ``ReportBuilder`` a JSONL log goes through. Either way the report equals the JSONL one.
 extension PostgresStore {
     public func report(options: ReportOptions) async throws -> Report {
+        guard options.bucketSeconds != nil else {
+            return try await reportAggregates(options: options).report(options: options, timeline: nil, unreadableLines: 0)
+        }
+        async let outside = readOutside(options)
         var builder = ReportBuilder(options: options)
-        var binds = PostgresBindings()
-        var conditions: [String] = []
-        if let since = options.since {
-            binds.append(since)
-            conditions.append("ts >= $\(binds.count)")
-        }
-        if let until = options.until {
-            binds.append(until)
-            conditions.append("ts < $\(binds.count)")
-        }
-        let sql = """
-            SELECT ts, endpoint, backend, rule, status, failed, stream, latency_ms, ttft_ms, prompt_tokens,
-                   completion_tokens, cost_usd, shadow_cost_usd FROM \(table)
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            """
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-        typealias Columns = (Date, String, String?, String?, Int, Bool, Bool, Double, Double?, Int?, Int?, Double?, Double?)
-        for try await row in rows.decode(Columns.self) {
-            var record = RoutingLogRecord(
-                id: "", timestamp: RoutingLogRecord.timestamp(row.0), endpoint: row.1, stream: row.6, backend: row.2,
-                rule: row.3, reason: "", status: row.4, error: row.5 && row.4 < 400 ? "" : nil, latencyMs: row.7,
-                ttftMs: row.8, costUSD: row.11)
-            if let prompt = row.9, let completion = row.10 {
-                record.usage = RoutingLogRecord.Usage(promptTokens: prompt, completionTokens: completion, source: "")
+        var unreadable = 0
+        var last: Int64 = 0
+        while true {
+            let page = try await logLines(after: last, limit: 10_000, since: options.since, until: options.until)
+            guard let tail = page.last else { break }
+            for entry in page {
+                if let parsed = LogEntry.parse(line: Array(entry.line.utf8)) { builder.add(parsed) } else { unreadable += 1 }
             }
-            builder.add(LogEntry(record: record, shadow: row.12.map { RoutingLogRecord.Shadow(costUSD: $0) }))
+            last = tail.seq
         }
-        var report = builder.report()
-        if !conditions.isEmpty {
-            // The JSONL report counts the records outside the range; so does this one.
-            let outside = try await client.query(PostgresQuery(
-                unsafeSQL: "SELECT count(*) FROM \(table) WHERE NOT (\(conditions.joined(separator: " AND ")))", binds: binds), logger: logger)
-            for try await count in outside.decode(Int.self) { report.outOfRange = count }
-        }
+        var report = builder.report(unreadableLines: unreadable)
+        report.outOfRange = try await outside
         return report
     }
 }

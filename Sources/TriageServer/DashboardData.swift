@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import TriageFlywheel
 import TriageLog
+import TriagePostgres
 
 /// The answers of the dashboard's JSON endpoints (``TriageServer/addDashboardRoutes(to:routes:recent:store:logPath:)``).
 /// Log reads run on a thread of their own, never on the request executor.
@@ -12,7 +13,7 @@ enum DashboardData {
     /// Characters of the prompt shown in a summary.
     static let previewLength = 160
 
-    static func report(query: Parameters, active: ActiveRoutes, store: ReportStore?, logPath: String) async -> Response {
+    static func report(query: Parameters, active: ActiveRoutes, store: ReportStore?, database: PostgresStore?, logPath: String) async -> Response {
         let now = Date()
         let since: Date, until: Date?
         do {
@@ -32,6 +33,7 @@ enum DashboardData {
         }
         let options = ReportSettings.options(config: active.config, since: since, until: until,
                                              driftReference: active.autoRouting?.drift?.reference, bucketSeconds: bucket)
+        if let database { return await report(options: options, database: database) }
         let result: Result<Data, FlywheelError> = await offThread {
             Result { () throws(FlywheelError) -> Data in
                 // From memory when the window is held there, else by streaming the log.
@@ -70,8 +72,13 @@ enum DashboardData {
             return APIError(status: .notFound, message: "No request '\(id)' in the routing log.", type: "invalid_request_error",
                             code: .requestNotFound).response(requestID: nil)
         }
+        return detail(record, feedback: (try? FeedbackStore.load(path: FeedbackStore.path(besideLog: logPath)))?.latest[id])
+    }
+
+    /// `{"record": <the log line>, "feedback": {...} | null}`.
+    static func detail(_ record: RoutingLogRecord, feedback found: Feedback?) -> Response {
         var feedback = JSONField.null
-        if let found = (try? FeedbackStore.load(path: FeedbackStore.path(besideLog: logPath)))?.latest[id] {
+        if let found {
             var fields: [String: JSONField] = ["score": .double(found.score), "ts": .string(found.timestamp)]
             fields["label"] = found.label.map(JSONField.string) ?? .null
             fields["comment"] = found.comment.map(JSONField.string) ?? .null
@@ -102,11 +109,12 @@ enum DashboardData {
             fields["complexity"] = .double(scores.complexity)
             fields["decided_by"] = .string(scores.decidedBy)
         }
+        fields["replica"] = record.replica.map(JSONField.string) ?? .null
         fields["preview"] = .string(preview)
         return .object(fields)
     }
 
-    private static func json(_ bytes: [UInt8]) -> Response {
+    static func json(_ bytes: [UInt8]) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                  body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }

@@ -6,6 +6,7 @@ import TriageConfig
 import TriageDashboard
 import TriageFlywheel
 import TriageLog
+import TriagePostgres
 
 /// `GET /ui` and the JSON endpoints behind it (see the README's "Dashboard" section):
 ///
@@ -19,7 +20,8 @@ import TriageLog
 /// The page's files hold no data and load without a key (the page asks for one); every JSON
 /// endpoint goes through the client-key check like the rest of the API.
 extension TriageServer {
-    static func addDashboardRoutes(to router: Router<TriageRequestContext>, routes: RoutesStore, recent: RecentRequests, store: ReportStore?, logPath: String) {
+    static func addDashboardRoutes(to router: Router<TriageRequestContext>, routes: RoutesStore, recent: RecentRequests, store: ReportStore?,
+                                   database: PostgresStore?, logPath: String) {
         for (path, asset) in DashboardAssets.files {
             router.get(RouterPath(path)) { _, _ in
                 guard routes.snapshot.config.ui.enabled else { throw HTTPError(.notFound) }
@@ -34,15 +36,18 @@ extension TriageServer {
         router.get("/v1/triage/report") { request, _ in
             let active = routes.snapshot
             guard active.config.ui.enabled else { throw HTTPError(.notFound) }
-            return await DashboardData.report(query: request.uri.queryParameters, active: active, store: store, logPath: logPath)
+            return await DashboardData.report(query: request.uri.queryParameters, active: active, store: store, database: database, logPath: logPath)
         }
         router.get("/v1/triage/requests") { request, _ in
             guard routes.snapshot.config.ui.enabled else { throw HTTPError(.notFound) }
+            if let database { return await DashboardData.requests(query: request.uri.queryParameters, database: database) }
             return await DashboardData.requests(query: request.uri.queryParameters, recent: recent)
         }
         router.get("/v1/triage/requests/{id}") { request, context in
             guard routes.snapshot.config.ui.enabled else { throw HTTPError(.notFound) }
-            return await DashboardData.request(id: context.parameters.get("id") ?? "", recent: recent, logPath: logPath)
+            let id = context.parameters.get("id") ?? ""
+            if let database { return await DashboardData.request(id: id, database: database) }
+            return await DashboardData.request(id: id, recent: recent, logPath: logPath)
         }
     }
 }

@@ -27,6 +27,7 @@ struct RequestRecorder: Sendable {
     /// - Returns: Whether the answer may go out: true when the line was written, or when it was
     ///   not but `log.on_write_error` is `fail_open`; false means answer ``APIError/routingLogUnavailable``.
     func record(_ record: RoutingLogRecord) async -> Bool {
+        let record = Self.stamped(record)
         // The record is the request's outcome: its trace (when traced) ends with it.
         RequestTrace.current?.finish(record)
         count(record)
@@ -37,8 +38,17 @@ struct RequestRecorder: Sendable {
     /// Queues `record` for the routing log without waiting (records written after their answer:
     /// a shadow copy's, and those drained at shutdown).
     func recordInBackground(_ record: RoutingLogRecord) {
+        let record = Self.stamped(record)
         count(record)
         log.append(record)
+    }
+
+    /// `record` with the replica that served it (``ReplicaName``).
+    private static func stamped(_ record: RoutingLogRecord) -> RoutingLogRecord {
+        guard record.replica == nil else { return record }
+        var stamped = record
+        stamped.replica = ReplicaName.current
+        return stamped
     }
 
     private func count(_ record: RoutingLogRecord) {

@@ -151,7 +151,7 @@ public struct TriageServer: Sendable {
         }
         let recent = RecentRequests(logPath: logPath)
         // The dashboard's memory of the last days, filled from the log in the background.
-        let store = routes.snapshot.config.ui.enabled ? ReportStore(logPath: logPath) : nil
+        let store = routes.snapshot.config.ui.enabled && database == nil ? ReportStore(logPath: logPath) : nil
         if let store { BackgroundWork.start(name: "triage-dashboard-seed") { store.seed(recent: recent) } }
         let recorder = RequestRecorder(
             log: log, metrics: metrics, known: known, onWriteError: onWriteError, recent: recent, store: store, database: database
@@ -233,7 +233,8 @@ public struct TriageServer: Sendable {
         router.get("/metrics") { _, _ in
             Self.metricsResponse(metrics, routes: routes.snapshot, health: health, log: log)
         }
-        Self.addDashboardRoutes(to: router, routes: routes, recent: recorder.recent, store: recorder.store, logPath: logPath)
+        Self.addDashboardRoutes(to: router, routes: routes, recent: recorder.recent, store: recorder.store,
+                               database: database?.store, logPath: logPath)
         return router
     }
 

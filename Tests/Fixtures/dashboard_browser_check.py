@@ -137,6 +137,9 @@ def expected_values(report):
         for field in ("remote_equivalent_cost_usd", "actual_cost_usd", "savings_usd", "shadow_cost_usd", "net_savings_usd"):
             out[f"savings.{field}"] = fmt(s[field], 4)
         out["savings.compared_requests"] = str(s["compared_requests"])
+    timeline = (report.get("classifier") or {}).get("timeline") or {}
+    for name, r in (timeline.get("replicas") or {}).items():
+        out[f"replicas.{name}.requests"] = str(r["requests"])
     for day in (report.get("classifier") or {}).get("drift_by_day", []):
         d = day["drift"]
         out[f"drift.{day['day']}.requests"] = str(d["requests"])

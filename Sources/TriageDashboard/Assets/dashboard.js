@@ -181,6 +181,12 @@
         el('td', {}, d.drift.below_min_fit_share === null ? '-' : num(d.drift.below_min_fit_share * 100, 1) + '%'),
         cell(`drift.${d.day}.psi`, num(d.drift.psi, 3)), cell(`drift.${d.day}.ks`, num(d.drift.ks, 3)),
         el('td', { class: d.drift.drifting ? 'bad' : '' }, d.drift.drifting ? 'DRIFT' : ''))));
+    // Requests per replica (records name their replica; with log.sink: postgres, every replica's).
+    const replicas = Object.entries(tl.replicas || {}).sort((a, b) => b[1].requests - a[1].requests);
+    $('replicas-card').hidden = replicas.length === 0;
+    fill('replicas', head('replica', 'requests', 'share', 'errors'),
+      ...replicas.map(([name, r]) => el('tr', {}, el('td', {}, name), cell(`replicas.${name}.requests`, int(r.requests)),
+        el('td', {}, num(report.total_requests ? (100 * r.requests) / report.total_requests : 0, 1) + '%'), el('td', {}, int(r.errors)))));
     const fb = $('f-backend'), fr = $('f-rule');
     const keep = (sel, values) => {
       const have = new Set([...sel.options].map((o) => o.value));

@@ -62,4 +62,11 @@ public struct FitHistogram: Sendable, Equatable {
         }
         return coarse.map { $0 / Double(total) }
     }
+
+    /// Adds `count` fits of bin `bin` (``bin(of:)``), as counted elsewhere; out-of-range bins are ignored.
+    public mutating func add(bin: Int, count: Int) {
+        guard counts.indices.contains(bin), count > 0 else { return }
+        counts[bin] += count
+        total += count
+    }
 }

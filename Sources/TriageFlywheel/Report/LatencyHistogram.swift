@@ -48,4 +48,21 @@ public struct LatencyHistogram: Sendable, Equatable {
         }
         return nil
     }
+
+    /// `ln(γ)`: a value `v > 1e-9` falls in bucket `ceil(ln(v) / ln(γ))` (what a database computes
+    /// to fill a histogram with ``add(bucket:count:)``); smaller values count as zero.
+    public var logGammaValue: Double { logGamma }
+
+    /// The smallest value not counted as zero.
+    public static var zeroBound: Double { minimum }
+
+    /// Adds `count` values of bucket `bucket` (nil: the zero bucket), as counted elsewhere.
+    public mutating func add(bucket: Int?, count: UInt64) {
+        self.count += count
+        if let bucket {
+            buckets[bucket, default: 0] += count
+        } else {
+            zeros += count
+        }
+    }
 }

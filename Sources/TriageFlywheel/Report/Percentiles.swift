@@ -15,7 +15,7 @@ public struct Percentiles: Sendable, Codable, Equatable {
     }
 
     /// The percentiles of a histogram; `nil` when it is empty.
-    init?(_ histogram: LatencyHistogram) {
+    public init?(_ histogram: LatencyHistogram) {
         guard let p50 = histogram.quantile(0.5), let p90 = histogram.quantile(0.9), let p99 = histogram.quantile(0.99) else { return nil }
         self.init(p50: p50, p90: p90, p99: p99)
     }

@@ -12,13 +12,23 @@ public struct ReportTimeline: Sendable, Codable, Equatable {
     public var fitHistogram: [Int]
     /// Complexity scores in 20 bins of 0.05.
     public var complexityHistogram: [Int]
+    /// Requests and errors per replica (the record's `replica`), when records name one: with
+    /// `log.sink: postgres` every replica's share of the period.
+    public var replicas: [String: ReplicaCounts]?
 
     enum CodingKeys: String, CodingKey {
         case bucketSeconds = "bucket_seconds"
         case buckets
         case fitHistogram = "fit_histogram"
         case complexityHistogram = "complexity_histogram"
+        case replicas
     }
+}
+
+/// One replica's requests and errors in a ``ReportTimeline``.
+public struct ReplicaCounts: Sendable, Codable, Equatable {
+    public var requests = 0
+    public var errors = 0
 }
 
 /// One time bucket of a ``ReportTimeline``.
@@ -54,8 +64,8 @@ struct TimelineBuilder: Sendable {
         var errors: [String: Int] = [:]
         var fallbacks = 0
         var tokens = 0
-        var cost = 0.0
-        var savings = 0.0
+        var cost = CostSum()
+        var savings = CostSum()
         var fits = FitHistogram()
 
         mutating func add(_ record: RoutingLogRecord, backend: String, cost: Double, savings: Double?) {
@@ -63,8 +73,8 @@ struct TimelineBuilder: Sendable {
             if record.status >= 400 || record.error != nil { errors[backend, default: 0] += 1 }
             if (record.attempts?.count ?? 0) > 1 { fallbacks += 1 }
             if let usage = record.usage { tokens += usage.promptTokens + usage.completionTokens }
-            self.cost += cost
-            self.savings += savings ?? 0
+            self.cost.add(cost)
+            if let savings { self.savings.add(savings) }
             if let fit = record.scores?.fit { fits.add(fit) }
         }
     }
@@ -73,6 +83,7 @@ struct TimelineBuilder: Sendable {
     private var buckets: [Int: Counters] = [:]
     private var fitBins = [Int](repeating: 0, count: 20)
     private var complexityBins = [Int](repeating: 0, count: 20)
+    private var replicas: [String: ReplicaCounts] = [:]
 
     init(bucketSeconds: Int) {
         self.bucketSeconds = max(bucketSeconds, 1)
@@ -82,6 +93,10 @@ struct TimelineBuilder: Sendable {
         let key = Int((date.timeIntervalSince1970 / Double(bucketSeconds)).rounded(.down))
         // Mutated in place (a copy taken out of the dictionary would copy its histogram per record).
         buckets[key, default: Counters()].add(record, backend: backend, cost: cost, savings: savings)
+        if let replica = record.replica {
+            replicas[replica, default: ReplicaCounts()].requests += 1
+            if record.status >= 400 || record.error != nil { replicas[replica, default: ReplicaCounts()].errors += 1 }
+        }
         if let scores = record.scores {
             if let fit = scores.fit, let bin = Self.bin(fit) { fitBins[bin] += 1 }
             if let bin = Self.bin(scores.complexity) { complexityBins[bin] += 1 }
@@ -99,8 +114,9 @@ struct TimelineBuilder: Sendable {
             let drift = c.fits.total == 0 ? nil
                 : (reference ?? FitDriftReference(heldOutFits: [])).summary(of: c.fits, minFit: minFit)
             return TimelineBucket(start: RoutingLogRecord.timestamp(start), requests: c.requests, errors: c.errors,
-                                  fallbacks: c.fallbacks, tokens: c.tokens, costUSD: c.cost, savingsUSD: c.savings, drift: drift)
+                                  fallbacks: c.fallbacks, tokens: c.tokens, costUSD: c.cost.usd, savingsUSD: c.savings.usd, drift: drift)
         }
-        return ReportTimeline(bucketSeconds: bucketSeconds, buckets: rows, fitHistogram: fitBins, complexityHistogram: complexityBins)
+        return ReportTimeline(bucketSeconds: bucketSeconds, buckets: rows, fitHistogram: fitBins, complexityHistogram: complexityBins,
+                              replicas: replicas.isEmpty ? nil : replicas)
     }
 }
