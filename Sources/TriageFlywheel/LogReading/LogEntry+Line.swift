@@ -1,17 +1,19 @@
 import Foundation
+import TriageJSON
+import TriageLog
 
 extension LogEntry {
     /// The entry of one routing log line (a record and its shadow comparison), read as ``LogStream``
     /// reads lines; nil when the line is not a complete record.
     public static func parse(line bytes: [UInt8]) -> LogEntry? {
-        guard let line = try? JSONValueDecoder.decode(LenientLine.self, from: bytes[...]) else { return nil }
-        return LogEntry(record: line.record, shadow: line.shadow)
+        guard let record = try? JSONCoding.decode(RoutingLogRecord.self, from: bytes) else { return nil }
+        return LogEntry(record: record, shadow: record.shadow)
     }
 }
 
 extension Feedback {
     /// The feedback of one line of the feedback log; nil when the line is not valid feedback.
     public static func parse(line bytes: [UInt8]) -> Feedback? {
-        try? JSONValueDecoder.decode(Feedback.self, from: bytes[...])
+        try? JSONCoding.decode(Feedback.self, from: bytes)
     }
 }
