@@ -222,7 +222,10 @@ let package = Package(
         .testTarget(name: "TriageResponsesTests", dependencies: ["TriageResponses", "TriageAnthropic", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(
             name: "TriageServerTests",
-            dependencies: ["TriageServer", "TriageConfig", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "TriageServer", "TriageConfig", "TriageJSON", "TriagePostgres", "TriageUpstream", "PostgresTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strictSwift6
         ),
         .testTarget(
@@ -240,7 +243,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TriageIntegrationTests",
-            dependencies: ["triage", "TriageLog", "TriageUpstream", "PostgresTestSupport"],
+            dependencies: ["triage", "TriageLog", "TriageJSON", "TriageUpstream", "PostgresTestSupport"],
             swiftSettings: strictSwift6
         ),
     ]

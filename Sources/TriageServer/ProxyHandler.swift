@@ -293,7 +293,7 @@ struct ProxyHandler: Sendable {
             // The judge sees the prompt and both answers unmasked: never a remote judge for sensitive data.
             if let judge = active.judge, let local = record.response, let remote = result.response, result.error == nil,
                let messages = record.messages, active.privacy.allows(backend: judge.backend, findings: chat.privacy?.findings ?? []) {
-                result.judge = await judge.grade(JudgeRequest(id: record.id, messages: messages, localAnswer: local, referenceAnswer: remote), client: client)
+                result.judge = await judge.grade(JudgeRequest(id: record.id, messages: messages, localAnswer: local, referenceAnswer: remote), client: client, sharedBudget: recorder.database?.budget)
             }
             await recorder.settleSharedShadow(backend: shadow.backend.name, estimate: estimate, actual: result.costUSD ?? 0, cap: cap)
             record.shadow = result
