@@ -27,12 +27,7 @@ final class LogInserter: Sendable {
     /// Inserts `rows`; returns how many were new (the rest were already stored).
     @discardableResult
     func insert(_ rows: ArraySlice<LogRow>) async throws -> Int {
-        // The schema is brought up to date before the first insert (the database may have been
-        // down when the replica started).
-        if !migrated.withLock({ $0 }) {
-            try await store.migrate()
-            migrated.withLock { $0 = true }
-        }
+        try await ensureMigrated()
         try await ensurePartitions(Set(rows.map(\.day)))
         var inserted = 0
         var start = rows.startIndex
@@ -42,6 +37,14 @@ final class LogInserter: Sendable {
             start = end
         }
         return inserted
+    }
+
+    /// Brings the schema up to date once: at the sink's start, and before the first insert (the
+    /// database may have been down when the replica started).
+    func ensureMigrated() async throws {
+        if migrated.withLock({ $0 }) { return }
+        try await store.migrate()
+        migrated.withLock { $0 = true }
     }
 
     private func insertChunk(_ rows: ArraySlice<LogRow>) async throws -> Int {

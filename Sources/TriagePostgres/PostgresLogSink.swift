@@ -98,8 +98,10 @@ public final class PostgresLogSink: RoutingLogSink {
                     if self.retentionDays != nil || self.spool.withLock({ !$0.isEmpty }) { self.signal.signal() }
                 }
             }
-            // Moves feedback that waited for its request (another replica's, not stored yet) into place.
-            let maintenance = Task { [store] in
+            // Migrates the schema at start (feedback and budgets need it before the first insert),
+            // then moves feedback that waited for its request (another replica's, not stored yet) into place.
+            let maintenance = Task { [store, inserter] in
+                try? await inserter.ensureMigrated()
                 while !Task.isCancelled {
                     try? await Task.sleep(for: Self.reconcileInterval)
                     if Task.isCancelled { return }
