@@ -237,7 +237,10 @@ let package = Package(
         .testTarget(name: "TriageSSETests", dependencies: ["TriageSSE"], swiftSettings: strictSwift6),
         .testTarget(
             name: "TriageServerTests",
-            dependencies: ["TriageServer", "TriageConfig", "TriageUpstream", "TriageLog", "TriageMetrics", "TriageSSE", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "TriageServer", "TriageConfig", "TriageJSON", "TriagePostgres", "TriageUpstream", "TriageLog", "TriageMetrics", "TriageSSE",
+                "PostgresTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strictSwift6
         ),
         .testTarget(
@@ -255,7 +258,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TriageIntegrationTests",
-            dependencies: ["triage", "TriageLog", "TriageUpstream", "PostgresTestSupport"],
+            dependencies: ["triage", "TriageLog", "TriageJSON", "TriageUpstream", "PostgresTestSupport"],
             swiftSettings: strictSwift6
         ),
     ]

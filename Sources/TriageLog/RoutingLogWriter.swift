@@ -23,26 +23,6 @@ import Glibc
 /// batch being written included) pass `maxPendingBytes`, ``waitForRoom()`` suspends new requests
 /// until the writer catches up.
 public final class RoutingLogWriter: Sendable {
-    /// A queued record and, for ``commit(_:)``, who waits for it.
-    private struct Entry {
-        var record: RoutingLogRecord
-        var waiter: CheckedContinuation<Bool, Never>?
-    }
-
-    private struct State {
-        var pending: [Entry] = []
-        /// Estimated bytes of `pending` plus the batch the writer holds.
-        var pendingBytes = 0
-        /// Estimated bytes of `pending` alone.
-        var queuedBytes = 0
-        /// Requests waiting for the queue to drain below `maxPendingBytes`.
-        var roomWaiters: [CheckedContinuation<Void, Never>] = []
-        /// True while the writer thread waits for a signal.
-        var sleeping = true
-        var closing = false
-        var status = Status()
-    }
-
     /// What the writer has done so far: for `/metrics` and `/v1/triage/status`.
     public struct Status: Sendable, Equatable {
         /// Records written.
@@ -80,8 +60,9 @@ public final class RoutingLogWriter: Sendable {
     public let fileMode: mode_t
     private let rotation: LogRotationPolicy?
     private let file: Mutex<FileState>
-    private let state: Mutex<State>
-    private let wake = DispatchSemaphore(value: 0)
+    /// The records waiting, their waiters, the bound and the counts (shared with the database sink).
+    private let queue: LogQueue
+    private let wake: DispatchSemaphore
     private let finished = DispatchSemaphore(value: 0)
     private let onError: @Sendable (String) -> Void
     private let writeFunction: LogFile.WriteFunction
@@ -114,7 +95,9 @@ public final class RoutingLogWriter: Sendable {
         self.maxPendingBytes = max(1, maxPendingBytes)
         self.fileMode = fileMode
         self.file = Mutex(FileState(file: opened))
-        self.state = Mutex(State())
+        let wake = DispatchSemaphore(value: 0)
+        self.wake = wake
+        self.queue = LogQueue(maxPendingBytes: maxPendingBytes, onError: onError) { wake.signal() }
         self.onError = onError
         self.writeFunction = writeFunction
         let thread = Thread { [self] in self.run() }
@@ -132,85 +115,41 @@ public final class RoutingLogWriter: Sendable {
     ///
     /// Records appended after ``close()`` are not written (counted as lost and reported through `onError`).
     public func append(_ record: RoutingLogRecord) {
-        enqueue(Entry(record: record, waiter: nil))
+        queue.append(record)
     }
 
     /// Queues a record and returns once the batch holding it has been written: true when its
     /// line is in the file (the page cache), false when it could not be written (counted in
     /// ``status`` as lost).
     public func commit(_ record: RoutingLogRecord) async -> Bool {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            enqueue(Entry(record: record, waiter: continuation))
-        }
-    }
-
-    private func enqueue(_ entry: Entry) {
-        let size = entry.record.estimatedSize
-        let (accepted, wakeWriter) = state.withLock { state -> (Bool, Bool) in
-            guard !state.closing else {
-                state.status.lost += 1
-                return (false, false)
-            }
-            state.pending.append(entry)
-            state.pendingBytes += size
-            state.queuedBytes += size
-            let wakeWriter = state.sleeping
-            state.sleeping = false
-            return (true, wakeWriter)
-        }
-        if wakeWriter { wake.signal() }
-        if !accepted {
-            onError("routing log is closed; record \(entry.record.id) was not written")
-            entry.waiter?.resume(returning: false)
-        }
+        await queue.commit(record)
     }
 
     /// Returns at once while the queue holds less than `maxPendingBytes`; otherwise suspends
     /// until the writer has brought it below (or the writer closes). Call it before taking on
     /// work whose record will be appended, so that a slow disk pushes back on new requests.
     public func waitForRoom() async {
-        let full = state.withLock { $0.pendingBytes >= maxPendingBytes && !$0.closing }
-        guard full else { return }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let waits = state.withLock { state -> Bool in
-                guard state.pendingBytes >= maxPendingBytes, !state.closing else { return false }
-                state.roomWaiters.append(continuation)
-                return true
-            }
-            if !waits { continuation.resume() }
-        }
+        await queue.waitForRoom()
     }
 
     /// Estimated bytes of records queued (or being written) but not yet written.
-    public var pendingBytes: Int { state.withLock { $0.pendingBytes } }
+    public var pendingBytes: Int { queue.pendingBytes }
 
     /// Number of requests waiting in ``waitForRoom()``.
-    public var roomWaiterCount: Int { state.withLock { $0.roomWaiters.count } }
+    public var roomWaiterCount: Int { queue.roomWaiterCount }
 
     /// Number of records queued but not yet written.
-    public var pendingCount: Int { state.withLock { $0.pending.count } }
+    public var pendingCount: Int { queue.pendingCount }
 
     /// Number of records written so far.
-    public var writtenCount: Int { state.withLock { $0.status.written } }
+    public var writtenCount: Int { queue.status.written }
 
     /// Records written and lost, and whether the log is failing now.
-    public var status: Status { state.withLock { $0.status } }
+    public var status: Status { queue.status }
 
     /// Writes everything queued, stops the writer thread and closes the file. Idempotent.
     public func close() {
-        let first = state.withLock { state -> Bool in
-            if state.closing { return false }
-            state.closing = true
-            return true
-        }
-        guard first else { return }
-        for waiter in state.withLock({ state -> [CheckedContinuation<Void, Never>] in
-            defer { state.roomWaiters.removeAll() }
-            return state.roomWaiters
-        }) {
-            waiter.resume()
-        }
-        wake.signal()
+        guard queue.close() else { return }
         finished.wait()
         file.withLock { state in
             state.file?.close()
@@ -222,55 +161,24 @@ public final class RoutingLogWriter: Sendable {
         var sleep = true
         while true {
             if sleep { wake.wait() }
-            let (batch, batchBytes, closing) = takeQueue()
-            if !batch.isEmpty {
-                write(batch)
-                release(bytes: batchBytes)
-            }
+            let (batch, batchBytes, closing) = queue.take()
+            if !batch.isEmpty { write(batch, bytes: batchBytes) }
             if closing {
-                // Records may have been queued between the swap above and `closing` being set.
-                let (rest, restBytes, _) = takeQueue()
-                if !rest.isEmpty {
-                    write(rest)
-                    release(bytes: restBytes)
-                }
+                // Records may have been queued between the take above and `closing` being set.
+                let (rest, restBytes, _) = queue.take()
+                if !rest.isEmpty { write(rest, bytes: restBytes) }
                 finished.signal()
                 return
             }
             // Group commit: what arrived while this batch was written goes out at once as the
             // next batch; only an empty queue puts the writer to sleep until the next append.
-            sleep = state.withLock { state -> Bool in
-                guard state.pending.isEmpty, !state.closing else { return false }
-                state.sleeping = true
-                return true
-            }
+            sleep = queue.sleepIfIdle()
         }
-    }
-
-    private func takeQueue() -> ([Entry], Int, Bool) {
-        state.withLock { state -> ([Entry], Int, Bool) in
-            let batch = state.pending
-            let bytes = state.queuedBytes
-            state.pending.removeAll(keepingCapacity: true)
-            state.queuedBytes = 0
-            return (batch, bytes, state.closing)
-        }
-    }
-
-    /// Takes a written batch's bytes off the queue's count and lets waiting requests go once below the bound.
-    private func release(bytes: Int) {
-        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.pendingBytes = max(0, state.pendingBytes - bytes)
-            guard state.pendingBytes < maxPendingBytes, !state.roomWaiters.isEmpty else { return [] }
-            defer { state.roomWaiters.removeAll() }
-            return state.roomWaiters
-        }
-        for waiter in ready { waiter.resume() }
     }
 
     /// Encodes `batch` straight into one reused buffer and writes it with as few `write(2)`
     /// calls as the size allows; then tells each waiter whether its record was written.
-    private func write(_ batch: [Entry]) {
+    private func write(_ batch: [LogQueue.Entry], bytes: Int) {
         var outcomes = [Bool](repeating: false, count: batch.count)
         var errors: [String] = []
         var notices: [String] = []
@@ -305,26 +213,21 @@ public final class RoutingLogWriter: Sendable {
                 state.scratch = out.bytes
             }
         }
-        let written = outcomes.lazy.filter { $0 }.count
-        let lost = batch.count - written
-        let transition = state.withLock { state -> String? in
-            state.status.written += written
-            state.status.lost += lost
-            state.status.reopened += reopened
-            let wasFailing = state.status.failing
-            if let error = errors.last { state.status.lastError = error }
-            state.status.failing = lost > 0
-            if state.status.failing && !wasFailing {
+        let transition = queue.finish(batch, bytes: bytes, outcomes: outcomes) { status, lost in
+            status.reopened += reopened
+            let wasFailing = status.failing
+            if let error = errors.last { status.lastError = error }
+            status.failing = lost > 0
+            if status.failing && !wasFailing {
                 return "\(errors.last ?? "routing log write failed"); \(lost) record(s) lost so far in this outage (counted in /metrics as triage_routing_log_lost_records_total)"
             }
-            if wasFailing && !state.status.failing {
-                return "routing log '\(path)' is written again; \(state.status.lost) record(s) lost in total since start"
+            if wasFailing && !status.failing {
+                return "routing log '\(path)' is written again; \(status.lost) record(s) lost in total since start"
             }
             return nil
         }
         for message in notices { onError(message) }
         if let transition { onError(transition) }
-        for (entry, ok) in zip(batch, outcomes) { entry.waiter?.resume(returning: ok) }
     }
 
     /// Opens the path again when there is no open file or the path no longer names it

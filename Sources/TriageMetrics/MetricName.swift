@@ -19,6 +19,7 @@ enum MetricName {
     static let routingLogSpoolRecords = "triage_routing_log_spool_records"
     static let routingLogSpoolBytes = "triage_routing_log_spool_bytes"
     static let routingLogDatabaseUp = "triage_routing_log_database_up"
+    static let routingLogDeadLetterRecords = "triage_routing_log_dead_letter_records"
     static let inFlightRequests = "triage_in_flight_requests"
     static let configReloads = "triage_config_reloads_total"
     static let fitBelowMinShare = "triage_fit_below_min_share"
@@ -44,6 +45,7 @@ enum MetricName {
         routingLogSpoolRecords: "Routing log records in the local spool, waiting for the database (log.sink postgres).",
         routingLogSpoolBytes: "Bytes in the routing log's local spool (log.sink postgres).",
         routingLogDatabaseUp: "1 while routing log records go straight to the database, 0 while they are spooled (log.sink postgres).",
+        routingLogDeadLetterRecords: "Routing log records PostgreSQL refused since start, written to the dead-letter file <log.path>.dead-letter instead (log.sink postgres).",
         inFlightRequests: "Requests currently in flight per backend.",
         configReloads: "Configuration reloads by result (ok or rejected).",
         fitBelowMinShare: "Share of the classified requests in the drift window whose fit is below min_fit.",

@@ -73,7 +73,31 @@ enum LogSchema {
                     PRIMARY KEY (day, budget, backend))
                 """,
             ]),
+            Migration(version: 2, name: "pending feedback; a notification per insert for tail --follow", statements: [
+                // Feedback about an id no replica has stored yet (held back for its shadow copy,
+                // or in a replica's spool); moved to <table>_feedback once the id is in the log.
+                """
+                CREATE TABLE IF NOT EXISTS \(table)_feedback_pending (
+                    seq bigserial PRIMARY KEY,
+                    request_id text NOT NULL,
+                    received_at timestamptz NOT NULL DEFAULT now(),
+                    line text NOT NULL)
+                """,
+                """
+                CREATE OR REPLACE FUNCTION \(table)_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_notify('\(notifyChannel(table: table))', ''); RETURN NULL; END $$
+                """,
+                """
+                CREATE TRIGGER \(table)_notify AFTER INSERT ON \(table)
+                FOR EACH STATEMENT EXECUTE FUNCTION \(table)_notify()
+                """,
+            ]),
         ]
+    }
+
+    /// The channel a statement inserting into `table` notifies (after it commits), for `tail --follow`.
+    static func notifyChannel(table: String) -> String {
+        table + "_new"
     }
 
     /// The partition of `table` holding UTC day `day` (`YYYY-MM-DD`): `<table>_pYYYYMMDD`.

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import Synchronization
 import TriageJSON
 import TriageLog
@@ -7,21 +8,23 @@ import TriageLog
 extension PostgresLogSink {
     /// Lines replayed from the spool per statement.
     static let replayChunk = 2_000
+    /// Entries taken from the queue per batch.
+    static let batchLimit = 4_000
 
     func run() async {
         var retryAt = ContinuousClock.now
         var backoff: Duration = .milliseconds(200)
         var retentionAt = ContinuousClock.now
         while true {
-            await waitForWork(timeout: .milliseconds(250))
-            let (batch, bytes, closing) = takeQueue()
+            await waitForWork()
+            let (batch, bytes, closing) = queue.take(limit: Self.batchLimit)
             let spooling = spool.withLock { !$0.isEmpty }
             if !batch.isEmpty {
                 if !spooling {
                     await insertDirect(batch, bytes: bytes)
                 } else if !toSpool(batch, bytes: bytes) {
                     // The spool is full: keep the batch queued (requests wait in waitForRoom).
-                    requeue(batch)
+                    queue.requeue(batch, bytes: bytes)
                     if closing { drainLost() }
                 }
             }
@@ -45,36 +48,59 @@ extension PostgresLogSink {
         }
     }
 
-    /// Inserts a batch; on an error or a timeout the batch goes to the spool instead.
-    private func insertDirect(_ batch: [Entry], bytes: Int) async {
-        let rows = batch.compactMap { LogRow(record: $0.record) }
-        let inserter = self.inserter
-        let outcome = await Self.withTimeout(writeTimeout) { try await inserter.insert(rows[...]) }
-        switch outcome {
+    /// Inserts a batch; on an error or a timeout the batch goes to the spool instead. Rows the
+    /// database refuses go to the dead-letter file, the rest of the batch is stored.
+    private func insertDirect(_ batch: [LogQueue.Entry], bytes: Int) async {
+        var rows: [LogRow] = []
+        rows.reserveCapacity(batch.count)
+        var unplaceable: [RoutingLogRecord] = []
+        for entry in batch {
+            if let row = LogRow(record: entry.record) { rows.append(row) } else { unplaceable.append(entry.record) }
+        }
+        if !unplaceable.isEmpty { toDeadLetter(unplaceable, reason: "its timestamp is not ISO 8601 (no partition can hold it)") }
+        switch await insertRows(rows[...]) {
         case .success(let inserted):
-            state.withLock {
-                $0.database.duplicates += rows.count - inserted
-                $0.status.failing = false
-            }
+            state.withLock { $0.database.duplicates += rows.count - inserted }
+            queue.updateStatus { $0.failing = false }
             finish(batch, bytes: bytes, stored: true)
-        case .failure(let message):
+        case .failure(let message), .rejected(let message):  // (insertRows resolves rejections row by row)
             let firstFailure = state.withLock { state -> Bool in
                 defer {
                     state.database.state = "spooling"
                     state.database.lastError = message
-                    state.status.failing = true
                 }
                 return state.database.state != "spooling"
             }
+            queue.updateStatus { $0.failing = true }
             if firstFailure {
                 onError("routing log database unavailable (\(message)); spooling records to \(spoolPath) until it answers")
             }
-            if !toSpool(batch, bytes: bytes) { requeue(batch) }
+            if !toSpool(batch, bytes: bytes) { queue.requeue(batch, bytes: bytes) }
         }
     }
 
+    /// Inserts `rows` (within the write timeout); when the database refuses the statement for a
+    /// row's sake, inserts them one by one and sends the refused ones to the dead-letter file.
+    /// Returns how many were new, or the failure that stopped it (rows before it are stored:
+    /// storing them again is harmless, ids are keys).
+    func insertRows(_ rows: ArraySlice<LogRow>, timeout: Duration? = nil) async -> Outcome<Int> {
+        let inserter = self.inserter
+        let deadline = timeout ?? writeTimeout
+        let outcome = await withDeadline(deadline) { try await inserter.insert(rows) }
+        guard case .rejected = outcome else { return outcome }
+        var inserted = 0
+        for row in rows {
+            switch await withDeadline(deadline, { try await inserter.insert([row][...]) }) {
+            case .success(let count): inserted += count
+            case .failure(let message): return .failure(message)
+            case .rejected(let reason): toDeadLetter([row.record], reason: reason)
+            }
+        }
+        return .success(inserted)
+    }
+
     /// Appends a batch to the spool; false when the spool is full (nothing written).
-    private func toSpool(_ batch: [Entry], bytes: Int) -> Bool {
+    private func toSpool(_ batch: [LogQueue.Entry], bytes: Int) -> Bool {
         let result = spool.withLock { spool -> (full: Bool, error: String?, size: Int, records: Int) in
             if spool.size > 0 && spool.size + bytes > spoolMaxBytes { return (true, nil, spool.size, spool.records) }
             let error = spool.append(batch.map(\.record))
@@ -98,13 +124,14 @@ extension PostgresLogSink {
             var rows: [LogRow] = []
             rows.reserveCapacity(lines.count)
             for line in lines {
-                guard let value = try? JSONParser.parse(line), let record = try? RoutingLogRecord(json: value),
-                      let row = LogRow(record: record, line: String(decoding: line, as: UTF8.self)) else { continue }
+                guard let value = try? JSONParser.parse(line), let record = try? RoutingLogRecord(json: value) else { continue }
+                guard let row = LogRow(record: record, line: String(decoding: line, as: UTF8.self)) else {
+                    toDeadLetter([record], reason: "its timestamp is not ISO 8601 (no partition can hold it)")
+                    continue
+                }
                 rows.append(row)
             }
-            let inserter = self.inserter
-            let batch = rows
-            let outcome = await Self.withTimeout(writeTimeout * 5) { try await inserter.insert(batch[...]) }
+            let outcome = await insertRows(rows[...], timeout: writeTimeout * 5)
             guard case .success(let inserted) = outcome else {
                 if case .failure(let message) = outcome { state.withLock { $0.database.lastError = message } }
                 return false
@@ -119,15 +146,11 @@ extension PostgresLogSink {
                 state.database.duplicates += rows.count - inserted
                 state.database.spoolBytes = size
                 state.database.spoolRecords = records
-                defer {
-                    if empty {
-                        state.database.state = "direct"
-                        state.status.failing = false
-                    }
-                }
+                defer { if empty { state.database.state = "direct" } }
                 return state.database.state == "spooling"
             }
             if empty {
+                queue.updateStatus { $0.failing = false }
                 if wasSpooling { onError("routing log database answers again; spool replayed, inserting directly") }
                 return true
             }
@@ -137,7 +160,7 @@ extension PostgresLogSink {
 
     /// Records still queued when the sink closes with a full spool are lost (counted, reported).
     private func drainLost() {
-        let (batch, bytes, _) = takeQueue(limit: Int.max)
+        let (batch, bytes, _) = queue.take()
         guard !batch.isEmpty else { return }
         onError("routing log closing with the spool full and the database down: \(batch.count) record(s) not written")
         finish(batch, bytes: bytes, stored: false, error: "spool full at shutdown")
@@ -155,51 +178,5 @@ extension PostgresLogSink {
         } catch {
             state.withLock { $0.database.lastError = PostgresStoreError.describe(error) }
         }
-    }
-
-    enum Outcome<Value: Sendable>: Sendable {
-        case success(Value)
-        case failure(String)
-    }
-
-    /// Runs `operation` in a task of its own and returns its result, or a failure once `timeout`
-    /// passes (the operation goes on in the background: a late insert is harmless, ids are keys).
-    static func withTimeout<Value: Sendable>(
-        _ timeout: Duration, _ operation: @escaping @Sendable () async throws -> Value
-    ) async -> Outcome<Value> {
-        let race = TimeoutRace<Value>()
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Outcome<Value>, Never>) in
-            race.continuation.withLock { $0 = continuation }
-            let work = Task {
-                let outcome: Outcome<Value>
-                do {
-                    outcome = .success(try await operation())
-                } catch {
-                    outcome = .failure(PostgresStoreError.describe(error))
-                }
-                race.finish(outcome)
-                race.timer.withLock { $0 }?.cancel()
-            }
-            let sleeper = Task {
-                try? await Task.sleep(for: timeout)
-                guard !Task.isCancelled else { return }
-                if race.finish(.failure("no answer within \(timeout)")) { work.cancel() }
-            }
-            race.timer.withLock { $0 = sleeper }
-        }
-    }
-}
-
-/// Who resumes ``PostgresLogSink/withTimeout(_:_:)`` first: the operation or the timer.
-final class TimeoutRace<Value: Sendable>: Sendable {
-    let continuation = Mutex<CheckedContinuation<PostgresLogSink.Outcome<Value>, Never>?>(nil)
-    let timer = Mutex<Task<Void, Never>?>(nil)
-
-    /// Resumes the waiter with `outcome` unless it was resumed already; true when this call did.
-    @discardableResult
-    func finish(_ outcome: PostgresLogSink.Outcome<Value>) -> Bool {
-        guard let waiting = continuation.withLock({ $0.take() }) else { return false }
-        waiting.resume(returning: outcome)
-        return true
     }
 }

@@ -11,27 +11,16 @@ import TriageLog
 /// goes to the spool too, behind it, and the writer replays the spool into the database in
 /// order as soon as it answers again; only an empty spool switches back to direct inserts. The
 /// record id is the key (`ON CONFLICT DO NOTHING`), so a replay, or an insert that timed out but
-/// landed after all, stores each record once.
+/// landed after all, stores each record once. A row PostgreSQL itself refuses (a constraint or
+/// a value it cannot hold: SQLSTATE class 22 or 23) is not retried forever: it goes to the
+/// dead-letter file (`<log.path>.dead-letter`, JSONL, 0600) and the rest of its batch is stored.
 ///
 /// The spool is bounded by `spool_max_bytes`: past it, records stay queued in memory and
 /// ``waitForRoom()`` holds new requests once the queue passes `maxPendingBytes`, as the file sink does.
 public final class PostgresLogSink: RoutingLogSink {
-    /// A queued record and, for ``commit(_:)``, who waits for it.
-    struct Entry {
-        var record: RoutingLogRecord
-        var waiter: CheckedContinuation<Bool, Never>?
-    }
-
     struct State {
-        var pending: [Entry] = []
-        var pendingBytes = 0
-        var roomWaiters: [CheckedContinuation<Void, Never>] = []
-        var wake: CheckedContinuation<Void, Never>?
-        var signalled = false
-        var closing = false
         /// Set once the writer task has returned.
         var stopped = false
-        var status = RoutingLogWriter.Status()
         var database = DatabaseStatus()
     }
 
@@ -48,6 +37,8 @@ public final class PostgresLogSink: RoutingLogSink {
         public var replayed = 0
         /// Records the database already had when inserted (replays of stored records).
         public var duplicates = 0
+        /// Records the database refused (written to the dead-letter file instead), since start.
+        public var deadLettered = 0
         /// The last database error, if any (never the URL).
         public var lastError: String?
     }
@@ -59,15 +50,24 @@ public final class PostgresLogSink: RoutingLogSink {
     let retentionDays: Int?
     let inserter: LogInserter
     let spool: Mutex<LogSpool>
+    /// Where refused rows go (opened on the first one).
+    public let deadLetterPath: String
+    let deadLetterMode: mode_t
+    let deadLetter = Mutex<LogSpool?>(nil)
+    let queue: LogQueue
+    let signal: AsyncSignal
     let state = Mutex(State())
     private let finished = DispatchSemaphore(value: 0)
     let onError: @Sendable (String) -> Void
 
     /// Opens the spool (`spoolPath`, created 0600) and starts the writer task. Call
     /// ``PostgresStore/migrate()`` first.
+    /// - Parameter deadLetterPath: where rows the database refuses go (default: the spool's path
+    ///   with `.dead-letter` for `.spool`).
     public init(
-        store: PostgresStore, spoolPath: String, spoolMaxBytes: Int = 1 << 30, writeTimeout: Duration = .seconds(2),
-        retentionDays: Int? = nil, maxPendingBytes: Int = RoutingLogWriter.defaultMaxPendingBytes, fileMode: mode_t = 0o600,
+        store: PostgresStore, spoolPath: String, deadLetterPath: String? = nil, spoolMaxBytes: Int = 1 << 30,
+        writeTimeout: Duration = .seconds(2), retentionDays: Int? = nil,
+        maxPendingBytes: Int = RoutingLogWriter.defaultMaxPendingBytes, fileMode: mode_t = 0o600,
         onError: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(PostgresStoreError) {
         let spool = try LogSpool(path: spoolPath, mode: fileMode)
@@ -78,6 +78,11 @@ public final class PostgresLogSink: RoutingLogSink {
         self.maxPendingBytes = max(1, maxPendingBytes)
         self.inserter = LogInserter(store: store)
         self.onError = onError
+        self.deadLetterPath = deadLetterPath ?? Self.deadLetterPath(spoolPath: spoolPath)
+        self.deadLetterMode = fileMode
+        let signal = AsyncSignal()
+        self.signal = signal
+        self.queue = LogQueue(maxPendingBytes: maxPendingBytes, onError: onError) { signal.signal() }
         state.withLock {
             $0.database.spoolRecords = spool.records
             $0.database.spoolBytes = spool.size
@@ -85,88 +90,62 @@ public final class PostgresLogSink: RoutingLogSink {
         }
         self.spool = Mutex(spool)
         Task.detached { [self] in
+            // The writer sleeps until a record comes; the ticker wakes it for what has no record
+            // to come with it: retrying the spool, retention.
+            let ticker = Task { [self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(250))
+                    if self.retentionDays != nil || self.spool.withLock({ !$0.isEmpty }) { self.signal.signal() }
+                }
+            }
+            // Migrates the schema at start (feedback and budgets need it before the first insert),
+            // then moves feedback that waited for its request (another replica's, not stored yet) into place.
+            let maintenance = Task { [store, inserter] in
+                try? await inserter.ensureMigrated()
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: Self.reconcileInterval)
+                    if Task.isCancelled { return }
+                    _ = try? await store.reconcilePendingFeedback()
+                }
+            }
             await self.run()
+            ticker.cancel()
+            maintenance.cancel()
             self.state.withLock { $0.stopped = true }
             self.finished.signal()
         }
     }
 
+    /// How often pending feedback is matched to the log.
+    static let reconcileInterval: Duration = .seconds(2)
+
+    /// `<log.path>.dead-letter` for the spool `<log.path>.spool`.
+    public static func deadLetterPath(spoolPath: String) -> String {
+        (spoolPath.hasSuffix(".spool") ? String(spoolPath.dropLast(6)) : spoolPath) + ".dead-letter"
+    }
+
     public var spoolPath: String { spool.withLock { $0.path } }
 
-    public func append(_ record: RoutingLogRecord) {
-        enqueue(Entry(record: record, waiter: nil))
-    }
-
-    public func commit(_ record: RoutingLogRecord) async -> Bool {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            enqueue(Entry(record: record, waiter: continuation))
-        }
-    }
-
-    private func enqueue(_ entry: Entry) {
-        let (accepted, wake) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-            guard !state.closing else {
-                state.status.lost += 1
-                return (false, nil)
-            }
-            state.pending.append(entry)
-            state.pendingBytes += entry.record.estimatedSize
-            state.signalled = true
-            defer { state.wake = nil }
-            return (true, state.wake)
-        }
-        wake?.resume()
-        if !accepted {
-            onError("routing log is closed; record \(entry.record.id) was not written")
-            entry.waiter?.resume(returning: false)
-        }
-    }
-
-    public func waitForRoom() async {
-        guard state.withLock({ $0.pendingBytes >= maxPendingBytes && !$0.closing }) else { return }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let waits = state.withLock { state -> Bool in
-                guard state.pendingBytes >= maxPendingBytes, !state.closing else { return false }
-                state.roomWaiters.append(continuation)
-                return true
-            }
-            if !waits { continuation.resume() }
-        }
-    }
-
-    public var pendingCount: Int { state.withLock { $0.pending.count } }
-    public var status: RoutingLogWriter.Status { state.withLock { $0.status } }
+    public func append(_ record: RoutingLogRecord) { queue.append(record) }
+    public func commit(_ record: RoutingLogRecord) async -> Bool { await queue.commit(record) }
+    public func waitForRoom() async { await queue.waitForRoom() }
+    public var pendingCount: Int { queue.pendingCount }
+    public var status: RoutingLogWriter.Status { queue.status }
     public var databaseStatus: DatabaseStatus { state.withLock { $0.database } }
 
     /// Stores what is queued (in the database, or the spool), stops the writer and the pool.
     /// Blocks the calling thread until then (the server's shutdown); see ``shutdown()``.
     public func close() {
-        guard beginClose() else { return }
+        guard queue.close() else { return }
         finished.wait()
         finishClose()
     }
 
     /// The same as ``close()``, suspending instead of blocking a thread.
     public func shutdown() async {
-        guard beginClose() else { return }
+        guard queue.close() else { return }
         while !state.withLock({ $0.stopped }) { try? await Task.sleep(for: .milliseconds(10)) }
         finishClose()
-    }
-
-    private func beginClose() -> Bool {
-        let (first, wake, waiters) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?, [CheckedContinuation<Void, Never>]) in
-            if state.closing { return (false, nil, []) }
-            state.closing = true
-            state.signalled = true
-            defer {
-                state.wake = nil
-                state.roomWaiters.removeAll()
-            }
-            return (true, state.wake, state.roomWaiters)
-        }
-        wake?.resume()
-        for waiter in waiters { waiter.resume() }
-        return first
     }
 
     private func finishClose() {
@@ -174,58 +153,17 @@ public final class PostgresLogSink: RoutingLogSink {
         store.close()
     }
 
-    /// Waits until a record arrives, the sink closes, or `timeout` passes.
-    func waitForWork(timeout: Duration) async {
-        let task = Task { [self] in
-            try? await Task.sleep(for: timeout)
-            let wake = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                defer { state.wake = nil }
-                return state.wake
-            }
-            wake?.resume()
-        }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { state -> Bool in
-                if state.signalled {
-                    state.signalled = false
-                    return true
-                }
-                state.wake = continuation
-                return false
-            }
-            if ready { continuation.resume() }
-        }
-        task.cancel()
-        state.withLock { $0.signalled = false }
-    }
-
-    /// Takes the queue (up to `limit` entries), and whether the sink is closing.
-    func takeQueue(limit: Int = 4_000) -> (batch: [Entry], bytes: Int, closing: Bool) {
-        state.withLock { state in
-            let count = min(limit, state.pending.count)
-            let batch = Array(state.pending.prefix(count))
-            state.pending.removeFirst(count)
-            if !state.pending.isEmpty { state.signalled = true }
-            return (batch, batch.reduce(0) { $0 + $1.record.estimatedSize }, state.closing)
-        }
-    }
-
-    /// Puts a batch back at the front of the queue (the spool is full).
-    func requeue(_ batch: [Entry]) {
-        state.withLock { $0.pending.insert(contentsOf: batch, at: 0) }
+    /// Waits until a record arrives, the sink closes, or the ticker calls (only when there is
+    /// something to do: a spool to retry, retention). Returns at once when records are queued.
+    func waitForWork() async {
+        if queue.sleepIfIdle() { await signal.wait() }
     }
 
     /// Tells each waiter of `batch` whether its record was stored, and lets waiting requests go.
-    func finish(_ batch: [Entry], bytes: Int, stored: Bool, error: String? = nil) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            if stored { state.status.written += batch.count } else { state.status.lost += batch.count }
-            if let error { state.status.lastError = error }
-            state.pendingBytes = max(0, state.pendingBytes - bytes)
-            guard state.pendingBytes < maxPendingBytes else { return [] }
-            defer { state.roomWaiters.removeAll() }
-            return state.roomWaiters
+    func finish(_ batch: [LogQueue.Entry], bytes: Int, stored: Bool, error: String? = nil) {
+        queue.finish(batch, bytes: bytes, outcomes: [stored]) { status, _ in
+            if let error { status.lastError = error }
+            return nil
         }
-        for entry in batch { entry.waiter?.resume(returning: stored) }
-        for waiter in waiters { waiter.resume() }
     }
 }

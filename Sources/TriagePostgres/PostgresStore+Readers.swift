@@ -15,14 +15,36 @@ extension PostgresStore {
         return false
     }
 
-    /// Stores one feedback line for `requestID`.
-    public func appendFeedback(_ feedback: Feedback) async throws {
+    /// Stores one feedback line for `requestID`; `pending`: in the pending table, for an id no
+    /// replica has stored yet (moved by ``reconcilePendingFeedback(maxAge:)`` once it is).
+    public func appendFeedback(_ feedback: Feedback, pending: Bool = false) async throws {
         var line = try feedback.jsonLine()
         line.removeLast()
         var binds = PostgresBindings()
         binds.append(LogRow.clean(feedback.requestID))
         binds.append(String(decoding: line, as: UTF8.self))
-        try await execute("INSERT INTO \(feedbackTable) (request_id, line) VALUES ($1, $2)", binds)
+        try await execute("INSERT INTO \(feedbackTable)\(pending ? "_pending" : "") (request_id, line) VALUES ($1, $2)", binds)
+    }
+
+    /// Moves pending feedback whose request is now in the log to the feedback table (in the
+    /// order it came), and drops pending feedback older than `maxAge` (its id never came).
+    /// Returns how many were moved. Safe to run from every replica at once (one statement each).
+    @discardableResult
+    public func reconcilePendingFeedback(maxAge: Duration = .seconds(3600)) async throws -> Int {
+        let pending = feedbackTable + "_pending"
+        let moved = try await client.query(PostgresQuery(unsafeSQL: """
+            WITH found AS (
+                DELETE FROM \(pending) p WHERE EXISTS (SELECT 1 FROM \(table) l WHERE l.id = p.request_id)
+                RETURNING p.seq, p.request_id, p.received_at, p.line)
+            INSERT INTO \(feedbackTable) (request_id, received_at, line)
+            SELECT request_id, received_at, line FROM found ORDER BY seq RETURNING 1
+            """), logger: logger)
+        var count = 0
+        for try await _ in moved { count += 1 }
+        var binds = PostgresBindings()
+        binds.append(Double(maxAge.components.seconds))
+        try await execute("DELETE FROM \(pending) WHERE received_at < now() - make_interval(secs => $1)", binds)
+        return count
     }
 
     /// Up to `limit` log lines stored after `seq`, in the order they were stored, with their `seq`.

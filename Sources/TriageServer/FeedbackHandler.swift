@@ -19,6 +19,9 @@ struct FeedbackHandler: Sendable {
     /// The shared database (`log.sink: postgres`): ids served by other replicas are looked up
     /// there (by index), and feedback is stored there for every replica's readers.
     var database: ReplicaDatabase? = nil
+    /// This replica's records held back for their shadow copy (written once it ends): their ids
+    /// take feedback at once.
+    var heldBack: HeldBackRecords? = nil
     let limiter = ClientRateLimiter()
     /// Largest feedback body.
     static let maxBodyBytes = 64 * 1024
@@ -45,6 +48,10 @@ struct FeedbackHandler: Sendable {
             switch try await isKnown(feedback.requestID) {
             case true?:
                 break
+            case false? where database != nil && RequestID.isWellFormed(feedback.requestID):
+                // Maybe another replica's record not stored yet (held back for its shadow copy,
+                // or in that replica's spool): kept aside and joined to the log once it is there.
+                return try await storePending(feedback)
             case false?:
                 throw APIError(
                     status: .notFound,
@@ -75,8 +82,10 @@ struct FeedbackHandler: Sendable {
         }
     }
 
-    /// Whether a request with `id` was logged: this replica's ids in memory, then the database's.
+    /// Whether a request with `id` was logged (or is held back here for its shadow copy): this
+    /// replica's ids in memory, then the database's.
     private func isKnown(_ id: String) async throws -> Bool? {
+        if heldBack?.contains(id) == true { return true }
         let local = await known.contains(id, wait: Self.indexWait)
         guard local == false, let database else { return local }
         do {
@@ -88,6 +97,17 @@ struct FeedbackHandler: Sendable {
                 type: "server_error", code: .routingLogDatabaseUnavailable, retryAfter: 1
             )
         }
+    }
+
+    /// Stores feedback about an id no replica has stored yet; answers 202 `pending`.
+    private func storePending(_ feedback: Feedback) async throws -> Response {
+        do {
+            try await database?.store.appendFeedback(feedback, pending: true)
+        } catch {
+            throw APIError(status: .internalServerError, message: "Feedback could not be stored: \(error)", type: "server_error", code: "feedback_not_stored")
+        }
+        let body = JSONField.object(["status": .string("pending"), "request_id": .string(feedback.requestID)]).encoded
+        return Response(status: .accepted, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// Who is asking: the client key when one is presented (auth on), else the IP address.

@@ -21,4 +21,11 @@ enum RequestID {
             }
         }
     }
+
+    /// Whether `id` has the form of the ids ``make()`` gives: `tr-` and 24 lowercase hex digits.
+    static func isWellFormed(_ id: String) -> Bool {
+        let bytes = Array(id.utf8)
+        guard bytes.count == 27, bytes.starts(with: Array("tr-".utf8)) else { return false }
+        return bytes[3...].allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
 }

@@ -80,6 +80,11 @@ final class HeldBackRecords: Sendable {
         records.withLock { $0[record.id] = record }
     }
 
+    /// Whether the record of `id` is held back (its shadow copy still running).
+    func contains(_ id: String) -> Bool {
+        records.withLock { $0[id] != nil }
+    }
+
     /// Releases a held record; false if it was already drained (then it must not be written again).
     func release(_ id: String) -> Bool {
         records.withLock { $0.removeValue(forKey: id) != nil }

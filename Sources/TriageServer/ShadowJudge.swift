@@ -4,6 +4,7 @@ import TriageFlywheel
 import TriageJSON
 import TriageJudge
 import TriageLog
+import TriagePostgres
 import TriageRouting
 import TriageUpstream
 
@@ -34,6 +35,8 @@ public struct JudgeRequest: Sendable {
 public final class ShadowJudge: Sendable {
     /// Most tokens the judge may write per order.
     static let maxJudgeTokens = 512
+    /// Budget name of the judge's spend in the shared counter rows (`<table>_budget`).
+    public static let budgetName = "judge"
 
     public let backend: BackendConfig
     public let prompt: JudgePrompt
@@ -66,7 +69,10 @@ public final class ShadowJudge: Sendable {
     /// Grades `request`: both orders, one after the other. `nil` when the request is not in the
     /// judge's sample; a grade without `outcome` (and with the reason) when the judge could not
     /// be asked (daily cap, backend error) or its reply had no verdict.
-    public func grade(_ request: JudgeRequest, transport: any UpstreamTransport) async -> RoutingLogRecord.Judgement? {
+    /// - Parameter sharedBudget: the replicas' shared database (`log.sink: postgres`): the daily
+    ///   cap is then spent once across every replica, through the same counter row per UTC day
+    ///   and backend as the shadow cap (budget `judge`), on top of this process's own count.
+    public func grade(_ request: JudgeRequest, transport: any UpstreamTransport, sharedBudget: PostgresBudget? = nil) async -> RoutingLogRecord.Judgement? {
         let question = Self.transcript(request.messages)
         let orders = [
             prompt.messages(question: question, answerA: request.referenceAnswer, answerB: request.localAnswer, rubric: rubric),
@@ -87,6 +93,17 @@ public final class ShadowJudge: Sendable {
         case .shadow(let reservedUSD):
             reserved = reservedUSD
         }
+        let sharedCap = sharedBudget.flatMap { budget in sampler.dailyCapUSD.map { (budget, $0) } }
+        if case let (budget, cap)? = sharedCap {
+            // A database that cannot be asked refuses: the spend stays within the cap.
+            let granted = (try? await budget.reserve(Self.budgetName, backend: backend.name, amount: estimate, cap: cap)) ?? false
+            guard granted else {
+                sampler.recordSpend(0, releasing: reserved)
+                let spent = (try? await budget.spent(Self.budgetName, backend: backend.name)) ?? cap
+                grade.error = "no grade: the judge's daily cap of \(cap) USD is reached across replicas (\(spent) USD spent or reserved today)"
+                return grade
+            }
+        }
         let caller = BackendCaller(transport: transport, keys: keys)
         var results: [PairwiseGrade.OrderResult] = []
         var cost = 0.0
@@ -103,6 +120,9 @@ public final class ShadowJudge: Sendable {
             }
         }
         sampler.recordSpend(cost, releasing: reserved)
+        if case let (budget, _)? = sharedCap {
+            try? await budget.adjust(Self.budgetName, backend: backend.name, delta: cost - estimate)
+        }
         let combined = PairwiseGrade.combine(remoteFirst: results[0], localFirst: results[1])
         grade.outcome = combined.outcome
         grade.verdicts = combined.verdicts

@@ -32,7 +32,8 @@ extension TriageServer {
         metrics.setRoutingLogHealth(lost: logStatus.lost, failing: logStatus.failing)
         if let sink = log as? PostgresLogSink {
             let database = sink.databaseStatus
-            metrics.setLogDatabase(spoolRecords: database.spoolRecords, spoolBytes: database.spoolBytes, up: database.state == "direct")
+            metrics.setLogDatabase(
+                spoolRecords: database.spoolRecords, spoolBytes: database.spoolBytes, deadLettered: database.deadLettered, up: database.state == "direct")
         }
         return Response(
             status: .ok,
@@ -89,7 +90,8 @@ extension TriageServer {
                 "location": .string(sink.store.location), "table": .string(sink.store.table), "state": .string(database.state),
                 "spool_path": .string(sink.spoolPath), "spool_records": .int(database.spoolRecords),
                 "spool_bytes": .int(database.spoolBytes), "spooled": .int(database.spooled), "replayed": .int(database.replayed),
-                "duplicates": .int(database.duplicates), "last_error": database.lastError.map(JSONValue.string) ?? .null,
+                "duplicates": .int(database.duplicates), "dead_letter_path": .string(sink.deadLetterPath),
+                "dead_lettered": .int(database.deadLettered), "last_error": database.lastError.map(JSONValue.string) ?? .null,
             ])
         }
         let body = JSONValue.object([

@@ -157,7 +157,7 @@ public struct TriageServer: Sendable {
             log: log, metrics: metrics, known: known, onWriteError: onWriteError, recent: recent, store: store, database: database
         )
         let feedbackStore = try FeedbackStore(path: FeedbackStore.path(besideLog: logPath), mode: fileMode)
-        let feedback = FeedbackHandler(store: feedbackStore, known: known, routes: routes, database: database)
+        let feedback = FeedbackHandler(store: feedbackStore, known: known, routes: routes, database: database, heldBack: recorder.heldBack)
         let cutoff = ShutdownCutoff(graceSeconds: shutdownGrace)
         let connections = ClientConnections()
         let router = makeRouter(recorder: recorder, feedback: feedback, cutoff: cutoff, connections: connections)

@@ -3,11 +3,12 @@ import Foundation
 import TriageClassifier
 import TriageConfig
 import TriageFlywheel
+import TriagePostgres
 import TriageReplay
 import TriageRouting
 
 /// `triage calibrate`: min_fit / max_complexity for a target remote share or quality.
-struct Calibrate: ParsableCommand {
+struct Calibrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Choose auto.min_fit and auto.max_complexity for a target remote share or quality, from labelled prompts.",
         discussion: """
@@ -44,6 +45,9 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Read the labels of this log instead of log.path (its rotated files are read too).")
     var log: String?
 
+    @Option(help: "Read the log from file or postgres (default: log.sink of the config).")
+    var source: LogSinkKind?
+
     @Option(help: "Target: at most this share of requests remote (0-1).")
     var remoteShare: Double?
 
@@ -65,8 +69,19 @@ struct Calibrate: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let routes = try loadRoutesOrExit(config)
+        if labels == nil, log == nil, let store = try DatabaseSource.open(source, routes: routes) {
+            try await DatabaseSource.withDump(store) {
+                try calibrate(routes: routes, logPath: $0, shownPath: "\(store.location) (table \(store.table))")
+            }
+            return
+        }
+        try calibrate(routes: routes, logPath: log ?? routes.log.path, shownPath: nil)
+    }
+
+    /// Calibrates on the labels of the JSONL log at `logPath` (`shownPath` names it when it is a dump of the database).
+    private func calibrate(routes: RoutesConfig, logPath: String, shownPath: String?) throws {
         let target: CalibrationTarget = remoteShare.map { .remoteShare($0) } ?? .quality(quality ?? 1)
         let warn: (String) -> Void = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
         let calibration: Calibration
@@ -82,12 +97,11 @@ struct Calibrate: ParsableCommand {
                 samples = try CalibrationSamples.fromLabels(path: labels, auto: auto, prices: prices)
                 source = labels
             } else {
-                let logPath = log ?? routes.log.path
                 let labeller = LabelExporter(options: try labelOptions(routes: routes, logPath: logPath, warn: warn))
                 let stream = try LogStream(path: logPath, onSkip: warn)
                 let read = CalibrationSamples.fromLog(stream, labeller: labeller, auto: auto, prices: prices)
                 samples = read.samples
-                source = "\(logPath) (\(read.read) records)"
+                source = "\(shownPath ?? logPath) (\(read.read) records)"
             }
             guard let result = Calibrator.calibrate(samples, target: target, currentMinFit: auto.minFit, currentMaxComplexity: auto.maxComplexity) else {
                 FileHandle.standardError.write(Data("triage: \(source): no labelled prompts to calibrate on (the log labels requests by feedback, local fallbacks and shadow comparisons; or give --labels FILE)\n".utf8))

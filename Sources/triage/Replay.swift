@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import TriageConfig
 import TriageFlywheel
+import TriagePostgres
 import TriageReplay
 import TriageRouting
 
 /// `triage replay`: the recorded requests of the routing log re-decided under a candidate config.
-struct Replay: ParsableCommand {
+struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-decide the routing log's requests under a candidate config and show what would change (no upstream calls).",
         discussion: """
@@ -36,6 +37,9 @@ struct Replay: ParsableCommand {
     @Option(help: "Read this log instead of the candidate's log.path (its rotated files are read too).")
     var log: String?
 
+    @Option(help: "Read the log from file or postgres (default: log.sink of the config).")
+    var source: LogSinkKind?
+
     @Option(help: "Only requests since this time: ISO 8601 (2026-11-01, 2026-11-01T12:00:00Z) or ago (90s, 30m, 24h, 7d, 2w).")
     var since: String?
 
@@ -52,9 +56,21 @@ struct Replay: ParsableCommand {
         guard show >= 0 else { throw ValidationError("--show must be 0 or more, got \(show)") }
     }
 
-    func run() throws {
+    func run() async throws {
         let routes = try loadRoutesOrExit(config)
-        let logPath = log ?? routes.log.path
+        if log == nil, let store = try DatabaseSource.open(source, routes: routes) {
+            let since = try? self.since.map { text throws(FlywheelError) in try TimeBound.parse(text) }
+            let until = try? self.until.map { text throws(FlywheelError) in try TimeBound.parse(text) }
+            try await DatabaseSource.withDump(store, since: since, until: until) {
+                try replay(routes: routes, logPath: $0, shownPath: "\(store.location) (table \(store.table))")
+            }
+            return
+        }
+        try replay(routes: routes, logPath: log ?? routes.log.path, shownPath: nil)
+    }
+
+    /// Replays the JSONL log at `logPath` (`shownPath` names it in the report when it is a dump of the database).
+    private func replay(routes: RoutesConfig, logPath: String, shownPath: String?) throws {
         let warn: (String) -> Void = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
         do {
             let auto = try AutoRouting.load(config: routes)
@@ -65,7 +81,7 @@ struct Replay: ParsableCommand {
                 examples: show, labels: labels
             )
             let stream = try LogStream(path: logPath, onSkip: warn)
-            let report = Replayer(config: routes, auto: auto, options: options).replay(stream, configPath: config, logPath: logPath)
+            let report = Replayer(config: routes, auto: auto, options: options).replay(stream, configPath: config, logPath: shownPath ?? logPath)
             if json {
                 FileHandle.standardOutput.write(report.json())
                 print("")

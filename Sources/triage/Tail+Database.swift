@@ -6,7 +6,8 @@ import TriagePostgres
 
 extension Tail {
     /// `tail` over the database: the last `-n` records in the order they were stored, then, with
-    /// `--follow`, new ones by polling (every 200 ms). Records are printed as from the file.
+    /// `--follow`, new ones as PostgreSQL notifies their inserts (LISTEN/NOTIFY; polling every
+    /// 200 ms while it cannot listen). Records are printed as from the file.
     func tailDatabase(_ store: PostgresStore) async throws {
         let formatter = TailFormatter()
         let backend = self.backend
@@ -29,6 +30,8 @@ extension Tail {
             var last = max(initial.last?.seq ?? 0, try await store.lastSeq())
             var seen: Set<Int64> = []
             var first = true
+            let follower = LogFollower(store: store)
+            defer { follower.stop() }
             while !Task.isCancelled {
                 let page = try await store.logLines(after: max(0, last - lookBack), limit: 50_000)
                 for entry in page where seen.insert(entry.seq).inserted {
@@ -37,7 +40,7 @@ extension Tail {
                 first = false
                 if let newest = page.last?.seq, newest > last { last = newest }
                 seen = seen.filter { $0 > last - lookBack }
-                try await Task.sleep(for: .milliseconds(200))
+                await follower.wait()
             }
         } catch is CancellationError {
             return

@@ -37,7 +37,8 @@ struct MultiReplicaIntegrationTests {
     func sharedLogFeedbackAndBudget() async throws {
         let database = try await PostgresTestCluster.start()
         let local = try await FakeUpstream.start(name: "local")
-        let remote = try await FakeUpstream.start(name: "remote")
+        // The shadow backend takes 3 s: shadowed records stay held back that long after their answer.
+        let remote = try await FakeUpstream.start(name: "remote", arguments: ["--delay", "3"])
         let client = UpstreamClient()
         var replicas: [TriageInstance] = []
         defer { client.shutdown() }
@@ -61,18 +62,21 @@ struct MultiReplicaIntegrationTests {
                 let answer = try await proxy.post(json: chatJSON(prompt))
                 #expect(answer.status == 200, "body: \(answer.body)")
                 served.append((replica, try #require(answer.headers.header("x-triage-request-id"))))
+                guard index == 0 else { continue }
+                let other = ProxyClient(client: client, base: replicas[1].url)
+                // Feedback for a request served by replica 0, sent to replica 1 (which never saw it).
+                // The first requests are shadowed (rate 1.0), and a shadowed record is written when its copy
+                // ends, after the answer: until then replica 1 cannot find it, and keeps the feedback
+                // pending (202), moved into place once the record lands.
+                let feedback = try await other.post("/v1/feedback", json: #"{"request_id":"\#(served[0].id)","score":-1,"label":"wrong"}"#)
+                #expect(feedback.status == 202, "body: \(feedback.body)")
+                #expect(jsonObject(feedback.body)?["status"] as? String == "pending")
+                // On the replica holding it back for its shadow copy, feedback is taken at once (200).
+                let holder = ProxyClient(client: client, base: replicas[0].url)
+                let held = try await holder.post("/v1/feedback", json: #"{"request_id":"\#(served[0].id)","score":-1,"label":"wrong"}"#)
+                #expect(held.status == 200, "body: \(held.body)")
             }
-            // Feedback for a request served by replica 0, sent to replica 1 (which never saw it).
             let other = ProxyClient(client: client, base: replicas[1].url)
-            // The first requests are shadowed (rate 1.0), and a shadowed record is written when its copy
-            // ends, after the answer: until then no replica can find it (404), so retry for a while.
-            var feedback = try await other.post("/v1/feedback", json: #"{"request_id":"\#(served[0].id)","score":-1,"label":"wrong"}"#)
-            let retryUntil = ContinuousClock.now + .seconds(10)
-            while feedback.status == 404, ContinuousClock.now < retryUntil {
-                try await Task.sleep(for: .milliseconds(250))  // at most 40 tries: under feedback_per_minute
-                feedback = try await other.post("/v1/feedback", json: #"{"request_id":"\#(served[0].id)","score":-1,"label":"wrong"}"#)
-            }
-            #expect(feedback.status == 200, "body: \(feedback.body)")
             let unknown = try await other.post("/v1/feedback", json: #"{"request_id":"tr-nobody-served-this","score":1}"#)
             #expect(unknown.status == 404)
             let status = try await other.get("/v1/triage/status")
@@ -84,6 +88,8 @@ struct MultiReplicaIntegrationTests {
             #expect(Self.metric(metrics.body, "triage_routing_log_database_up") == 1)
             // Shadow copies land in the background: wait for the records to settle, then stop.
             #expect(try await waitFor { try database.psql("SELECT count(*) FROM shared_log") == "12" })
+            #expect(try await waitFor { try database.psql("SELECT count(*) FROM shared_log_feedback") == "2" })
+            #expect(try database.psql("SELECT count(*) FROM shared_log_feedback_pending") == "0")
             try await Task.sleep(for: .seconds(2))
             for replica in replicas { #expect(await replica.stop() == 0) }
 

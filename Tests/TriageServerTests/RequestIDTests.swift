@@ -18,4 +18,13 @@ struct RequestIDTests {
         #expect(seen.count == 10_000)
         #expect(digitsSeen.count == 16)  // every hex digit turns up: the bytes are really random
     }
+
+    @Test("well-formed ids are exactly the shape make() gives (feedback keeps such ids pending on a shared database)")
+    func wellFormed() {
+        for _ in 0..<100 { #expect(RequestID.isWellFormed(RequestID.make())) }
+        for bad in ["", "tr-", "tr-nobody-served-this", "tr-0123456789abcdef0123456", "tr-0123456789abcdef012345678",
+                    "tr-0123456789ABCDEF01234567", "xx-0123456789abcdef01234567", "tr-0123456789abcdef0123456g"] {
+            #expect(!RequestID.isWellFormed(bad), "\(bad)")
+        }
+    }
 }

@@ -70,7 +70,7 @@ extension RequestLifecycle {
             // The judge sees the prompt and both answers unmasked: never a remote judge for sensitive data.
             if let judge = active.judge, let local = record.response, let remote = result.response, result.error == nil,
                let messages = record.messages, active.privacy.allows(backend: judge.backend, findings: chat.privacy?.findings ?? []) {
-                result.judge = await judge.grade(JudgeRequest(id: record.id, messages: messages, localAnswer: local, referenceAnswer: remote), transport: transport)
+                result.judge = await judge.grade(JudgeRequest(id: record.id, messages: messages, localAnswer: local, referenceAnswer: remote), transport: transport, sharedBudget: recorder.database?.budget)
             }
             await recorder.settleSharedShadow(backend: shadow.backend.name, estimate: estimate, actual: result.costUSD ?? 0, cap: cap)
             record.shadow = result

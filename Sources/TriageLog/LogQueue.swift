@@ -1,0 +1,184 @@
+import Synchronization
+
+/// The queue in front of a routing log sink, shared by the JSONL file (``RoutingLogWriter``) and
+/// the database sink: records waiting to be stored and who waits for each (``commit(_:)``), the
+/// byte bound with the requests held back by it (``waitForRoom()``), the sink's counts, and
+/// waking the sink's consumer (a thread or a task) when a record arrives while it sleeps.
+///
+/// The consumer ``take(limit:)``s batches, ``finish(_:bytes:outcomes:)``es them (which tells each
+/// waiter whether its record was stored and lets held-back requests go once below the bound),
+/// and calls ``sleepIfIdle()`` before it waits for the next wake-up.
+public final class LogQueue: Sendable {
+    /// A queued record and, for ``commit(_:)``, who waits for it.
+    public struct Entry: Sendable {
+        public var record: RoutingLogRecord
+        public var waiter: CheckedContinuation<Bool, Never>?
+    }
+
+    private struct State {
+        var pending: [Entry] = []
+        /// Estimated bytes of `pending` plus the batches the consumer holds.
+        var pendingBytes = 0
+        /// Estimated bytes of `pending` alone.
+        var queuedBytes = 0
+        /// Requests waiting for the queue to drain below `maxPendingBytes`.
+        var roomWaiters: [CheckedContinuation<Void, Never>] = []
+        /// True while the consumer waits for a wake-up.
+        var sleeping = true
+        var closing = false
+        var status = RoutingLogWriter.Status()
+    }
+
+    /// Bytes of queued records past which ``waitForRoom()`` suspends.
+    public let maxPendingBytes: Int
+    private let state = Mutex(State())
+    private let wake: @Sendable () -> Void
+    private let onError: @Sendable (String) -> Void
+
+    /// - Parameters:
+    ///   - wake: Wakes the consumer (called outside the lock, once per sleep).
+    ///   - onError: Told about records refused after close.
+    public init(maxPendingBytes: Int, onError: @escaping @Sendable (String) -> Void, wake: @escaping @Sendable () -> Void) {
+        self.maxPendingBytes = max(1, maxPendingBytes)
+        self.onError = onError
+        self.wake = wake
+    }
+
+    /// Queues a record and returns at once (never drops it for a long queue; see ``waitForRoom()``).
+    public func append(_ record: RoutingLogRecord) {
+        enqueue(Entry(record: record, waiter: nil))
+    }
+
+    /// Queues a record and returns once the consumer has stored it (true) or could not (false, counted as lost).
+    public func commit(_ record: RoutingLogRecord) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            enqueue(Entry(record: record, waiter: continuation))
+        }
+    }
+
+    private func enqueue(_ entry: Entry) {
+        let size = entry.record.estimatedSize
+        let (accepted, wakeConsumer) = state.withLock { state -> (Bool, Bool) in
+            guard !state.closing else {
+                state.status.lost += 1
+                return (false, false)
+            }
+            state.pending.append(entry)
+            state.pendingBytes += size
+            state.queuedBytes += size
+            defer { state.sleeping = false }
+            return (true, state.sleeping)
+        }
+        if wakeConsumer { wake() }
+        if !accepted {
+            onError("routing log is closed; record \(entry.record.id) was not written")
+            entry.waiter?.resume(returning: false)
+        }
+    }
+
+    /// Returns at once while the queue holds less than `maxPendingBytes`; otherwise suspends
+    /// until the consumer has brought it below (or the sink closes).
+    public func waitForRoom() async {
+        guard state.withLock({ $0.pendingBytes >= maxPendingBytes && !$0.closing }) else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waits = state.withLock { state -> Bool in
+                guard state.pendingBytes >= maxPendingBytes, !state.closing else { return false }
+                state.roomWaiters.append(continuation)
+                return true
+            }
+            if !waits { continuation.resume() }
+        }
+    }
+
+    /// Takes up to `limit` queued entries (oldest first), their estimated bytes, and whether the sink is closing.
+    public func take(limit: Int = .max) -> (batch: [Entry], bytes: Int, closing: Bool) {
+        state.withLock { state in
+            if limit >= state.pending.count {
+                let batch = state.pending
+                let bytes = state.queuedBytes
+                state.pending.removeAll(keepingCapacity: true)
+                state.queuedBytes = 0
+                return (batch, bytes, state.closing)
+            }
+            let batch = Array(state.pending.prefix(limit))
+            state.pending.removeFirst(limit)
+            let bytes = batch.reduce(0) { $0 + $1.record.estimatedSize }
+            state.queuedBytes -= bytes
+            return (batch, bytes, state.closing)
+        }
+    }
+
+    /// Puts a taken batch back at the front of the queue (its consumer cannot store it now).
+    public func requeue(_ batch: [Entry], bytes: Int) {
+        state.withLock {
+            $0.pending.insert(contentsOf: batch, at: 0)
+            $0.queuedBytes += bytes
+        }
+    }
+
+    /// Marks the consumer asleep when nothing is queued and the sink is not closing: then the
+    /// next record wakes it. False: there is work, do not sleep.
+    public func sleepIfIdle() -> Bool {
+        state.withLock { state -> Bool in
+            guard state.pending.isEmpty, !state.closing else { return false }
+            state.sleeping = true
+            return true
+        }
+    }
+
+    /// Tells each waiter of `batch` its outcome (`outcomes[i]` for `batch[i]`; one for all when
+    /// `outcomes` has one value), counts written and lost records, takes the batch's bytes off
+    /// the bound and lets waiting requests go once below it. `update` changes the counts further
+    /// under the same lock and returns a message for `onError`-style reporting (returned).
+    @discardableResult
+    public func finish(
+        _ batch: [Entry], bytes: Int, outcomes: [Bool], update: (inout RoutingLogWriter.Status, _ lost: Int) -> String? = { _, _ in nil }
+    ) -> String? {
+        let written = outcomes.count == 1 ? (outcomes[0] ? batch.count : 0) : outcomes.lazy.filter { $0 }.count
+        let lost = batch.count - written
+        let (ready, message) = state.withLock { state -> ([CheckedContinuation<Void, Never>], String?) in
+            state.status.written += written
+            state.status.lost += lost
+            let message = update(&state.status, lost)
+            state.pendingBytes = max(0, state.pendingBytes - bytes)
+            guard state.pendingBytes < maxPendingBytes, !state.roomWaiters.isEmpty else { return ([], message) }
+            defer { state.roomWaiters.removeAll() }
+            return (state.roomWaiters, message)
+        }
+        for (index, entry) in batch.enumerated() {
+            entry.waiter?.resume(returning: outcomes.count == 1 ? outcomes[0] : outcomes[index])
+        }
+        for waiter in ready { waiter.resume() }
+        return message
+    }
+
+    /// Changes the counts (for what is not a batch's outcome).
+    public func updateStatus<Result: Sendable>(_ body: (inout RoutingLogWriter.Status) -> Result) -> Result {
+        state.withLock { body(&$0.status) }
+    }
+
+    /// Marks the sink closing (appends are refused from now on), lets waiting requests go and
+    /// wakes the consumer. False when it was closing already.
+    public func close() -> Bool {
+        let (first, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+            if state.closing { return (false, []) }
+            state.closing = true
+            defer { state.roomWaiters.removeAll() }
+            return (true, state.roomWaiters)
+        }
+        guard first else { return false }
+        for waiter in waiters { waiter.resume() }
+        wake()
+        return true
+    }
+
+    public var isClosing: Bool { state.withLock { $0.closing } }
+    /// Estimated bytes of records queued (or being stored) but not yet stored.
+    public var pendingBytes: Int { state.withLock { $0.pendingBytes } }
+    /// Number of requests waiting in ``waitForRoom()``.
+    public var roomWaiterCount: Int { state.withLock { $0.roomWaiters.count } }
+    /// Number of records queued but not yet taken.
+    public var pendingCount: Int { state.withLock { $0.pending.count } }
+    /// Records written and lost, and whether the sink is failing now.
+    public var status: RoutingLogWriter.Status { state.withLock { $0.status } }
+}
