@@ -197,19 +197,24 @@ public struct TriageServer: Sendable {
         let proxy = ProxyHandler(
             routes: routes, client: client, recorder: recorder, health: health, logger: logger, shutdown: cutoff, tracing: tracing)
         router.post("/v1/chat/completions") { request, context in
-            await proxy.handle(request, api: .openAIChat, hangUp: connections.hangUp(of: context.channel))
+            let hangUp = connections.hangUp(of: context.channel)
+            return await RequestTask.run { await proxy.handle(request, api: .openAIChat, hangUp: hangUp) }
         }
         router.post("/v1/messages") { request, context in
-            await proxy.handle(request, api: .anthropicMessages, hangUp: connections.hangUp(of: context.channel))
+            let hangUp = connections.hangUp(of: context.channel)
+            return await RequestTask.run { await proxy.handle(request, api: .anthropicMessages, hangUp: hangUp) }
         }
         router.post("/v1/completions") { request, context in
-            await proxy.handle(request, api: .openAICompletions, hangUp: connections.hangUp(of: context.channel))
+            let hangUp = connections.hangUp(of: context.channel)
+            return await RequestTask.run { await proxy.handle(request, api: .openAICompletions, hangUp: hangUp) }
         }
         router.post("/v1/responses") { request, context in
-            await proxy.handle(request, api: .openAIResponses, hangUp: connections.hangUp(of: context.channel))
+            let hangUp = connections.hangUp(of: context.channel)
+            return await RequestTask.run { await proxy.handle(request, api: .openAIResponses, hangUp: hangUp) }
         }
         router.post("/v1/embeddings") { request, context in
-            await proxy.handle(request, api: .openAIEmbeddings, hangUp: connections.hangUp(of: context.channel))
+            let hangUp = connections.hangUp(of: context.channel)
+            return await RequestTask.run { await proxy.handle(request, api: .openAIEmbeddings, hangUp: hangUp) }
         }
         let routes = self.routes
         router.get("/v1/models") { _, _ in
