@@ -97,7 +97,7 @@ public struct TriageServer: Sendable {
         }
         let timeouts = self.timeouts
         let app = Application(
-            router: parts.router,
+            responder: RequestTaskResponder(inner: parts.router.buildResponder()),
             server: HTTPServerBuilder { responder in
                 TimedHTTP1Channel(
                     inner: HTTP1Channel(
@@ -197,24 +197,19 @@ public struct TriageServer: Sendable {
         let proxy = ProxyHandler(
             routes: routes, client: client, recorder: recorder, health: health, logger: logger, shutdown: cutoff, tracing: tracing)
         router.post("/v1/chat/completions") { request, context in
-            let hangUp = connections.hangUp(of: context.channel)
-            return await RequestTask.run { await proxy.handle(request, api: .openAIChat, hangUp: hangUp) }
+            await proxy.handle(request, api: .openAIChat, hangUp: connections.hangUp(of: context.channel))
         }
         router.post("/v1/messages") { request, context in
-            let hangUp = connections.hangUp(of: context.channel)
-            return await RequestTask.run { await proxy.handle(request, api: .anthropicMessages, hangUp: hangUp) }
+            await proxy.handle(request, api: .anthropicMessages, hangUp: connections.hangUp(of: context.channel))
         }
         router.post("/v1/completions") { request, context in
-            let hangUp = connections.hangUp(of: context.channel)
-            return await RequestTask.run { await proxy.handle(request, api: .openAICompletions, hangUp: hangUp) }
+            await proxy.handle(request, api: .openAICompletions, hangUp: connections.hangUp(of: context.channel))
         }
         router.post("/v1/responses") { request, context in
-            let hangUp = connections.hangUp(of: context.channel)
-            return await RequestTask.run { await proxy.handle(request, api: .openAIResponses, hangUp: hangUp) }
+            await proxy.handle(request, api: .openAIResponses, hangUp: connections.hangUp(of: context.channel))
         }
         router.post("/v1/embeddings") { request, context in
-            let hangUp = connections.hangUp(of: context.channel)
-            return await RequestTask.run { await proxy.handle(request, api: .openAIEmbeddings, hangUp: hangUp) }
+            await proxy.handle(request, api: .openAIEmbeddings, hangUp: connections.hangUp(of: context.channel))
         }
         let routes = self.routes
         router.get("/v1/models") { _, _ in
