@@ -114,7 +114,8 @@ struct ChannelResponseWriter: UpstreamResponseHandler {
         if keepAlive {
             context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
         } else {
-            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in context.close(promise: nil) }
+            let channel = context.channel
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         }
     }
 }
