@@ -140,6 +140,20 @@ let package = Package(
             exclude: ["generate.py", "README.md"],
             swiftSettings: strictSwift6
         ),
+        // The proxy's hot path alone on SwiftNIO and on Hummingbird, side by side (bench only;
+        // sources in bench/relay-proto).
+        .executableTarget(
+            name: "triage-relay-proto",
+            dependencies: [
+                "TriageUpstream",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "bench/relay-proto",
+            swiftSettings: strictSwift6
+        ),
         // The dashboard's page, script and style sheet (Assets/), compiled into the binary.
         .target(
             name: "TriageDashboard",

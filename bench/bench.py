@@ -15,6 +15,8 @@ import subprocess
 import sys
 import time
 
+from goals19 import goals19, report19
+
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.environ.get("BENCH_ROOT", os.path.dirname(BENCH))
 QUICK = os.environ.get("BENCH_QUICK", "0") == "1"
@@ -38,6 +40,26 @@ TARGET_DESC = {
     "triage": "triage, fixed rule (`always: true` → local)",
     "triage-auto": "triage, `route: auto` (classifier path)",
 }
+# Extra targets started by run.sh (another triage build, the relay prototypes): "name=port:pid ...".
+EXTRA = {}
+for item in os.environ.get("BENCH_EXTRA_TARGETS", "").split():
+    name, rest = item.split("=", 1)
+    port, pid = rest.split(":", 1)
+    EXTRA[name] = (int(port), int(pid) if pid else 0)
+EXTRA_LABELS = {"before-fixed": "triage-before", "proto-nio": "proto-nio", "proto-hummingbird": "proto-hb"}
+EXTRA_DESC = {
+    "triage-before": f"triage, fixed rule, build `{os.environ.get('TRIAGE_BIN_BEFORE', '')}` (before)",
+    "proto-nio": "bench/relay-proto on SwiftNIO (NIOHTTP1, deliveries posted to the channel's loop)",
+    "proto-hb": "bench/relay-proto on Hummingbird 2 (`execute` + `UpstreamBody`, like ProxyHandler)",
+}
+TTFB_EXTRA = {"before-ttfb": "triage-before", "proto-nio-ttfb": "proto-nio", "proto-hummingbird-ttfb": "proto-hb"}
+for name, label in EXTRA_LABELS.items():
+    if name in EXTRA:
+        TARGETS[label] = EXTRA[name][0]
+        TARGET_DESC[label] = EXTRA_DESC[label]
+FIXED_RATE = int(os.environ.get("BENCH_RATE", "2000"))
+FIXED_RATE_DURATION = int(os.environ.get("BENCH_RATE_DURATION", "3" if QUICK else "5"))
+IDLE_CONNECTIONS = int(os.environ.get("BENCH_IDLE_CONNECTIONS", "10000"))
 MODES = ["json", "stream"]
 CONCURRENCIES = [1, 64]
 SWEEP_CONCURRENCY = [1, 16, 64, 256, 1000]
@@ -62,6 +84,9 @@ CPU_PIDS = {
     "triage": [int(os.environ["PID_TRIAGE_FIXED"])],
     "triage-auto": [int(os.environ["PID_TRIAGE_AUTO"])],
 }
+for name, label in EXTRA_LABELS.items():
+    if name in EXTRA:
+        CPU_PIDS[label] = [EXTRA[name][1]]
 UPSTREAM_PID = int(os.environ.get("PID_UPSTREAM", "0"))
 
 
@@ -321,12 +346,37 @@ def main():
     ttfb_cmd = [sys.executable, os.path.join(BENCH, "ttfb.py"), "-n", str(TTFB_N),
                 f"direct={os.environ['PORT_DIRECT_TTFB']}", f"nginx={os.environ['PORT_NGINX_TTFB']}",
                 f"triage={os.environ['PORT_TRIAGE_TTFB']}"]
+    ttfb_cmd += [f"{label}={EXTRA[name][0]}" for name, label in TTFB_EXTRA.items() if name in EXTRA]
     try:
         data["ttfb"] = json.loads(subprocess.run(ttfb_cmd, capture_output=True, text=True, timeout=180).stdout)
     except Exception as exc:  # noqa: BLE001
         data["ttfb"] = {"error": repr(exc)}
 
     check_alive("TTFB client")
+
+    # 3b. Latency at a fixed offered rate (open loop, h2load --rps), JSON and streams.
+    rate_targets = [f"{t}={TARGETS[t]}" for t in TARGETS if t != "triage-auto"]
+    data["fixed_rate"] = {"rate": FIXED_RATE}
+    for mode in MODES:
+        log(f"fixed rate: {FIXED_RATE} req/s, {mode}, {FIXED_RATE_DURATION} s x {REPEAT} per target (h2load --rps)")
+        cmd = [sys.executable, os.path.join(BENCH, "fixed_rate.py"), "--rate", str(FIXED_RATE),
+               "--duration", str(FIXED_RATE_DURATION), "--repeat", str(REPEAT)] + (["--stream"] if mode == "stream" else []) + rate_targets
+        try:
+            data["fixed_rate"][mode] = json.loads(subprocess.run(
+                cmd, capture_output=True, text=True, timeout=REPEAT * len(rate_targets) * (FIXED_RATE_DURATION + 35)).stdout)
+        except Exception as exc:  # noqa: BLE001
+            data["fixed_rate"][mode] = {"error": repr(exc)}
+        check_alive(f"fixed-rate client ({mode})")
+
+    # 3c. Idle keep-alive connections held by a fresh triage (its own upstream and process).
+    if IDLE_CONNECTIONS:
+        log(f"{IDLE_CONNECTIONS} idle keep-alive connections to a fresh triage")
+        cmd = [sys.executable, os.path.join(BENCH, "idle_connections.py"), "--binary", os.environ["TRIAGE_BIN"],
+               "--upstream", os.path.join(ROOT, ".build-bench", "fast_upstream"), "--connections", str(IDLE_CONNECTIONS)]
+        try:
+            data["idle_connections"] = json.loads(subprocess.run(cmd, capture_output=True, text=True, timeout=300).stdout)
+        except Exception as exc:  # noqa: BLE001
+            data["idle_connections"] = {"error": repr(exc)}
 
     # 4. 1,000 concurrent streaming clients against a fresh triage (upstream: 20 events 50 ms apart).
     log(f"{MANY} concurrent streaming clients against triage (20 events x 50 ms)")
@@ -370,6 +420,7 @@ def main():
     }
     data["loadavg_end"] = loadavg()
     data["goals"] = goals(data)
+    data["goals_issue19"] = goals19(data, point)
     data["errors_total"] = error_total(data)
     data["elapsed_s"] = round(time.time() - t_start, 1)
 
@@ -398,6 +449,9 @@ def error_total(data):
     ttfb = data.get("ttfb", {})
     total += sum(v.get("errors", 0) for v in ttfb.values() if isinstance(v, dict))
     total += data.get("many_streams", {}).get("errors", 0)
+    for mode in MODES:
+        rates = data.get("fixed_rate", {}).get(mode, {})
+        total += sum(v.get("errors", 0) for v in rates.values() if isinstance(v, dict))
     return total
 
 
@@ -471,6 +525,7 @@ def report(data):
                  f"stack cannot go faster than this; the 70%-of-nginx goal sits near or above it.")
         L.append("")
 
+    report19(L, data, point)
     L.append("### Goals of issue 6 (this run)")
     L.append("")
     L.append("| goal | measured | target | met | nginx, same run |")

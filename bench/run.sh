@@ -96,6 +96,7 @@ command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
 command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)  # fixed-rate (open-loop) latency
 if ((${#missing[@]})); then
   log "installing ${missing[*]} (apt-get)"
   $SUDO apt-get update -qq
@@ -125,6 +126,15 @@ else
   export TRIAGE_BUILT=1
 fi
 export TRIAGE_BIN
+# The hot path alone on SwiftNIO and on Hummingbird (bench/relay-proto), unless BENCH_PROTO=0.
+PROTO_BIN=""
+if [[ "${BENCH_PROTO:-1}" == 1 ]]; then
+  log "building release triage-relay-proto"
+  (cd "$ROOT" && swift build -c release --product triage-relay-proto --scratch-path "$ROOT/.build-bench" >&2) \
+    || fail "swift build of triage-relay-proto failed"
+  PROTO_BIN="$(cd "$ROOT" && swift build -c release --scratch-path "$ROOT/.build-bench" --show-bin-path)/triage-relay-proto"
+fi
+[[ -z "${TRIAGE_BIN_BEFORE:-}" || -x "$TRIAGE_BIN_BEFORE" ]] || fail "TRIAGE_BIN_BEFORE=$TRIAGE_BIN_BEFORE is not an executable"
 
 # ---------------------------------------------------------------- temp dir, limits
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/triage-bench.XXXXXX")"
@@ -227,7 +237,25 @@ for variant in fixed auto ttfb many; do
     || { cat "$TMP/check-$variant.out" >&2; fail "triage check rejected routes-$variant.yaml"; }
   start "triage-$variant" "triage listening on" "$TRIAGE_BIN" serve --config "$TMP/routes-$variant.yaml" --log-level warning
 done
-port_of() { sed -n 's/.*triage listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$TMP/$1.out" | head -1; }
+if [[ -n "${TRIAGE_BIN_BEFORE:-}" ]]; then  # another build in the same run (before/after)
+  for variant in fixed ttfb; do
+    sed "s#routing-$variant.jsonl#routing-before-$variant.jsonl#" "$TMP/routes-$variant.yaml" >"$TMP/routes-before-$variant.yaml"
+    start "before-$variant" "triage listening on" "$TRIAGE_BIN_BEFORE" serve --config "$TMP/routes-before-$variant.yaml" --log-level warning
+  done
+fi
+if [[ -n "$PROTO_BIN" ]]; then
+  for stack in nio hummingbird; do
+    start "proto-$stack" "relay-proto listening on" "$PROTO_BIN" "$stack" "http://127.0.0.1:$UP_FAST"
+    start "proto-$stack-ttfb" "relay-proto listening on" "$PROTO_BIN" "$stack" "http://127.0.0.1:$UP_TTFB"
+  done
+fi
+port_of() { sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$TMP/$1.out" | head -1; }
+pid_of() { local v="PID_${1//-/_}"; echo "${!v:-}"; }
+EXTRA_TARGETS=""
+for name in before-fixed before-ttfb proto-nio proto-nio-ttfb proto-hummingbird proto-hummingbird-ttfb; do
+  [[ -f "$TMP/$name.out" ]] && EXTRA_TARGETS+="$name=$(port_of "$name"):$(pid_of "$name") "
+done
+export BENCH_EXTRA_TARGETS="$EXTRA_TARGETS"
 export BENCH_TMP="$TMP" BENCH_ROOT="$ROOT" NGINX_BIN="$NGINX"
 export PORT_DIRECT="$UP_FAST" PORT_NGINX="$NGINX_PORT" PORT_TRIAGE_FIXED="$(port_of triage-fixed)" PORT_TRIAGE_AUTO="$(port_of triage-auto)"
 export PORT_DIRECT_TTFB="$UP_TTFB" PORT_NGINX_TTFB="$NGINX_TTFB_PORT" PORT_TRIAGE_TTFB="$(port_of triage-ttfb)"
@@ -240,7 +268,8 @@ export BENCH_WATCH_PIDS="up-fast=$PID_up_fast up-ttfb=$PID_up_ttfb up-slow=$PID_
 log "triage fixed :$PORT_TRIAGE_FIXED, auto :$PORT_TRIAGE_AUTO, ttfb :$PORT_TRIAGE_TTFB, 1k-streams :$PORT_TRIAGE_MANY"
 
 # Every target must answer one JSON and one streaming request before any load.
-for p in "$PORT_DIRECT" "$PORT_NGINX" "$PORT_TRIAGE_FIXED" "$PORT_TRIAGE_AUTO"; do
+extra_ports=$(for t in $EXTRA_TARGETS; do p=${t#*=}; echo "${p%%:*}"; done)
+for p in "$PORT_DIRECT" "$PORT_NGINX" "$PORT_TRIAGE_FIXED" "$PORT_TRIAGE_AUTO" $extra_ports; do
   python3 - "$p" <<'EOF' || fail "smoke request failed on 127.0.0.1:$p"
 import json, sys, urllib.request
 port = sys.argv[1]

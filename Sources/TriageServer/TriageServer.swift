@@ -97,7 +97,7 @@ public struct TriageServer: Sendable {
         }
         let timeouts = self.timeouts
         let app = Application(
-            router: parts.router,
+            responder: RequestTaskResponder(inner: parts.router.buildResponder()),
             server: HTTPServerBuilder { responder in
                 TimedHTTP1Channel(
                     inner: HTTP1Channel(

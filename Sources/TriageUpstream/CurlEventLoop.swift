@@ -62,9 +62,7 @@ final class CurlEventLoop: Sendable {
             return true
         }
         if !accepted {
-            start.control.markFinished(.failed)
-            start.headContinuation.resume(throwing: UpstreamError.clientShutDown)
-            start.bodyContinuation.finish(throwing: UpstreamError.clientShutDown)
+            start.fail(.clientShutDown)
         }
     }
 
@@ -166,9 +164,7 @@ final class CurlEventLoop: Sendable {
             return commands
         }
         for case .start(let start) in commands {
-            start.control.markFinished(.failed)
-            start.headContinuation.resume(throwing: reason)
-            start.bodyContinuation.finish(throwing: reason)
+            start.fail(reason)
         }
     }
 

@@ -17,8 +17,10 @@ final class TransferContext {
     private(set) var headerList: UnsafeMutablePointer<curl_slist>?
     let errorBuffer: UnsafeMutablePointer<CChar>
 
-    /// Pending until the final response's headers are complete; `nil` once resumed.
-    private var headContinuation: CheckedContinuation<ResponseHead, any Error>?
+    /// Where the head, body bytes and end go.
+    private let sink: TransferSink
+    /// `true` once the head was handed to the sink.
+    private(set) var headDelivered = false
     /// Where the context queues itself when it has a head or body bytes to hand over; the
     /// loop hands them over once per turn (see `PendingDeliveries`).
     private let deliveries: PendingDeliveries
@@ -28,12 +30,9 @@ final class TransferContext {
     private var headComplete = false
     /// Body bytes received in this loop turn, not yet yielded to the consumer.
     private var pendingBody: [UInt8] = []
-    let bodyContinuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
 
     private var status = 0
     private var headers: [(name: String, value: String)] = []
-    /// `true` once the head was delivered to `execute`.
-    var headDelivered: Bool { headContinuation == nil }
     /// `true` once a connection is established and the request is being sent.
     private(set) var requestSent = false
     /// `true` while curl is paused because the body consumer is behind.
@@ -54,8 +53,7 @@ final class TransferContext {
         self.timeouts = start.request.timeouts
         self.control = start.control
         self.easy = easy
-        self.headContinuation = start.headContinuation
-        self.bodyContinuation = start.bodyContinuation
+        self.sink = start.sink
         self.requestBody = start.request.body
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
@@ -160,7 +158,7 @@ final class TransferContext {
         markHeadComplete()
         guard bytes.count > 0 else { return 0 }
         if abandonedByConsumer { return 0 }
-        guard control.reserve(bytes.count) else {
+        guard !sink.buffersBody || control.reserve(bytes.count) else {
             // Paused until the consumer drains what it was handed (at the end of this turn).
             pausedForBackpressure = true
             return nil
@@ -211,47 +209,18 @@ final class TransferContext {
         deliveries.append(self)
     }
 
-    /// Hands over what this turn brought: the body bytes first, then the head, so that a
-    /// consumer woken by the head finds the body already waiting. Returns `false` when the
-    /// consumer has gone away (the transfer should then be aborted).
+    /// Hands over what this turn brought (body bytes, and the head once complete). Returns
+    /// `false` when the consumer has gone away (the transfer should then be aborted).
     func deliverPending() -> Bool {
         isQueued = false
-        yieldPendingBody()
-        if headComplete {
-            deliverHead()
-        }
-        return !abandonedByConsumer
+        return handOver(end: nil)
     }
 
-    /// Yields the bytes received so far as one chunk.
-    private func yieldPendingBody() {
-        guard !pendingBody.isEmpty else { return }
-        let chunk = pendingBody
-        pendingBody = []
-        if case .terminated = bodyContinuation.yield(chunk) {
-            abandonedByConsumer = true
-        }
-    }
-
-    /// Resumes `execute` with the status and headers received so far (idempotent).
-    func deliverHead() {
-        guard let continuation = headContinuation else { return }
-        headContinuation = nil
-        if status == 0 {
-            var code = 0
-            _ = triage_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
-            status = code
-        }
-        continuation.resume(returning: ResponseHead(status: status, headers: headers))
-    }
-
-    /// Ends the transfer successfully: ends the body, then delivers the head if still
-    /// pending (so a consumer woken by the head finds the whole body waiting).
+    /// Ends the transfer successfully: hands over the rest of the body, the end, and the head
+    /// if still pending (in one delivery, so a small answer arrives whole).
     func complete() {
-        yieldPendingBody()
         control.markFinished(.completed)
-        bodyContinuation.finish()
-        deliverHead()
+        _ = handOver(end: .completed)
     }
 
     /// Ends the transfer with `error`: thrown from `execute` if the response head had not
@@ -259,14 +228,35 @@ final class TransferContext {
     /// A head that arrived in this loop turn is still handed over (the response started), so
     /// coalescing a turn never turns a broken body into a failed request.
     func fail(_ error: UpstreamError) {
-        yieldPendingBody()
         control.markFinished(.failed)
-        bodyContinuation.finish(throwing: error)
-        if headComplete {
-            deliverHead()
-        } else if let continuation = headContinuation {
-            headContinuation = nil
-            continuation.resume(throwing: error)
+        _ = handOver(end: .failed(error))
+    }
+
+    /// One delivery to the sink: the pending body bytes, the head when it is complete (or the
+    /// transfer completed) and not yet delivered, and `end`.
+    private func handOver(end: UpstreamDelivery.End?) -> Bool {
+        var head: ResponseHead?
+        var headCompleteNow = headComplete
+        if case .completed = end { headCompleteNow = true }
+        if headCompleteNow && !headDelivered {
+            headDelivered = true
+            head = makeHead()
         }
+        let body = pendingBody
+        pendingBody = []
+        let kept = sink.deliver(head: head, body: body, end: end, headPending: !headDelivered)
+        if end != nil { headDelivered = true }  // a failure before the head reached `execute`
+        if !kept { abandonedByConsumer = true }
+        return !abandonedByConsumer
+    }
+
+    /// The status and headers received so far.
+    private func makeHead() -> ResponseHead {
+        if status == 0 {
+            var code = 0
+            _ = triage_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
+            status = code
+        }
+        return ResponseHead(status: status, headers: headers)
     }
 }

@@ -186,8 +186,6 @@ final class TransferRegistry {
 
     /// Fails a transfer that never got an easy handle.
     private static func failUnstarted(_ start: TransferStart, _ error: UpstreamError) {
-        start.control.markFinished(.failed)
-        start.headContinuation.resume(throwing: error)
-        start.bodyContinuation.finish(throwing: error)
+        start.fail(error)
     }
 }

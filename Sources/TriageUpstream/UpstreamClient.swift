@@ -59,7 +59,7 @@ public final class UpstreamClient: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
                 loop.submit(TransferStart(
                     request: request, control: control,
-                    headContinuation: continuation, bodyContinuation: bodyContinuation))
+                    sink: .stream(head: continuation, body: bodyContinuation)))
             }
         } onCancel: {
             control.cancel()
@@ -68,6 +68,42 @@ public final class UpstreamClient: Sendable {
             status: head.status,
             headers: head.headers,
             body: UpstreamBody(stream: stream, control: control, url: request.url))
+    }
+
+    /// Starts the transfer and returns at once; `handler` receives the response on this
+    /// client's event-loop thread, one `UpstreamDelivery` per loop turn, ending with one whose
+    /// `end` is set (also for an invalid URL, a full connection queue or a shutdown client).
+    ///
+    /// No backpressure: the handler takes each delivery as it comes. The request's
+    /// `cancellation` and `connectionLimit` apply as in `execute` (the transfer waits for a
+    /// slot on a task of its own).
+    @discardableResult
+    public func start(_ request: UpstreamRequest, handler: any UpstreamResponseHandler) -> UpstreamTransfer {
+        let control = loop.makeControl()
+        let transfer = UpstreamTransfer(control: control)
+        let start = TransferStart(request: request, control: control, sink: .handler(handler))
+        guard Self.isPlausibleURL(request.url) else {
+            start.fail(.invalidURL(request.url))
+            return transfer
+        }
+        request.cancellation?.attach(control)
+        guard let limit = request.connectionLimit else {
+            loop.submit(start)
+            return transfer
+        }
+        let slots = self.slots
+        let loop = self.loop
+        Task {
+            do throws(UpstreamError) {
+                try await slots.acquire(limit, url: request.url, cancellation: request.cancellation)
+            } catch {
+                start.fail(error)
+                return
+            }
+            control.onFinish { slots.release(key: limit.key) }
+            loop.submit(start)
+        }
+        return transfer
     }
 
     /// Transfers running now under the `ConnectionLimit` key `key` (for tests and status).

@@ -22,7 +22,7 @@ import Testing
         func context(head: CheckedContinuation<ResponseHead, any Error>) -> TransferContext {
             let start = TransferStart(
                 request: UpstreamRequest(url: "http://127.0.0.1:1/x", method: "GET"),
-                control: loop.makeControl(), headContinuation: head, bodyContinuation: bodyContinuation)
+                control: loop.makeControl(), sink: .stream(head: head, body: bodyContinuation))
             return TransferContext(start: start, easy: easy, id: 1, deliveries: deliveries)
         }
 

@@ -17,7 +17,7 @@ import Testing
         _ = try await withCheckedThrowingContinuation { (head: CheckedContinuation<ResponseHead, any Error>) in
             let start = TransferStart(
                 request: UpstreamRequest(url: "http://127.0.0.1:1/x", method: "POST", body: body),
-                control: loop.makeControl(), headContinuation: head, bodyContinuation: bodyContinuation)
+                control: loop.makeControl(), sink: .stream(head: head, body: bodyContinuation))
             let context = TransferContext(start: start, easy: easy, id: 1, deliveries: PendingDeliveries())
             var sent: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 16_384)
@@ -62,7 +62,7 @@ import Testing
         let head = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
             let start = TransferStart(
                 request: UpstreamRequest(url: "http://127.0.0.1:1/x", method: "GET"),
-                control: loop.makeControl(), headContinuation: continuation, bodyContinuation: bodyContinuation)
+                control: loop.makeControl(), sink: .stream(head: continuation, body: bodyContinuation))
             let deliveries = PendingDeliveries()
             let context = TransferContext(start: start, easy: easy, id: 1, deliveries: deliveries)
             let lines = [
