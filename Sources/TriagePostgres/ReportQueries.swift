@@ -19,7 +19,7 @@ import TriageLog
 ///
 /// USD amounts are summed as integer units (``CostSum``), the cost of a record without
 /// `cost_usd` is the backend's price times its usage with the same float operations as
-/// ``TokenPrice/cost(promptTokens:completionTokens:)``.
+/// ``BackendPricing/cost(inputTokens:outputTokens:)``.
 enum ReportQueries {
     /// The range condition on `ts` for `options` (binds appended to `binds`); "true" without one.
     static func range(_ options: ReportOptions, _ binds: inout PostgresBindings) -> String {

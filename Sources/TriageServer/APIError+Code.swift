@@ -45,6 +45,8 @@ extension APIError {
         case invalidBucket = "invalid_bucket"
         case invalidTime = "invalid_time"
         case reportFailed = "report_failed"
+        case requestsFailed = "requests_failed"
+        case requestFailed = "request_failed"
 
         public var description: String { rawValue }
     }

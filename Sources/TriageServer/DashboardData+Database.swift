@@ -14,7 +14,7 @@ extension DashboardData {
             return json(Array(try await database.report(options: options).json()))
         } catch {
             return APIError(status: .internalServerError, message: "cannot read the report from the database: \(PostgresStoreError.describe(error))",
-                            type: "server_error", code: "report_failed").response(requestID: nil)
+                            type: "server_error", code: .reportFailed).response(requestID: nil)
         }
     }
 
@@ -36,7 +36,7 @@ extension DashboardData {
             return json(JSONField.object(["requests": .array(rows), "held": .int(rows.count)]).encoded)
         } catch {
             return APIError(status: .internalServerError, message: "cannot read requests from the database: \(PostgresStoreError.describe(error))",
-                            type: "server_error", code: "requests_failed").response(requestID: nil)
+                            type: "server_error", code: .requestsFailed).response(requestID: nil)
         }
     }
 
@@ -44,13 +44,13 @@ extension DashboardData {
         do {
             guard let line = try await database.line(id: id), let record = LogEntry.parse(line: Array(line.utf8))?.record else {
                 return APIError(status: .notFound, message: "No request '\(id)' in the routing log.", type: "invalid_request_error",
-                                code: "request_not_found").response(requestID: nil)
+                                code: .requestNotFound).response(requestID: nil)
             }
             let feedback = try await database.latestFeedbackLine(requestID: id).flatMap { Feedback.parse(line: Array($0.utf8)) }
             return detail(record, feedback: feedback)
         } catch {
             return APIError(status: .internalServerError, message: "cannot read the request from the database: \(PostgresStoreError.describe(error))",
-                            type: "server_error", code: "request_failed").response(requestID: nil)
+                            type: "server_error", code: .requestFailed).response(requestID: nil)
         }
     }
 }

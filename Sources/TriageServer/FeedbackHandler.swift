@@ -104,7 +104,7 @@ struct FeedbackHandler: Sendable {
         do {
             try await database?.store.appendFeedback(feedback, pending: true)
         } catch {
-            throw APIError(status: .internalServerError, message: "Feedback could not be stored: \(error)", type: "server_error", code: "feedback_not_stored")
+            throw APIError(status: .internalServerError, message: "Feedback could not be stored: \(error)", type: "server_error", code: .feedbackNotStored)
         }
         let body = JSONField.object(["status": .string("pending"), "request_id": .string(feedback.requestID)]).encoded
         return Response(status: .accepted, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))

@@ -3,6 +3,7 @@ import PostgresTestSupport
 import Testing
 import TriageFlywheel
 import TriageLog
+import TriageConfig
 @testable import TriagePostgres
 
 @Suite("report aggregates computed by PostgreSQL", .serialized)
@@ -42,7 +43,7 @@ struct ReportQueriesTests {
             try records.map { Records.line($0) + "\n" }.joined().write(toFile: logPath, atomically: true, encoding: .utf8)
             let store = try PostgresStore(url: cluster.url, table: "routing")
             #expect(try await LogMigration(store: store).run(logPath: logPath).inserted == records.count)
-            let prices = ["remote": TokenPrice(inputPerMillion: 3, outputPerMillion: 15), "mini": TokenPrice(inputPerMillion: 0.15, outputPerMillion: 0.6)]
+            let prices = ["remote": BackendPricing(inputPerMillion: 3, outputPerMillion: 15), "mini": BackendPricing(inputPerMillion: 0.15, outputPerMillion: 0.6)]
             var plain = ReportOptions()
             plain.minFit = 0.4
             var priced = ReportOptions(since: Date().addingTimeInterval(-1.5 * 86_400), prices: prices, remoteBackend: "remote", monthlyFixedCostUSD: 250)

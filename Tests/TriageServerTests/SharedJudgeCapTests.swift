@@ -38,7 +38,7 @@ struct SharedJudgeCapTests {
                                        localAnswer: "a", referenceAnswer: "b")
             // Room in the shared row: the judge is asked (and fails: nobody listens), the
             // reservation is settled to the actual cost.
-            let asked = try #require(await judge.grade(request, client: client, sharedBudget: budget))
+            let asked = try #require(await judge.grade(request, transport: client, sharedBudget: budget))
             #expect(asked.error?.contains("daily cap") != true, "\(asked.error ?? "nil")")
             // (The prompt tokens the failed call is charged stay: below the estimate reserved,
             // which counts 1,024 answer tokens at $1000/M, over $1, on top of them.)
@@ -46,12 +46,12 @@ struct SharedJudgeCapTests {
             #expect(settled < 1, "\(settled)")
             // Other replicas spent the rest up to $4.5 today: a grade's estimate (over $1: 1,024 answer tokens at $1000/M) no longer fits in $5.
             #expect(try await budget.reserve(ShadowJudge.budgetName, backend: "judge", amount: 4.5 - settled, cap: 5))
-            let refused = try #require(await judge.grade(request, client: client, sharedBudget: budget))
+            let refused = try #require(await judge.grade(request, transport: client, sharedBudget: budget))
             #expect(refused.error?.contains("daily cap of 5.0 USD is reached across replicas") == true, "\(refused.error ?? "nil")")
             #expect(refused.verdicts.isEmpty)
             #expect(abs(try await budget.spent(ShadowJudge.budgetName, backend: "judge") - 4.5) < 1e-9, "nothing reserved by the refused grade")
             // Alone (no shared row) this process would still grade: its own count is far from the cap.
-            let alone = try #require(await judge.grade(request, client: client))
+            let alone = try #require(await judge.grade(request, transport: client))
             #expect(alone.error?.contains("daily cap") != true)
             store.close()
         } catch {
