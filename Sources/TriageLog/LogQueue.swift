@@ -129,11 +129,12 @@ public final class LogQueue: Sendable {
     /// Tells each waiter of `batch` its outcome (`outcomes[i]` for `batch[i]`; one for all when
     /// `outcomes` has one value), counts written and lost records, takes the batch's bytes off
     /// the bound and lets waiting requests go once below it. `update` changes the counts further
-    /// under the same lock and returns a message for `onError`-style reporting (returned).
-    @discardableResult
+    /// under the same lock and returns a message, which goes to `report` (with `notices` before
+    /// it) before any waiter is resumed: whoever's commit returned can already see it.
     public func finish(
-        _ batch: [Entry], bytes: Int, outcomes: [Bool], update: (inout RoutingLogWriter.Status, _ lost: Int) -> String? = { _, _ in nil }
-    ) -> String? {
+        _ batch: [Entry], bytes: Int, outcomes: [Bool], notices: [String] = [], report: (String) -> Void = { _ in },
+        update: (inout RoutingLogWriter.Status, _ lost: Int) -> String? = { _, _ in nil }
+    ) {
         let written = outcomes.count == 1 ? (outcomes[0] ? batch.count : 0) : outcomes.lazy.filter { $0 }.count
         let lost = batch.count - written
         let (ready, message) = state.withLock { state -> ([CheckedContinuation<Void, Never>], String?) in
@@ -145,11 +146,12 @@ public final class LogQueue: Sendable {
             defer { state.roomWaiters.removeAll() }
             return (state.roomWaiters, message)
         }
+        for notice in notices { report(notice) }
+        if let message { report(message) }
         for (index, entry) in batch.enumerated() {
             entry.waiter?.resume(returning: outcomes.count == 1 ? outcomes[0] : outcomes[index])
         }
         for waiter in ready { waiter.resume() }
-        return message
     }
 
     /// Changes the counts (for what is not a batch's outcome).

@@ -213,7 +213,7 @@ public final class RoutingLogWriter: Sendable {
                 state.scratch = out.bytes
             }
         }
-        let transition = queue.finish(batch, bytes: bytes, outcomes: outcomes) { status, lost in
+        queue.finish(batch, bytes: bytes, outcomes: outcomes, notices: notices, report: onError, update: { status, lost in
             status.reopened += reopened
             let wasFailing = status.failing
             if let error = errors.last { status.lastError = error }
@@ -225,9 +225,7 @@ public final class RoutingLogWriter: Sendable {
                 return "routing log '\(path)' is written again; \(status.lost) record(s) lost in total since start"
             }
             return nil
-        }
-        for message in notices { onError(message) }
-        if let transition { onError(transition) }
+        })
     }
 
     /// Opens the path again when there is no open file or the path no longer names it

@@ -161,9 +161,9 @@ public final class PostgresLogSink: RoutingLogSink {
 
     /// Tells each waiter of `batch` whether its record was stored, and lets waiting requests go.
     func finish(_ batch: [LogQueue.Entry], bytes: Int, stored: Bool, error: String? = nil) {
-        queue.finish(batch, bytes: bytes, outcomes: [stored]) { status, _ in
+        queue.finish(batch, bytes: bytes, outcomes: [stored], update: { status, _ in
             if let error { status.lastError = error }
             return nil
-        }
+        })
     }
 }
