@@ -1,5 +1,4 @@
 import Foundation
-import TriageJSON
 import TriageLog
 
 /// Streams the records of a routing log and all its rotated files, oldest first, in bounded memory.
@@ -101,9 +100,11 @@ public final class LogStream: Sequence, IteratorProtocol {
             case .line(let bytes):
                 lineNumber += 1
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-                if let record = try? JSONCoding.decode(RoutingLogRecord.self, from: bytes) {
+                if var entry = LogEntry.parse(line: bytes) {
                     recordsRead += 1
-                    return LogEntry(record: record, shadow: record.shadow, file: reader.path, line: lineNumber)
+                    entry.file = reader.path
+                    entry.line = lineNumber
+                    return entry
                 }
                 skip("\(reader.path):\(lineNumber): skipped a line that is not a complete routing record (\(Plural.count(bytes.count, "byte")))")
             case .oversized(let length):
