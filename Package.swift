@@ -218,7 +218,7 @@ let package = Package(
         // (exact match, token F1, judge grades), resumable, with a pass/fail verdict.
         .target(
             name: "TriageEval",
-            dependencies: ["TriageServer", "TriageConfig", "TriageFlywheel", "TriageJSON", "TriageUpstream", "TriageHashing"],
+            dependencies: ["TriageServer", "TriageConfig", "TriageFlywheel", "TriageJSON", "TriageLog", "TriageUpstream", "TriageHashing"],
             swiftSettings: strictSwift6
         ),
         // The thin command-line front end: serve, check, tail.
@@ -242,7 +242,7 @@ let package = Package(
         .testTarget(name: "TriageClassifierTests", dependencies: ["TriageClassifier", "TriageHashing"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageFlywheelTests", dependencies: ["TriageFlywheel", "TriageLog", "TriageJSON", "TriageHashing", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageEvalTests", dependencies: ["TriageEval", "TriageJudge", "TriageLog", "TriageJSON", "TriageConfig"], swiftSettings: strictSwift6),
-        .testTarget(name: "TriageScoringTests", dependencies: ["TriageScoring", "TriageClassifier", "TriageJSON"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageScoringTests", dependencies: ["TriageScoring", "TriageClassifier", "TriageJSON", "TriageLog"], swiftSettings: strictSwift6),
         .testTarget(name: "TriagePrivacyTests", dependencies: ["TriagePrivacy", "TriageConfig", "TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageJSONTests", dependencies: ["TriageJSON"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageMetricsTests", dependencies: ["TriageMetrics"], swiftSettings: strictSwift6),

@@ -1,5 +1,6 @@
 import TriageFlywheel
 import TriageJSON
+import TriageLog
 import TriageHashing
 
 /// One held-out example: the conversation to send and the answer it should get.

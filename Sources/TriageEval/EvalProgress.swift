@@ -1,6 +1,7 @@
 import Foundation
 import TriageFlywheel
 import TriageJSON
+import TriageLog
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,5 @@
+import TriageLog
+
 /// Errors of the flywheel commands (export, labels, report): files, options and time bounds.
 ///
 /// Every message names the file or the option at fault and says what to do about it.
@@ -35,5 +37,12 @@ public enum FlywheelError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidOption(let name, let value, let expected):
             return "invalid \(name) '\(value)': expected \(expected)"
         }
+    }
+}
+
+extension FlywheelError {
+    /// A file that could not be opened or read, as ``cannotRead(path:reason:)``.
+    public init(_ error: FileReadError) {
+        self = .cannotRead(path: error.path, reason: error.reason)
     }
 }

@@ -19,19 +19,13 @@ public struct RoutingLogReader: Sendable {
 
     /// Reads every complete record in the file, in order.
     public func readAll() throws(RoutingLogError) -> [RoutingLogRecord] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
-        }
-        var splitter = LineSplitter()
         var records: [RoutingLogRecord] = []
         var lineNumber = 0
-        for line in splitter.push(Array(data)) {
-            lineNumber += 1
-            if let record = decode(line, lineNumber: lineNumber) { records.append(record) }
-        }
-        if let rest = splitter.remainder() {
-            lineNumber += 1
-            onSkip("\(path):\(lineNumber): skipped an incomplete last line (\(Plural.count(rest.count, "byte")), no newline; the writer may have been killed)")
+        do {
+            let reader = try LineReader(path: path)
+            while let record = try next(from: reader, lineNumber: &lineNumber) { records.append(record) }
+        } catch {
+            throw .cannotRead(path: path, reason: error.reason)
         }
         return records
     }
@@ -40,50 +34,64 @@ public struct RoutingLogReader: Sendable {
     /// (or only the last `lastLines` of them), polling the file every `pollInterval`.
     ///
     /// The sequence ends when the consuming task is cancelled. A line is delivered only once
-    /// its newline has been written, so a line being written is never read half-done.
+    /// its newline has been written, so a line being written is never read half-done. When the
+    /// file is replaced (rotated) or truncated, what was appended to the old one is read first,
+    /// then the new file from its start.
     public func follow(
         lastLines: Int? = nil,
         pollInterval: Duration = .milliseconds(200),
         where include: @escaping @Sendable (RoutingLogRecord) -> Bool = { _ in true }
     ) -> AsyncThrowingStream<RoutingLogRecord, any Error> {
-        let path = self.path
         let reader = self
         return AsyncThrowingStream { continuation in
             let task = Task {
-                var offset: UInt64 = 0
-                var splitter = LineSplitter()
+                var file: LineReader?
                 var lineNumber = 0
                 var first = true
                 while !Task.isCancelled {
-                    guard let handle = FileHandle(forReadingAtPath: path) else {
-                        try? await Task.sleep(for: pollInterval)
+                    guard let current = file else {
+                        // No file yet, or it was replaced or truncated: open it and read it from the start.
+                        file = try? LineReader(path: reader.path)
+                        file?.following = true
+                        lineNumber = 0
+                        if file == nil { try? await Task.sleep(for: pollInterval) }
                         continue
                     }
-                    let size = (try? handle.seekToEnd()) ?? 0
-                    if size < offset {
-                        // Truncated or replaced: start over.
-                        offset = 0
-                        splitter = LineSplitter()
+                    // Looked at before reading: what the old file got before it was replaced is read first.
+                    let now = FileIdentity.of(path: reader.path)
+                    let replaced = now?.identity != current.identity() || (now?.size ?? 0) < current.bytesRead
+                    var records: [RoutingLogRecord] = []
+                    while let record = try? reader.next(from: current, lineNumber: &lineNumber) {
+                        if include(record) { records.append(record) }
                     }
-                    if size > offset {
-                        try? handle.seek(toOffset: offset)
-                        let data = (try? handle.read(upToCount: Int(size - offset))) ?? Data()
-                        offset += UInt64(data.count)
-                        var records: [RoutingLogRecord] = []
-                        for line in splitter.push(Array(data)) {
-                            lineNumber += 1
-                            if let record = reader.decode(line, lineNumber: lineNumber), include(record) { records.append(record) }
-                        }
-                        if first, let lastLines { records = Array(records.suffix(lastLines)) }
-                        for record in records { continuation.yield(record) }
-                    }
+                    if first, let lastLines { records = Array(records.suffix(lastLines)) }
+                    for record in records { continuation.yield(record) }
                     first = false
-                    try? handle.close()
-                    try? await Task.sleep(for: pollInterval)
+                    if replaced { file = nil } else { try? await Task.sleep(for: pollInterval) }
                 }
                 continuation.finish()
             }
             continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// The next record of `reader`, skipping (and reporting) lines that are not records;
+    /// `nil` at the end of the file (or, when following, of what is written so far).
+    func next(from reader: LineReader, lineNumber: inout Int) throws(FileReadError) -> RoutingLogRecord? {
+        while true {
+            switch try reader.next() {
+            case .line(let line):
+                lineNumber += 1
+                if let record = decode(line, lineNumber: lineNumber) { return record }
+            case .oversized(let length):
+                lineNumber += 1
+                onSkip("\(path):\(lineNumber): skipped a line of \(Plural.count(length, "byte")) (longer than the \(LineReader.defaultMaxLineBytes >> 20) MiB limit)")
+            case .unterminated(let rest):
+                lineNumber += 1
+                onSkip("\(path):\(lineNumber): skipped an incomplete last line (\(Plural.count(rest.count, "byte")), no newline; the writer may have been killed)")
+            case .end:
+                return nil
+            }
         }
     }
 
@@ -96,26 +104,4 @@ public struct RoutingLogReader: Sendable {
             return nil
         }
     }
-}
-
-/// Splits a byte stream into newline-terminated lines, keeping an unterminated tail for later.
-struct LineSplitter {
-    private var pending: [UInt8] = []
-
-    /// Adds bytes and returns the lines they complete (without their newline).
-    mutating func push(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
-        pending.append(contentsOf: bytes)
-        var lines: [ArraySlice<UInt8>] = []
-        var start = pending.startIndex
-        while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
-            lines.append(pending[start..<newline])
-            start = newline + 1
-        }
-        let complete = lines.map { ArraySlice(Array($0)) }
-        pending.removeSubrange(pending.startIndex..<start)
-        return complete
-    }
-
-    /// The bytes after the last newline, if any.
-    func remainder() -> [UInt8]? { pending.isEmpty ? nil : pending }
 }

@@ -2,6 +2,7 @@ import TriageClassifier
 import TriageFlywheel
 import TriageConfig
 import TriageJSON
+import TriageLog
 import TriagePrivacy
 
 /// Scores a stream of input lines with one classifier, writing one JSON line per input line.

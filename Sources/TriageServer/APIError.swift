@@ -113,13 +113,13 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
 
     /// The JSON body of this error.
     var body: [UInt8] {
-        var error: [String: JSONField] = [
+        let error: [String: JSONValue] = [
             "message": .string(message),
             "type": .string(type),
             "code": code.map { .string($0.rawValue) } ?? .null,
+            "param": param.map(JSONValue.string) ?? .null,
         ]
-        error["param"] = param.map(JSONField.string) ?? .null
-        return JSONField.object(["error": .object(error)]).encoded
+        return JSONValue.object(["error": .object(error)]).jsonBytes
     }
 
     /// The response carrying this error, in OpenAI's shape or, for Anthropic clients, Anthropic's.

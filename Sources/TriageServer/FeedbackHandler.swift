@@ -106,7 +106,7 @@ struct FeedbackHandler: Sendable {
         } catch {
             throw APIError(status: .internalServerError, message: "Feedback could not be stored: \(error)", type: "server_error", code: .feedbackNotStored)
         }
-        let body = JSONField.object(["status": .string("pending"), "request_id": .string(feedback.requestID)]).encoded
+        let body = JSONValue.object(["status": .string("pending"), "request_id": .string(feedback.requestID)]).jsonBytes
         return Response(status: .accepted, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 

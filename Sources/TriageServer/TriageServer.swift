@@ -6,6 +6,7 @@ import NIOCore
 import ServiceLifecycle
 import TriageConfig
 import TriageFlywheel
+import TriageJSON
 import TriageLog
 import TriageMetrics
 import TriageTracing
@@ -218,7 +219,7 @@ public struct TriageServer: Sendable {
         router.get("/healthz") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}"))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONValue.object(["status": .string("ok")]).jsonBytes))
             )
         }
         let health = self.health
@@ -239,10 +240,10 @@ public struct TriageServer: Sendable {
     }
 
     static func modelsResponse(_ models: [String]) -> Response {
-        let data = models.map { model -> JSONField in
+        let data = models.map { model -> JSONValue in
             .object(["id": .string(model), "object": .string("model"), "created": .int(0), "owned_by": .string("triage")])
         }
-        let body = JSONField.object(["object": .string("list"), "data": .array(data)]).encoded
+        let body = JSONValue.object(["object": .string("list"), "data": .array(data)]).jsonBytes
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -4,6 +4,7 @@ import TriageClassifier
 import TriageConfig
 import TriagePrivacy
 import TriageFlywheel
+import TriageLog
 import TriageScoring
 
 /// `triage score`: batch scoring of prompts, conversations or routing log lines.

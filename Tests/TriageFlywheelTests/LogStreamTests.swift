@@ -45,25 +45,6 @@ import TriageLog
         #expect(stream.map(\.record.id) == (0..<6).map { "r\($0)" })
     }
 
-    @Test func lineReaderHandlesChunkBoundariesAndOversizedLines() throws {
-        let dir = try TemporaryDirectory()
-        let path = dir.file("lines.txt")
-        let long = String(repeating: "x", count: 100)
-        let huge = String(repeating: "y", count: 1_000)
-        try (["a", long, "", huge, "bc", long].joined(separator: "\n") + "\nend").write(toFile: path, atomically: false, encoding: .utf8)
-        let reader = try LineReader(path: path, chunkBytes: 16, maxLineBytes: 256)
-        var seen: [String] = []
-        loop: while true {
-            switch try reader.next() {
-            case .line(let bytes): seen.append(String(decoding: bytes, as: UTF8.self))
-            case .oversized(let length): seen.append("oversized:\(length)")
-            case .unterminated(let tail): seen.append("torn:\(String(decoding: tail, as: UTF8.self))")
-            case .end: break loop
-            }
-        }
-        #expect(seen == ["a", long, "", "oversized:1000", "bc", long, "torn:end"])
-    }
-
     @Test func decodesShadowLeniently() throws {
         let dir = try TemporaryDirectory()
         let path = dir.file("routing.jsonl")

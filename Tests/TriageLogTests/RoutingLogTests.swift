@@ -4,18 +4,18 @@ import Synchronization
 import Testing
 @testable import TriageLog
 
-private func temporaryPath(_ name: String = "routing.jsonl") -> String {
+func temporaryPath(_ name: String = "routing.jsonl") -> String {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("triage-log-tests-\(UUID().uuidString)")
     return directory.appendingPathComponent("nested").appendingPathComponent(name).path
 }
 
 /// Removes the directory ``temporaryPath(_:)`` made for `path`, with everything in it.
-private func removeTemporaryDirectory(of path: String) {
+func removeTemporaryDirectory(of path: String) {
     try? FileManager.default.removeItem(at: URL(fileURLWithPath: path).deletingLastPathComponent().deletingLastPathComponent())
 }
 
-private func sampleRecord(id: String = "tr-1", backend: String? = "local") -> RoutingLogRecord {
+func sampleRecord(id: String = "tr-1", backend: String? = "local") -> RoutingLogRecord {
     RoutingLogRecord(
         id: id, timestamp: "2026-11-29T10:00:00.123Z", endpoint: "/v1/chat/completions",
         clientModel: "triage", stream: true, backend: backend, upstreamModel: "small-ft", rule: "default",
@@ -27,7 +27,7 @@ private func sampleRecord(id: String = "tr-1", backend: String? = "local") -> Ro
 }
 
 /// Collects warnings from a reader.
-private final class Warnings: Sendable {
+final class Warnings: Sendable {
     let list = Mutex<[String]>([])
     func add(_ message: String) { list.withLock { $0.append(message) } }
     var all: [String] { list.withLock { $0 } }

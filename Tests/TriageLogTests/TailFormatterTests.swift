@@ -3,28 +3,17 @@ import Testing
 import TriageJSON
 @testable import TriageLog
 
+/// The writer tests' sample record, with the tail's varying columns set.
 private func tailRecord(backend: String? = "local", rule: String? = "default", stream: Bool = true) -> RoutingLogRecord {
-    RoutingLogRecord(
-        id: "tr-1", timestamp: "2026-11-29T10:00:00.123Z", endpoint: "/v1/chat/completions",
-        clientModel: "triage", stream: stream, backend: backend, upstreamModel: "small-ft", rule: rule,
-        reason: "rule 'default' matched (always)", status: 200, latencyMs: 12.75, ttftMs: stream ? 3.25 : nil,
-        usage: .init(promptTokens: 10, completionTokens: 5, source: "upstream"), costUSD: 0.000015,
-        messages: .array([.object(["role": .string("user"), "content": .string("Hello \"there\"\nfriend")])]),
-        response: "Hi!", finishReason: "stop"
-    )
+    var record = sampleRecord(backend: backend)
+    record.rule = rule
+    record.stream = stream
+    record.ttftMs = stream ? 3.25 : nil
+    return record
 }
 
-@Suite("Line splitting and tail formatting")
+@Suite("Tail formatting")
 struct TailFormatterTests {
-    @Test("lines are split only at newlines; the tail waits for its newline")
-    func splitsLines() {
-        var splitter = LineSplitter()
-        #expect(splitter.push(Array("ab\ncd".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["ab"])
-        #expect(splitter.remainder() == Array("cd".utf8))
-        #expect(splitter.push(Array("e\n\nf".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["cde", ""])
-        #expect(splitter.remainder() == Array("f".utf8))
-    }
-
     @Test("a tail line shows time, backend, rule, status, latency, ttft, tokens, cost and the prompt")
     func formatsLine() {
         let line = TailFormatter(promptWidth: 12).format(tailRecord())

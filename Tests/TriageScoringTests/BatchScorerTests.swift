@@ -3,6 +3,7 @@ import Testing
 import TriageClassifier
 import TriageFlywheel
 import TriageJSON
+import TriageLog
 @testable import TriageScoring
 
 @Suite("triage score batches")

@@ -1,5 +1,6 @@
 import Foundation
 import TriageJSON
+import TriageLog
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -74,11 +75,13 @@ public final class FeedbackStore: Sendable {
     /// lines that are not valid feedback are skipped and reported through `onSkip`.
     public static func load(path: String, onSkip: (String) -> Void = { _ in }) throws(FlywheelError) -> FeedbackIndex {
         guard FileManager.default.fileExists(atPath: path) else { return FeedbackIndex() }
-        let reader = try LineReader(path: path)
         var index = FeedbackIndex()
         var lineNumber = 0
+        let reader: LineReader
+        do { reader = try LineReader(path: path) } catch { throw FlywheelError(error) }
         while true {
-            let event = try reader.next()
+            let event: LineReader.Event
+            do { event = try reader.next() } catch { throw FlywheelError(error) }
             switch event {
             case .end:
                 return index

@@ -43,7 +43,7 @@ public final class LogStream: Sequence, IteratorProtocol {
     /// Opens exactly `files`, in the order given.
     public convenience init(files: [String], onSkip: @escaping (String) -> Void = { _ in }) throws(FlywheelError) {
         var readers: [LineReader] = []
-        for file in files { readers.append(try LineReader(path: file)) }
+        for file in files { readers.append(try Self.openFile(file)) }
         self.init(files: files, readers: readers, onSkip: onSkip)
     }
 
@@ -62,20 +62,23 @@ public final class LogStream: Sequence, IteratorProtocol {
             let files = try LogFiles.list(path: path)
             var readers: [LineReader] = []
             do {
-                for file in files { readers.append(try LineReader(path: file)) }
+                for file in files { readers.append(try Self.openFile(file)) }
             } catch {
                 if attempt >= 5 { throw error }
                 continue
             }
             let unchanged = zip(files, readers).allSatisfy { file, reader in
-                var info = stat()
-                guard stat(file, &info) == 0 else { return false }
-                return reader.identity() == FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+                guard let now = FileIdentity.of(path: file) else { return false }
+                return reader.identity() == now.identity
             }
             if (unchanged && (try? LogFiles.list(path: path)) == files) || attempt >= 5 {
                 return (files, readers)
             }
         }
+    }
+
+    private static func openFile(_ file: String) throws(FlywheelError) -> LineReader {
+        do { return try LineReader(path: file) } catch { throw FlywheelError(error) }
     }
 
     /// The next record, or `nil` when every file has been read.
@@ -91,7 +94,7 @@ public final class LogStream: Sequence, IteratorProtocol {
             do {
                 event = try reader.next()
             } catch {
-                readErrors.append(error)
+                readErrors.append(FlywheelError(error))
                 onSkip("\(error.description); continuing with the next file")
                 finishFile(reader)
                 continue

@@ -3,10 +3,13 @@ import Foundation
 import Glibc
 #endif
 
-/// Reads newline-terminated lines from a file descriptor in fixed-size chunks.
+/// Reads newline-terminated lines from a file descriptor in fixed-size chunks: the one line
+/// splitter of log and JSONL files (the routing log and its rotated files, `tail --follow`,
+/// feedback, spools, eval and scoring inputs).
 ///
 /// Memory is bounded by the chunk size plus the longest line accepted (`maxLineBytes`); a longer
 /// line is skipped whole (its bytes are discarded as they are read) and reported as oversized.
+/// A line keeps a `\r` before its newline (JSON parsers read it as whitespace).
 /// The descriptor is closed when the reader is deinitialised.
 public final class LineReader {
     /// What one call to ``next()`` found.
@@ -28,6 +31,10 @@ public final class LineReader {
     public static let defaultMaxLineBytes = 64 << 20
 
     public let path: String
+    /// Whether the file is still being appended to (`tail --follow`): at its end, bytes after the
+    /// last newline are kept for a later call instead of being returned as ``Event/unterminated(_:)``,
+    /// ``Event/end`` is returned, and the next call reads what was appended since.
+    public var following = false
     private let fd: Int32
     private let chunkBytes: Int
     private let maxLineBytes: Int
@@ -49,23 +56,23 @@ public final class LineReader {
     }
 
     /// Opens `path` for reading.
-    public convenience init(path: String, chunkBytes: Int = LineReader.defaultChunkBytes, maxLineBytes: Int = LineReader.defaultMaxLineBytes) throws(FlywheelError) {
+    public convenience init(path: String, chunkBytes: Int = LineReader.defaultChunkBytes, maxLineBytes: Int = LineReader.defaultMaxLineBytes) throws(FileReadError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw FileReadError(path: path, reason: String(cString: strerror(errno))) }
         self.init(fd: fd, path: path, chunkBytes: chunkBytes, maxLineBytes: maxLineBytes)
     }
 
     deinit { _ = close(fd) }
 
     /// The device and inode of the open file, to detect a rename race.
-    func identity() -> FileIdentity? {
+    public func identity() -> FileIdentity? {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
-        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        return FileIdentity(info)
     }
 
     /// The next line, oversized line, torn tail or end of file.
-    public func next() throws(FlywheelError) -> Event {
+    public func next() throws(FileReadError) -> Event {
         while true {
             if let newline = findNewline() {
                 if discarding > 0 {
@@ -79,6 +86,11 @@ public final class LineReader {
                 return .line(line)
             }
             if eof {
+                if following {
+                    // The rest of the pending line may still be written: keep it, read again next time.
+                    eof = false
+                    return .end
+                }
                 if discarding > 0 {
                     let length = discarding + (end - start)
                     discarding = 0
@@ -106,7 +118,7 @@ public final class LineReader {
     }
 
     /// Makes room and reads one chunk.
-    private func fill() throws(FlywheelError) {
+    private func fill() throws(FileReadError) {
         if start > 0 {
             let pending = end - start
             if pending > 0 {
@@ -137,7 +149,7 @@ public final class LineReader {
             }
         }
         if count < 0 {
-            throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
+            throw FileReadError(path: path, reason: String(cString: strerror(errno)))
         }
         if count == 0 {
             eof = true
@@ -149,7 +161,38 @@ public final class LineReader {
 }
 
 /// Device and inode of a file.
-struct FileIdentity: Equatable {
-    var device: UInt64
-    var inode: UInt64
+public struct FileIdentity: Equatable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+
+    init(_ info: stat) {
+        self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// The identity and size of the file now at `path`, or `nil` when there is none.
+    public static func of(path: String) -> (identity: FileIdentity, size: UInt64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (FileIdentity(info), UInt64(max(info.st_size, 0)))
+    }
+}
+
+/// A file that could not be opened or read.
+public struct FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file.
+    public let path: String
+    /// The system's reason, e.g. `No such file or directory`.
+    public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "cannot read '\(path)': \(reason)" }
 }
