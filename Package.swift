@@ -232,13 +232,13 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(name: "TriageConfigTests", dependencies: ["TriageConfig"], swiftSettings: strictSwift6),
-        .testTarget(name: "TriageRoutingTests", dependencies: ["TriageRouting", "TriageConfig"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageRoutingTests", dependencies: ["TriageRouting", "TriageConfig", "TriageTestSupport"], swiftSettings: strictSwift6),
         .testTarget(
             name: "TriageReplayTests",
             dependencies: ["TriageReplay", "TriageRouting", "TriageConfig", "TriageClassifier", "TriageFlywheel", "TriageLog", "TriageJSON"],
             swiftSettings: strictSwift6
         ),
-        .testTarget(name: "TriageUpstreamTests", dependencies: ["TriageUpstream"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageUpstreamTests", dependencies: ["TriageUpstream", "TriageTestSupport"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageClassifierTests", dependencies: ["TriageClassifier", "TriageHashing"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageFlywheelTests", dependencies: ["TriageFlywheel", "TriageLog", "TriageJSON", "TriageHashing", "TriageConfig"], swiftSettings: strictSwift6),
         .testTarget(name: "TriageEvalTests", dependencies: ["TriageEval", "TriageJudge", "TriageLog", "TriageJSON", "TriageConfig"], swiftSettings: strictSwift6),
@@ -253,7 +253,7 @@ let package = Package(
             name: "TriageServerTests",
             dependencies: [
                 "TriageServer", "TriageConfig", "TriageJSON", "TriagePostgres", "TriageUpstream", "TriageLog", "TriageMetrics", "TriageSSE",
-                "PostgresTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "PostgresTestSupport", "TriageTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSwift6
         ),
@@ -264,7 +264,9 @@ let package = Package(
         ),
         .testTarget(name: "TriageLogTests", dependencies: ["TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
         // A throwaway PostgreSQL cluster for tests (initdb in a temporary directory, a free port).
-        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport", swiftSettings: strictSwift6),
+        .target(name: "PostgresTestSupport", dependencies: ["TriageTestSupport"], path: "Tests/PostgresTestSupport", swiftSettings: strictSwift6),
+        // Fixtures shared by test targets: a minimal routes.yaml, a free port.
+        .target(name: "TriageTestSupport", path: "Tests/TriageTestSupport", swiftSettings: strictSwift6),
         .testTarget(
             name: "TriagePostgresTests",
             dependencies: ["TriagePostgres", "TriageLog", "TriageJSON", "TriageFlywheel", "TriageConfig", "PostgresTestSupport"],
@@ -272,7 +274,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TriageIntegrationTests",
-            dependencies: ["triage", "TriageLog", "TriageJSON", "TriageUpstream", "PostgresTestSupport"],
+            dependencies: ["triage", "TriageLog", "TriageJSON", "TriageUpstream", "PostgresTestSupport", "TriageTestSupport"],
             swiftSettings: strictSwift6
         ),
     ]

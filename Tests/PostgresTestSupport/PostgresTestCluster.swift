@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TriageTestSupport
 
 /// A throwaway PostgreSQL cluster for tests: `initdb` in a temporary directory, `postgres` on a
 /// free port of 127.0.0.1 (its unix socket in the same directory), one database, stopped by PID
@@ -58,7 +59,7 @@ public final class PostgresTestCluster: Sendable {
             // A port picked free can be taken before the server binds it: try a few.
             var lastError: Error?
             for _ in 0..<5 {
-                let candidate = PostgresTestCluster(directory: directory, port: freePort(), database: database, bin: bin, asUser: asUser)
+                let candidate = PostgresTestCluster(directory: directory, port: freeLocalPort(), database: database, bin: bin, asUser: asUser)
                 do {
                     try await candidate.startServer()
                     cluster = candidate
@@ -198,24 +199,6 @@ public final class PostgresTestCluster: Sendable {
             return String(directory)
         }
         return nil
-    }
-
-    /// A TCP port of 127.0.0.1 that was free a moment ago.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

@@ -68,26 +68,9 @@ import TriageHashing
         #expect(!otherPenalty.loadedFromCache)
     }
 
-    @Test func cacheOfAnotherFormatVersionIsRebuilt() throws {
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = try Fixtures.write("{\"prompt\": \"a b c\"}\n{\"prompt\": \"d e f\"}\n", name: "ref.jsonl", in: directory)
-        let cache = directory.appendingPathComponent("cache").path
-        let first = try ReferenceIndex.load(path: path, cacheDirectory: cache)
-        guard case .written(let cachePath) = first.cacheStatus else {
-            Issue.record("cache not written")
-            return
-        }
-        // The version follows the 8-byte magic; an older (or newer) layout must not be misread.
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: cachePath))
-        bytes[8] = UInt8(truncatingIfNeeded: ReferenceIndex.cacheFormatVersion &- 1)
-        try bytes.write(to: URL(fileURLWithPath: cachePath))
-        let second = try ReferenceIndex.load(path: path, cacheDirectory: cache)
-        #expect(!second.loadedFromCache)
-        #expect(second.fit(prompt: "a b c") == first.fit(prompt: "a b c"))
-    }
-
-    @Test func corruptCacheIsRebuilt() throws {
+    /// Writes a cache, changes its bytes with `damage`, and checks the next load rebuilds it
+    /// (the same answers) and the one after reads the rebuilt cache.
+    private func cacheIsRebuilt(after damage: (inout Data) -> Void) throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Fixtures.write("{\"prompt\": \"a b c\"}\n{\"prompt\": \"d e f\"}\n", name: "ref.jsonl", in: directory)
@@ -98,12 +81,21 @@ import TriageHashing
             return
         }
         var bytes = try Data(contentsOf: URL(fileURLWithPath: cachePath))
-        bytes = bytes.prefix(bytes.count / 2)
+        damage(&bytes)
         try bytes.write(to: URL(fileURLWithPath: cachePath))
         let second = try ReferenceIndex.load(path: path, cacheDirectory: cache)
         #expect(!second.loadedFromCache)
         #expect(second.fit(prompt: "a b c") == first.fit(prompt: "a b c"))
         #expect(try ReferenceIndex.load(path: path, cacheDirectory: cache).loadedFromCache)
+    }
+
+    @Test func cacheOfAnotherFormatVersionIsRebuilt() throws {
+        // The version follows the 8-byte magic; an older (or newer) layout must not be misread.
+        try cacheIsRebuilt { $0[8] = UInt8(truncatingIfNeeded: ReferenceIndex.cacheFormatVersion &- 1) }
+    }
+
+    @Test func corruptCacheIsRebuilt() throws {
+        try cacheIsRebuilt { $0 = $0.prefix($0.count / 2) }
     }
 
     @Test func unwritableCacheDirectoryDoesNotFailTheLoad() throws {

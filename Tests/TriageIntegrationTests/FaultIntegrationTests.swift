@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import TriageUpstream
+import TriageTestSupport
 
 /// routes.yaml for fault tests: `local` falls back to `remote`, with a fast breaker.
 func faultRoutes(local: String, remote: String, extra: String = "", breakerFailures: Int = 3, cooldown: Double = 1) -> String {
@@ -50,7 +51,7 @@ struct FaultIntegrationTests {
     @Test("local refused, 500 or hanging -> the answer comes from the fallback, and the log lists every attempt")
     func fallbacks() async throws {
         // Refused: nothing listens on local's port.
-        let port = closedPort()
+        let port = freeLocalPort()
         try await Environment.with(localBaseURL: "http://127.0.0.1:\(port)/v1", yaml: { local, remote in
             faultRoutes(local: local, remote: remote, breakerFailures: 0)
         }) { env in
@@ -105,7 +106,7 @@ struct FaultIntegrationTests {
 
     @Test("the breaker opens after repeated failures, skips local, shows in status, and closes after a good probe")
     func breaker() async throws {
-        let port = closedPort()
+        let port = freeLocalPort()
         try await Environment.with(localBaseURL: "http://127.0.0.1:\(port)/v1", yaml: { local, remote in
             faultRoutes(local: local, remote: remote, breakerFailures: 2, cooldown: 1)
         }) { env in

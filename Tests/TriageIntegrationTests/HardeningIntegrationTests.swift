@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TriageUpstream
+import TriageTestSupport
 
 /// A routes.yaml with only unreachable backends, for tests of the HTTP layer itself.
 private func bareRoutes(extra: String = "") -> String {
@@ -11,7 +12,7 @@ private func bareRoutes(extra: String = "") -> String {
     log: {path: "{LOG}"}
     backends:
       - name: local
-        base_url: http://127.0.0.1:\(closedPort())/v1
+        base_url: http://127.0.0.1:\(freeLocalPort())/v1
         model: m
         timeouts: {connect: 1, total: 2, idle: 2}
     rules:

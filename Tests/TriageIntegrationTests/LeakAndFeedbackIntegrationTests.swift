@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import TriageUpstream
+import TriageTestSupport
 
 @Suite("Backend keys never leak; feedback is indexed and rate-limited (real processes on 127.0.0.1)", .serialized)
 struct LeakAndFeedbackIntegrationTests {
@@ -65,7 +66,7 @@ struct LeakAndFeedbackIntegrationTests {
     func feedbackOnLargeLog() async throws {
         let megabytes = Int(ProcessInfo.processInfo.environment["TRIAGE_TEST_FEEDBACK_LOG_MB"] ?? "") ?? 100
         let known = "tr-0123456789abcdef01234567"
-        let yaml = testRoutes(local: "http://127.0.0.1:\(closedPort())/v1", remote: "http://127.0.0.1:\(closedPort())/v1")
+        let yaml = testRoutes(local: "http://127.0.0.1:\(freeLocalPort())/v1", remote: "http://127.0.0.1:\(freeLocalPort())/v1")
             .replacingOccurrences(of: "limits: {max_body_bytes: 65536}", with: "limits: {max_body_bytes: 65536, feedback_per_minute: 1000}")
         let triage = try await TriageInstance.start(yaml: yaml) { path in
             try Self.writeLargeLog(path: path, megabytes: megabytes, known: known)
@@ -118,7 +119,7 @@ struct LeakAndFeedbackIntegrationTests {
 
     @Test("feedback is rate-limited per client: 429 in OpenAI's shape with retry-after")
     func feedbackRateLimit() async throws {
-        let yaml = testRoutes(local: "http://127.0.0.1:\(closedPort())/v1", remote: "http://127.0.0.1:\(closedPort())/v1")
+        let yaml = testRoutes(local: "http://127.0.0.1:\(freeLocalPort())/v1", remote: "http://127.0.0.1:\(freeLocalPort())/v1")
             .replacingOccurrences(of: "limits: {max_body_bytes: 65536}", with: "limits: {max_body_bytes: 65536, feedback_per_minute: 3}")
         let triage = try await TriageInstance.start(yaml: yaml)
         let client = UpstreamClient()

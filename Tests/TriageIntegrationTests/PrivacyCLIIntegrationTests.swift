@@ -5,18 +5,7 @@ import Testing
 @Suite("Privacy in explain and score (real processes)")
 struct PrivacyCLIIntegrationTests {
     private func workspace() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-privacy-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try """
-        backends:
-          - {name: local, base_url: "http://127.0.0.1:8000/v1", model: m}
-          - {name: remote, base_url: "https://api.example.com/v1", model: big}
-        rules:
-          - {name: default, match: {always: true}, route: auto}
-        \(bankingAuto(cacheDirectory: directory.path + "/cache"))
-        privacy: {sensitive: local_only}
-        """.write(to: directory.appendingPathComponent("routes.yaml"), atomically: true, encoding: .utf8)
-        return directory
+        try bankingWorkspace("privacy-cli", extra: "privacy: {sensitive: local_only}")
     }
 
     static let hard = "Prove that sqrt(2) is irrational, step by step, rigorously."
@@ -58,19 +47,4 @@ struct PrivacyCLIIntegrationTests {
         #expect(lines[1]["privacy_guard"] as? String == (decidedRemote ? "kept_local" : nil), "only a remote decision needs the guard")
         #expect(lines[2]["sensitive"] == nil && lines[2]["privacy_guard"] == nil)
     }
-}
-
-/// The `auto:` section of the classifier tests: `route: auto` chooses between `local` and
-/// `remote` over the banking reference fixture.
-func bankingAuto(cacheDirectory: String) -> String {
-    """
-    auto:
-      default_backend: local
-      local: local
-      remote: remote
-      reference: \(Repo.fixtures.appendingPathComponent("reference-banking.jsonl").path)
-      cache_dir: \(cacheDirectory)
-      min_fit: 0.05
-      max_complexity: 0.5
-    """
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TriageUpstream
+import TriageTestSupport
 
 /// Two fake upstreams and a `triage serve` in front of them, all real processes on 127.0.0.1.
 struct Environment {
@@ -267,7 +268,7 @@ struct ProxyIntegrationTests {
 
     @Test("a refused connection gives 502 and a log line")
     func upstreamRefused() async throws {
-        let port = closedPort()
+        let port = freeLocalPort()
         try await Environment.with(localBaseURL: "http://127.0.0.1:\(port)/v1") { env in
             let result = try await env.proxy.post(json: chatJSON("anyone there?"))
             #expect(result.status == 502)

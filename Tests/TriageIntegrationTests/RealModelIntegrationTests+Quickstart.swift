@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TriageTestSupport
 
 /// Runs a program to completion; returns its exit status and output.
 private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> ProgramRun {
@@ -37,11 +38,11 @@ extension RealModelIntegrationTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-quickstart-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let modelRunDirectory = directory.appendingPathComponent("model-server").path
-        let triagePort = closedPort()
+        let triagePort = freeLocalPort()
         let script = try startAsFromTerminal(
             Repo.root.appendingPathComponent("scripts/quickstart.sh").path,
             environment: [
-                "TRIAGE_BIN": Repo.triageBinary, "TRIAGE_PORT": String(triagePort), "LOCAL_MODEL_PORT": String(closedPort()),
+                "TRIAGE_BIN": Repo.triageBinary, "TRIAGE_PORT": String(triagePort), "LOCAL_MODEL_PORT": String(freeLocalPort()),
                 "QUICKSTART_DIR": directory.path, "OPENAI_API_KEY": "",
             ]
         )

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TriageUpstream
+import TriageTestSupport
 
 /// Runs a process to completion; returns its exit status and output.
 private func runToEnd(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
@@ -187,7 +188,7 @@ struct RealModelIntegrationTests {
         let run = try await runToEnd(
             Repo.root.appendingPathComponent("scripts/quickstart.sh").path, ["--once"],
             environment: [
-                "TRIAGE_BIN": Repo.triageBinary, "TRIAGE_PORT": String(closedPort()), "LOCAL_MODEL_PORT": String(closedPort()),
+                "TRIAGE_BIN": Repo.triageBinary, "TRIAGE_PORT": String(freeLocalPort()), "LOCAL_MODEL_PORT": String(freeLocalPort()),
                 "QUICKSTART_DIR": directory.path, "OPENAI_API_KEY": "",
             ]
         )

@@ -28,25 +28,7 @@ private func runScore(_ arguments: [String], stdinPath: String? = nil, directory
 struct ScoreCLIIntegrationTests {
     /// A temporary directory with routes.yaml whose auto: names the banking reference fixture.
     private func workspace() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-score-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try """
-        backends:
-          - {name: local, base_url: "http://127.0.0.1:8000/v1", model: m}
-          - {name: remote, base_url: "https://api.example.com/v1", model: big}
-        rules:
-          - name: default
-            match: {always: true}
-            route: auto
-        auto:
-          default_backend: local
-          remote: remote
-          reference: \(Repo.fixtures.appendingPathComponent("reference-banking.jsonl").path)
-          min_fit: 0.05
-          max_complexity: 0.5
-          cache_dir: cache
-        """.write(to: directory.appendingPathComponent("routes.yaml"), atomically: true, encoding: .utf8)
-        return directory
+        try bankingWorkspace("score")
     }
 
     private static let input = [

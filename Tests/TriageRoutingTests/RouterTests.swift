@@ -1,21 +1,15 @@
 import Testing
 import TriageConfig
 import TriageRouting
+import TriageTestSupport
 
 /// Builds a router over backends `local` (default) and `remote` with the given rules.
 func makeRouter(rules: String) throws -> Router {
-    let config = try ConfigLoader.parse(yaml: """
-    backends:
-      - name: local
-        base_url: http://127.0.0.1:8000/v1
-        model: small
-      - name: remote
-        base_url: https://api.openai.com/v1
-        model: gpt-4o
-    auto: {default_backend: local}
-    rules:
-    \(rules)
-    """, sourceName: "test.yaml")
+    let yaml = RoutesFixture.yaml(
+        backends: [RoutesFixture.backend(model: "small"), RoutesFixture.backend("remote", url: "https://api.openai.com/v1", model: "gpt-4o")],
+        rules: rules
+    )
+    let config = try ConfigLoader.parse(yaml: yaml, sourceName: "test.yaml")
     return Router(config: config)
 }
 

@@ -1,22 +1,13 @@
 import Testing
 import TriageConfig
 @testable import TriageServer
+import TriageTestSupport
 
 @Suite("Client key check")
 struct ClientKeyTests {
     private func routes(keys: String) throws -> ActiveRoutes {
-        let config = try ConfigLoader.parse(yaml: """
-            backends:
-              - name: local
-                base_url: http://127.0.0.1:1/v1
-                model: m
-            rules:
-              - name: default
-                match: {always: true}
-                route: local
-            auto: {default_backend: local}
-            auth: {client_keys_env: [TEST_CLIENT_KEYS]}
-            """, sourceName: "routes.yaml")
+        let config = try ConfigLoader.parse(
+            yaml: RoutesFixture.yaml(extra: "auth: {client_keys_env: [TEST_CLIENT_KEYS]}"), sourceName: "routes.yaml")
         return try ActiveRoutes(config: config, environment: ["TEST_CLIENT_KEYS": keys])
     }
 

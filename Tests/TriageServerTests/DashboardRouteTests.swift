@@ -5,6 +5,7 @@ import Logging
 import Testing
 import TriageConfig
 @testable import TriageServer
+import TriageTestSupport
 
 /// `/ui` and its JSON endpoints: served with a strict CSP, behind the client key, and gone with `ui: {enabled: false}`.
 @Suite("Dashboard routes")
@@ -18,20 +19,11 @@ struct DashboardRouteTests {
         let logPath = "\(directory.path)/routing.jsonl"
         let line = #"{"backend":"local","endpoint":"/v1/chat/completions","id":"tr-old","latency_ms":12.5,"messages":[{"content":"secret prompt text","role":"user"}],"reason":"r","response":"the answer","rule":"default","status":200,"stream":false,"ts":"2026-01-01T00:00:00.000Z","usage":{"completion_tokens":2,"prompt_tokens":3,"source":"upstream","total_tokens":5}}"#
         try (line + "\n").write(toFile: logPath, atomically: false, encoding: .utf8)
-        let config = try ConfigLoader.parse(yaml: """
+        let config = try ConfigLoader.parse(yaml: RoutesFixture.yaml(extra: """
             log: {path: "\(logPath)"}
-            backends:
-              - name: local
-                base_url: http://127.0.0.1:1/v1
-                model: m
-            rules:
-              - name: default
-                match: {always: true}
-                route: local
-            auto: {default_backend: local}
             auth: {client_keys_env: [DASH_TEST_KEYS]}
             \(ui)
-            """, sourceName: "routes.yaml")
+            """), sourceName: "routes.yaml")
         let server = try TriageServer(config: config, environment: ["DASH_TEST_KEYS": Self.key], logger: Logger(label: "test"))
         let (router, recorder, _, _) = try server.assemble()
         defer { server.close(recorder: recorder) }

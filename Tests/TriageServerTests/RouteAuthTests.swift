@@ -5,6 +5,7 @@ import Logging
 import Testing
 import TriageConfig
 @testable import TriageServer
+import TriageTestSupport
 
 /// Walks every route the router has (not a list kept by hand, so a route added later cannot be
 /// forgotten) with client keys on: each one but `/healthz` and the dashboard's page files
@@ -18,20 +19,11 @@ struct RouteAuthTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-routes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let config = try ConfigLoader.parse(yaml: """
+        let config = try ConfigLoader.parse(yaml: RoutesFixture.yaml(extra: """
             log: {path: "\(directory.path)/routing.jsonl"}
             limits: {max_header_bytes: 4096}
-            backends:
-              - name: local
-                base_url: http://127.0.0.1:1/v1
-                model: m
-            rules:
-              - name: default
-                match: {always: true}
-                route: local
-            auto: {default_backend: local}
             auth: {client_keys_env: [ROUTE_TEST_KEYS]}
-            """, sourceName: "routes.yaml")
+            """), sourceName: "routes.yaml")
         let server = try TriageServer(config: config, environment: ["ROUTE_TEST_KEYS": Self.key], logger: Logger(label: "test"))
         let (router, recorder, _, _) = try server.assemble()
         defer { server.close(recorder: recorder) }

@@ -6,23 +6,16 @@ import TriageJSON
 import TriagePostgres
 import TriageUpstream
 @testable import TriageServer
+import TriageTestSupport
 
 @Suite("The judge's daily cap shared by replicas through the database", .serialized)
 struct SharedJudgeCapTests {
     /// A judge whose backend listens nowhere (a grade that is asked fails at once, costing nothing),
     /// with a $5 daily cap: far above what this process alone has spent.
-    static let yaml = """
-        backends:
-          - {name: local, base_url: "http://127.0.0.1:1/v1", model: m}
-          - name: judge
-            base_url: "http://127.0.0.1:1/v1"
-            model: big
-            price: {input_per_million: 1000, output_per_million: 1000}
-        rules:
-          - {name: default, match: {always: true}, route: local}
-        auto: {default_backend: local}
-        shadow: {rate: 1.0, backend: judge, judge: {backend: judge, daily_cap_usd: 5}}
-        """
+    static let yaml = RoutesFixture.yaml(
+        backends: [RoutesFixture.backend(), RoutesFixture.backend("judge", model: "big", more: "price: {input_per_million: 1000, output_per_million: 1000}")],
+        extra: "shadow: {rate: 1.0, backend: judge, judge: {backend: judge, daily_cap_usd: 5}}"
+    )
 
     @Test("another replica's spend in the shared counter row refuses a grade this replica's own count would allow; a grade settles its reservation")
     func sharedCap() async throws {

@@ -71,27 +71,9 @@ func chatRequestLog(_ client: UpstreamClient, _ upstream: FakeUpstream) async th
     return entries.filter { ($0["path"] as? String) == "/v1/chat/completions" }
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on (bound, read, and released).
-func unusedPort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return 9 }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-            bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
-        }
-    }
-    return ok ? Int(UInt16(bigEndian: address.sin_port)) : 9
-}
-
 /// Runs `body` with a loopback port that refuses connections for as long as `body` runs: the
 /// port stays bound (not listening) by this process, so no other test can take it meanwhile.
-/// (A port from ``unusedPort()`` is free again at once; under a parallel run another test's
+/// (A port from ``freeLocalPort()`` is free again at once; under a parallel run another test's
 /// listener could take it, and a connection to a full listener retries its SYN for seconds.)
 func withRefusingPort<T>(_ body: (Int) async throws -> T) async rethrows -> T {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

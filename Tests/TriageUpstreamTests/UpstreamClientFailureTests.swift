@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TriageUpstream
+import TriageTestSupport
 
 /// Failure paths: connect errors, timeouts, cancellation, broken bodies, shutdown.
 @Suite struct UpstreamClientFailureTests {
@@ -48,7 +49,7 @@ import Testing
         defer { client.shutdown() }
         do {
             _ = try await client.execute(UpstreamRequest(
-                url: "http://127.0.0.1:\(unusedPort())/v1/x", method: method, headers: [(name: header, value: "v")]))
+                url: "http://127.0.0.1:\(freeLocalPort())/v1/x", method: method, headers: [(name: header, value: "v")]))
             Issue.record("expected a refusal for method \"\(method)\", header \"\(header)\"")
         } catch {
             guard case .transferFailed(_, let message) = error as? UpstreamError else {
@@ -247,7 +248,7 @@ import Testing
         let client = UpstreamClient()
         defer { client.shutdown() }
         let request = UpstreamRequest(
-            url: "http://127.0.0.1:\(unusedPort())/", headers: [(name: "X-A", value: "1\r\nX-B: 2")])
+            url: "http://127.0.0.1:\(freeLocalPort())/", headers: [(name: "X-A", value: "1\r\nX-B: 2")])
         await #expect(throws: UpstreamError.self) {
             _ = try await client.execute(request)
         }
