@@ -162,16 +162,14 @@ public final class LineReader {
 
 /// Device and inode of a file.
 public struct FileIdentity: Equatable, Sendable {
-    public var device: UInt64
-    public var inode: UInt64
-
-    public init(device: UInt64, inode: UInt64) {
-        self.device = device
-        self.inode = inode
-    }
+    /// The device the file is on.
+    public let device: UInt64
+    /// The file's inode on that device.
+    public let inode: UInt64
 
     init(_ info: stat) {
-        self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
     }
 
     /// The identity and size of the file now at `path`, or `nil` when there is none.

@@ -59,6 +59,6 @@ extension Calibration {
 
     /// The calibration as JSON (snake_case keys, sorted), one line.
     public func json() -> Data {
-        Data((try? JSONCoding.encode(self)) ?? Array("{}".utf8))
+        Data((try? JSONCoding.encode(self)) ?? JSONValue.object([:]).jsonBytes)
     }
 }

@@ -98,7 +98,7 @@ extension ReplayReport {
 
     /// The report as JSON (snake_case keys, sorted), one line.
     public func json() -> Data {
-        Data((try? JSONCoding.encode(self)) ?? Array("{}".utf8))
+        Data((try? JSONCoding.encode(self)) ?? JSONValue.object([:]).jsonBytes)
     }
 }
 

@@ -86,6 +86,17 @@ enum BackendExchange {
             && (request.api == .openAIChat || request.api == .openAICompletions)
     }
 
+    /// `"stream_options":{"include_usage":true},`: the member ``spliceModel(_:model:askStreamUsage:)``
+    /// puts first, written once.
+    private static let streamUsageMember: [UInt8] = {
+        var writer = JSONWriter(capacity: 48)
+        writer.string("stream_options")
+        writer.raw(":")
+        writer.value(.object(["include_usage": .bool(true)]))
+        writer.raw(",")
+        return writer.bytes
+    }()
+
     /// The client's own bytes with only the `model` value replaced (and, if asked,
     /// `"stream_options":{"include_usage":true}` added as the first member): no re-encoding of the rest.
     private static func spliceModel(_ request: ProxyRequest, model: String, askStreamUsage: Bool = false) -> [UInt8]? {
@@ -95,7 +106,7 @@ enum BackendExchange {
         if askStreamUsage {
             guard let brace = request.rawBody.firstIndex(of: UInt8(ascii: "{")), brace < span.lowerBound else { return nil }
             writer.raw(request.rawBody[...brace])
-            writer.raw(#""stream_options":{"include_usage":true},"#.utf8)
+            writer.raw(streamUsageMember)
             copied = brace + 1
         }
         writer.raw(request.rawBody[copied..<span.lowerBound])

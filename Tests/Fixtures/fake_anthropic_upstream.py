@@ -185,13 +185,7 @@ class Handler(fake_http.FakeHandler):
             return words
         count = max(1, count)
         if len(words) >= count:
-            size, extra = divmod(len(words), count)
-            out, index = [], 0
-            for i in range(count):
-                take = size + (1 if i < extra else 0)
-                out.append("".join(words[index:index + take]))
-                index += take
-            return out
+            return fake_http.split_evenly(words, count)
         size = max(1, -(-len(reply) // count))
         return [reply[i:i + size] for i in range(0, len(reply), size)]
 

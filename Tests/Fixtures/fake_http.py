@@ -197,6 +197,18 @@ class FakeHandler(BaseHTTPRequestHandler):
         raise NotImplementedError
 
 
+def split_evenly(words, count):
+    """`words` joined into `count` chunks of as even a number of words as can be (needs
+    len(words) >= count >= 1): a stream of `count` content events."""
+    size, extra = divmod(len(words), count)
+    out, index = [], 0
+    for i in range(count):
+        take = size + (1 if i < extra else 0)
+        out.append("".join(words[index:index + take]))
+        index += take
+    return out
+
+
 def argument_parser(description, default_name):
     """The options every fake takes: --name (used in replies), --port, --verbose."""
     parser = argparse.ArgumentParser(description=description)

@@ -265,13 +265,7 @@ class Handler(fake_http.FakeHandler):
         count = max(1, count)
         words = re.findall(r"\S+\s*", reply)
         if len(words) >= count:
-            size, extra = divmod(len(words), count)
-            out, index = [], 0
-            for i in range(count):
-                take = size + (1 if i < extra else 0)
-                out.append("".join(words[index:index + take]))
-                index += take
-            return out
+            return fake_http.split_evenly(words, count)
         # Fewer words than chunks: split by characters.
         size = max(1, -(-len(reply) // count))
         out = [reply[i:i + size] for i in range(0, len(reply), size)]
