@@ -10,6 +10,16 @@ func errorText(_ yaml: String) -> String {
     }
 }
 
+/// The start of a config whose first backend is `local` (lines 1-4); append its other members,
+/// more backends and sections.
+let localBackend = """
+backends:
+  - name: local
+    base_url: http://127.0.0.1:8000/v1
+    model: small
+
+"""
+
 /// Two backends (`local` lines 2-4, `remote` lines 5-8) and `auto`; append rules.
 let twoBackends = """
 backends:

@@ -94,30 +94,18 @@ struct ReliabilityConfigTests {
 
     @Test("each bad reliability setting names its line and field")
     func badSettings() {
-        #expect(errorText("""
-        backends:
-          - name: local
-            base_url: http://127.0.0.1:8000/v1
-            model: small
+        #expect(errorText(localBackend + """
             fallback: remot
           - name: remote
             base_url: https://api.openai.com/v1
             model: gpt-4o
         auto: {default_backend: local}
         """) == "bad.yaml:5: backends[0].fallback: unknown backend 'remot' (known: local, remote)")
-        #expect(errorText("""
-        backends:
-          - name: local
-            base_url: http://127.0.0.1:8000/v1
-            model: small
+        #expect(errorText(localBackend + """
             fallback: local
         auto: {default_backend: local}
         """) == "bad.yaml:5: backends[0].fallback: a backend cannot be its own fallback")
-        #expect(errorText("""
-        backends:
-          - name: local
-            base_url: http://127.0.0.1:8000/v1
-            model: small
+        #expect(errorText(localBackend + """
             retry:
               max_attempts: 0
               on: [connect, 302]
@@ -126,22 +114,14 @@ struct ReliabilityConfigTests {
         bad.yaml:6: backends[0].retry.max_attempts: must be greater than 0, got 0
         bad.yaml:7: backends[0].retry.on[1]: unknown retry condition '302' (known: connect, timeout, 4xx, 5xx, or an HTTP status 400-599)
         """)
-        #expect(errorText("""
-        backends:
-          - name: local
-            base_url: http://127.0.0.1:8000/v1
-            model: small
+        #expect(errorText(localBackend + """
             breaker: {failures: -1, cooldown: 0}
         auto: {default_backend: local}
         """) == """
         bad.yaml:5: backends[0].breaker.failures: must not be negative, got -1
         bad.yaml:5: backends[0].breaker.cooldown: must be greater than 0, got 0
         """)
-        #expect(errorText("""
-        backends:
-          - name: local
-            base_url: http://127.0.0.1:8000/v1
-            model: small
+        #expect(errorText(localBackend + """
             max_connections: 0
             timeouts: {queue: -1}
         auto: {default_backend: local}

@@ -53,19 +53,11 @@ struct ValidationTests {
           - match: {modle: x}
             route: local
         """) == "bad.yaml:11: rules[0].match.modle: unknown field 'modle' (known: model, header, last_user_message, prompt_tokens_above, prompt_tokens_below, always, sensitive)")
-        #expect(errorText("""
-        backends:
-          - name: local
-            base_url: http://127.0.0.1:8000/v1
-            model: small
+        #expect(errorText(localBackend + """
             timeout: {connect: 1}
         auto: {default_backend: local}
         """) == "bad.yaml:5: backends[0].timeout: unknown field 'timeout' (known: name, kind, base_url, model, api_key_env, timeouts, price, fallback, retry, breaker, max_concurrent, max_connections, forward_client_auth, anthropic_version, stream_usage, remote, responses)")
-        #expect(errorText("""
-        backends:
-          - name: local
-            base_url: http://127.0.0.1:8000/v1
-            model: small
+        #expect(errorText(localBackend + """
             timeouts: {conect: 1}
             price: {input: 1}
         auto: {default_backend: local, fallback: remote}
@@ -105,11 +97,7 @@ struct ValidationTests {
             == "bad.yaml:1: listen.port: expected an integer, got 'abc'")
         #expect(errorText("limits: {max_body_bytes: [1]}\n" + twoBackends)
             == "bad.yaml:1: limits.max_body_bytes: expected an integer, got a list")
-        #expect(errorText("""
-        backends:
-          - name: local
-            base_url: http://127.0.0.1:8000/v1
-            model: small
+        #expect(errorText(localBackend + """
             timeouts: {connect: abc}
         auto: {default_backend: local}
         rules:
@@ -131,11 +119,7 @@ struct ValidationTests {
             model: small
         auto: {default_backend: local}
         """) == "bad.yaml:3: backends[0].kind: unknown kind 'antropic' (known: openai, anthropic)")
-        #expect(errorText("""
-        backends:
-          - name: local
-            base_url: http://127.0.0.1:8000/v1
-            model: small
+        #expect(errorText(localBackend + """
             anthropic_version: "2023-06-01"
         auto: {default_backend: local}
         """) == "bad.yaml:5: backends[0].anthropic_version: only applies to backends of kind 'anthropic'")
@@ -168,11 +152,7 @@ struct ValidationTests {
 
     @Test("duplicate backend names and the reserved name 'auto'")
     func duplicateBackends() {
-        #expect(errorText("""
-        backends:
-          - name: local
-            base_url: http://127.0.0.1:8000/v1
-            model: small
+        #expect(errorText(localBackend + """
           - name: local
             base_url: http://127.0.0.1:8001/v1
             model: other
@@ -188,11 +168,7 @@ struct ValidationTests {
 
     @Test("unknown backend in a rule route and in auto.default_backend")
     func unknownBackend() {
-        #expect(errorText("""
-        backends:
-          - name: local
-            base_url: http://127.0.0.1:8000/v1
-            model: small
+        #expect(errorText(localBackend + """
           - name: remote
             base_url: https://api.openai.com/v1
             model: gpt-4o
@@ -303,11 +279,7 @@ struct ValidationTests {
 
     @Test("negative prices and non-positive timeouts")
     func negativeNumbers() {
-        #expect(errorText("""
-        backends:
-          - name: local
-            base_url: http://127.0.0.1:8000/v1
-            model: small
+        #expect(errorText(localBackend + """
             timeouts: {connect: 0, total: -5, idle: 1.5}
             price: {input_per_million: -0.15, output_per_million: 0}
         auto: {default_backend: local}
