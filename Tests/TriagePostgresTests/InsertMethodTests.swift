@@ -8,8 +8,7 @@ struct InsertMethodTests {
     @Test("COPY through a staging table and multi-row INSERT store the same rows, skip stored ids; rates printed")
     func copyAndInsertAgree() async throws {
         try await withCluster { cluster in
-            let store = try PostgresStore(url: cluster.url, table: "routing")
-            try await store.migrate()
+            let store = try await cluster.migratedStore()
             let inserter = LogInserter(store: store)
             let count = 8_000
             let rows = (0..<count).compactMap { LogRow(record: Records.make($0)) }

@@ -8,11 +8,8 @@ import TriageLog
 struct PostgresLogSinkTests {
     @Test("migrations are versioned and idempotent; records land once, their line exactly as the JSONL file's")
     func storesRecords() async throws {
-        try await withCluster { cluster in
-            let scratch = try Scratch()
-            defer { scratch.remove() }
-            let store = try PostgresStore(url: cluster.url, table: "routing")
-            try await store.migrate()
+        try await withClusterAndScratch { cluster, scratch in
+            let store = try await cluster.migratedStore()
             try await store.migrate()
             #expect(try await store.appliedVersions() == [1, 2])
             // A generous timeout: on a loaded machine a slow insert would (rightly) go to the spool.
@@ -42,9 +39,7 @@ struct PostgresLogSinkTests {
 
     @Test("with the database down records go to the spool, and are replayed in order exactly once when it returns")
     func spoolsAndReplays() async throws {
-        try await withCluster { cluster in
-            let scratch = try Scratch()
-            defer { scratch.remove() }
+        try await withClusterAndScratch { cluster, scratch in
             let store = try PostgresStore(url: cluster.url, table: "routing")
             let sink = try PostgresLogSink(store: store, spoolPath: scratch.file("log.spool"), writeTimeout: .milliseconds(500))
             #expect(await sink.commit(Records.make(0)))
@@ -73,9 +68,7 @@ struct PostgresLogSinkTests {
 
     @Test("a spool left by a stopped replica is replayed by the next start, without duplicates")
     func replaysLeftoverSpool() async throws {
-        try await withCluster { cluster in
-            let scratch = try Scratch()
-            defer { scratch.remove() }
+        try await withClusterAndScratch { cluster, scratch in
             await cluster.stopServer()
             let first = try PostgresLogSink(
                 store: try PostgresStore(url: cluster.url, table: "routing"), spoolPath: scratch.file("log.spool"), writeTimeout: .milliseconds(300))
@@ -95,9 +88,7 @@ struct PostgresLogSinkTests {
 
     @Test("retention drops whole day partitions older than retention_days")
     func retention() async throws {
-        try await withCluster { cluster in
-            let scratch = try Scratch()
-            defer { scratch.remove() }
+        try await withClusterAndScratch { cluster, scratch in
             let store = try PostgresStore(url: cluster.url, table: "routing")
             let sink = try PostgresLogSink(store: store, spoolPath: scratch.file("log.spool"), writeTimeout: .seconds(60))
             for days in [0.0, 1, 5, 10] {

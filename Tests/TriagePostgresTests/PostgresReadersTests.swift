@@ -11,8 +11,7 @@ struct PostgresReadersTests {
     @Test("the shared budget admits exactly the cap across concurrent reservations")
     func sharedBudget() async throws {
         try await withCluster { cluster in
-            let store = try PostgresStore(url: cluster.url, table: "routing")
-            try await store.migrate()
+            let store = try await cluster.migratedStore()
             let budget = PostgresBudget(store: store)
             let admitted = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<40 {
@@ -35,9 +34,7 @@ struct PostgresReadersTests {
 
     @Test("report from the database equals the report from the same records in JSONL")
     func reportMatchesFile() async throws {
-        try await withCluster { cluster in
-            let scratch = try Scratch()
-            defer { scratch.remove() }
+        try await withClusterAndScratch { cluster, scratch in
             let records = (0..<300).map { Records.make($0, daysAgo: $0 % 7 == 0 ? 2 : 0, backend: $0 % 3 == 0 ? "remote" : "local", cost: $0 % 5 == 0 ? nil : 0.002) }
             let logPath = scratch.file("routing.jsonl")
             try records.map { Records.line($0) + "\n" }.joined().write(toFile: logPath, atomically: true, encoding: .utf8)
@@ -58,9 +55,7 @@ struct PostgresReadersTests {
 
     @Test("migrate-log copies rotated files and feedback once; a second run inserts nothing; dump gives the lines back")
     func migrateLog() async throws {
-        try await withCluster { cluster in
-            let scratch = try Scratch()
-            defer { scratch.remove() }
+        try await withClusterAndScratch { cluster, scratch in
             let logPath = scratch.file("routing.jsonl")
             let all = (0..<30).map { Records.make($0) }
             try all[0..<10].map { Records.line($0) + "\n" }.joined().write(toFile: logPath + ".2", atomically: true, encoding: .utf8)

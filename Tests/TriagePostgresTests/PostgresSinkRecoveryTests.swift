@@ -14,11 +14,8 @@ struct PostgresSinkRecoveryTests {
     static func withRefusingSink(
         writeTimeout: Duration, _ body: (PostgresTestCluster, PostgresStore, PostgresLogSink) async throws -> Void
     ) async throws {
-        try await withCluster { cluster in
-            let scratch = try Scratch()
-            defer { scratch.remove() }
-            let store = try PostgresStore(url: cluster.url, table: "routing")
-            try await store.migrate()
+        try await withClusterAndScratch { cluster, scratch in
+            let store = try await cluster.migratedStore()
             _ = try cluster.psql(refusing)
             let sink = try PostgresLogSink(store: store, spoolPath: scratch.file("log.spool"), writeTimeout: writeTimeout)
             #expect(sink.deadLetterPath == scratch.file("log.dead-letter"))
@@ -73,11 +70,8 @@ struct PostgresSinkRecoveryTests {
 
     @Test("tail's follower is woken by the insert trigger's NOTIFY, long before its safety poll")
     func followerListens() async throws {
-        try await withCluster { cluster in
-            let scratch = try Scratch()
-            defer { scratch.remove() }
-            let store = try PostgresStore(url: cluster.url, table: "routing")
-            try await store.migrate()
+        try await withClusterAndScratch { cluster, scratch in
+            let store = try await cluster.migratedStore()
             let follower = LogFollower(store: store, pollInterval: .milliseconds(100), safetyInterval: .seconds(600))
             defer { follower.stop() }
             #expect(try await eventually { follower.isListening })
@@ -97,11 +91,8 @@ struct PostgresSinkRecoveryTests {
 
     @Test("feedback for an id not stored yet waits in the pending table and moves once the record lands; stale ones expire")
     func pendingFeedback() async throws {
-        try await withCluster { cluster in
-            let scratch = try Scratch()
-            defer { scratch.remove() }
-            let store = try PostgresStore(url: cluster.url, table: "routing")
-            try await store.migrate()
+        try await withClusterAndScratch { cluster, scratch in
+            let store = try await cluster.migratedStore()
             let early = try Feedback.validate(body: Data(#"{"request_id":"tr-test-3","score":-1,"label":"wrong"}"#.utf8))
             let never = try Feedback.validate(body: Data(#"{"request_id":"tr-test-999","score":1}"#.utf8))
             try await store.appendFeedback(early, pending: true)

@@ -35,9 +35,7 @@ struct ReportQueriesTests {
 
     @Test("the SQL report's JSON equals the JSONL report's, with and without a range, with and without savings")
     func sameJSONAsTheFile() async throws {
-        try await withCluster { cluster in
-            let scratch = try Scratch()
-            defer { scratch.remove() }
+        try await withClusterAndScratch { cluster, scratch in
             let records = Self.records()
             let logPath = scratch.file("routing.jsonl")
             try records.map { Records.line($0) + "\n" }.joined().write(toFile: logPath, atomically: true, encoding: .utf8)

@@ -17,6 +17,22 @@ func withCluster(_ body: (PostgresTestCluster) async throws -> Void) async throw
     await cluster.destroy()
 }
 
+/// Runs `body` against a fresh PostgreSQL cluster with a scratch directory, both removed afterwards.
+func withClusterAndScratch(_ body: (PostgresTestCluster, Scratch) async throws -> Void) async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    try await withCluster { try await body($0, scratch) }
+}
+
+extension PostgresTestCluster {
+    /// A store on the cluster's `routing` table with its migrations applied.
+    func migratedStore() async throws -> PostgresStore {
+        let store = try PostgresStore(url: url, table: "routing")
+        try await store.migrate()
+        return store
+    }
+}
+
 /// A temporary directory removed by ``remove()``.
 struct Scratch {
     let path = NSTemporaryDirectory() + "triage-pg-test-\(UUID().uuidString)"
