@@ -1,5 +1,10 @@
 import TriageConfig
 
+/// Parses `yaml` (a config expected to be valid) as `good.yaml`.
+func parse(_ yaml: String) throws -> RoutesConfig {
+    try ConfigLoader.parse(yaml: yaml, sourceName: "good.yaml")
+}
+
 /// Parses `yaml` as `bad.yaml` and returns the error's description, or a marker if it parsed.
 func errorText(_ yaml: String) -> String {
     do {

@@ -3,10 +3,6 @@ import TriageConfig
 
 @Suite("Connection timeouts: limits.idle_timeout, header_timeout, body_timeout")
 struct ConnectionLimitsConfigTests {
-    private func parse(_ yaml: String) throws -> RoutesConfig {
-        try ConfigLoader.parse(yaml: yaml, sourceName: "good.yaml")
-    }
-
     @Test("defaults are nginx's: 75 s keep-alive, 60 s for the head, 60 s between body reads")
     func defaults() throws {
         let config = try parse(twoBackends)

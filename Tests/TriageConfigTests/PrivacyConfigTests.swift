@@ -3,10 +3,6 @@ import TriageConfig
 
 @Suite("Privacy settings: policy, types, patterns, sensitive matches, log.redact, remote backends")
 struct PrivacyConfigTests {
-    private func parse(_ yaml: String) throws -> RoutesConfig {
-        try ConfigLoader.parse(yaml: yaml, sourceName: "good.yaml")
-    }
-
     @Test("defaults: detection only, nothing redacted, remote decided by the host")
     func defaults() throws {
         let config = try parse(twoBackends)

@@ -3,10 +3,6 @@ import TriageConfig
 
 @Suite("Reliability settings: fallback, retry, breaker, limits, auth, shutdown")
 struct ReliabilityConfigTests {
-    private func parse(_ yaml: String) throws -> RoutesConfig {
-        try ConfigLoader.parse(yaml: yaml, sourceName: "good.yaml")
-    }
-
     @Test("defaults: no fallback means one attempt; breaker 5 failures / 30 s; limits; no auth; 30 s grace")
     func defaults() throws {
         let config = try parse(twoBackends)

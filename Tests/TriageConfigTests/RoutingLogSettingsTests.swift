@@ -3,10 +3,6 @@ import TriageConfig
 
 @Suite("Routing log settings: write-error policy, file mode")
 struct RoutingLogSettingsTests {
-    private func parse(_ yaml: String) throws -> RoutesConfig {
-        try ConfigLoader.parse(yaml: yaml, sourceName: "good.yaml")
-    }
-
     @Test("defaults: fail_open, 0600")
     func defaults() throws {
         let config = try parse(twoBackends)
