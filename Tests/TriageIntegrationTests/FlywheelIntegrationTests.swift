@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TriageTestSupport
 import TriageUpstream
 
 @Suite("Flywheel: feedback, export, labels, report (real processes on 127.0.0.1)")
@@ -88,20 +89,12 @@ struct ShadowIntegrationTests {
         let client = UpstreamClient()
         defer { client.shutdown() }
         // Remote prices make each shadow copy cost about $0.01: a $0.025 cap allows two a day.
-        let triage = try await TriageInstance.start(yaml: """
-        listen: {host: 127.0.0.1, port: 0}
-        log: {path: "{LOG}"}
-        backends:
-          - {name: local, base_url: "\(local.baseURL)", model: small-ft}
-          - name: remote
-            base_url: "\(remote.baseURL)"
-            model: big-model
-            price: {input_per_million: 1000, output_per_million: 1000}
-        rules:
-          - {name: default, match: {always: true}, route: local}
-        auto: {default_backend: local}
-        shadow: {rate: 1.0, backend: remote, daily_cap_usd: 0.025}
-        """)
+        let triage = try await TriageInstance.start(yaml: RoutesFixture.yaml(
+            backends: localAndPricedRemote(local: local.baseURL, remote: remote.baseURL), extra: """
+            listen: {host: 127.0.0.1, port: 0}
+            log: {path: "{LOG}"}
+            shadow: {rate: 1.0, backend: remote, daily_cap_usd: 0.025}
+            """))
         let proxy = ProxyClient(client: client, base: triage.url)
         for index in 0..<4 {
             let started = ContinuousClock.now

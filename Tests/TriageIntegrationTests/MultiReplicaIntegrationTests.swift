@@ -2,6 +2,7 @@ import Foundation
 import PostgresTestSupport
 import Synchronization
 import Testing
+import TriageTestSupport
 import TriageUpstream
 
 /// Three `triage serve` processes sharing one PostgreSQL (a throwaway cluster of the test's own).
@@ -10,21 +11,15 @@ struct MultiReplicaIntegrationTests {
     /// `writeTimeoutMs`: how long an insert may take before its batch is spooled (short for the
     /// outage test; long where a loaded machine must not divert records to the spool).
     static func routes(local: String, remote: String, shadowCap: Double? = nil, writeTimeoutMs: Int = 10_000) -> String {
-        """
-        listen: {host: 127.0.0.1, port: 0}
-        log: {path: "{LOG}", sink: postgres, url_env: TRIAGE_TEST_DATABASE_URL, table: shared_log, write_timeout_ms: \(writeTimeoutMs)}
-        backends:
-          - {name: local, base_url: "\(local)", model: small-ft}
-          - name: remote
-            base_url: "\(remote)"
-            model: big-model
-            price: {input_per_million: 1000, output_per_million: 1000}
-        rules:
-          - {name: to-remote, match: {header: {name: X-Triage-Backend, value: remote}}, route: remote}
-          - {name: default, match: {always: true}, route: local}
-        auto: {default_backend: local}
-        \(shadowCap.map { "shadow: {rate: 1.0, backend: remote, daily_cap_usd: \($0)}" } ?? "")
-        """
+        RoutesFixture.yaml(
+            backends: localAndPricedRemote(local: local, remote: remote),
+            rules: "  - {name: to-remote, match: {header: {name: X-Triage-Backend, value: remote}}, route: remote}\n" + RoutesFixture.everything(to: "local"),
+            extra: """
+            listen: {host: 127.0.0.1, port: 0}
+            log: {path: "{LOG}", sink: postgres, url_env: TRIAGE_TEST_DATABASE_URL, table: shared_log, write_timeout_ms: \(writeTimeoutMs)}
+            \(shadowCap.map { "shadow: {rate: 1.0, backend: remote, daily_cap_usd: \($0)}" } ?? "")
+            """
+        )
     }
 
     private func run(_ arguments: [String], database: PostgresTestCluster) async throws -> ChildProcess {

@@ -30,3 +30,12 @@ func bankingWorkspace(_ name: String, extra: String = "") throws -> URL {
     try yaml.write(to: directory.appendingPathComponent("routes.yaml"), atomically: true, encoding: .utf8)
     return directory
 }
+
+/// Backends `local` (`small-ft`) and `remote` (`big-model` at $1,000 per million tokens each
+/// way, so that a shadow copy costs about $0.01) at the fake upstreams' URLs.
+func localAndPricedRemote(local: String, remote: String) -> [String] {
+    [
+        RoutesFixture.backend(url: local, model: "small-ft"),
+        RoutesFixture.backend("remote", url: remote, model: "big-model", more: "price: {input_per_million: 1000, output_per_million: 1000}"),
+    ]
+}
