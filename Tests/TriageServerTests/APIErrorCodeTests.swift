@@ -13,4 +13,10 @@ struct APIErrorCodeTests {
         #expect(Set(raw).count == raw.count)
         #expect(raw.allSatisfy { $0.allSatisfy { $0 == "_" || ($0.isLetter && $0.isLowercase) } })
     }
+
+    @Test("an error with a param and characters to escape keeps its bytes")
+    func errorBytes() {
+        let error = APIError.unknownModel("gpt-\"5\"\n", known: ["triage"])
+        #expect(String(decoding: error.body, as: UTF8.self) == #"{"error":{"code":"model_not_found","message":"The model 'gpt-\"5\"\n' does not exist on this Triage proxy (known: triage); see GET /v1/models.","param":"model","type":"invalid_request_error"}}"#)
+    }
 }

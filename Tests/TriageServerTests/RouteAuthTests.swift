@@ -68,6 +68,10 @@ struct RouteAuthTests {
                     body: ByteBuffer(string: #"{"request_id":"tr-000000000000000000000000","score":-1}"#)
                 )
                 #expect(keyed.status == .notFound)
+                // The server's own small JSON answers, to the byte.
+                let models = try await client.execute(uri: "/v1/models", method: .get, headers: [.authorization: "Bearer \(Self.key)"])
+                #expect(String(buffer: models.body) == #"{"data":[{"created":0,"id":"triage","object":"model","owned_by":"triage"}],"object":"list"}"#)
+                #expect(String(buffer: try await client.execute(uri: "/healthz", method: .get).body) == #"{"status":"ok"}"#)
             }
         }
     }
