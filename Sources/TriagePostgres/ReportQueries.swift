@@ -13,8 +13,7 @@ import TriageLog
 ///   `ceil(ln(v) / ln(γ))`, the ``LatencyHistogram`` the JSONL report uses, so the percentiles are
 ///   the same figures, not `percentile_cont`'s exact ones, which the JSONL report cannot give in
 ///   bounded memory);
-/// - per UTC day and fit bin: the classified fits (read from the JSON line as `json`, which parses
-///   faster than `jsonb`, and only for lines that hold a `"fit":`);
+/// - per UTC day and fit bin: the classified fits (the `fit` column, schema version 3);
 /// - the records outside the range.
 ///
 /// USD amounts are summed as integer units (``CostSum``), the cost of a record without
@@ -95,9 +94,7 @@ enum ReportQueries {
         let condition = range(options, &binds)
         let sql = """
             SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), least(greatest(floor(fit * $1), 0), $1 - 1)::bigint, count(*)::bigint
-            FROM (SELECT ts, ((\(withoutNUL))::json #>> '{scores,fit}')::float8 AS fit FROM \(table)
-                  WHERE strpos(line, '"fit":') > 0 AND \(condition)) s
-            WHERE fit IS NOT NULL
+            FROM \(table) WHERE fit IS NOT NULL AND \(condition)
             GROUP BY 1, 2
             """
         return PostgresQuery(unsafeSQL: sql, binds: binds)

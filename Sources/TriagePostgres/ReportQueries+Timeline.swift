@@ -1,0 +1,103 @@
+import Foundation
+import PostgresNIO
+import TriageFlywheel
+import TriageLog
+
+/// The dashboard's timeline (`ReportOptions.bucketSeconds`) computed by PostgreSQL, with the same
+/// `GROUP BY`s as the rest of the report (``ReportQueries``): per time bucket and backend the
+/// requests, errors, fallbacks, tokens, cost and savings; per bucket the fits in ``FitHistogram``
+/// bins (the bucket's drift); the 20-bin fit and complexity histograms; per replica the requests
+/// and errors. A bucket is `floor(epoch / bucketSeconds)`, as ``TimelineBuilder`` computes it, and
+/// the columns `fit`, `complexity`, `fallback` and `replica` (schema version 3) hold the rest.
+extension ReportQueries {
+    /// `floor(seconds since 1970 / $n)`, `n` the bound bucket length (`extract` is exact: `numeric`).
+    static func bucket(_ parameter: Int) -> String {
+        "floor(extract(epoch FROM ts) / $\(parameter))::bigint"
+    }
+
+    /// Per bucket and backend: requests, errors, fallbacks, tokens, cost units, savings units
+    /// (the savings of a compared record rounded as ``CostSum`` rounds `remote - cost`).
+    static func timeline(table: String, options: ReportOptions, bucketSeconds: Int) -> PostgresQuery {
+        var binds = PostgresBindings()
+        let names = options.prices.keys.sorted()
+        binds.append(names)
+        binds.append(names.map { options.prices[$0]?.inputPerMillion ?? 0 })
+        binds.append(names.map { options.prices[$0]?.outputPerMillion ?? 0 })
+        let reference = options.remoteBackend.flatMap { name in options.prices[name].map { (name, $0) } }
+        binds.append(reference?.0)
+        binds.append(reference?.1.inputPerMillion ?? 0)
+        binds.append(reference?.1.outputPerMillion ?? 0)
+        binds.append(bucketSeconds)
+        let condition = range(options, &binds)
+        let sql = """
+            WITH r AS (
+                SELECT \(bucket(7)) AS b, t.backend, t.failed, t.fallback, t.prompt_tokens AS pt, t.completion_tokens AS ct,
+                       (t.backend IS NOT NULL AND t.backend <> $4 AND t.prompt_tokens IS NOT NULL) AS compared,
+                       coalesce(t.cost_usd, (t.prompt_tokens::float8 * p.pin + t.completion_tokens::float8 * p.pout) / 1000000, 0) AS cost,
+                       (t.prompt_tokens::float8 * $5 + t.completion_tokens::float8 * $6) / 1000000 AS remote
+                FROM \(table) t LEFT JOIN unnest($1::text[], $2::float8[], $3::float8[]) AS p(name, pin, pout) ON p.name = t.backend
+                WHERE \(condition))
+            SELECT b, coalesce(backend, '(rejected)'), count(*)::bigint, (count(*) FILTER (WHERE failed))::bigint,
+                   (count(*) FILTER (WHERE fallback))::bigint, coalesce(sum(pt + ct), 0)::bigint,
+                   coalesce(sum(round(cost * \(units))::bigint), 0)::bigint,
+                   coalesce(sum(round((remote - cost) * \(units))::bigint) FILTER (WHERE compared AND $4 IS NOT NULL), 0)::bigint
+            FROM r GROUP BY 1, 2
+            """
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+
+    /// Per bucket, the classified fits in ``FitHistogram`` bins.
+    static func timelineFits(table: String, options: ReportOptions, bucketSeconds: Int) -> PostgresQuery {
+        var binds = PostgresBindings()
+        binds.append(bucketSeconds)
+        binds.append(FitHistogram.binCount)
+        let condition = range(options, &binds)
+        let sql = """
+            SELECT \(bucket(1)), least(greatest(floor(fit * $2), 0), $2 - 1)::bigint, count(*)::bigint
+            FROM \(table) WHERE fit IS NOT NULL AND \(condition) GROUP BY 1, 2
+            """
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+
+    /// The 20-bin fit and complexity histograms (NULL bin: no score), and per replica the requests
+    /// and errors (kind 0: scores, kind 1: replicas).
+    static func scoresAndReplicas(table: String, options: ReportOptions) -> PostgresQuery {
+        var binds = PostgresBindings()
+        let condition = range(options, &binds)
+        // (greatest/least skip NULLs: without the CASE a missing score would count in bin 0)
+        let bin = { (column: String) in "CASE WHEN \(column) IS NOT NULL THEN least(greatest(floor(\(column) * 20), 0), 19)::bigint END" }
+        let sql = """
+            SELECT 0, \(bin("fit")), \(bin("complexity")), NULL::text, count(*)::bigint, 0::bigint
+            FROM \(table) WHERE (fit IS NOT NULL OR complexity IS NOT NULL) AND \(condition) GROUP BY 2, 3
+            UNION ALL
+            SELECT 1, NULL::bigint, NULL::bigint, replica, count(*)::bigint, (count(*) FILTER (WHERE failed))::bigint
+            FROM \(table) WHERE replica IS NOT NULL AND \(condition) GROUP BY 4
+            """
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+}
+
+extension PostgresStore {
+    /// The timeline of `options`' range in buckets of `bucketSeconds`, computed by the database.
+    func readTimeline(_ options: ReportOptions, bucketSeconds: Int) async throws -> TimelineBuilder {
+        async let counts = client.query(ReportQueries.timeline(table: table, options: options, bucketSeconds: bucketSeconds), logger: logger)
+        async let fits = client.query(ReportQueries.timelineFits(table: table, options: options, bucketSeconds: bucketSeconds), logger: logger)
+        async let scores = client.query(ReportQueries.scoresAndReplicas(table: table, options: options), logger: logger)
+        var timeline = TimelineBuilder(bucketSeconds: bucketSeconds)
+        for try await row in try await counts.decode((Int, String, Int, Int, Int, Int, Int, Int).self) {
+            timeline.add(bucket: row.0, backend: row.1, requests: row.2, errors: row.3)
+            timeline.add(bucket: row.0, fallbacks: row.4, tokens: row.5, cost: CostSum(units: row.6), savings: CostSum(units: row.7))
+        }
+        for try await (bucket, bin, count) in try await fits.decode((Int, Int, Int).self) {
+            timeline.add(bucket: bucket, fitBin: bin, count: count)
+        }
+        for try await row in try await scores.decode((Int, Int?, Int?, String?, Int, Int).self) {
+            if row.0 == 0 {
+                timeline.add(fitBin: row.1, complexityBin: row.2, count: row.4)
+            } else if let replica = row.3 {
+                timeline.add(replica: replica, requests: row.4, errors: row.5)
+            }
+        }
+        return timeline
+    }
+}
