@@ -18,24 +18,14 @@ extension ReportQueries {
     /// Per bucket and backend: requests, errors, fallbacks, tokens, cost units, savings units
     /// (the savings of a compared record rounded as ``CostSum`` rounds `remote - cost`).
     static func timeline(table: String, options: ReportOptions, bucketSeconds: Int) -> PostgresQuery {
-        var binds = PostgresBindings()
-        let names = options.prices.keys.sorted()
-        binds.append(names)
-        binds.append(names.map { options.prices[$0]?.inputPerMillion ?? 0 })
-        binds.append(names.map { options.prices[$0]?.outputPerMillion ?? 0 })
-        let reference = options.remoteBackend.flatMap { name in options.prices[name].map { (name, $0) } }
-        binds.append(reference?.0)
-        binds.append(reference?.1.inputPerMillion ?? 0)
-        binds.append(reference?.1.outputPerMillion ?? 0)
+        var binds = priceBinds(options)
         binds.append(bucketSeconds)
         let condition = range(options, &binds)
         let sql = """
             WITH r AS (
-                SELECT \(bucket(7)) AS b, t.backend, t.failed, t.fallback, t.prompt_tokens AS pt, t.completion_tokens AS ct,
-                       (t.backend IS NOT NULL AND t.backend <> $4 AND t.prompt_tokens IS NOT NULL) AS compared,
-                       coalesce(t.cost_usd, (t.prompt_tokens::float8 * p.pin + t.completion_tokens::float8 * p.pout) / 1000000, 0) AS cost,
-                       (t.prompt_tokens::float8 * $5 + t.completion_tokens::float8 * $6) / 1000000 AS remote
-                FROM \(table) t LEFT JOIN unnest($1::text[], $2::float8[], $3::float8[]) AS p(name, pin, pout) ON p.name = t.backend
+                SELECT \(bucket(7)) AS b, t.backend, t.failed, t.fallback,
+                       (t.backend IS NOT NULL AND t.backend <> $4 AND t.prompt_tokens IS NOT NULL) AS compared, \(pricedColumns)
+                FROM \(pricedFrom(table))
                 WHERE \(condition))
             SELECT b, coalesce(backend, '(rejected)'), count(*)::bigint, (count(*) FILTER (WHERE failed))::bigint,
                    (count(*) FILTER (WHERE fallback))::bigint, coalesce(sum(pt + ct), 0)::bigint,
