@@ -105,11 +105,11 @@ auto: {{default_backend: local}}
         result["idle_after_s"] = round(idle_since - started, 1) if idle_since else None
         result["rss_mb_idle"] = round(rss_mb(proc.pid), 1)
         stderr.seek(0)
-        seeded = re.search(r'dashboard report store read from the log.*?ms=(\d+).*?records=(\d+)|dashboard report store read from the log.*?records=(\d+).*?ms=(\d+)', stderr.read())
-        if seeded:
-            g = seeded.groups()
-            result["seed_ms"] = int(g[0] or g[3])
-            result["seeded_records"] = int(g[1] or g[2])
+        for line in stderr.read().splitlines():
+            if "dashboard report store read from the log" in line:
+                fields = dict(re.findall(r"(\w+)=(\d+)", line))
+                result["seed_ms"] = int(fields.get("ms", -1))
+                result["seeded_records"] = int(fields.get("records", -1))
         result["report_1h"] = timed_get(base + "/v1/triage/report?since=1h&bucket=60")
         result["report_24h"] = timed_get(base + "/v1/triage/report?since=24h&bucket=900")
         renders = []
