@@ -38,17 +38,29 @@ extension ReportQueries {
         return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
 
-    /// Per bucket, the classified fits in ``FitHistogram`` bins.
+    /// Per bucket, the classified fits in ``FitHistogram`` bins. Without a drift reference a
+    /// bucket's drift is only its count and the count below `min_fit` (whole bins below it, as
+    /// ``FitHistogram/count(below:)`` counts), so then each bucket's fits come as at most two
+    /// rows: those in bins below `min_fit`'s (reported in bin 0) and the others (in its bin).
     static func timelineFits(table: String, options: ReportOptions, bucketSeconds: Int) -> PostgresQuery {
         var binds = PostgresBindings()
         binds.append(bucketSeconds)
         binds.append(FitHistogram.binCount)
+        binds.append(belowEdge(options))
         let condition = range(options, &binds)
+        let bin = "least(greatest(floor(fit * $2), 0), $2 - 1)::bigint"
+        let grouped = options.driftReference == nil ? "CASE WHEN \(bin) < $3 THEN 0 ELSE $3 END" : bin
         let sql = """
-            SELECT \(bucket(1)), least(greatest(floor(fit * $2), 0), $2 - 1)::bigint, count(*)::bigint
+            SELECT \(bucket(1)), \(grouped), count(*)::bigint
             FROM \(table) WHERE fit IS NOT NULL AND \(condition) GROUP BY 1, 2
             """
         return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+
+    /// The first ``FitHistogram`` bin not below `min_fit` (0 without one), as ``FitHistogram/count(below:)`` finds it.
+    static func belowEdge(_ options: ReportOptions) -> Int {
+        guard let minFit = options.minFit else { return 0 }
+        return min(max(Int((minFit * Double(FitHistogram.binCount)).rounded(.down)), 0), FitHistogram.binCount)
     }
 
     /// The 20-bin fit and complexity histograms (NULL bin: no score), and per replica the requests
