@@ -27,9 +27,10 @@ public struct ReportAggregates: Sendable {
     public var rules: [String: Int] = [:]
     public var total = 0
     public var outOfRange = 0
-    /// The earliest and latest record in range: the instant and the timestamp as printed.
-    public var first: (date: Date, text: String)?
-    public var last: (date: Date, text: String)?
+    /// The earliest and latest record in range: the instant and the timestamp as printed (nil:
+    /// the writer's format of the instant, `RoutingLogRecord.timestamp(date)`).
+    public var first: (date: Date, text: String?)?
+    public var last: (date: Date, text: String?)?
     /// Requests answered by another backend than the savings reference, with usage.
     public var compared = 0
     /// Requests answered by another backend than the reference, without usage.
@@ -45,8 +46,8 @@ public struct ReportAggregates: Sendable {
 
     public init() {}
 
-    /// Widens the first/last range to include `date` (printed as `text`).
-    public mutating func see(_ date: Date, text: String) {
+    /// Widens the first/last range to include `date` (printed as `text`, nil: in the writer's format).
+    public mutating func see(_ date: Date, text: String?) {
         if first.map({ date < $0.date }) ?? true { first = (date, text) }
         if last.map({ date > $0.date }) ?? true { last = (date, text) }
     }
@@ -76,7 +77,8 @@ public struct ReportAggregates: Sendable {
         }
         return Report(
             since: options.since.map(RoutingLogRecord.timestamp), until: options.until.map(RoutingLogRecord.timestamp),
-            firstTimestamp: first?.text, lastTimestamp: last?.text, periodDays: days, totalRequests: total,
+            firstTimestamp: first.map { $0.text ?? RoutingLogRecord.timestamp($0.date) },
+            lastTimestamp: last.map { $0.text ?? RoutingLogRecord.timestamp($0.date) }, periodDays: days, totalRequests: total,
             outOfRange: outOfRange, unreadableLines: unreadableLines, backends: backendReports, rules: ruleReports,
             savings: savings(options: options, days: days), classifier: classifierSection(options: options, timeline: timeline))
     }

@@ -74,6 +74,10 @@ extension LogRow {
         field(record.shadow?.backend)
         field(number(record.shadow?.costUSD))
         field(line)
+        field(number(record.scores?.fit))
+        field(number(record.scores?.complexity))
+        field((record.attempts?.count ?? 0) > 1 ? "t" : "f")
+        field(record.replica)
         buffer.writeInteger(UInt8(ascii: "\n"))
     }
 }

@@ -55,6 +55,10 @@ struct LogRow: Sendable {
         binds.append(record.shadow.map { Self.clean($0.backend) })
         binds.append(record.shadow?.costUSD)
         binds.append(line)
+        binds.append(record.scores?.fit)
+        binds.append(record.scores?.complexity)
+        binds.append((record.attempts?.count ?? 0) > 1)
+        binds.append(record.replica.map(Self.clean))
     }
 
     static func clean(_ text: String) -> String {

@@ -24,6 +24,7 @@ enum LogSchema {
     static let columns = [
         "id", "ts", "endpoint", "client_model", "backend", "rule", "status", "failed", "stream", "latency_ms", "ttft_ms",
         "prompt_tokens", "completion_tokens", "cost_usd", "shadow_backend", "shadow_cost_usd", "line",
+        "fit", "complexity", "fallback", "replica",
     ]
 
     /// Where `ts` is in ``columns`` (bound as text, cast to `timestamptz`).
@@ -92,6 +93,31 @@ enum LogSchema {
                 FOR EACH STATEMENT EXECUTE FUNCTION \(table)_notify()
                 """,
             ]),
+            Migration(version: 3, name: "classifier scores, fallback and replica as columns (the dashboard's timeline in SQL)",
+                      statements: scoreColumns(table: table)),
+        ]
+    }
+
+    /// Version 3: `fit`, `complexity` (the record's `scores`), `fallback` (more than one attempt)
+    /// and `replica`, so the report's timeline and score histograms are `GROUP BY`s; rows stored
+    /// before are back-filled from their JSON line (only lines that name one of them).
+    static func scoreColumns(table: String) -> [String] {
+        let number = { (path: String) in
+            "CASE WHEN json_typeof(j #> '{\(path)}') = 'number' THEN (j #>> '{\(path)}')::float8 END"
+        }
+        return [
+            """
+            ALTER TABLE \(table) ADD COLUMN IF NOT EXISTS fit double precision, ADD COLUMN IF NOT EXISTS complexity double precision,
+                ADD COLUMN IF NOT EXISTS fallback boolean NOT NULL DEFAULT false, ADD COLUMN IF NOT EXISTS replica text
+            """,
+            """
+            UPDATE \(table) SET (fit, complexity, fallback, replica) = (
+                SELECT \(number("scores,fit")), \(number("scores,complexity")),
+                       coalesce(CASE WHEN json_typeof(j -> 'attempts') = 'array' THEN json_array_length(j -> 'attempts') > 1 END, false),
+                       CASE WHEN json_typeof(j -> 'replica') = 'string' THEN j ->> 'replica' END
+                FROM (SELECT (\(ReportQueries.withoutNUL))::json AS j) parsed)
+            WHERE strpos(line, '"scores":') > 0 OR strpos(line, '"attempts":') > 0 OR strpos(line, '"replica":') > 0
+            """,
         ]
     }
 

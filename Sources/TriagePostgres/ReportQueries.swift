@@ -13,8 +13,7 @@ import TriageLog
 ///   `ceil(ln(v) / ln(γ))`, the ``LatencyHistogram`` the JSONL report uses, so the percentiles are
 ///   the same figures, not `percentile_cont`'s exact ones, which the JSONL report cannot give in
 ///   bounded memory);
-/// - per UTC day and fit bin: the classified fits (read from the JSON line as `json`, which parses
-///   faster than `jsonb`, and only for lines that hold a `"fit":`);
+/// - per UTC day and fit bin: the classified fits (the `fit` column, schema version 3);
 /// - the records outside the range.
 ///
 /// USD amounts are summed as integer units (``CostSum``), the cost of a record without
@@ -32,27 +31,46 @@ enum ReportQueries {
 
     static let units = "\(CostSum.unitsPerUSD)::float8"
 
-    /// Per backend and rule.
-    static func totals(table: String, options: ReportOptions) -> PostgresQuery {
+    /// The prices, bound as `$1`–`$3` (names, input and output USD per million tokens) and the
+    /// savings reference as `$4`–`$6` (its name and prices; only when it has a price, else NULL:
+    /// no savings section), for ``pricedRows``.
+    static func priceBinds(_ options: ReportOptions) -> PostgresBindings {
         var binds = PostgresBindings()
         let names = options.prices.keys.sorted()
         binds.append(names)
         binds.append(names.map { options.prices[$0]?.inputPerMillion ?? 0 })
         binds.append(names.map { options.prices[$0]?.outputPerMillion ?? 0 })
-        // The savings reference, only when it has a price (else no savings section).
         let reference = options.remoteBackend.flatMap { name in options.prices[name].map { (name, $0) } }
         binds.append(reference?.0)
         binds.append(reference?.1.inputPerMillion ?? 0)
         binds.append(reference?.1.outputPerMillion ?? 0)
+        return binds
+    }
+
+    /// The columns every priced query reads of a row `t` joined to the prices of ``priceBinds(_:)``
+    /// as `p`: tokens, its cost (logged, else priced from usage, else 0) and its cost at the
+    /// reference's prices.
+    static let pricedColumns = """
+        t.prompt_tokens AS pt, t.completion_tokens AS ct,
+        coalesce(t.cost_usd, (t.prompt_tokens::float8 * p.pin + t.completion_tokens::float8 * p.pout) / 1000000, 0) AS cost,
+        (t.prompt_tokens::float8 * $5 + t.completion_tokens::float8 * $6) / 1000000 AS remote
+        """
+
+    /// `FROM` a table `t` joined to its backend's prices `p`.
+    static func pricedFrom(_ table: String) -> String {
+        "\(table) t LEFT JOIN unnest($1::text[], $2::float8[], $3::float8[]) AS p(name, pin, pout) ON p.name = t.backend"
+    }
+
+    /// Per backend and rule.
+    static func totals(table: String, options: ReportOptions) -> PostgresQuery {
+        var binds = priceBinds(options)
         let condition = range(options, &binds)
         let compared = "cmp AND pt IS NOT NULL"
         let sql = """
             WITH r AS (
-                SELECT t.backend, t.rule, t.failed, t.stream, t.ts, t.prompt_tokens AS pt, t.completion_tokens AS ct,
-                       t.shadow_cost_usd AS shadow, (t.backend IS NOT NULL AND t.backend <> $4) AS cmp,
-                       coalesce(t.cost_usd, (t.prompt_tokens::float8 * p.pin + t.completion_tokens::float8 * p.pout) / 1000000, 0) AS cost,
-                       (t.prompt_tokens::float8 * $5 + t.completion_tokens::float8 * $6) / 1000000 AS remote
-                FROM \(table) t LEFT JOIN unnest($1::text[], $2::float8[], $3::float8[]) AS p(name, pin, pout) ON p.name = t.backend
+                SELECT t.backend, t.rule, t.failed, t.stream, t.ts, t.shadow_cost_usd AS shadow,
+                       (t.backend IS NOT NULL AND t.backend <> $4) AS cmp, \(pricedColumns)
+                FROM \(pricedFrom(table))
                 WHERE \(condition))
             SELECT backend, rule, count(*)::bigint, (count(*) FILTER (WHERE failed))::bigint, (count(*) FILTER (WHERE stream))::bigint,
                    coalesce(sum(pt), 0)::bigint, coalesce(sum(ct), 0)::bigint, coalesce(sum(round(cost * \(units))::bigint), 0)::bigint,
@@ -95,9 +113,7 @@ enum ReportQueries {
         let condition = range(options, &binds)
         let sql = """
             SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), least(greatest(floor(fit * $1), 0), $1 - 1)::bigint, count(*)::bigint
-            FROM (SELECT ts, ((\(withoutNUL))::json #>> '{scores,fit}')::float8 AS fit FROM \(table)
-                  WHERE strpos(line, '"fit":') > 0 AND \(condition)) s
-            WHERE fit IS NOT NULL
+            FROM \(table) WHERE fit IS NOT NULL AND \(condition)
             GROUP BY 1, 2
             """
         return PostgresQuery(unsafeSQL: sql, binds: binds)

@@ -29,11 +29,11 @@ extension DashboardData {
         }
         do {
             let lines = try await database.recentLines(limit: limit, filter: filter)
-            let rows = lines.compactMap { line -> JSONField? in
+            let rows = lines.compactMap { line -> JSONValue? in
                 guard let record = LogEntry.parse(line: Array(line.utf8))?.record else { return nil }
                 return summary(record, preview: String((TailFormatter.lastUserText(record.messages) ?? "").prefix(previewLength)))
             }
-            return json(JSONField.object(["requests": .array(rows), "held": .int(rows.count)]).encoded)
+            return json(JSONValue.object(["requests": .array(rows), "held": .int(rows.count)]).jsonBytes)
         } catch {
             return APIError(status: .internalServerError, message: "cannot read requests from the database: \(PostgresStoreError.describe(error))",
                             type: "server_error", code: .requestsFailed).response(requestID: nil)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import TriageFlywheel
+import TriageJSON
 import TriageLog
 import TriagePostgres
 
@@ -54,7 +55,7 @@ enum DashboardData {
         let backend = query["backend"].map(String.init), rule = query["rule"].map(String.init)
         let status = query["status"].map(String.init)
         let all = await offThread { recent.entries() }
-        var rows: [JSONField] = []
+        var rows: [JSONValue] = []
         for entry in all.reversed() where rows.count < limit {
             let record = entry.record
             if let backend, record.backend != backend { continue }
@@ -64,7 +65,7 @@ enum DashboardData {
             if let status, let code = Int(status), record.status != code { continue }
             rows.append(summary(record, preview: entry.preview))
         }
-        return json(JSONField.object(["requests": .array(rows), "held": .int(all.count)]).encoded)
+        return json(JSONValue.object(["requests": .array(rows), "held": .int(all.count)]).jsonBytes)
     }
 
     static func request(id: String, recent: RecentRequests, logPath: String) async -> Response {
@@ -77,40 +78,42 @@ enum DashboardData {
 
     /// `{"record": <the log line>, "feedback": {...} | null}`.
     static func detail(_ record: RoutingLogRecord, feedback found: Feedback?) -> Response {
-        var feedback = JSONField.null
-        if let found {
-            var fields: [String: JSONField] = ["score": .double(found.score), "ts": .string(found.timestamp)]
-            fields["label"] = found.label.map(JSONField.string) ?? .null
-            fields["comment"] = found.comment.map(JSONField.string) ?? .null
-            feedback = .object(fields)
-        }
+        var out = JSONWriter(capacity: record.estimatedSize + 256)
+        out.raw("{\"record\":")
         var line = record.jsonLine()
         while line.last == UInt8(ascii: "\n") { line.removeLast() }
-        return json(Array("{\"record\":".utf8) + line + Array(",\"feedback\":".utf8) + feedback.encoded + [UInt8(ascii: "}")])
+        out.raw(line)
+        out.raw(",\"feedback\":")
+        if let found {
+            out.value(.object(["score": .number(found.score), "ts": .string(found.timestamp),
+                               "label": found.label.map(JSONValue.string) ?? .null,
+                               "comment": found.comment.map(JSONValue.string) ?? .null]))
+        } else {
+            out.raw("null")
+        }
+        out.raw("}")
+        return json(out.bytes)
     }
 
-    static func summary(_ record: RoutingLogRecord, preview: String) -> JSONField {
-        var fields: [String: JSONField] = [
+    static func summary(_ record: RoutingLogRecord, preview: String) -> JSONValue {
+        let optional = { (value: Double?) in value.map(JSONValue.number) ?? .null }
+        let text = { (value: String?) in value.map(JSONValue.string) ?? .null }
+        var fields: [String: JSONValue] = [
             "id": .string(record.id), "ts": .string(record.timestamp), "status": .int(record.status),
-            "latency_ms": .double(record.latencyMs), "stream": .bool(record.stream), "reason": .string(record.reason),
-            "fallback": .bool((record.attempts?.count ?? 0) > 1),
+            "latency_ms": .number(record.latencyMs), "stream": .bool(record.stream), "reason": .string(record.reason),
+            "fallback": .bool((record.attempts?.count ?? 0) > 1), "backend": text(record.backend), "rule": text(record.rule),
+            "error": text(record.error), "ttft_ms": optional(record.ttftMs), "cost_usd": optional(record.costUSD),
+            "replica": text(record.replica), "preview": .string(preview),
         ]
-        fields["backend"] = record.backend.map(JSONField.string) ?? .null
-        fields["rule"] = record.rule.map(JSONField.string) ?? .null
-        fields["error"] = record.error.map(JSONField.string) ?? .null
-        fields["ttft_ms"] = record.ttftMs.map(JSONField.double) ?? .null
-        fields["cost_usd"] = record.costUSD.map(JSONField.double) ?? .null
         if let usage = record.usage {
             fields["prompt_tokens"] = .int(usage.promptTokens)
             fields["completion_tokens"] = .int(usage.completionTokens)
         }
         if let scores = record.scores {
-            fields["fit"] = scores.fit.map(JSONField.double) ?? .null
-            fields["complexity"] = .double(scores.complexity)
+            fields["fit"] = optional(scores.fit)
+            fields["complexity"] = .number(scores.complexity)
             fields["decided_by"] = .string(scores.decidedBy)
         }
-        fields["replica"] = record.replica.map(JSONField.string) ?? .null
-        fields["preview"] = .string(preview)
         return .object(fields)
     }
 

@@ -3,8 +3,8 @@ import Synchronization
 import TriageFlywheel
 import TriageLog
 
-/// The routing records of the last 7 days in memory, without their prompts, answers and reasons,
-/// so that `/v1/triage/report` builds a window's report from memory (the same ``ReportBuilder``
+/// The routing records of the last 7 days in memory, only what a report reads of each (an
+/// ``Item``: numbers, flags and name indices; prompts and answers stay in the log), so that `/v1/triage/report` builds a window's report from memory (the same ``ReportBuilder``
 /// as `triage report`) instead of reading the log on every refresh of the dashboard.
 ///
 /// Filled once from the log by ``seed(recent:)`` (one ``LogStream`` pass, which also seeds the
@@ -25,11 +25,7 @@ final class ReportStore: Sendable {
         var seeded = false
         var liveIDs: Set<String> = []
         var unreadableLines = 0
-    }
-
-    struct Item: Sendable {
-        let date: Date
-        let entry: LogEntry
+        var names = Names()
     }
 
     private let state = Mutex(State())
@@ -39,25 +35,13 @@ final class ReportStore: Sendable {
         self.logPath = logPath
     }
 
-    /// The record without what the report does not read (messages, answer, reason).
-    static func item(_ entry: LogEntry) -> Item? {
-        guard let date = entry.date else { return nil }
-        var record = entry.record
-        record.messages = nil
-        record.response = nil
-        record.reason = ""
-        record.shadow = nil
-        var shadow = entry.shadow
-        shadow?.response = nil
-        return Item(date: date, entry: LogEntry(record: record, shadow: shadow))
-    }
-
     /// Adds a record that was just logged.
     func insert(_ record: RoutingLogRecord) {
-        let shadow = record.shadow.map { RoutingLogRecord.Shadow(backend: $0.backend, costUSD: $0.costUSD) }
-        guard let item = Self.item(LogEntry(record: record, shadow: shadow)) else { return }
+        guard let date = LogTimestamp.parse(record.timestamp) else { return }
+        let facts = ReportFacts(LogEntry(record: record, shadow: record.shadow))
         state.withLock { state in
             if !state.seeded { state.liveIDs.insert(record.id) }
+            let item = Item(facts, date: date, names: &state.names)
             Self.append(item, to: &state)
         }
     }
@@ -80,7 +64,9 @@ final class ReportStore: Sendable {
 
     /// Reads the log once (keeping only what fits) and hands its last records to the live view.
     /// Records the recorder added meanwhile are not counted twice.
-    func seed(recent: RecentRequests) {
+    /// - Returns: The number of records held afterwards.
+    @discardableResult
+    func seed(recent: RecentRequests) -> Int {
         var seeded = State()
         var tail: [RoutingLogRecord] = []
         let live = state.withLock { $0.liveIDs }
@@ -89,31 +75,47 @@ final class ReportStore: Sendable {
             for entry in stream where !live.contains(entry.record.id) {
                 tail.append(entry.record)
                 if tail.count >= 2 * RecentRequests.capacity { tail.removeFirst(RecentRequests.capacity) }
-                if let item = Self.item(entry) { Self.append(item, to: &seeded) }
+                if let date = entry.date { Self.append(Item(ReportFacts(entry), date: date, names: &seeded.names), to: &seeded) }
             }
         }
         recent.seed(older: tail.suffix(RecentRequests.capacity))
-        state.withLock { state in
+        return state.withLock { state in
             var merged = seeded
-            for chunk in state.chunks { for item in chunk { Self.append(item, to: &merged) } }
+            for chunk in state.chunks {
+                for item in chunk { Self.append(Item(item.facts(names: state.names), date: item.date, names: &merged.names), to: &merged) }
+            }
             merged.seeded = true
             merged.unreadableLines = stream?.skippedLines ?? 0
             state = merged
+            return merged.count
         }
     }
 
     /// The report of `options.since ..< options.until` from memory; nil when the store is not
-    /// seeded yet or the window reaches before what it holds (read the log then).
+    /// seeded yet or the window reaches before what it holds (read the log then). Its
+    /// `out_of_range` counts the held records outside the window.
     func report(options: ReportOptions) -> Report? {
-        let (chunks, seeded, completeSince, skipped) = state.withLock { ($0.chunks, $0.seeded, $0.completeSince, $0.unreadableLines) }
+        let (chunks, names, seeded, completeSince, skipped) = state.withLock {
+            ($0.chunks, $0.names, $0.seeded, $0.completeSince, $0.unreadableLines)
+        }
         guard seeded, (options.since ?? .distantPast) >= completeSince else { return nil }
         var builder = ReportBuilder(options: options)
+        var outside = 0  // held records outside the window, counted as the log's report counts them
         for chunk in chunks {
-            if let since = options.since, let last = chunk.last, last.date < since { continue }
-            for item in chunk where options.since.map({ item.date >= $0 }) ?? true && options.until.map({ item.date < $0 }) ?? true {
-                builder.add(item.entry, date: item.date)
+            if let since = options.since, let last = chunk.last, last.date < since {
+                outside += chunk.count
+                continue
+            }
+            for item in chunk {
+                guard options.since.map({ item.date >= $0 }) ?? true && options.until.map({ item.date < $0 }) ?? true else {
+                    outside += 1
+                    continue
+                }
+                builder.add(item.facts(names: names), date: item.date)
             }
         }
-        return builder.report(unreadableLines: skipped)
+        var report = builder.report(unreadableLines: skipped)
+        report.outOfRange += outside
+        return report
     }
 }

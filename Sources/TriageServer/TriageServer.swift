@@ -153,7 +153,15 @@ public struct TriageServer: Sendable {
         let recent = RecentRequests(logPath: logPath)
         // The dashboard's memory of the last days, filled from the log in the background.
         let store = routes.snapshot.config.ui.enabled && database == nil ? ReportStore(logPath: logPath) : nil
-        if let store { BackgroundWork.start(name: "triage-dashboard-seed") { store.seed(recent: recent) } }
+        if let store {
+            BackgroundWork.start(name: "triage-dashboard-seed") {
+                let start = Date()
+                let held = store.seed(recent: recent)
+                logger.info("dashboard report store read from the log", metadata: [
+                    "records": .stringConvertible(held), "ms": .stringConvertible(Int(Date().timeIntervalSince(start) * 1000)),
+                ])
+            }
+        }
         let recorder = RequestRecorder(
             log: log, metrics: metrics, known: known, onWriteError: onWriteError, recent: recent, store: store, database: database
         )

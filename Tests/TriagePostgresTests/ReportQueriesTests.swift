@@ -11,7 +11,7 @@ struct ReportQueriesTests {
     /// Records with everything the report reads: costs that are not round numbers, records without
     /// a cost (priced from usage), without usage, rejected (no backend), without a rule, streams
     /// with and without a time to first token, zero and sub-millisecond latencies, fits on three
-    /// days, shadow spend and fallbacks.
+    /// days, shadow spend, fallbacks and replicas.
     static func records() -> [RoutingLogRecord] {
         (0..<600).map { index in
             let backends = ["local", "remote", "mini", "local"]
@@ -25,6 +25,7 @@ struct ReportQueriesTests {
                 record.scores = RoutingLogRecord.Scores(fit: index % 9 == 0 ? nil : Double(index % 1000) / 999.0 * 1.05 - 0.02,
                                                         similarity: 0.5, complexity: 0.25, decidedBy: "none", micros: 12)
             }
+            if index % 5 != 4 { record.replica = ["a", "b", "c"][index % 7 % 3] }
             if index % 8 == 0 {
                 record.attempts = [RoutingLogRecord.Attempt(backend: "remote", outcome: "error", status: 503, latencyMs: 3),
                                    RoutingLogRecord.Attempt(backend: "local", outcome: "ok", status: 200, latencyMs: 5)]
@@ -60,13 +61,35 @@ struct ReportQueriesTests {
                 #expect(fromDatabase.backends.contains { $0.name == "(rejected)" })
                 #expect(fromDatabase.classifier?.driftByDay.isEmpty == false)
             }
-            // With a timeline (the dashboard, --html): the lines are read back, same JSON again.
-            var timeline = priced
-            timeline.bucketSeconds = 3_600
-            let withTimeline = try await store.report(options: timeline)
-            #expect(try withTimeline.json() == (try ReportBuilder.build(logPath: logPath, options: timeline).json()))
-            #expect(withTimeline.classifier?.timeline?.buckets.contains { $0.fallbacks > 0 } == true)
+            // With a timeline (the dashboard, --html): GROUP BYs on time buckets, the same JSON again,
+            // with and without savings and a drift reference, buckets aligned to days or not.
+            try await Self.expectSameTimelines(store: store, logPath: logPath, priced: priced, plain: plain)
+            // Rows stored before schema version 3 get their columns from their JSON line.
+            try await store.execute("UPDATE routing SET fit = NULL, complexity = NULL, fallback = false, replica = NULL")
+            try await store.execute(LogSchema.scoreColumns(table: "routing")[1])
+            try await Self.expectSameTimelines(store: store, logPath: logPath, priced: priced, plain: plain)
             store.close()
+        }
+    }
+
+    static func expectSameTimelines(store: PostgresStore, logPath: String, priced: ReportOptions, plain: ReportOptions) async throws {
+        var options: [ReportOptions] = []
+        for (base, seconds) in [(priced, 3_600), (plain, 700), (priced, 1)] {
+            var timeline = base
+            timeline.bucketSeconds = seconds
+            options.append(timeline)
+        }
+        options[1].driftReference = FitDriftReference(heldOutFits: (0..<200).map { Double($0 % 100) / 100 })
+        options[1].maxComplexity = 0.6
+        for timeline in options {
+            let fromDatabase = try await store.report(options: timeline)
+            let fromFile = try ReportBuilder.build(logPath: logPath, options: timeline)
+            #expect(String(decoding: try fromDatabase.json(), as: UTF8.self) == String(decoding: try fromFile.json(), as: UTF8.self))
+            let section = try #require(fromDatabase.classifier?.timeline)
+            #expect(section.buckets.contains { $0.fallbacks > 0 })
+            #expect(section.fitHistogram.reduce(0, +) > 100 && section.complexityHistogram.reduce(0, +) > 100)
+            #expect(section.replicas?.count == 3)
+            #expect(section.buckets.contains { $0.drift?.requests ?? 0 > 0 })
         }
     }
 }

@@ -10,6 +10,8 @@ public struct ReportBuilder: Sendable {
     /// The totals so far.
     public private(set) var aggregates = ReportAggregates()
     private var timeline: TimelineBuilder?
+    /// The last UTC day named by ``day(of:date:)`` (records come mostly in time order).
+    private var lastDay: (number: Int, name: String)?
 
     /// Creates an empty builder.
     public init(options: ReportOptions = ReportOptions()) {
@@ -32,27 +34,31 @@ public struct ReportBuilder: Sendable {
 
     /// Adds one entry whose timestamp was already parsed (`date`: nil when it could not be).
     public mutating func add(_ entry: LogEntry, date: Date?) {
-        let record = entry.record
+        add(ReportFacts(entry), date: date)
+    }
+
+    /// Adds one record's facts (`date`: its parsed timestamp, nil when it could not be parsed).
+    public mutating func add(_ facts: ReportFacts, date: Date?) {
         if options.since != nil || options.until != nil {
             guard let date else { aggregates.outOfRange += 1; return }
             if let since = options.since, date < since { aggregates.outOfRange += 1; return }
             if let until = options.until, date >= until { aggregates.outOfRange += 1; return }
         }
-        if let date { aggregates.see(date, text: record.timestamp) }
+        if let date { aggregates.see(date, text: facts.timestamp) }
         aggregates.total += 1
-        let name = record.backend ?? "(rejected)"
-        aggregates.rules[ReportAggregates.ruleName(rule: record.rule, backend: record.backend), default: 0] += 1
-        let cost = actualCost(of: record)
+        let name = facts.backend ?? "(rejected)"
+        aggregates.rules[ReportAggregates.ruleName(rule: facts.rule, backend: facts.backend), default: 0] += 1
+        let cost = actualCost(of: facts)
         // Mutated in place: a copy taken out of the dictionary would copy its histograms per record.
-        Self.add(record, cost: cost, to: &aggregates.backends[name, default: ReportAggregates.Backend()])
-        if let shadowCost = entry.shadow?.costUSD { aggregates.shadowCost.add(shadowCost) }
+        Self.add(facts, cost: cost, to: &aggregates.backends[name, default: ReportAggregates.Backend()])
+        if let shadowCost = facts.shadowCostUSD { aggregates.shadowCost.add(shadowCost) }
         var saving: Double?
         if let reference = options.remoteBackend, let price = options.prices[reference],
-           let backend = record.backend, backend != reference {
-            if let usage = record.usage {
+           let backend = facts.backend, backend != reference {
+            if let usage = facts.usage {
                 aggregates.compared += 1
-                aggregates.comparedTokens += usage.promptTokens + usage.completionTokens
-                let remote = price.cost(inputTokens: usage.promptTokens, outputTokens: usage.completionTokens)
+                aggregates.comparedTokens += usage.prompt + usage.completion
+                let remote = price.cost(inputTokens: usage.prompt, outputTokens: usage.completion)
                 aggregates.remoteCost.add(remote)
                 aggregates.actualCost.add(cost)
                 saving = remote - cost
@@ -60,34 +66,43 @@ public struct ReportBuilder: Sendable {
                 aggregates.withoutUsage += 1
             }
         }
-        if let fit = record.scores?.fit, let date {
-            // The writer's timestamps are UTC ("…Z"): their first ten characters are the UTC day.
-            let day = record.timestamp.hasSuffix("Z") ? String(record.timestamp.prefix(10)) : String(RoutingLogRecord.timestamp(date).prefix(10))
-            aggregates.fitsByDay[day, default: FitHistogram()].add(fit)
-        }
-        if let date { timeline?.add(record, at: date, backend: name, cost: cost, savings: saving) }
+        if let fit = facts.fit, let date { aggregates.fitsByDay[day(of: facts, date: date), default: FitHistogram()].add(fit) }
+        if let date { timeline?.add(facts, at: date, backend: name, cost: cost, savings: saving) }
     }
 
-    private static func add(_ record: RoutingLogRecord, cost: Double, to counters: inout ReportAggregates.Backend) {
-        counters.requests += 1
-        if record.status >= 400 || record.error != nil { counters.errors += 1 }
-        counters.latency.record(record.latencyMs)
-        if record.stream {
-            counters.streams += 1
-            if let ttft = record.ttftMs { counters.ttft.record(ttft) }
+    /// The UTC day (`YYYY-MM-DD`) a record's fit is counted under.
+    private mutating func day(of facts: ReportFacts, date: Date) -> String {
+        // The writer's timestamps are UTC ("…Z"): their first ten characters are the UTC day.
+        if let text = facts.timestamp {
+            return text.hasSuffix("Z") ? String(text.prefix(10)) : String(RoutingLogRecord.timestamp(date).prefix(10))
         }
-        if let usage = record.usage {
-            counters.promptTokens += usage.promptTokens
-            counters.completionTokens += usage.completionTokens
+        let number = LogRotationPolicy.utcDay(date)
+        if let cached = lastDay, cached.number == number { return cached.name }
+        let name = String(RoutingLogRecord.timestamp(Date(timeIntervalSince1970: Double(number) * 86_400)).prefix(10))
+        lastDay = (number, name)
+        return name
+    }
+
+    private static func add(_ facts: ReportFacts, cost: Double, to counters: inout ReportAggregates.Backend) {
+        counters.requests += 1
+        if facts.failed { counters.errors += 1 }
+        counters.latency.record(facts.latencyMs)
+        if facts.stream {
+            counters.streams += 1
+            if let ttft = facts.ttftMs { counters.ttft.record(ttft) }
+        }
+        if let usage = facts.usage {
+            counters.promptTokens += usage.prompt
+            counters.completionTokens += usage.completion
         }
         counters.cost.add(cost)
     }
 
     /// The logged cost, else the backend's price times the usage, else 0.
-    private func actualCost(of record: RoutingLogRecord) -> Double {
-        if let cost = record.costUSD { return cost }
-        guard let backend = record.backend, let price = options.prices[backend], let usage = record.usage else { return 0 }
-        return price.cost(inputTokens: usage.promptTokens, outputTokens: usage.completionTokens)
+    private func actualCost(of facts: ReportFacts) -> Double {
+        if let cost = facts.costUSD { return cost }
+        guard let backend = facts.backend, let price = options.prices[backend], let usage = facts.usage else { return 0 }
+        return price.cost(inputTokens: usage.prompt, outputTokens: usage.completion)
     }
 
     /// The report of everything added so far.

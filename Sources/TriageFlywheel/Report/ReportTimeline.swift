@@ -57,9 +57,10 @@ public struct TimelineBucket: Sendable, Codable, Equatable {
     }
 }
 
-/// Accumulates a ``ReportTimeline`` (memory: one small entry per bucket with requests).
-struct TimelineBuilder: Sendable {
-    private struct Counters: Sendable {
+/// Accumulates a ``ReportTimeline`` (memory: one small entry per bucket with requests), record by
+/// record (``ReportBuilder``) or from counts a database grouped (``TimelineBuilder+Counts``).
+public struct TimelineBuilder: Sendable {
+    struct Counters: Sendable {
         var requests: [String: Int] = [:]
         var errors: [String: Int] = [:]
         var fallbacks = 0
@@ -68,46 +69,47 @@ struct TimelineBuilder: Sendable {
         var savings = CostSum()
         var fits = FitHistogram()
 
-        mutating func add(_ record: RoutingLogRecord, backend: String, cost: Double, savings: Double?) {
+        mutating func add(_ facts: ReportFacts, backend: String, cost: Double, savings: Double?) {
             requests[backend, default: 0] += 1
-            if record.status >= 400 || record.error != nil { errors[backend, default: 0] += 1 }
-            if (record.attempts?.count ?? 0) > 1 { fallbacks += 1 }
-            if let usage = record.usage { tokens += usage.promptTokens + usage.completionTokens }
+            if facts.failed { errors[backend, default: 0] += 1 }
+            if facts.fallback { fallbacks += 1 }
+            if let usage = facts.usage { tokens += usage.prompt + usage.completion }
             self.cost.add(cost)
             if let savings { self.savings.add(savings) }
-            if let fit = record.scores?.fit { fits.add(fit) }
+            if let fit = facts.fit { fits.add(fit) }
         }
     }
 
-    let bucketSeconds: Int
-    private var buckets: [Int: Counters] = [:]
-    private var fitBins = [Int](repeating: 0, count: 20)
-    private var complexityBins = [Int](repeating: 0, count: 20)
-    private var replicas: [String: ReplicaCounts] = [:]
+    public let bucketSeconds: Int
+    var buckets: [Int: Counters] = [:]
+    var fitBins = [Int](repeating: 0, count: 20)
+    var complexityBins = [Int](repeating: 0, count: 20)
+    var replicas: [String: ReplicaCounts] = [:]
 
-    init(bucketSeconds: Int) {
+    /// An empty timeline of buckets of `bucketSeconds` (at least 1).
+    public init(bucketSeconds: Int) {
         self.bucketSeconds = max(bucketSeconds, 1)
     }
 
-    mutating func add(_ record: RoutingLogRecord, at date: Date, backend: String, cost: Double, savings: Double?) {
+    mutating func add(_ facts: ReportFacts, at date: Date, backend: String, cost: Double, savings: Double?) {
         let key = Int((date.timeIntervalSince1970 / Double(bucketSeconds)).rounded(.down))
         // Mutated in place (a copy taken out of the dictionary would copy its histogram per record).
-        buckets[key, default: Counters()].add(record, backend: backend, cost: cost, savings: savings)
-        if let replica = record.replica {
+        buckets[key, default: Counters()].add(facts, backend: backend, cost: cost, savings: savings)
+        if let replica = facts.replica {
             replicas[replica, default: ReplicaCounts()].requests += 1
-            if record.status >= 400 || record.error != nil { replicas[replica, default: ReplicaCounts()].errors += 1 }
+            if facts.failed { replicas[replica, default: ReplicaCounts()].errors += 1 }
         }
-        if let scores = record.scores {
-            if let fit = scores.fit, let bin = Self.bin(fit) { fitBins[bin] += 1 }
-            if let bin = Self.bin(scores.complexity) { complexityBins[bin] += 1 }
-        }
+        if let fit = facts.fit, let bin = Self.bin(fit) { fitBins[bin] += 1 }
+        if let complexity = facts.complexity, let bin = Self.bin(complexity) { complexityBins[bin] += 1 }
     }
 
-    private static func bin(_ score: Double) -> Int? {
+    /// The bin (of 20) of a fit or complexity score; nil for NaN.
+    static func bin(_ score: Double) -> Int? {
         score.isNaN ? nil : min(max(Int((score * 20).rounded(.down)), 0), 19)
     }
 
-    func timeline(reference: FitDriftReference?, minFit: Double?) -> ReportTimeline {
+    /// The timeline of what was added; each bucket's drift against `reference` (none: no PSI/KS).
+    public func timeline(reference: FitDriftReference?, minFit: Double?) -> ReportTimeline {
         let rows = buckets.keys.sorted().compactMap { key -> TimelineBucket? in
             guard let c = buckets[key] else { return nil }
             let start = Date(timeIntervalSince1970: Double(key * bucketSeconds))
