@@ -51,4 +51,30 @@ struct UpstreamAnswerCheckTests {
         #expect(fed && !ended)
         #expect(html.problem?.contains("without a single server-sent event") == true)
     }
+
+    @Test("a check that summarises gives the log the same summary as the bytes read after the stream, at any split")
+    func summaryWhileChecking() {
+        let stream = Array((
+            "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"}}]}\r\n\r\n"
+            + ": keep-alive\n\n"
+            + "data: {\"choices\":[{\"delta\":{\"content\":\"lo é\"},\"finish_reason\":\"stop\"}]}\n\n"
+            + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3}}\n\n"
+            + "data: [DONE]"
+        ).utf8)
+        let expected = ChatResponseSummary(sseBytes: stream)
+        #expect(expected == ChatResponseSummary(text: "Hello é", finishReason: "stop", promptTokens: 7, completionTokens: 3))
+        for size in [1, 7, stream.count] {
+            var check = StreamAnswerCheck(summarizing: true)
+            var offset = 0
+            while offset < stream.count {
+                let accepted = check.feed(Array(stream[offset..<min(stream.count, offset + size)]))
+                #expect(accepted)
+                offset += size
+            }
+            let finished = check.finish()
+            #expect(finished)
+            #expect(check.summary == expected)
+        }
+        #expect(StreamAnswerCheck().summary == nil)
+    }
 }
