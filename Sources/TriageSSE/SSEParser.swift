@@ -7,17 +7,21 @@
 ///
 /// ``feed(_:)`` gives the events; ``feedFrames(_:)`` also gives each event's bytes as they came,
 /// for a relay that passes most events through untouched.
+///
+/// Lines are found by scanning for the next line end and handled as byte slices: only an event's
+/// name and data become strings, once per event.
 public struct SSEParser: Sendable {
+    /// The start of a line whose end has not arrived yet.
     private var line: [UInt8] = []
     private var lastWasCR = false
     private var name: String?
-    private var dataLines: [String] = []
+    /// The event's `data:` lines, joined by `\n`.
+    private var data: [UInt8] = []
     private var hasData = false
     /// The bytes of the frame being read (only kept by ``feedFrames(_:)``).
     private var raw: [UInt8] = []
     /// A frame ended by a blank line whose terminator was `\r`: it waits for a following `\n`.
     private var heldFrame: SSEFrame?
-    private var completedFrame: SSEFrame?
 
     /// A parser at the start of a stream.
     public init() {}
@@ -25,7 +29,8 @@ public struct SSEParser: Sendable {
     /// Parses `bytes` and returns the events they complete.
     public mutating func feed(_ bytes: [UInt8]) -> [SSEEvent] {
         var events: [SSEEvent] = []
-        for byte in bytes { consume(byte, into: &events) }
+        var frames: [SSEFrame] = []
+        scan(bytes, framing: false, events: &events, frames: &frames)
         return events
     }
 
@@ -33,7 +38,11 @@ public struct SSEParser: Sendable {
     /// still delivered (a truncated upstream may have cut them).
     public mutating func finish() -> [SSEEvent] {
         var events: [SSEEvent] = []
-        if !line.isEmpty { endLine(into: &events) }
+        if !line.isEmpty {
+            let rest = line
+            line.removeAll()
+            _ = endLine(rest[...], into: &events)
+        }
         dispatch(into: &events)
         lastWasCR = false
         return events
@@ -41,26 +50,9 @@ public struct SSEParser: Sendable {
 
     /// Parses `bytes` and returns the frames they complete, each with its original bytes.
     public mutating func feedFrames(_ bytes: [UInt8]) -> [SSEFrame] {
-        var frames: [SSEFrame] = []
         var events: [SSEEvent] = []
-        for byte in bytes {
-            if let held = heldFrame {
-                heldFrame = nil
-                if byte == UInt8(ascii: "\n") {
-                    // The `\n` of a `\r\n` blank line belongs to the frame it ends.
-                    frames.append(SSEFrame(bytes: held.bytes + [byte], event: held.event))
-                    lastWasCR = false
-                    continue
-                }
-                frames.append(held)
-            }
-            raw.append(byte)
-            consume(byte, into: &events)
-            if let frame = completedFrame {
-                completedFrame = nil
-                if byte == UInt8(ascii: "\r") { heldFrame = frame } else { frames.append(frame) }
-            }
-        }
+        var frames: [SSEFrame] = []
+        scan(bytes, framing: true, events: &events, frames: &frames)
         return frames
     }
 
@@ -72,59 +64,96 @@ public struct SSEParser: Sendable {
         return rest
     }
 
-    private mutating func consume(_ byte: UInt8, into events: inout [SSEEvent]) {
-        switch byte {
-        case UInt8(ascii: "\n"):
-            if lastWasCR {
-                lastWasCR = false
-            } else {
-                endLine(into: &events)
+    private mutating func scan(_ input: [UInt8], framing: Bool, events: inout [SSEEvent], frames: inout [SSEFrame]) {
+        input.withUnsafeBufferPointer { bytes in
+            let count = bytes.count
+            var index = 0
+            while index < count {
+                if framing, let held = heldFrame {
+                    heldFrame = nil
+                    if bytes[index] == UInt8(ascii: "\n") {
+                        // The `\n` of a `\r\n` blank line belongs to the frame it ends.
+                        frames.append(SSEFrame(bytes: held.bytes + [UInt8(ascii: "\n")], event: held.event))
+                        lastWasCR = false
+                        index += 1
+                        continue
+                    }
+                    frames.append(held)
+                }
+                if lastWasCR {
+                    lastWasCR = false
+                    if bytes[index] == UInt8(ascii: "\n") {
+                        // The second half of a `\r\n` line end.
+                        if framing { raw.append(UInt8(ascii: "\n")) }
+                        index += 1
+                        continue
+                    }
+                }
+                var end = index
+                while end < count, bytes[end] != UInt8(ascii: "\n"), bytes[end] != UInt8(ascii: "\r") { end += 1 }
+                guard end < count else {
+                    // The line goes on in the next bytes.
+                    line.append(contentsOf: bytes[index..<count])
+                    if framing { raw.append(contentsOf: bytes[index..<count]) }
+                    return
+                }
+                if framing { raw.append(contentsOf: bytes[index...end]) }
+                let dispatched: (Bool, SSEEvent?)
+                if line.isEmpty {
+                    dispatched = endLine(bytes[index..<end], into: &events)
+                } else {
+                    line.append(contentsOf: bytes[index..<end])
+                    let whole = line
+                    line.removeAll(keepingCapacity: true)
+                    dispatched = endLine(whole[...], into: &events)
+                }
+                let isCR = bytes[end] == UInt8(ascii: "\r")
+                lastWasCR = isCR
+                if framing, dispatched.0 {
+                    let frame = SSEFrame(bytes: raw, event: dispatched.1)
+                    raw.removeAll(keepingCapacity: true)
+                    if isCR { heldFrame = frame } else { frames.append(frame) }
+                }
+                index = end + 1
             }
-        case UInt8(ascii: "\r"):
-            endLine(into: &events)
-            lastWasCR = true
-        default:
-            lastWasCR = false
-            line.append(byte)
         }
     }
 
-    private mutating func endLine(into events: inout [SSEEvent]) {
-        let text = String(decoding: line, as: UTF8.self)
-        line.removeAll(keepingCapacity: true)
-        if text.isEmpty {
+    /// Handles one complete line (without its end). Returns whether it was the blank line that
+    /// ends a frame, and the event it dispatched (nil: the frame had no data).
+    private mutating func endLine<Line: Collection<UInt8>>(_ text: Line, into events: inout [SSEEvent]) -> (Bool, SSEEvent?) {
+        guard let first = text.first else {
             let before = events.count
             dispatch(into: &events)
-            completedFrame = SSEFrame(bytes: raw, event: events.count > before ? events.last : nil)
-            raw.removeAll(keepingCapacity: true)
-            return
+            return (true, events.count > before ? events.last : nil)
         }
-        if text.hasPrefix(":") { return }
-        let field: Substring
-        var value: Substring
-        if let colon = text.firstIndex(of: ":") {
+        if first == UInt8(ascii: ":") { return (false, nil) }
+        let field: Line.SubSequence
+        var value: Line.SubSequence
+        if let colon = text.firstIndex(of: UInt8(ascii: ":")) {
             field = text[..<colon]
             value = text[text.index(after: colon)...]
-            if value.hasPrefix(" ") { value = value.dropFirst() }
+            if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
         } else {
             field = text[...]
-            value = ""
+            value = text[text.endIndex...]
         }
-        switch field {
-        case "event": name = String(value)
-        case "data":
-            dataLines.append(String(value))
+        if field.elementsEqual("data".utf8) {
+            if hasData { data.append(UInt8(ascii: "\n")) }
+            data.append(contentsOf: value)
             hasData = true
-        default: break
+        } else if field.elementsEqual("event".utf8) {
+            name = String(decoding: value, as: UTF8.self)
         }
+        return (false, nil)
     }
 
     private mutating func dispatch(into events: inout [SSEEvent]) {
         if hasData {
-            events.append(SSEEvent(name: name, data: dataLines.joined(separator: "\n")))
+            events.append(SSEEvent(name: name, data: String(decoding: data, as: UTF8.self)))
         }
         name = nil
-        dataLines.removeAll()
+        data.removeAll(keepingCapacity: true)
         hasData = false
     }
 }

@@ -38,7 +38,8 @@ struct ChatResponseSummary: Sendable, Equatable {
         }
     }
 
-    private mutating func absorb(_ completion: JSONValue, streamed: Bool) {
+    /// Adds one `chat.completion` (or, `streamed`, one `chat.completion.chunk`) parsed with ``fields``.
+    mutating func absorb(_ completion: JSONValue, streamed: Bool) {
         if case .array(let choices)? = completion["choices"], let choice = choices.first {
             let piece = (streamed ? choice["delta"] : choice["message"])?["content"]?.stringValue
             if let piece = piece ?? choice["text"]?.stringValue { text += piece }
@@ -52,7 +53,7 @@ struct ChatResponseSummary: Sendable, Equatable {
 
     /// The only members `absorb` reads: the rest of an answer (ids, roles, logprobs, tool
     /// calls...) is skipped by the parser instead of built and thrown away.
-    private static let fields = JSONKeyFilter([
+    static let fields = JSONKeyFilter([
         "choices", "delta", "message", "content", "text", "finish_reason", "usage", "prompt_tokens", "completion_tokens",
     ])
 }

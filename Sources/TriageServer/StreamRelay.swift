@@ -64,6 +64,13 @@ struct StreamRelay: Sendable {
         }
     }
 
+    /// Whether the backend's OpenAI chunks pass through as they are: then ``StreamAnswerCheck``
+    /// can summarise them for the log while it checks them (``summary`` is the fallback).
+    var passesOpenAIChunksThrough: Bool {
+        if case .passthroughOpenAI = mode { return true }
+        return false
+    }
+
     /// The bytes to send the client for `bytes` from the backend (possibly none yet).
     mutating func feed(_ bytes: [UInt8]) -> [UInt8] {
         switch mode {
@@ -128,7 +135,7 @@ struct StreamRelay: Sendable {
     /// Whether an SSE event is OpenAI's usage-only chunk: `data: {..., "choices": [], "usage": {...}}`.
     static func isUsageOnlyChunk(_ event: SSEEvent?) -> Bool {
         // Cheap test first: only an event with an empty array somewhere is parsed.
-        guard let data = event?.data, data.hasPrefix("{"), containsEmptyArray(data.utf8) else { return false }
+        guard var data = event?.data, data.utf8.first == UInt8(ascii: "{"), data.withUTF8(containsEmptyArray) else { return false }
         guard let chunk = try? JSONParser.parse(Array(data.utf8)),
               case .array(let choices)? = chunk["choices"], choices.isEmpty,
               case .object? = chunk["usage"] else { return false }
@@ -136,7 +143,7 @@ struct StreamRelay: Sendable {
     }
 
     /// Whether the bytes hold `[` and `]` with only spaces or tabs between them.
-    private static func containsEmptyArray(_ bytes: String.UTF8View) -> Bool {
+    private static func containsEmptyArray(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var open = false
         for byte in bytes {
             switch byte {

@@ -41,12 +41,23 @@ enum UpstreamAnswerCheck {
 
 /// Checks a backend's event stream as it arrives: every event's data must be a JSON object
 /// (or OpenAI's `[DONE]`), and the stream must carry at least one event. Framing is
-/// TriageAnthropic's `SSEParser`, the one SSE reader.
+/// TriageSSE's `SSEParser`, the one SSE reader.
+///
+/// Made with `summarizing`, the same parse of each event also builds what the routing log
+/// keeps of a passed-through OpenAI stream (``summary``), so the answer is not framed and
+/// parsed a second time after it ended.
 struct StreamAnswerCheck: Sendable {
     private var parser = SSEParser()
     private var events = 0
     /// Set once the stream has shown it is not a valid answer stream.
     private(set) var problem: String?
+    /// The summary of the events checked so far (only with `summarizing`): each chunk's events
+    /// are added once the whole chunk has passed.
+    private(set) var summary: ChatResponseSummary?
+
+    init(summarizing: Bool = false) {
+        if summarizing { summary = ChatResponseSummary() }
+    }
 
     /// Checks the events `bytes` complete; returns false once the stream is invalid.
     mutating func feed(_ bytes: [UInt8]) -> Bool {
@@ -66,20 +77,24 @@ struct StreamAnswerCheck: Sendable {
     }
 
     private mutating func check(_ batch: [SSEEvent]) {
+        let filter = summary == nil ? Self.nothing : ChatResponseSummary.fields
+        var chunks: [JSONValue] = []
         for event in batch {
             events += 1
             if event.data == "[DONE]" { continue }
             var data = event.data
-            let valid = data.withUTF8 { buffer -> Bool in
-                guard buffer.first == UInt8(ascii: "{") else { return false }
-                return (try? JSONParser.parse(Array(buffer)[...], keeping: Self.nothing)) != nil
+            let parsed = data.withUTF8 { buffer -> JSONValue? in
+                guard buffer.first == UInt8(ascii: "{") else { return nil }
+                return try? JSONParser.parse(Array(buffer)[...], keeping: filter)
             }
-            if !valid {
+            guard let parsed else {
                 let start = String(event.data.prefix(120))
                 problem = "sent an event whose data is not JSON: \"\(start)\"" + (event.data.count > 120 ? "..." : "")
                 return
             }
+            if summary != nil { chunks.append(parsed) }
         }
+        for chunk in chunks { summary?.absorb(chunk, streamed: true) }
     }
 
     /// Validates the syntax without building any member.

@@ -12,8 +12,9 @@ final class CurlEventLoop: Sendable {
         var commands: [LoopCommand] = []
         var isShutDown = false
         /// Address of the multi handle while it is alive, else 0. Kept as an integer so the
-        /// state stays `Sendable`; it is only used for `curl_multi_wakeup` while holding the
-        /// lock, and the loop thread zeroes it (under the lock) before `curl_multi_cleanup`.
+        /// state stays `Sendable`; it is taken for `curl_multi_wakeup` under the lock (counted
+        /// in ``wakers``), and the loop thread zeroes it (under the lock) and waits for the
+        /// wake-ups in flight before `curl_multi_cleanup`.
         var multiAddress: UInt = 0
         /// True while the loop thread sleeps (or is about to sleep) in `curl_multi_poll` and
         /// has not been woken yet: only then does a new command need `curl_multi_wakeup` (a
@@ -23,6 +24,9 @@ final class CurlEventLoop: Sendable {
     }
 
     private let shared = Mutex(Shared())
+    /// `curl_multi_wakeup` calls in flight: made outside the lock (a syscall held under it made
+    /// every thread queueing a request wait on a contended lock), so the handle must outlive them.
+    private let wakers = Atomic<Int>(0)
     /// Transfer ids: an atomic counter, so starting a request takes the loop's lock once
     /// (to queue it), not twice.
     private let nextID = Atomic<Int>(0)
@@ -55,12 +59,12 @@ final class CurlEventLoop: Sendable {
 
     /// Queues a new transfer, or fails it with `.clientShutDown` after `shutdown()`.
     func submit(_ start: TransferStart) {
-        let accepted = shared.withLock { shared -> Bool in
-            guard !shared.isShutDown else { return false }
+        let (accepted, multi) = shared.withLock { shared -> (Bool, UInt) in
+            guard !shared.isShutDown else { return (false, 0) }
             shared.commands.append(.start(start))
-            Self.wake(&shared)
-            return true
+            return (true, takeWake(&shared))
         }
+        wake(multi)
         if !accepted {
             start.fail(.clientShutDown)
         }
@@ -68,30 +72,38 @@ final class CurlEventLoop: Sendable {
 
     /// Queues a cancel/resume command (ignored after shutdown: everything is aborted anyway).
     func enqueue(_ command: LoopCommand) {
-        shared.withLock { shared in
-            guard !shared.isShutDown else { return }
+        let multi = shared.withLock { shared -> UInt in
+            guard !shared.isShutDown else { return 0 }
             shared.commands.append(command)
-            Self.wake(&shared)
+            return takeWake(&shared)
         }
+        wake(multi)
     }
 
     /// Makes the loop abort all transfers and exit. Idempotent; does not wait.
     func shutdown() {
-        shared.withLock { shared in
-            guard !shared.isShutDown else { return }
+        let multi = shared.withLock { shared -> UInt in
+            guard !shared.isShutDown else { return 0 }
             shared.isShutDown = true
-            Self.wake(&shared)
+            return takeWake(&shared)
         }
+        wake(multi)
     }
 
-    /// Interrupts `curl_multi_poll` if the loop sleeps there. Must be called with the lock held
-    /// (keeps the handle alive).
-    private static func wake(_ shared: inout Shared) {
-        guard shared.needsWake else { return }
-        if let multi = UnsafeMutableRawPointer(bitPattern: shared.multiAddress) {
-            shared.needsWake = false
-            _ = curl_multi_wakeup(multi)
-        }
+    /// Under the lock: the multi handle to wake if the loop sleeps in `curl_multi_poll` (else
+    /// 0), counted in ``wakers`` until ``wake(_:)`` is done with it.
+    private func takeWake(_ shared: inout Shared) -> UInt {
+        guard shared.needsWake, shared.multiAddress != 0 else { return 0 }
+        shared.needsWake = false
+        wakers.add(1, ordering: .acquiring)
+        return shared.multiAddress
+    }
+
+    /// Interrupts `curl_multi_poll` (outside the lock) for a handle taken by ``takeWake(_:)``.
+    private func wake(_ address: UInt) {
+        guard let multi = UnsafeMutableRawPointer(bitPattern: address) else { return }
+        _ = curl_multi_wakeup(multi)
+        wakers.subtract(1, ordering: .releasing)
     }
 
     // MARK: - Loop thread
@@ -129,6 +141,8 @@ final class CurlEventLoop: Sendable {
                 registry.failAll(.clientShutDown)
                 registry.releaseIdleHandles()
                 shared.withLock { $0.multiAddress = 0 }
+                // No new wake-up can take the handle now; let those in flight finish with it.
+                while wakers.load(ordering: .acquiring) > 0 { sched_yield() }
                 curl_multi_cleanup(multi)
                 drainAfterShutdown(reason: .clientShutDown)
                 return

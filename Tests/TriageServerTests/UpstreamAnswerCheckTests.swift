@@ -31,14 +31,8 @@ struct UpstreamAnswerCheckTests {
         let good = Array("data: {\"choices\":[]}\n\n: comment\n\ndata: [DONE]\n\n".utf8)
         for size in [1, 5, good.count] {
             var check = StreamAnswerCheck()
-            var offset = 0
-            while offset < good.count {
-                let accepted = check.feed(Array(good[offset..<min(good.count, offset + size)]))
-                #expect(accepted)
-                offset += size
-            }
-            let finished = check.finish()
-            #expect(finished && check.problem == nil)
+            #expect(Self.feed(good, inPiecesOf: size, to: &check))
+            #expect(check.problem == nil)
         }
         var bad = StreamAnswerCheck()
         let first = bad.feed(Array("data: {\"a\":1}\n\n".utf8))
@@ -50,5 +44,35 @@ struct UpstreamAnswerCheckTests {
         let ended = html.finish()
         #expect(fed && !ended)
         #expect(html.problem?.contains("without a single server-sent event") == true)
+    }
+
+    @Test("a check that summarises gives the log the same summary as the bytes read after the stream, at any split")
+    func summaryWhileChecking() {
+        let stream = Array((
+            "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"}}]}\r\n\r\n"
+            + ": keep-alive\n\n"
+            + "data: {\"choices\":[{\"delta\":{\"content\":\"lo é\"},\"finish_reason\":\"stop\"}]}\n\n"
+            + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3}}\n\n"
+            + "data: [DONE]"
+        ).utf8)
+        let expected = ChatResponseSummary(sseBytes: stream)
+        #expect(expected == ChatResponseSummary(text: "Hello é", finishReason: "stop", promptTokens: 7, completionTokens: 3))
+        for size in [1, 7, stream.count] {
+            var check = StreamAnswerCheck(summarizing: true)
+            #expect(Self.feed(stream, inPiecesOf: size, to: &check))
+            #expect(check.summary == expected)
+        }
+        #expect(StreamAnswerCheck().summary == nil)
+    }
+
+    /// Feeds `bytes` to `check` in pieces of `size` bytes, then ends it: whether every piece and the end passed.
+    private static func feed(_ bytes: [UInt8], inPiecesOf size: Int, to check: inout StreamAnswerCheck) -> Bool {
+        var offset = 0
+        var accepted = true
+        while offset < bytes.count {
+            accepted = check.feed(Array(bytes[offset..<min(bytes.count, offset + size)])) && accepted
+            offset += size
+        }
+        return check.finish() && accepted
     }
 }

@@ -87,7 +87,8 @@ extension RequestLifecycle {
         var record = initialRecord
         var relay = initialRelay
         var tail = StreamTail(api: context.chat.api)
-        var check = StreamAnswerCheck()
+        var check = StreamAnswerCheck(summarizing: relay.passesOpenAIChunksThrough)
+        var checked = false
         // A backend that saw the request masked answers with placeholders: restored on the way out.
         let masking = Self.masking(for: context.chat, backend: backend, active: context.active)
         var restorer = masking.map(MaskedStreamRestorer.init)
@@ -115,6 +116,7 @@ extension RequestLifecycle {
             }
             if Task.isCancelled { clientGone = true }
             if !clientGone && check.finish() {
+                checked = true
                 let end = relay.finish()
                 tail.hold((restorer?.feed(end) ?? end) + (restorer?.finish() ?? []))
             } else if !clientGone, let problem = check.problem {
@@ -149,7 +151,8 @@ extension RequestLifecycle {
             health.finish(backend, success: record.error == nil)
         }
         let ttft = firstByte.map { Self.milliseconds(from: context.started, to: $0) }
-        var summary = relay.summary
+        // A stream that passed every check was summarised while checked; otherwise from the bytes relayed.
+        var summary = (checked ? check.summary : nil) ?? relay.summary
         if let masking { summary.text = masking.restore(summary.text) }
         Self.complete(&record, summary: summary, chat: context.chat, backend: backend,
                       status: context.response.status, started: context.started, ttft: ttft)
