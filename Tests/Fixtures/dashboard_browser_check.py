@@ -87,7 +87,8 @@ class Browser:
             if value:
                 return value
             time.sleep(interval)
-        raise RuntimeError(f"timed out waiting for {expression}")
+        state = self.evaluate("(document.getElementById('state') || {}).textContent || ''")
+        raise RuntimeError(f"timed out waiting for {expression} (page state: {state!r})")
 
     def screenshot(self, path):
         metrics = self.send("Page.getLayoutMetrics")
@@ -165,6 +166,25 @@ def main():
         subprocess.run(["rm", "-rf", profile])
 
 
+def release_held_answers(browser):
+    """Lets the answers held by Fetch.enable go (the stale 401 first), then stops holding."""
+    deadline = time.time() + 20
+    released = 0
+    while time.time() < deadline:
+        paused = [e for e in browser.events if e.get("method") == "Fetch.requestPaused"]
+        browser.events = [e for e in browser.events if e.get("method") != "Fetch.requestPaused"]
+        for event in paused:
+            browser.send("Fetch.continueRequest", {"requestId": event["params"]["requestId"]})
+            released += 1
+        if released >= 2:  # the keyless first call and the one after the login
+            break
+        browser.evaluate("true")  # reads the pipe, collecting events
+        time.sleep(0.05)
+    browser.send("Fetch.disable")
+    if released < 2:
+        fail(f"expected the status calls before and after the login to be held, saw {released}")
+
+
 def run(browser, args):
     target = browser.send("Target.createTarget", {"url": "about:blank"}, session=False)["targetId"]
     browser.session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True}, session=False)["sessionId"]
@@ -172,11 +192,20 @@ def run(browser, args):
         browser.send(f"{domain}.enable")
     browser.send("Emulation.setDeviceMetricsOverride", {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
     page_url = args.base + "/ui"
+    if args.key and not args.measure_only:
+        # Hold the first load's keyless /v1/triage/status answer (a 401) until the key is typed:
+        # a refusal that arrives after the login must not lock the page again.
+        browser.send("Fetch.enable", {"patterns": [{"urlPattern": "*/v1/triage/status*", "requestStage": "Response"}]})
     browser.send("Page.navigate", {"url": page_url})
     if args.key:
         browser.wait_for("!document.getElementById('login').hidden")
         browser.evaluate(f"document.getElementById('key').value = {json.dumps(args.key)};"
                          "document.getElementById('login').requestSubmit(); true")
+    if args.key and not args.measure_only:
+        release_held_answers(browser)
+        browser.wait_for("!!document.querySelector('#breakers .chip')")
+        if not browser.evaluate("document.getElementById('login').hidden"):
+            fail("a 401 to a request sent before the key was typed, arriving after it, locked the page again")
     first_render = float(browser.wait_for("document.body.dataset.firstRenderMs", timeout=60))
     if args.key and browser.evaluate("sessionStorage.getItem('triageKey')") != args.key:
         fail("the key typed into the login field is not in sessionStorage")

@@ -28,7 +28,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", required=True)
     parser.add_argument("--alias", default="smollm2-135m")
-    parser.add_argument("--threads", type=int, default=2)
+    # One thread: ggml's threads meet at spinning barriers, so on 2 shared cores busy with
+    # anything else (a build, the other tests) two threads took 51-67 s for 300 tokens where one
+    # took 7-12 s (3.4 vs 4.3 s on an idle machine), and a test's 60 s idle timeout fired.
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -246,8 +246,14 @@
     d.hidden = false;
   }
   async function api(path) {
-    const r = await fetch(path, { headers: key ? { authorization: 'Bearer ' + key } : {}, cache: 'no-store' });
-    if (r.status === 401) { locked = true; $('login').hidden = false; $('state').textContent = 'sign in with a client key'; throw new Error('unauthorised'); }
+    const sent = key;
+    const r = await fetch(path, { headers: sent ? { authorization: 'Bearer ' + sent } : {}, cache: 'no-store' });
+    if (r.status === 401) {
+      // A refusal of a request sent before the key was entered (the first load's three calls)
+      // may arrive after it: only a refusal of the key in use locks the page again.
+      if (sent === key) { locked = true; $('login').hidden = false; $('state').textContent = 'sign in with a client key'; }
+      throw new Error('unauthorised');
+    }
     if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
     return r.json();
   }
