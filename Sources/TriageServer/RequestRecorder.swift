@@ -58,6 +58,19 @@ struct RequestRecorder: Sendable {
         log.append(record)
     }
 
+    /// Writes the records still waiting for a shadow copy (at shutdown) without it rather than
+    /// lose them, `log.redact` applied as on every other path.
+    func drainHeldBack(active: ActiveRoutes) {
+        for record in heldBack.drain() {
+            var record = record
+            record.shadow = RoutingLogRecord.Shadow(
+                backend: "unfinished", status: nil, response: nil,
+                error: "shadow copy unfinished at shutdown", latencyMs: 0, agreement: nil, costUSD: nil
+            )
+            recordInBackground(RequestLifecycle.logged(record, active: active))
+        }
+    }
+
     /// `record` with the replica that served it (``ReplicaName``).
     private static func stamped(_ record: RoutingLogRecord) -> RoutingLogRecord {
         guard record.replica == nil else { return record }
