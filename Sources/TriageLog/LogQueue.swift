@@ -35,7 +35,13 @@ public final class LogQueue: Sendable {
     public let maxPendingBytes: Int
     private let state = Mutex(State())
     /// Told about each record once, on the consumer's thread (see ``observe(_:)``).
-    private let observer = Mutex<(@Sendable (RoutingLogRecord) -> Void)?>(nil)
+    private let observer = Mutex<Observer?>(nil)
+
+    /// The observer in a struct: a bare closure in a generic `Mutex` is re-wrapped in two
+    /// reabstraction thunks at every `withLock` (the inout round trip), nesting deeper each time.
+    private struct Observer: Sendable {
+        let tell: @Sendable (RoutingLogRecord) -> Void
+    }
     private let wake: @Sendable () -> Void
     private let onError: @Sendable (String) -> Void
 
@@ -53,7 +59,7 @@ public final class LogQueue: Sendable {
     /// when the queue refuses it after close. The request path hands a finished record over;
     /// what it feeds (metrics, the dashboard's views) is updated here, off that path.
     public func observe(_ observer: @escaping @Sendable (RoutingLogRecord) -> Void) {
-        self.observer.withLock { $0 = observer }
+        self.observer.withLock { $0 = Observer(tell: observer) }
     }
 
     /// Queues a record and returns at once (never drops it for a long queue; see ``waitForRoom()``).
@@ -83,7 +89,7 @@ public final class LogQueue: Sendable {
         }
         if wakeConsumer { wake() }
         if !accepted {
-            observer.withLock { $0 }?(entry.record)
+            observer.withLock { $0 }?.tell(entry.record)
             onError("routing log is closed; record \(entry.record.id) was not written")
             entry.waiter?.resume(returning: false)
         }
@@ -122,7 +128,7 @@ public final class LogQueue: Sendable {
         }
         if let observer = observer.withLock({ $0 }) {
             for index in batch.indices where !batch[index].observed {
-                observer(batch[index].record)
+                observer.tell(batch[index].record)
                 batch[index].observed = true
             }
         }

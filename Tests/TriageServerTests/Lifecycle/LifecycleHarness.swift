@@ -97,7 +97,9 @@ final class MemoryTransport: UpstreamTransport {
 /// A routing log in memory.
 final class MemoryLogSink: RoutingLogSink {
     private let stored = Mutex<[RoutingLogRecord]>([])
-    private let observer = Mutex<(@Sendable (RoutingLogRecord) -> Void)?>(nil)
+    /// In a struct: a bare closure in a generic `Mutex` is re-thunked at every access.
+    private struct Observer: Sendable { let tell: @Sendable (RoutingLogRecord) -> Void }
+    private let observer = Mutex<Observer?>(nil)
 
     func commit(_ record: RoutingLogRecord) async -> Bool {
         append(record)
@@ -105,11 +107,11 @@ final class MemoryLogSink: RoutingLogSink {
     }
 
     func append(_ record: RoutingLogRecord) {
-        observer.withLock { $0 }?(record)
+        observer.withLock { $0 }?.tell(record)
         stored.withLock { $0.append(record) }
     }
 
-    func observe(_ observer: @escaping @Sendable (RoutingLogRecord) -> Void) { self.observer.withLock { $0 = observer } }
+    func observe(_ observer: @escaping @Sendable (RoutingLogRecord) -> Void) { self.observer.withLock { $0 = Observer(tell: observer) } }
     func waitForRoom() async {}
     var pendingCount: Int { 0 }
     var status: RoutingLogWriter.Status { RoutingLogWriter.Status(written: stored.withLock { $0.count }) }
