@@ -62,4 +62,22 @@ struct LogQueueObserverTests {
         queue.finish(all.batch, bytes: all.bytes, outcomes: [true])
         #expect(queue.status.written == 3)
     }
+
+    @Test("the observer is called through the same depth of frames at the thousandth take as at the first")
+    func observerIsNotRewrappedAtEachTake() {
+        let queue = LogQueue(maxPendingBytes: 1 << 20, onError: { _ in }, wake: {})
+        let depths = Mutex<[Int]>([])
+        queue.observe { _ in
+            let depth = Thread.callStackReturnAddresses.count
+            depths.withLock { $0.append(depth) }
+        }
+        for index in 0..<1000 {
+            queue.append(record("tr-\(index)"))
+            let taken = queue.take()
+            queue.finish(taken.batch, bytes: taken.bytes, outcomes: [true])
+        }
+        let seen = depths.withLock { $0 }
+        #expect(seen.count == 1000)
+        #expect(seen.first == seen.last, "a closure re-wrapped at each access nests deeper: \(seen.first ?? 0) -> \(seen.last ?? 0) frames")
+    }
 }
