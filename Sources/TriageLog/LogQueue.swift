@@ -13,6 +13,8 @@ public final class LogQueue: Sendable {
     public struct Entry: Sendable {
         public var record: RoutingLogRecord
         public var waiter: CheckedContinuation<Bool, Never>?
+        /// Whether the observer has seen the record (a batch put back by ``requeue(_:bytes:)`` is not shown again).
+        var observed = false
     }
 
     private struct State {
@@ -32,6 +34,14 @@ public final class LogQueue: Sendable {
     /// Bytes of queued records past which ``waitForRoom()`` suspends.
     public let maxPendingBytes: Int
     private let state = Mutex(State())
+    /// Told about each record once, on the consumer's thread (see ``observe(_:)``).
+    private let observer = Mutex<Observer?>(nil)
+
+    /// The observer in a struct: a bare closure in a generic `Mutex` is re-wrapped in two
+    /// reabstraction thunks at every `withLock` (the inout round trip), nesting deeper each time.
+    private struct Observer: Sendable {
+        let tell: @Sendable (RoutingLogRecord) -> Void
+    }
     private let wake: @Sendable () -> Void
     private let onError: @Sendable (String) -> Void
 
@@ -42,6 +52,14 @@ public final class LogQueue: Sendable {
         self.maxPendingBytes = max(1, maxPendingBytes)
         self.onError = onError
         self.wake = wake
+    }
+
+    /// Sets what is told about each record exactly once: on the consumer's thread when it takes
+    /// the record (before the record is stored and before its ``commit(_:)`` returns), or at once
+    /// when the queue refuses it after close. The request path hands a finished record over;
+    /// what it feeds (metrics, the dashboard's views) is updated here, off that path.
+    public func observe(_ observer: @escaping @Sendable (RoutingLogRecord) -> Void) {
+        self.observer.withLock { $0 = Observer(tell: observer) }
     }
 
     /// Queues a record and returns at once (never drops it for a long queue; see ``waitForRoom()``).
@@ -71,6 +89,7 @@ public final class LogQueue: Sendable {
         }
         if wakeConsumer { wake() }
         if !accepted {
+            observer.withLock { $0 }?.tell(entry.record)
             onError("routing log is closed; record \(entry.record.id) was not written")
             entry.waiter?.resume(returning: false)
         }
@@ -90,9 +109,10 @@ public final class LogQueue: Sendable {
         }
     }
 
-    /// Takes up to `limit` queued entries (oldest first), their estimated bytes, and whether the sink is closing.
+    /// Takes up to `limit` queued entries (oldest first), their estimated bytes, and whether the
+    /// sink is closing; the observer sees each record not seen before, in order, before this returns.
     public func take(limit: Int = .max) -> (batch: [Entry], bytes: Int, closing: Bool) {
-        state.withLock { state in
+        var (batch, bytes, closing) = state.withLock { state -> ([Entry], Int, Bool) in
             if limit >= state.pending.count {
                 let batch = state.pending
                 let bytes = state.queuedBytes
@@ -106,6 +126,13 @@ public final class LogQueue: Sendable {
             state.queuedBytes -= bytes
             return (batch, bytes, state.closing)
         }
+        if let observer = observer.withLock({ $0 }) {
+            for index in batch.indices where !batch[index].observed {
+                observer.tell(batch[index].record)
+                batch[index].observed = true
+            }
+        }
+        return (batch, bytes, closing)
     }
 
     /// Puts a taken batch back at the front of the queue (its consumer cannot store it now).

@@ -125,6 +125,11 @@ public final class RoutingLogWriter: Sendable {
         await queue.commit(record)
     }
 
+    /// Sets what the writer thread tells about each record before writing it (``LogQueue/observe(_:)``).
+    public func observe(_ observer: @escaping @Sendable (RoutingLogRecord) -> Void) {
+        queue.observe(observer)
+    }
+
     /// Returns at once while the queue holds less than `maxPendingBytes`; otherwise suspends
     /// until the writer has brought it below (or the writer closes). Call it before taking on
     /// work whose record will be appended, so that a slow disk pushes back on new requests.

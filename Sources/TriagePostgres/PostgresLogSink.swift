@@ -129,6 +129,7 @@ public final class PostgresLogSink: RoutingLogSink {
     public func append(_ record: RoutingLogRecord) { queue.append(record) }
     public func commit(_ record: RoutingLogRecord) async -> Bool { await queue.commit(record) }
     public func waitForRoom() async { await queue.waitForRoom() }
+    public func observe(_ observer: @escaping @Sendable (RoutingLogRecord) -> Void) { queue.observe(observer) }
     public var pendingCount: Int { queue.pendingCount }
     public var status: RoutingLogWriter.Status { queue.status }
     public var databaseStatus: DatabaseStatus { state.withLock { $0.database } }

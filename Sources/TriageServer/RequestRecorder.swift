@@ -5,6 +5,10 @@ import TriageMetrics
 import TriageTracing
 
 /// Where a finished request goes: one line in the routing log and its counts in the metrics.
+///
+/// The request path hands over the finished record (one immutable value) and stamps its id into
+/// ``KnownRequestIDs``; the sink's writer thread counts it in the metrics, the dashboard's recent
+/// requests and report store (``observe(_:)``) before it renders and writes the line.
 struct RequestRecorder: Sendable {
     let log: any RoutingLogSink
     let metrics: ProxyMetrics
@@ -21,6 +25,17 @@ struct RequestRecorder: Sendable {
     /// Records held back while their shadow copy runs, by id: written at shutdown if still open.
     let heldBack = HeldBackRecords()
 
+    init(
+        log: any RoutingLogSink, metrics: ProxyMetrics, known: KnownRequestIDs, onWriteError: LogWriteErrorPolicy,
+        recent: RecentRequests, store: ReportStore?, database: ReplicaDatabase? = nil
+    ) {
+        (self.log, self.metrics, self.known, self.onWriteError) = (log, metrics, known, onWriteError)
+        (self.recent, self.store, self.database) = (recent, store, database)
+        log.observe { [metrics, recent, store] record in
+            Self.observe(record, metrics: metrics, recent: recent, store: store)
+        }
+    }
+
     /// Writes `record` to the routing log and counts it, returning once its line is in the
     /// file (group commit with the writer thread), before the answer is finished.
     ///
@@ -30,7 +45,7 @@ struct RequestRecorder: Sendable {
         let record = Self.stamped(record)
         // The record is the request's outcome: its trace (when traced) ends with it.
         RequestTrace.current?.finish(record)
-        count(record)
+        known.insert(record.id)
         let written = await log.commit(record)
         return written || onWriteError == .failOpen
     }
@@ -39,8 +54,21 @@ struct RequestRecorder: Sendable {
     /// a shadow copy's, and those drained at shutdown).
     func recordInBackground(_ record: RoutingLogRecord) {
         let record = Self.stamped(record)
-        count(record)
+        known.insert(record.id)
         log.append(record)
+    }
+
+    /// Writes the records still waiting for a shadow copy (at shutdown) without it rather than
+    /// lose them, `log.redact` applied as on every other path.
+    func drainHeldBack(active: ActiveRoutes) {
+        for record in heldBack.drain() {
+            var record = record
+            record.shadow = RoutingLogRecord.Shadow(
+                backend: "unfinished", status: nil, response: nil,
+                error: "shadow copy unfinished at shutdown", latencyMs: 0, agreement: nil, costUSD: nil
+            )
+            recordInBackground(RequestLifecycle.logged(record, active: active))
+        }
     }
 
     /// `record` with the replica that served it (``ReplicaName``).
@@ -51,8 +79,8 @@ struct RequestRecorder: Sendable {
         return stamped
     }
 
-    private func count(_ record: RoutingLogRecord) {
-        known.insert(record.id)
+    /// Counts a record handed to the log, on the log's writer thread: exactly once per record.
+    private static func observe(_ record: RoutingLogRecord, metrics: ProxyMetrics, recent: RecentRequests, store: ReportStore?) {
         recent.insert(record)
         store?.insert(record)
         metrics.recordRequest(

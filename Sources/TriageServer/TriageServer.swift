@@ -175,15 +175,7 @@ public struct TriageServer: Sendable {
 
     /// Writes the records still held back, stops the upstream client and flushes the routing log.
     func close(recorder: RequestRecorder) {
-        // Records still waiting for a shadow copy are written without it rather than lost.
-        for record in recorder.heldBack.drain() {
-            var record = record
-            record.shadow = RoutingLogRecord.Shadow(
-                backend: "unfinished", status: nil, response: nil,
-                error: "shadow copy unfinished at shutdown", latencyMs: 0, agreement: nil, costUSD: nil
-            )
-            recorder.recordInBackground(record)
-        }
+        recorder.drainHeldBack(active: routes.snapshot)
         client.shutdown()
         log.close()
     }

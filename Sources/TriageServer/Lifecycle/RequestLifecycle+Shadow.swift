@@ -40,7 +40,7 @@ extension RequestLifecycle {
             let cap = active.config.shadow?.dailyCapUSD
             guard await recorder.reserveSharedShadow(backend: shadow.backend.name, estimate: estimate, cap: cap) else {
                 shadow.sampler.recordSpend(0, releasing: reserved)
-                if recorder.heldBack.release(record.id) { recorder.recordInBackground(record) }
+                if recorder.heldBack.release(record.id) { recorder.recordInBackground(Self.logged(record, active: active)) }
                 return
             }
             let started = ContinuousClock.now

@@ -97,13 +97,21 @@ final class MemoryTransport: UpstreamTransport {
 /// A routing log in memory.
 final class MemoryLogSink: RoutingLogSink {
     private let stored = Mutex<[RoutingLogRecord]>([])
+    /// In a struct: a bare closure in a generic `Mutex` is re-thunked at every access.
+    private struct Observer: Sendable { let tell: @Sendable (RoutingLogRecord) -> Void }
+    private let observer = Mutex<Observer?>(nil)
 
     func commit(_ record: RoutingLogRecord) async -> Bool {
         append(record)
         return true
     }
 
-    func append(_ record: RoutingLogRecord) { stored.withLock { $0.append(record) } }
+    func append(_ record: RoutingLogRecord) {
+        observer.withLock { $0 }?.tell(record)
+        stored.withLock { $0.append(record) }
+    }
+
+    func observe(_ observer: @escaping @Sendable (RoutingLogRecord) -> Void) { self.observer.withLock { $0 = Observer(tell: observer) } }
     func waitForRoom() async {}
     var pendingCount: Int { 0 }
     var status: RoutingLogWriter.Status { RoutingLogWriter.Status(written: stored.withLock { $0.count }) }
