@@ -219,7 +219,7 @@ public struct TriageServer: Sendable {
         router.get("/healthz") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONValue.object(["status": .string("ok")]).jsonBytes))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.healthBody))
             )
         }
         let health = self.health
@@ -238,6 +238,9 @@ public struct TriageServer: Sendable {
                                database: database?.store, logPath: logPath)
         return router
     }
+
+    /// `/healthz`'s answer, written once (load balancers probe it often).
+    static let healthBody = JSONValue.object(["status": .string("ok")]).jsonBytes
 
     static func modelsResponse(_ models: [String]) -> Response {
         let data = models.map { model -> JSONValue in
