@@ -130,6 +130,8 @@ final class CurlEventLoop: Sendable {
                 shared.needsWake = false
                 return (commands, shared.isShutDown)
             }
+            let now = ContinuousClock.now
+            registry.beginTurn(at: now)
             for command in commands {
                 switch command {
                 case .start(let start): registry.start(start)
@@ -151,7 +153,7 @@ final class CurlEventLoop: Sendable {
             _ = curl_multi_perform(multi, &running)
             registry.processCompletions()
             registry.deliverPending()
-            let idleDeadline = registry.enforceIdleTimeouts(now: .now)
+            let idleDeadline = registry.enforceIdleTimeouts(now: now)
 
             var timeout = Self.maxPollMilliseconds
             if let idleDeadline {

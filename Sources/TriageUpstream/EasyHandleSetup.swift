@@ -1,11 +1,18 @@
 import CCurl
 
-/// Applies an `UpstreamRequest` to a fresh easy handle: options, headers, body and the C
-/// callbacks that feed the transfer's `TransferContext`. Runs on the event-loop thread.
+/// Applies an `UpstreamRequest` to an easy handle: options, headers, body and the C callbacks
+/// that feed the transfer's `TransferContext`. Runs on the event-loop thread.
+///
+/// A pooled handle that kept its options from a POST (`EasyHandle/keepsPostOptions`) gets
+/// only what differs per transfer; any other gets every option.
 enum EasyHandleSetup {
-    /// Configures `context.easy`. Returns the error to fail the transfer with, or `nil`.
-    static func configure(_ context: TransferContext, request: UpstreamRequest, verifyTLS: Bool) -> UpstreamError? {
-        let easy = context.easy
+    /// Configures `context.handle` (its header list from `headerLists`). Returns the error to
+    /// fail the transfer with, or `nil`.
+    static func configure(
+        _ context: TransferContext, request: UpstreamRequest, verifyTLS: Bool, headerLists: HeaderListCache
+    ) -> UpstreamError? {
+        let handle = context.handle
+        let easy = handle.easy
         let url = request.url
         var failures: [(option: String, code: CURLcode)] = []
         func check(_ option: String, _ code: CURLcode) {
@@ -16,28 +23,33 @@ enum EasyHandleSetup {
             return .transferFailed(
                 url: url, message: "invalid HTTP method \"\(request.method)\"; use a token such as POST or GET")
         }
-        let headerList: UnsafeMutablePointer<curl_slist>?
-        switch makeHeaderList(request.headers) {
-        case .success(let list): headerList = list
+        let headers: HeaderListCache.Entry
+        switch headerLists.entry(for: request.headers, build: makeHeaderList) {
+        case .success(let entry): headers = entry
         case .failure(let error): return .transferFailed(url: url, message: error.message)
         }
-        context.adopt(headerList: headerList)
+        context.adopt(headers: headers)
 
+        let isPost = request.method == "POST"
+        if !(isPost && handle.keepsPostOptions) {
+            if handle.keepsPostOptions {
+                curl_easy_reset(easy)
+                handle.keepsPostOptions = false
+            }
+            setSharedOptions(easy, errorBuffer: handle.errorBuffer, verifyTLS: verifyTLS, check: check)
+            setMethod(easy, method: request.method, body: request.body, check: check)
+        }
+        handle.errorBuffer[0] = 0
         check("URL", triage_easy_setopt_string(easy, CURLOPT_URL, url))
-        check("PROTOCOLS_STR", triage_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
-        check("NOSIGNAL", triage_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
-        check("ERRORBUFFER", triage_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(context.errorBuffer)))
-        check("HTTP_VERSION", triage_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
-        check("TCP_KEEPALIVE", triage_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
         check("CONNECTTIMEOUT_MS", triage_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(request.timeouts.connect)))
         check("TIMEOUT_MS", triage_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, milliseconds(request.timeouts.total)))
-        if !verifyTLS {
-            check("SSL_VERIFYPEER", triage_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0))
-            check("SSL_VERIFYHOST", triage_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0))
+        check("HTTPHEADER", triage_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headers.list))
+        if usesBody(method: request.method, body: request.body) {
+            check("POSTFIELDSIZE_LARGE", triage_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
+            // A small body goes from memory, in one write with the head; NULL: read callback.
+            check("POSTFIELDS", triage_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, context.postFields?.baseAddress))
         }
-        check("HTTPHEADER", triage_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList))
-        setMethodAndBody(easy, method: request.method, body: request.body, check: check)
-        installCallbacks(context, check: check)
+        setCallbackData(context, check: check)
 
         guard let failure = failures.first else { return nil }
         return .transferFailed(
@@ -46,13 +58,43 @@ enum EasyHandleSetup {
                 + "(\(UpstreamError.curlDescription(code: failure.code, detail: "")))")
     }
 
+    /// Options every transfer shares: kept by a pooled handle between POSTs.
+    private static func setSharedOptions(
+        _ easy: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>, verifyTLS: Bool,
+        check: (String, CURLcode) -> Void
+    ) {
+        check("PROTOCOLS_STR", triage_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
+        check("NOSIGNAL", triage_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        check("ERRORBUFFER", triage_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer)))
+        check("HTTP_VERSION", triage_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
+        check("TCP_KEEPALIVE", triage_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        if !verifyTLS {
+            check("SSL_VERIFYPEER", triage_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0))
+            check("SSL_VERIFYHOST", triage_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0))
+        }
+        installCallbacks(easy, check: check)
+    }
+
     /// Milliseconds for a curl timeout option; non-positive or non-finite means no limit (0).
     static func milliseconds(_ seconds: Double) -> Int {
         guard seconds.isFinite, seconds > 0 else { return 0 }
         return Int(min((seconds * 1000).rounded(.up), Double(Int32.max)))
     }
 
-    private static func setMethodAndBody(
+    /// Whether `method` sends `body` (with a Content-Length, through the read callback).
+    private static func usesBody(method: String, body: [UInt8]) -> Bool {
+        switch method {
+        case "GET", "HEAD": return !body.isEmpty
+        case "POST", "PUT", "PATCH": return true
+        default: return !body.isEmpty
+        }
+    }
+
+    /// The method, and that a body is sent (its size and source are set per transfer). A small
+    /// body is sent from a copy in memory with the head; a larger one is read through the read
+    /// callback from the transfer's own bytes (shared with the request, not copied), which the
+    /// seek callback can rewind to send it again.
+    private static func setMethod(
         _ easy: UnsafeMutableRawPointer, method: String, body: [UInt8], check: (String, CURLcode) -> Void
     ) {
         switch method {
@@ -61,25 +103,17 @@ enum EasyHandleSetup {
         case "HEAD" where body.isEmpty:
             check("NOBODY", triage_easy_setopt_long(easy, CURLOPT_NOBODY, 1))
         case "POST":
-            setBody(easy, body, check: check)
+            check("POST", triage_easy_setopt_long(easy, CURLOPT_POST, 1))
         default:
-            if !body.isEmpty || method == "PUT" || method == "PATCH" {
-                setBody(easy, body, check: check)
+            if usesBody(method: method, body: body) {
+                check("POST", triage_easy_setopt_long(easy, CURLOPT_POST, 1))
             }
             check("CUSTOMREQUEST", triage_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method))
         }
     }
 
-    /// Sends the request body with a Content-Length. curl reads it through the read callback
-    /// from the transfer's own bytes (shared with the request, not copied) and can rewind it
-    /// through the seek callback to send it again.
-    private static func setBody(_ easy: UnsafeMutableRawPointer, _ body: [UInt8], check: (String, CURLcode) -> Void) {
-        check("POST", triage_easy_setopt_long(easy, CURLOPT_POST, 1))
-        check("POSTFIELDSIZE_LARGE", triage_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
-    }
-
     /// Builds the curl header list, adding an empty `Expect:` to disable 100-continue.
-    private static func makeHeaderList(
+    static func makeHeaderList(
         _ headers: [(name: String, value: String)]
     ) -> Result<UnsafeMutablePointer<curl_slist>?, HeaderListError> {
         var list: UnsafeMutablePointer<curl_slist>?
@@ -125,16 +159,20 @@ enum EasyHandleSetup {
         return table
     }()
 
-    /// Wires curl's C callbacks to `context`, passed as an unretained pointer (the registry
-    /// keeps the context alive until the easy handle is cleaned up).
-    private static func installCallbacks(_ context: TransferContext, check: (String, CURLcode) -> Void) {
-        let easy = context.easy
+    /// The per-transfer user data of curl's C callbacks: `context`, as an unretained pointer
+    /// (the registry keeps the context alive until its easy handle is detached).
+    private static func setCallbackData(_ context: TransferContext, check: (String, CURLcode) -> Void) {
+        let easy = context.handle.easy
         let userData = Unmanaged.passUnretained(context).toOpaque()
         check("WRITEDATA", triage_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, userData))
         check("HEADERDATA", triage_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, userData))
         check("PREREQDATA", triage_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, userData))
         check("READDATA", triage_easy_setopt_pointer(easy, CURLOPT_READDATA, userData))
         check("SEEKDATA", triage_easy_setopt_pointer(easy, CURLOPT_SEEKDATA, userData))
+    }
+
+    /// Wires curl's C callbacks (the same functions for every transfer) to their context.
+    private static func installCallbacks(_ easy: UnsafeMutableRawPointer, check: (String, CURLcode) -> Void) {
         check("READFUNCTION", triage_easy_setopt_read_function(easy) { buffer, size, count, userData in
             guard let userData, let buffer else { return 0 }
             let context = Unmanaged<TransferContext>.fromOpaque(userData).takeUnretainedValue()

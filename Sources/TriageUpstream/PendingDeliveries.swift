@@ -11,6 +11,14 @@
 /// own turn and is handed over at its end.
 final class PendingDeliveries {
     private var contexts: [TransferContext] = []
+    /// When the current loop turn began: the time of every byte received in it (for idle
+    /// timeouts, which are seconds long), read once per turn instead of once per callback.
+    private(set) var turnStart: ContinuousClock.Instant = .now
+
+    /// Starts a loop turn at `now`.
+    func beginTurn(at now: ContinuousClock.Instant) {
+        turnStart = now
+    }
 
     /// Queues `context` (it queues itself at most once per turn).
     func append(_ context: TransferContext) {

@@ -1,8 +1,8 @@
 import CCurl
 import Glibc
 
-/// Per-transfer state owned by the event-loop thread: the easy handle, its header list and
-/// error buffer, and the response being assembled by curl's callbacks.
+/// Per-transfer state owned by the event-loop thread: the easy handle, its header list, and
+/// the response being assembled by curl's callbacks.
 ///
 /// Lifetime: the `TransferRegistry` holds the only strong reference from `start` until the
 /// easy handle has been removed from the multi handle and cleaned up, so the unretained
@@ -13,9 +13,13 @@ final class TransferContext {
     let url: String
     let timeouts: UpstreamTimeouts
     let control: TransferControl
-    let easy: UnsafeMutableRawPointer
-    private(set) var headerList: UnsafeMutablePointer<curl_slist>?
-    let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The easy handle (pooled: it outlives the transfer) and its error buffer.
+    let handle: EasyHandle
+    var easy: UnsafeMutableRawPointer { handle.easy }
+    /// The request's header list, shared with other transfers sending the same headers.
+    private(set) var headers: HeaderListCache.Entry?
+    /// Whether the request is a POST (its handle may then keep its options for the next one).
+    let isPost: Bool
 
     /// Where the head, body bytes and end go.
     private let sink: TransferSink
@@ -32,7 +36,7 @@ final class TransferContext {
     private var pendingBody: [UInt8] = []
 
     private var status = 0
-    private var headers: [(name: String, value: String)] = []
+    private var responseHeaders: [(name: String, value: String)] = []
     /// `true` once a connection is established and the request is being sent.
     private(set) var requestSent = false
     /// `true` while curl is paused because the body consumer is behind.
@@ -45,40 +49,44 @@ final class TransferContext {
     /// of it the read callback has handed over.
     private let requestBody: [UInt8]
     private var uploadOffset = 0
+    /// A copy of a small request body that curl sends from memory (`CURLOPT_POSTFIELDS`) in
+    /// the same write as the request head; `nil` for a larger one, read through the callback.
+    private(set) var postFields: UnsafeMutableRawBufferPointer?
+    /// Bodies up to this size are copied and sent with the head (curl 7.x does so below 64 KiB).
+    static let postFieldsLimit = 60 << 10
 
-    init(start: TransferStart, easy: UnsafeMutableRawPointer, id: Int, deliveries: PendingDeliveries) {
+    init(start: TransferStart, handle: EasyHandle, id: Int, deliveries: PendingDeliveries) {
         self.id = id
         self.deliveries = deliveries
         self.url = start.request.url
         self.timeouts = start.request.timeouts
         self.control = start.control
-        self.easy = easy
+        self.handle = handle
+        self.isPost = start.request.method == "POST"
         self.sink = start.sink
         self.requestBody = start.request.body
-        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
-        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        self.lastActivity = .now
+        let body = start.request.body
+        if body.count <= Self.postFieldsLimit {
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, body.count), alignment: 1)
+            body.withUnsafeBytes { copy.copyMemory(from: $0) }
+            postFields = copy
+        }
+        self.lastActivity = deliveries.turnStart
     }
 
     deinit {
-        if let headerList {
-            curl_slist_free_all(headerList)
-        }
-        errorBuffer.deallocate()
+        postFields?.deallocate()
     }
 
     /// Text curl left in `CURLOPT_ERRORBUFFER`.
     var errorDetail: String {
-        String(cString: errorBuffer)
+        handle.errorDetail
     }
 
-    /// Adopts a header list; it is freed when the context is deallocated (after the easy
-    /// handle has been cleaned up).
-    func adopt(headerList: UnsafeMutablePointer<curl_slist>?) {
-        if let old = self.headerList, old != headerList {
-            curl_slist_free_all(old)
-        }
-        self.headerList = headerList
+    /// Holds the request's header list while curl may send it (it outlives the transfer's
+    /// handle use: the context goes after the handle is detached).
+    func adopt(headers: HeaderListCache.Entry) {
+        self.headers = headers
     }
 
     // MARK: - Callbacks (called by curl on the loop thread)
@@ -86,14 +94,14 @@ final class TransferContext {
     /// CURLOPT_PREREQFUNCTION: a connection exists and the request is about to be sent.
     func didConnect() {
         requestSent = true
-        lastActivity = .now
+        lastActivity = deliveries.turnStart
     }
 
     /// CURLOPT_HEADERFUNCTION: one header line, including status lines and the blank line.
     ///
     /// Parsed as bytes: only the header's name and value become strings.
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        lastActivity = .now
+        lastActivity = deliveries.turnStart
         guard !headDelivered else { return }  // trailers after the body: ignored
         var length = bytes.count
         while length > 0, bytes[length - 1] == UInt8(ascii: "\r") || bytes[length - 1] == UInt8(ascii: "\n") {
@@ -111,18 +119,18 @@ final class TransferContext {
         if length >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
            line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/") {
             status = Self.statusCode(line)
-            headers = []
+            responseHeaders = []
             return
         }
         if line[0] == UInt8(ascii: " ") || line[0] == UInt8(ascii: "\t") {
             // Obsolete line folding: continuation of the previous header's value.
-            guard !headers.isEmpty else { return }
-            headers[headers.count - 1].value += " " + Self.trimmedString(line, from: 0, to: length)
+            guard !responseHeaders.isEmpty else { return }
+            responseHeaders[responseHeaders.count - 1].value += " " + Self.trimmedString(line, from: 0, to: length)
             return
         }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
         let name = String(decoding: UnsafeRawBufferPointer(rebasing: line[0..<colon]), as: UTF8.self)
-        headers.append((name: name, value: Self.trimmedString(line, from: colon + 1, to: length)))
+        responseHeaders.append((name: name, value: Self.trimmedString(line, from: colon + 1, to: length)))
     }
 
     /// The status code of a status line (`HTTP/1.1 200 OK`, `HTTP/2 200`), or 0.
@@ -154,7 +162,7 @@ final class TransferContext {
     /// The bytes are kept until the end of the loop turn and handed over with whatever else
     /// arrived in that turn (a chunked or SSE body comes in many small callbacks).
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int? {
-        lastActivity = .now
+        lastActivity = deliveries.turnStart
         markHeadComplete()
         guard bytes.count > 0 else { return 0 }
         if abandonedByConsumer { return 0 }
@@ -257,6 +265,6 @@ final class TransferContext {
             _ = triage_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
             status = code
         }
-        return ResponseHead(status: status, headers: headers)
+        return ResponseHead(status: status, headers: responseHeaders)
     }
 }

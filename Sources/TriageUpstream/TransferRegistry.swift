@@ -7,11 +7,10 @@ final class TransferRegistry {
     private let verifyTLS: Bool
     private var byID: [Int: TransferContext] = [:]
     private var byHandle: [UnsafeMutableRawPointer: TransferContext] = [:]
-    /// Finished easy handles, reset and kept for the next transfers: creating and destroying
-    /// one per request costs more than `curl_easy_reset`. Connections, DNS and TLS session
-    /// caches live in the multi handle either way.
-    private var idleHandles: [UnsafeMutableRawPointer] = []
-    private static let maxIdleHandles = 256
+    /// Finished easy handles kept for the next transfers (see `EasyHandlePool`).
+    let handles = EasyHandlePool()
+    /// The header lists of recent requests (see `HeaderListCache`).
+    let headerLists = HeaderListCache()
     /// Idle timeouts are checked at most this often (they are seconds long).
     private static let idleScanInterval = Duration.milliseconds(50)
     private var nextIdleScan: ContinuousClock.Instant = .now
@@ -23,6 +22,11 @@ final class TransferRegistry {
     init(multi: UnsafeMutableRawPointer, verifyTLS: Bool) {
         self.multi = multi
         self.verifyTLS = verifyTLS
+    }
+
+    /// Starts a loop turn: `now` stands for the time of everything received in it.
+    func beginTurn(at now: ContinuousClock.Instant) {
+        deliveries.beginTurn(at: now)
     }
 
     /// Number of transfers attached to the multi handle.
@@ -37,20 +41,22 @@ final class TransferRegistry {
             Self.failUnstarted(start, .cancelled)
             return
         }
-        guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
+        guard let handle = handles.take() else {
             Self.failUnstarted(
                 start, .transferFailed(url: url, message: "curl_easy_init failed (out of memory?)"))
             return
         }
-        let context = TransferContext(start: start, easy: easy, id: start.control.id, deliveries: deliveries)
-        if let error = EasyHandleSetup.configure(context, request: start.request, verifyTLS: verifyTLS) {
-            recycle(easy)
+        let context = TransferContext(start: start, handle: handle, id: start.control.id, deliveries: deliveries)
+        if let error = EasyHandleSetup.configure(
+            context, request: start.request, verifyTLS: verifyTLS, headerLists: headerLists) {
+            handles.recycle(handle, keepOptions: false)
             context.fail(error)
             return
         }
+        let easy = handle.easy
         let added = curl_multi_add_handle(multi, easy)
         guard added == CURLM_OK else {
-            recycle(easy)
+            handles.recycle(handle, keepOptions: false)
             let text = curl_multi_strerror(added).map { String(cString: $0) } ?? "error \(added.rawValue)"
             context.fail(.transferFailed(url: url, message: "could not start the transfer (curl: \(text))"))
             return
@@ -61,20 +67,9 @@ final class TransferRegistry {
         // `idleScanInterval` from now) sees it in time.
     }
 
-    /// Resets a detached easy handle into the pool (or destroys it when the pool is full).
-    private func recycle(_ easy: UnsafeMutableRawPointer) {
-        guard idleHandles.count < Self.maxIdleHandles else {
-            curl_easy_cleanup(easy)
-            return
-        }
-        curl_easy_reset(easy)
-        idleHandles.append(easy)
-    }
-
     /// Destroys the pooled handles (at shutdown, before the multi handle goes).
     func releaseIdleHandles() {
-        for easy in idleHandles { curl_easy_cleanup(easy) }
-        idleHandles.removeAll()
+        handles.releaseAll()
     }
 
     /// Aborts transfer `id` with `.cancelled`, if it is still running.
@@ -87,7 +82,7 @@ final class TransferRegistry {
     func resume(id: Int) {
         guard let context = byID[id], context.pausedForBackpressure else { return }
         context.pausedForBackpressure = false
-        context.lastActivity = .now
+        context.lastActivity = deliveries.turnStart
         // May call the write callback synchronously (and pause again): fine, same thread.
         _ = triage_easy_unpause(context.easy)
     }
@@ -175,13 +170,13 @@ final class TransferRegistry {
         byID[context.id] = nil
         byHandle[context.easy] = nil
         // Completing may still read the handle (the status code), so it goes first; then the
-        // handle is reset into the pool and no longer refers to the context's buffers.
+        // handle goes back to the pool (a POST that ended normally keeps its options).
         if let error {
             context.fail(error)
         } else {
             context.complete()
         }
-        recycle(context.easy)
+        handles.recycle(context.handle, keepOptions: error == nil && context.isPost)
     }
 
     /// Fails a transfer that never got an easy handle.

@@ -2,9 +2,7 @@
 /// body stream, or an `UpstreamResponseHandler` called directly on the loop thread.
 enum TransferSink: Sendable {
     /// `execute`: the head resumes the caller's task, body chunks go to its `UpstreamBody`.
-    case stream(
-        head: CheckedContinuation<ResponseHead, any Error>,
-        body: AsyncThrowingStream<[UInt8], any Error>.Continuation)
+    case stream(head: UnsafeContinuation<ResponseHead, any Error>, body: BodyChannel)
     /// `start(_:handler:)`: one call per loop turn.
     case handler(any UpstreamResponseHandler)
 
@@ -20,17 +18,12 @@ enum TransferSink: Sendable {
     /// the waiting `execute`. Returns `false` when the body's consumer went away.
     func deliver(head: ResponseHead?, body: [UInt8], end: UpstreamDelivery.End?, headPending: Bool) -> Bool {
         switch self {
-        case .stream(let headContinuation, let bodyContinuation):
-            // The body first, then the head, so that a consumer woken by the head finds the
-            // body (and, for a finished transfer, its end) already waiting.
+        case .stream(let headContinuation, let channel):
+            // The body (and, for a finished transfer, its end) first, then the head, so that a
+            // consumer woken by the head finds them already waiting.
             var consumerGone = false
-            if !body.isEmpty, case .terminated = bodyContinuation.yield(body) {
-                consumerGone = true
-            }
-            switch end {
-            case nil: break
-            case .completed: bodyContinuation.finish()
-            case .failed(let error): bodyContinuation.finish(throwing: error)
+            if !body.isEmpty || end != nil {
+                consumerGone = !channel.send(body, end: end)
             }
             if let head {
                 headContinuation.resume(returning: head)

@@ -16,18 +16,29 @@ public struct UpstreamBody: AsyncSequence, Sendable {
     /// Iteration throws only `UpstreamError`.
     public typealias Failure = UpstreamError
 
-    private let stream: AsyncThrowingStream<[UInt8], any Error>
+    /// Where the chunks come from: the transfer's channel, or a stream given by a test.
+    enum Source: Sendable {
+        case channel(BodyChannel.Reader)
+        case stream(AsyncThrowingStream<[UInt8], any Error>)
+    }
+
+    private let source: Source
     private let control: TransferControl?
     private let url: String
 
     /// Wraps an arbitrary chunk stream (for tests and mocks). Errors thrown by `chunks` that
     /// are not `UpstreamError` surface as `UpstreamError.transferFailed`.
     public init(chunks: AsyncThrowingStream<[UInt8], any Error>) {
-        self.init(stream: chunks, control: nil, url: "(mock)")
+        self.init(source: .stream(chunks), control: nil, url: "(mock)")
     }
 
-    init(stream: AsyncThrowingStream<[UInt8], any Error>, control: TransferControl?, url: String) {
-        self.stream = stream
+    /// The body of a transfer of this client, read from its channel.
+    init(channel: BodyChannel, url: String) {
+        self.init(source: .channel(BodyChannel.Reader(channel)), control: channel.control, url: url)
+    }
+
+    private init(source: Source, control: TransferControl?, url: String) {
+        self.source = source
         self.control = control
         self.url = url
     }
@@ -45,7 +56,12 @@ public struct UpstreamBody: AsyncSequence, Sendable {
 
     /// Creates the (single) iterator of this body.
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(inner: stream.makeAsyncIterator(), guardian: IterationGuard(control: control), url: url)
+        let inner: AsyncIterator.Inner
+        switch source {
+        case .channel(let reader): inner = .channel(reader)
+        case .stream(let stream): inner = .stream(stream.makeAsyncIterator())
+        }
+        return AsyncIterator(inner: inner, guardian: IterationGuard(control: control), url: url)
     }
 
     /// Reads the whole body into memory.
@@ -61,7 +77,11 @@ public struct UpstreamBody: AsyncSequence, Sendable {
                     message: "response body is larger than the \(maxBytes)-byte limit; "
                         + "raise the limit or stream the body instead")
             }
-            result.append(contentsOf: chunk)
+            if result.isEmpty {
+                result = chunk  // a whole answer comes as one chunk: kept, not copied
+            } else {
+                result.append(contentsOf: chunk)
+            }
         }
         return result
     }
@@ -73,11 +93,16 @@ public struct UpstreamBody: AsyncSequence, Sendable {
         /// Iteration throws only `UpstreamError`.
         public typealias Failure = UpstreamError
 
-        private var inner: AsyncThrowingStream<[UInt8], any Error>.AsyncIterator
+        enum Inner {
+            case channel(BodyChannel.Reader)
+            case stream(AsyncThrowingStream<[UInt8], any Error>.AsyncIterator)
+        }
+
+        private var inner: Inner
         private let guardian: IterationGuard
         private let url: String
 
-        init(inner: AsyncThrowingStream<[UInt8], any Error>.AsyncIterator, guardian: IterationGuard, url: String) {
+        init(inner: Inner, guardian: IterationGuard, url: String) {
             self.inner = inner
             self.guardian = guardian
             self.url = url
@@ -93,7 +118,13 @@ public struct UpstreamBody: AsyncSequence, Sendable {
             if guardian.isDone { return nil }
             let chunk: [UInt8]?
             do {
-                chunk = try await inner.next(isolation: actor)
+                switch inner {
+                case .channel(let reader):
+                    chunk = try await reader.channel.next()
+                case .stream(var iterator):
+                    chunk = try await iterator.next(isolation: actor)
+                    inner = .stream(iterator)
+                }
             } catch let error as UpstreamError {
                 guardian.isDone = true
                 throw error
@@ -102,13 +133,9 @@ public struct UpstreamBody: AsyncSequence, Sendable {
                 throw UpstreamError.transferFailed(url: url, message: "body stream failed: \(error)")
             }
             guard let chunk else {
+                // The channel ends only once the transfer completed (a cancelled reader gets
+                // `.cancelled` thrown, never an early end), so the body is whole.
                 guardian.isDone = true
-                if let control = guardian.control, control.outcome != .completed {
-                    // The stream ended because the consumer's task was cancelled, not because
-                    // the upstream finished: report it rather than pretend the body is complete.
-                    control.cancel()
-                    throw UpstreamError.cancelled
-                }
                 return nil
             }
             guardian.control?.consumed(chunk.count)

@@ -49,25 +49,15 @@ public final class UpstreamClient: Sendable {
             control.onFinish { slots.release(key: limit.key) }
         }
         request.cancellation?.attach(control)
-        let (stream, bodyContinuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-        bodyContinuation.onTermination = { termination in
-            if case .cancelled = termination {
-                control.cancel()
-            }
-        }
+        let channel = BodyChannel(control: control)
         let head = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
-                loop.submit(TransferStart(
-                    request: request, control: control,
-                    sink: .stream(head: continuation, body: bodyContinuation)))
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<ResponseHead, any Error>) in
+                loop.submit(TransferStart(request: request, control: control, sink: .stream(head: continuation, body: channel)))
             }
         } onCancel: {
             control.cancel()
         }
-        return UpstreamResponse(
-            status: head.status,
-            headers: head.headers,
-            body: UpstreamBody(stream: stream, control: control, url: request.url))
+        return UpstreamResponse(status: head.status, headers: head.headers, body: UpstreamBody(channel: channel, url: request.url))
     }
 
     /// Starts the transfer and returns at once; `handler` receives the response on this
@@ -121,16 +111,29 @@ public final class UpstreamClient: Sendable {
     /// Cheap pre-check so obviously bad URLs fail without a round trip to the loop thread;
     /// curl still validates the rest.
     private static func isPlausibleURL(_ url: String) -> Bool {
-        let lower = url.lowercased()
-        let rest: Substring
-        if lower.hasPrefix("http://") {
-            rest = lower.dropFirst(7)
-        } else if lower.hasPrefix("https://") {
-            rest = lower.dropFirst(8)
+        let bytes = url.utf8
+        let rest: Substring.UTF8View
+        if hasPrefix(bytes, "http://") {
+            rest = Substring(url).utf8.dropFirst(7)
+        } else if hasPrefix(bytes, "https://") {
+            rest = Substring(url).utf8.dropFirst(8)
         } else {
             return false
         }
-        guard let first = rest.first, first != "/", first != "?", first != "#" else { return false }
-        return !url.utf8.contains { $0 <= 32 || $0 == 127 }
+        guard let first = rest.first, first != UInt8(ascii: "/"), first != UInt8(ascii: "?"), first != UInt8(ascii: "#") else {
+            return false
+        }
+        return !bytes.contains { $0 <= 32 || $0 == 127 }
+    }
+
+    /// Whether `bytes` starts with the lowercase ASCII `prefix`, ignoring the case of letters.
+    private static func hasPrefix(_ bytes: String.UTF8View, _ prefix: StaticString) -> Bool {
+        guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        for (byte, lower) in zip(bytes, expected) where byte != lower {
+            let isLetter = lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")
+            guard isLetter, byte | 0x20 == lower else { return false }
+        }
+        return true
     }
 }

@@ -6,36 +6,38 @@ import Testing
 /// What curl delivers in one loop turn (head, many small body pieces, the end) reaches the
 /// consumer together: body bytes as one chunk, before the head, so the consumer is woken once.
 @Suite struct PendingDeliveriesTests {
-    /// A context on a real (never started) easy handle, with its body stream.
+    /// A context on a real (never started) easy handle, with its body channel.
     private struct Fixture {
         let loop = CurlEventLoop(maxConnectionsPerHost: 1, verifyTLS: true)
         let deliveries = PendingDeliveries()
-        let easy: UnsafeMutableRawPointer
-        let stream: AsyncThrowingStream<[UInt8], any Error>
-        let bodyContinuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
+        let handle: EasyHandle
+        let control: TransferControl
+        let channel: BodyChannel
 
         init() throws {
-            easy = try #require(curl_easy_init())
-            (stream, bodyContinuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+            handle = try #require(EasyHandle())
+            control = loop.makeControl()
+            channel = BodyChannel(control: control)
         }
 
-        func context(head: CheckedContinuation<ResponseHead, any Error>) -> TransferContext {
+        func context(head: UnsafeContinuation<ResponseHead, any Error>) -> TransferContext {
             let start = TransferStart(
                 request: UpstreamRequest(url: "http://127.0.0.1:1/x", method: "GET"),
-                control: loop.makeControl(), sink: .stream(head: head, body: bodyContinuation))
-            return TransferContext(start: start, easy: easy, id: 1, deliveries: deliveries)
+                control: control, sink: .stream(head: head, body: channel))
+            return TransferContext(start: start, handle: handle, id: 1, deliveries: deliveries)
         }
 
         func finish() {
-            curl_easy_cleanup(easy)
             loop.shutdown()
         }
 
-        /// Reads the body stream to its end: the chunks as text, and the error it ended with.
+        /// Reads the body to its end: the chunks as text, and the error it ended with.
         func drain() async -> (chunks: [String], error: (any Error)?) {
             var chunks: [String] = []
             do {
-                for try await chunk in stream { chunks.append(String(decoding: chunk, as: UTF8.self)) }
+                for try await chunk in UpstreamBody(channel: channel, url: "http://127.0.0.1:1/x") {
+                    chunks.append(String(decoding: chunk, as: UTF8.self))
+                }
             } catch {
                 return (chunks, error)
             }
@@ -57,7 +59,7 @@ import Testing
         let fixture = try Fixture()
         defer { fixture.finish() }
         var delivered: TransferContext?
-        let head = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+        let head = try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<ResponseHead, any Error>) in
             let context = fixture.context(head: continuation)
             delivered = context
             Self.header(context, "HTTP/1.1 200 OK\r\n", "Content-Type: text/event-stream\r\n", "\r\n")
@@ -82,7 +84,7 @@ import Testing
         let fixture = try Fixture()
         defer { fixture.finish() }
         var delivered: TransferContext?
-        _ = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+        _ = try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<ResponseHead, any Error>) in
             let context = fixture.context(head: continuation)
             delivered = context
             Self.header(context, "HTTP/1.1 200 OK\r\n", "\r\n")
@@ -102,7 +104,7 @@ import Testing
         defer { fixture.finish() }
         // Head, one event, then the connection breaks, all within one turn: the response
         // started (execute returns it), and the body throws after the event.
-        let head = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+        let head = try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<ResponseHead, any Error>) in
             let context = fixture.context(head: continuation)
             Self.header(context, "HTTP/1.1 200 OK\r\n", "\r\n")
             _ = Self.body(context, "data: a\n\n")
@@ -119,7 +121,7 @@ import Testing
         defer { fixture.finish() }
         var thrown = false
         do {
-            _ = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+            _ = try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<ResponseHead, any Error>) in
                 let context = fixture.context(head: continuation)
                 Self.header(context, "HTTP/1.1 200 OK\r\n", "Content-Type: text/plain\r\n")  // no blank line
                 context.fail(.cancelled)
@@ -133,7 +135,7 @@ import Testing
     @Test func aSmallAnswerCompletedInOneTurnIsWaitingWhole() async throws {
         let fixture = try Fixture()
         defer { fixture.finish() }
-        let head = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+        let head = try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<ResponseHead, any Error>) in
             let context = fixture.context(head: continuation)
             Self.header(context, "HTTP/1.1 201 Created\r\n", "\r\n")
             _ = Self.body(context, #"{"ok":"#)
@@ -151,9 +153,9 @@ import Testing
     @Test func aConsumerThatWentAwayIsReportedForAbort() async throws {
         let fixture = try Fixture()
         defer { fixture.finish() }
-        fixture.bodyContinuation.finish()  // the consumer side is gone: yields are refused
+        fixture.channel.abandon()  // the consumer side is gone: deliveries are refused
         var delivered: TransferContext?
-        _ = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+        _ = try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<ResponseHead, any Error>) in
             let context = fixture.context(head: continuation)
             delivered = context
             Self.header(context, "HTTP/1.1 200 OK\r\n", "\r\n")

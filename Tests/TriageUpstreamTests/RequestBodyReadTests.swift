@@ -10,15 +10,15 @@ import Testing
     @Test func readsInPiecesAndRewinds() async throws {
         let body = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let loop = CurlEventLoop(maxConnectionsPerHost: 1, verifyTLS: true)
-        let easy = try #require(curl_easy_init())
-        defer { curl_easy_cleanup(easy) }
-        let (_, bodyContinuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        let handle = try #require(EasyHandle())
+        let control = loop.makeControl()
+        let channel = BodyChannel(control: control)
         await #expect(throws: UpstreamError.self) {
-        _ = try await withCheckedThrowingContinuation { (head: CheckedContinuation<ResponseHead, any Error>) in
+        _ = try await withUnsafeThrowingContinuation { (head: UnsafeContinuation<ResponseHead, any Error>) in
             let start = TransferStart(
                 request: UpstreamRequest(url: "http://127.0.0.1:1/x", method: "POST", body: body),
-                control: loop.makeControl(), sink: .stream(head: head, body: bodyContinuation))
-            let context = TransferContext(start: start, easy: easy, id: 1, deliveries: PendingDeliveries())
+                control: control, sink: .stream(head: head, body: channel))
+            let context = TransferContext(start: start, handle: handle, id: 1, deliveries: PendingDeliveries())
             var sent: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 16_384)
             func readAll() {
@@ -56,15 +56,15 @@ import Testing
 @Suite struct ResponseHeadParsingTests {
     @Test func statusHeadersFoldingAndInterimResponses() async throws {
         let loop = CurlEventLoop(maxConnectionsPerHost: 1, verifyTLS: true)
-        let easy = try #require(curl_easy_init())
-        defer { curl_easy_cleanup(easy) }
-        let (_, bodyContinuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-        let head = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+        let handle = try #require(EasyHandle())
+        let control = loop.makeControl()
+        let channel = BodyChannel(control: control)
+        let head = try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<ResponseHead, any Error>) in
             let start = TransferStart(
                 request: UpstreamRequest(url: "http://127.0.0.1:1/x", method: "GET"),
-                control: loop.makeControl(), sink: .stream(head: continuation, body: bodyContinuation))
+                control: control, sink: .stream(head: continuation, body: channel))
             let deliveries = PendingDeliveries()
-            let context = TransferContext(start: start, easy: easy, id: 1, deliveries: deliveries)
+            let context = TransferContext(start: start, handle: handle, id: 1, deliveries: deliveries)
             let lines = [
                 "HTTP/1.1 100 Continue\r\n", "\r\n",            // an interim response: ignored
                 "HTTP/2 201 \r\n",
