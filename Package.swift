@@ -254,6 +254,7 @@ let package = Package(
             dependencies: [
                 "TriageServer", "TriageConfig", "TriageJSON", "TriagePostgres", "TriageUpstream", "TriageLog", "TriageMetrics", "TriageSSE",
                 "PostgresTestSupport", "TriageTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: strictSwift6
         ),

@@ -122,16 +122,30 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         return JSONValue.object(["error": .object(error)]).jsonBytes
     }
 
+    /// The headers of this error's answer: content type, the request id, `retry-after` and
+    /// `connection: close` when they apply.
+    func headerPairs(requestID: String?) -> [(name: String, value: String)] {
+        var headers = [(name: "content-type", value: "application/json")]
+        if let requestID { headers.append(("x-triage-request-id", requestID)) }
+        if let retryAfter { headers.append(("retry-after", String(max(1, Int(retryAfter.rounded(.up)))))) }
+        if closesConnection { headers.append(("connection", "close")) }
+        return headers
+    }
+
     /// The response carrying this error, in OpenAI's shape or, for Anthropic clients, Anthropic's.
     func response(requestID: String?, anthropic: Bool = false) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if let requestID, let name = HTTPField.Name("x-triage-request-id") {
-            headers[name] = requestID
+        Response(
+            status: status, headers: HTTPFields(pairs: headerPairs(requestID: requestID)),
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: anthropic ? anthropicBody : body)))
+    }
+}
+
+extension HTTPFields {
+    /// Fields from (lowercased name, value) pairs; a name that is not a valid field name is left out.
+    init(pairs: [(name: String, value: String)]) {
+        self.init()
+        for (name, value) in pairs {
+            if let name = HTTPField.Name(name) { append(HTTPField(name: name, value: value)) }
         }
-        if let retryAfter, let name = HTTPField.Name("retry-after") {
-            headers[name] = String(max(1, Int(retryAfter.rounded(.up))))
-        }
-        if closesConnection { headers[.connection] = "close" }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: anthropic ? anthropicBody : body)))
     }
 }

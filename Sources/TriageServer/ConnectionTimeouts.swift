@@ -29,14 +29,19 @@ struct TimedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let inner: HTTP1Channel
     let timeouts: ConnectionTimeouts
+    /// Handlers placed right after the timer (before Hummingbird's HTTP types codec): they see
+    /// NIOHTTP1's request and response parts. The ``ProxyFront`` is one.
+    var front: @Sendable () -> [any RemovableChannelHandler] = { [] }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let timeouts = self.timeouts
+        let front = self.front
         return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let operations = channel.pipeline.syncOperations
             let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             let timer = RequestPhaseTimer(timeouts: timeouts)
             try operations.addHandler(timer, position: .after(decoder))
+            try operations.addHandlers(front().map { $0 as any ChannelHandler }, position: .after(timer))
             try operations.addHandler(ReadActivityHandler(timer: timer), position: .first)
             return value
         }

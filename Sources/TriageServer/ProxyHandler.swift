@@ -23,20 +23,15 @@ struct ProxyHandler: Sendable {
     }
 
     func handle(_ request: Request, api: ClientAPI, hangUp: ClientHangUp? = nil) async -> Response {
-        if let tracing = lifecycle.tracing, RequestTrace.current == nil {
-            // The request's span: its attributes come from the routing log record (RequestRecorder).
-            return await tracing.trace(endpoint: api.endpoint, headers: Self.traceContextHeaders(request.headers)) {
-                await handle(request, api: api, hangUp: hangUp)
-            }
-        }
-        let reply = await lifecycle.run(api, headers: Self.lowercasedHeaders(request.headers), watch: ClientWatch(hangUp)) { limit in
+        let headers = Self.lowercasedHeaders(request.headers.lazy.map { (name: $0.name.canonicalName, value: $0.value) })
+        let reply = await reply(api, headers: headers, hangUp: hangUp) { limit in
             try await RequestBodyReader.read(request, limit: limit)
         }
         switch reply {
         case .answer(let status, let contentType, let body, let tags):
-            var headers = Self.headers(tags)
-            headers[.contentType] = contentType
-            return Response(status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+            return Response(
+                status: HTTPResponse.Status(code: status), headers: HTTPFields(pairs: Self.answerHeaders(tags, contentType: contentType)),
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         case .error(let error, let tags):
             return Self.errorResponse(error, tags: tags, api: api)
         case .stream(let stream):
@@ -44,11 +39,24 @@ struct ProxyHandler: Sendable {
         }
     }
 
+    /// Runs the lifecycle of one request in its trace (a child of the client's `traceparent`,
+    /// when tracing is on). Both HTTP fronts call this: Hummingbird's routes and the ``ProxyFront``.
+    func reply(
+        _ api: ClientAPI, headers: [String: String], hangUp: ClientHangUp?, readBody: (_ limit: Int) async throws -> [UInt8]
+    ) async -> RequestLifecycle.Reply {
+        if let tracing = lifecycle.tracing, RequestTrace.current == nil {
+            // The request's span: its attributes come from the routing log record (RequestRecorder).
+            let context = headers.filter { $0.key == "traceparent" || $0.key == "tracestate" }
+            return await tracing.trace(endpoint: api.endpoint, headers: context) {
+                await lifecycle.run(api, headers: headers, watch: ClientWatch(hangUp), readBody: readBody)
+            }
+        }
+        return await lifecycle.run(api, headers: headers, watch: ClientWatch(hangUp), readBody: readBody)
+    }
+
     /// The head of a streamed answer now, its events as the relay produces them.
     static func streamResponse(_ stream: StreamedAnswer, api: ClientAPI) async -> Response {
-        var headers = Self.headers(stream.tags)
-        headers[.contentType] = "text/event-stream"
-        headers[.cacheControl] = "no-cache"
+        let headers = HTTPFields(pairs: Self.streamHeaders(stream.tags))
         let status = HTTPResponse.Status(code: stream.status)
         if stream.isComplete {
             // The whole stream is here: the head, every event and the end go out in one write instead of three.
@@ -69,40 +77,47 @@ struct ProxyHandler: Sendable {
     /// An error in the client's API, with the request's tags (errors after routing still say
     /// where the request was sent, and by which rule).
     static func errorResponse(_ error: APIError, tags: ReplyTags, api: ClientAPI) -> Response {
-        var response = error.response(requestID: tags.id, anthropic: api.usesAnthropicErrors)
-        for field in headers(tags) where response.headers[field.name] == nil {
-            response.headers.append(field)
+        Response(
+            status: error.status, headers: HTTPFields(pairs: errorHeaders(error, tags: tags)),
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: api.usesAnthropicErrors ? error.anthropicBody : error.body)))
+    }
+
+    /// The headers of an error answer: the error's own, then the tags it does not already carry.
+    static func errorHeaders(_ error: APIError, tags: ReplyTags) -> [(name: String, value: String)] {
+        var headers = error.headerPairs(requestID: tags.id)
+        for field in tagHeaders(tags) where !headers.contains(where: { $0.name == field.name }) {
+            headers.append(field)
         }
-        return response
+        return headers
+    }
+
+    /// The headers of a whole answer.
+    static func answerHeaders(_ tags: ReplyTags, contentType: String) -> [(name: String, value: String)] {
+        tagHeaders(tags) + [("content-type", contentType)]
+    }
+
+    /// The headers of a streamed answer.
+    static func streamHeaders(_ tags: ReplyTags) -> [(name: String, value: String)] {
+        tagHeaders(tags) + [("content-type", "text/event-stream"), ("cache-control", "no-cache")]
     }
 
     /// `x-triage-request-id`, `x-triage-backend` and `x-triage-rule`.
-    static func headers(_ tags: ReplyTags) -> HTTPFields {
-        var headers = HTTPFields()
-        if let name = HTTPField.Name("x-triage-request-id") { headers[name] = tags.id }
-        if let name = HTTPField.Name("x-triage-backend"), let backend = tags.backend { headers[name] = backend }
-        if let name = HTTPField.Name("x-triage-rule"), let rule = tags.rule { headers[name] = rule }
+    static func tagHeaders(_ tags: ReplyTags) -> [(name: String, value: String)] {
+        var headers = [(name: "x-triage-request-id", value: tags.id)]
+        if let backend = tags.backend { headers.append(("x-triage-backend", backend)) }
+        if let rule = tags.rule { headers.append(("x-triage-rule", rule)) }
         return headers
     }
 
-    static func lowercasedHeaders(_ fields: HTTPFields) -> [String: String] {
+    /// Headers by lowercased name, repeated fields joined with ", ".
+    static func lowercasedHeaders(_ fields: some Sequence<(name: String, value: String)>) -> [String: String] {
         var headers: [String: String] = [:]
-        for field in fields {
-            let name = field.name.canonicalName
+        for (name, value) in fields {
             if let existing = headers[name] {
-                headers[name] = existing + ", " + field.value
+                headers[name] = existing + ", " + value
             } else {
-                headers[name] = field.value
+                headers[name] = value
             }
-        }
-        return headers
-    }
-
-    /// The W3C trace context headers of a client request, by lowercased name.
-    static func traceContextHeaders(_ fields: HTTPFields) -> [String: String] {
-        var headers: [String: String] = [:]
-        for name in ["traceparent", "tracestate"] {
-            if let field = HTTPField.Name(name), let value = fields[field] { headers[name] = value }
         }
         return headers
     }

@@ -88,7 +88,7 @@ public struct TriageServer: Sendable {
     public func run(onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }) async throws {
         let parts = try assemble()
         let recorder = parts.recorder
-        let connections = parts.connections
+        let front = parts.front
         let host = self.host
         if let files = ProcessLimits.raiseOpenFiles() {
             logger.notice("open-file limit (RLIMIT_NOFILE)", metadata: [
@@ -100,10 +100,8 @@ public struct TriageServer: Sendable {
         let app = Application(
             responder: RequestTaskResponder(inner: parts.router.buildResponder()),
             server: HTTPServerBuilder { responder in
-                TimedHTTP1Channel(
-                    inner: HTTP1Channel(
-                        responder: responder, configuration: .init(additionalChannelHandlers: [connections.makeHandler()])),
-                    timeouts: timeouts)
+                // The proxy routes are served by the front's handlers, ahead of Hummingbird.
+                TimedHTTP1Channel(inner: HTTP1Channel(responder: responder), timeouts: timeouts) { front.makeHandlers() }
             },
             configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
             onServerRunning: { channel in
@@ -137,7 +135,7 @@ public struct TriageServer: Sendable {
 
     /// The router with every route, and the recorder its handlers write log records through.
     func assemble() throws -> (
-        router: Router<TriageRequestContext>, recorder: RequestRecorder, cutoff: ShutdownCutoff, connections: ClientConnections
+        router: Router<TriageRequestContext>, recorder: RequestRecorder, cutoff: ShutdownCutoff, front: ConnectionFront
     ) {
         let known = KnownRequestIDs()
         let logger = self.logger
@@ -169,8 +167,11 @@ public struct TriageServer: Sendable {
         let feedback = FeedbackHandler(store: feedbackStore, known: known, routes: routes, database: database, heldBack: recorder.heldBack)
         let cutoff = ShutdownCutoff(graceSeconds: shutdownGrace)
         let connections = ClientConnections()
-        let router = makeRouter(recorder: recorder, feedback: feedback, cutoff: cutoff, connections: connections)
-        return (router, recorder, cutoff, connections)
+        let proxy = ProxyHandler(
+            routes: routes, client: client, recorder: recorder, health: health, logger: logger, shutdown: cutoff, tracing: tracing)
+        let router = makeRouter(recorder: recorder, feedback: feedback, proxy: proxy, connections: connections)
+        let front = ConnectionFront(connections: connections, service: ProxyFrontService(proxy: proxy, routes: routes, recorder: recorder))
+        return (router, recorder, cutoff, front)
     }
 
     /// Writes the records still held back, stops the upstream client and flushes the routing log.
@@ -185,7 +186,7 @@ public struct TriageServer: Sendable {
     /// header-size limit and the client-key check (which only `/healthz` skips), then
     /// `Expect: 100-continue`. Routes added before a middleware would silently skip it.
     func makeRouter(
-        recorder: RequestRecorder, feedback: FeedbackHandler, cutoff: ShutdownCutoff, connections: ClientConnections
+        recorder: RequestRecorder, feedback: FeedbackHandler, proxy: ProxyHandler, connections: ClientConnections
     ) -> Router<TriageRequestContext> {
         let router = Router(context: TriageRequestContext.self)
         router.add(middleware: CloseAfterResponseMiddleware())
@@ -195,8 +196,8 @@ public struct TriageServer: Sendable {
         router.post("/v1/feedback") { request, context in
             await feedback.handle(request, context: context)
         }
-        let proxy = ProxyHandler(
-            routes: routes, client: client, recorder: recorder, health: health, logger: logger, shutdown: cutoff, tracing: tracing)
+        // (`POST` on these is answered by the ProxyFront before Hummingbird; the routes stay for
+        // the router's tests and its list of routes.)
         router.post("/v1/chat/completions") { request, context in
             await proxy.handle(request, api: .openAIChat, hangUp: connections.hangUp(of: context.channel))
         }

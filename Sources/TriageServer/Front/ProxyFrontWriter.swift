@@ -1,0 +1,101 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Writes the front's answer to one request from its task, on the connection's event loop: a
+/// whole answer (head, body and end) in one hop; a stream's head in one, then each event
+/// without waiting for it to be written unless the connection is not writable (the client
+/// reads slower than the backend sends: back-pressure), then the end.
+struct ProxyFrontWriter: Sendable {
+    let front: NIOLoopBound<ProxyFront>
+    private let context: NIOLoopBound<ChannelHandlerContext>
+    private let channel: any Channel
+    private let hangUp: ClientHangUp?
+
+    init(front: NIOLoopBound<ProxyFront>, context: ChannelHandlerContext, hangUp: ClientHangUp?) {
+        self.front = front
+        self.context = NIOLoopBound(context, eventLoop: context.eventLoop)
+        self.channel = context.channel
+        self.hangUp = hangUp
+    }
+
+    private var eventLoop: any EventLoop { channel.eventLoop }
+
+    /// A whole answer: head, body and end in one write; the connection closes after it when `close`.
+    func whole(status: Int, headers: [(name: String, value: String)], body: ByteBuffer, close: Bool = false) {
+        let head = Self.head(status: status, headers: headers + [("content-length", String(body.readableBytes))])
+        let context = self.context
+        let front = self.front
+        eventLoop.execute {
+            let context = context.value
+            context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+            if body.readableBytes > 0 {
+                context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
+            }
+            front.value.frontAnswered(close: close, context: context)
+        }
+    }
+
+    /// A stream's head (chunked: no length).
+    func head(status: Int, headers: [(name: String, value: String)]) {
+        let head = Self.head(status: status, headers: headers)
+        let context = self.context
+        eventLoop.execute {
+            context.value.writeAndFlush(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        }
+    }
+
+    /// One piece of a stream. Throws once the client has gone.
+    func body(_ buffer: ByteBuffer) async throws {
+        guard channel.isActive, !(hangUp?.isGone ?? false) else { throw ChannelError.ioOnClosedChannel }
+        let context = self.context
+        let part = HTTPServerResponsePart.body(.byteBuffer(buffer))
+        if channel.isWritable {
+            eventLoop.execute { context.value.writeAndFlush(NIOAny(part), promise: nil) }
+        } else {
+            try await eventLoop.flatSubmit { context.value.writeAndFlush(NIOAny(part)) }.get()
+        }
+    }
+
+    /// The end of a stream.
+    func end() {
+        let context = self.context
+        let front = self.front
+        eventLoop.execute { front.value.frontAnswered(close: false, context: context.value) }
+    }
+
+    /// A stream cut short (the client went away): the connection closes without the end.
+    func abort() {
+        let context = self.context
+        let front = self.front
+        eventLoop.execute { front.value.frontAborted(context: context.value) }
+    }
+
+    /// The response head, with `date` and `server` as Hummingbird's answers have them.
+    static func head(status: Int, headers: [(name: String, value: String)]) -> HTTPResponseHead {
+        var fields = HTTPHeaders(headers.map { ($0.name, $0.value) })
+        fields.add(name: "date", value: HTTPDate.now)
+        fields.add(name: "server", value: "triage")
+        return HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: fields)
+    }
+}
+
+/// The `date` header's text (RFC 9110 §5.6.7), formatted once a second.
+enum HTTPDate {
+    private static let cache = Mutex<(second: Int, text: String)>((-1, ""))
+
+    static var now: String {
+        var seconds = time(nil)
+        return cache.withLock { cached in
+            if cached.second == seconds { return cached.text }
+            var parts = tm()
+            gmtime_r(&seconds, &parts)
+            var buffer = [CChar](repeating: 0, count: 40)
+            let count = strftime(&buffer, buffer.count, "%a, %d %b %Y %H:%M:%S GMT", &parts)
+            let text = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            cached = (seconds, text)
+            return text
+        }
+    }
+}
