@@ -30,29 +30,6 @@ private struct CountingOutcome: RoutingLogOutcome {
 
 @Suite("Routing log outcomes: rendered once, on the sink's consumer thread")
 struct LogQueueOutcomeTests {
-    @Test("the writer renders each outcome once on its own thread, before the commit returns; the line is the rendered record")
-    func writerRendersOnItsThread() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-outcome-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/routing.jsonl"
-        let writer = try RoutingLogWriter(path: path)
-        let renders = CountingOutcome.Renders()
-        let observed = Mutex<[String]>([])
-        writer.observe { record in observed.withLock { $0.append(record.reason) } }
-        #expect(await writer.commit(CountingOutcome(id: "out-1", renders: renders)))
-        #expect(renders.count == 1, "rendered before the commit returned")
-        #expect(observed.withLock { $0 } == ["rendered"], "the observer sees the rendered record")
-        let caller = pthread_self()
-        for index in 2...100 { writer.append(CountingOutcome(id: "out-\(index)", renders: renders)) }
-        writer.close()
-        #expect(renders.count == 100)
-        #expect(renders.threads.count == 1 && !renders.threads.contains(caller), "rendered on the writer's one thread")
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == 100)
-        let expected = CountingOutcome(id: "out-1", renders: CountingOutcome.Renders()).rendered()
-        #expect(Array(lines[0].utf8) + [UInt8(ascii: "\n")] == expected.jsonLine())
-    }
-
     @Test("the queue counts an outcome's estimate once; a requeued batch is not rendered again; a refused one is rendered at once")
     func queueRendersOnce() {
         let queue = LogQueue(maxPendingBytes: 1 << 20, onError: { _ in }, wake: {})
@@ -74,5 +51,28 @@ struct LogQueueOutcomeTests {
         _ = queue.close()
         queue.append(CountingOutcome(id: "late", renders: renders))
         #expect(renders.count == 3 && seen.withLock { $0 }.last == "late")
+    }
+
+    @Test("the writer renders each outcome once on its own thread, before the commit returns; the line is the rendered record")
+    func writerRendersOnItsThread() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-outcome-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/routing.jsonl"
+        let writer = try RoutingLogWriter(path: path)
+        let renders = CountingOutcome.Renders()
+        let observed = Mutex<[String]>([])
+        writer.observe { record in observed.withLock { $0.append(record.reason) } }
+        #expect(await writer.commit(CountingOutcome(id: "out-1", renders: renders)))
+        #expect(renders.count == 1, "rendered before the commit returned")
+        #expect(observed.withLock { $0 } == ["rendered"], "the observer sees the rendered record")
+        let caller = pthread_self()
+        for index in 2...100 { writer.append(CountingOutcome(id: "out-\(index)", renders: renders)) }
+        writer.close()
+        #expect(renders.count == 100)
+        #expect(renders.threads.count == 1 && !renders.threads.contains(caller), "rendered on the writer's one thread")
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 100)
+        let expected = CountingOutcome(id: "out-1", renders: CountingOutcome.Renders()).rendered()
+        #expect(Array(lines[0].utf8) + [UInt8(ascii: "\n")] == expected.jsonLine())
     }
 }
