@@ -137,11 +137,12 @@ public struct JSONWriter {
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
+            // Sorted as pairs: no dictionary lookup (hashing each key again) per member.
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                string(key)
+                string(member.key)
                 bytes.append(UInt8(ascii: ":"))
-                if let member = members[key] { self.value(member) }
+                self.value(member.value)
             }
             bytes.append(UInt8(ascii: "}"))
         }

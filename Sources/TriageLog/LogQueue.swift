@@ -11,10 +11,33 @@ import Synchronization
 public final class LogQueue: Sendable {
     /// A queued record and, for ``commit(_:)``, who waits for it.
     public struct Entry: Sendable {
-        public var record: RoutingLogRecord
+        /// The record: rendered from the queued outcome by ``take(limit:)`` (a placeholder before).
+        public internal(set) var record: RoutingLogRecord
         public var waiter: CheckedContinuation<Bool, Never>?
+        /// The outcome as queued, until ``take(limit:)`` renders it into `record`.
+        var outcome: (any RoutingLogOutcome)?
+        /// The outcome's estimated bytes, counted once at enqueue.
+        let size: Int
         /// Whether the observer has seen the record (a batch put back by ``requeue(_:bytes:)`` is not shown again).
         var observed = false
+
+        init(_ outcome: any RoutingLogOutcome, waiter: CheckedContinuation<Bool, Never>?) {
+            if let record = outcome as? RoutingLogRecord {
+                self.record = record
+            } else {
+                self.record = RoutingLogRecord(id: outcome.id, timestamp: "", endpoint: "", reason: "", status: 0, latencyMs: 0)
+                self.outcome = outcome
+            }
+            self.waiter = waiter
+            self.size = outcome.estimatedSize
+        }
+
+        /// Renders the queued outcome (once), on the consumer's thread.
+        mutating func render() {
+            guard let outcome else { return }
+            record = outcome.rendered()
+            self.outcome = nil
+        }
     }
 
     private struct State {
@@ -62,20 +85,22 @@ public final class LogQueue: Sendable {
         self.observer.withLock { $0 = Observer(tell: observer) }
     }
 
-    /// Queues a record and returns at once (never drops it for a long queue; see ``waitForRoom()``).
-    public func append(_ record: RoutingLogRecord) {
-        enqueue(Entry(record: record, waiter: nil))
+    /// Queues a record (or an outcome rendered into one on the consumer's thread) and returns at
+    /// once (never drops it for a long queue; see ``waitForRoom()``).
+    public func append(_ outcome: any RoutingLogOutcome) {
+        enqueue(Entry(outcome, waiter: nil))
     }
 
-    /// Queues a record and returns once the consumer has stored it (true) or could not (false, counted as lost).
-    public func commit(_ record: RoutingLogRecord) async -> Bool {
+    /// Queues a record (or an outcome) and returns once the consumer has stored it (true) or could
+    /// not (false, counted as lost).
+    public func commit(_ outcome: any RoutingLogOutcome) async -> Bool {
         await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            enqueue(Entry(record: record, waiter: continuation))
+            enqueue(Entry(outcome, waiter: continuation))
         }
     }
 
     private func enqueue(_ entry: Entry) {
-        let size = entry.record.estimatedSize
+        let size = entry.size
         let (accepted, wakeConsumer) = state.withLock { state -> (Bool, Bool) in
             guard !state.closing else {
                 state.status.lost += 1
@@ -89,6 +114,8 @@ public final class LogQueue: Sendable {
         }
         if wakeConsumer { wake() }
         if !accepted {
+            var entry = entry
+            entry.render()
             observer.withLock { $0 }?.tell(entry.record)
             onError("routing log is closed; record \(entry.record.id) was not written")
             entry.waiter?.resume(returning: false)
@@ -110,7 +137,8 @@ public final class LogQueue: Sendable {
     }
 
     /// Takes up to `limit` queued entries (oldest first), their estimated bytes, and whether the
-    /// sink is closing; the observer sees each record not seen before, in order, before this returns.
+    /// sink is closing; each outcome is rendered into its record here, on the consumer's thread,
+    /// and the observer sees each record not seen before, in order, before this returns.
     public func take(limit: Int = .max) -> (batch: [Entry], bytes: Int, closing: Bool) {
         var (batch, bytes, closing) = state.withLock { state -> ([Entry], Int, Bool) in
             if limit >= state.pending.count {
@@ -122,15 +150,15 @@ public final class LogQueue: Sendable {
             }
             let batch = Array(state.pending.prefix(limit))
             state.pending.removeFirst(limit)
-            let bytes = batch.reduce(0) { $0 + $1.record.estimatedSize }
+            let bytes = batch.reduce(0) { $0 + $1.size }
             state.queuedBytes -= bytes
             return (batch, bytes, state.closing)
         }
-        if let observer = observer.withLock({ $0 }) {
-            for index in batch.indices where !batch[index].observed {
-                observer.tell(batch[index].record)
-                batch[index].observed = true
-            }
+        let observer = observer.withLock { $0 }
+        for index in batch.indices where !batch[index].observed {
+            batch[index].render()
+            observer?.tell(batch[index].record)
+            batch[index].observed = true
         }
         return (batch, bytes, closing)
     }

@@ -3,10 +3,11 @@
 /// durable (in the file, the database, or the database sink's local spool), ``append(_:)``
 /// queues without waiting, ``waitForRoom()`` pushes back on new requests while too much waits.
 public protocol RoutingLogSink: AnyObject, Sendable {
-    /// Queues a record and returns true once it is stored, false when it could not be (counted as lost).
-    func commit(_ record: RoutingLogRecord) async -> Bool
-    /// Queues a record and returns at once.
-    func append(_ record: RoutingLogRecord)
+    /// Queues a record (or an outcome the sink renders into one on its own thread) and returns
+    /// true once it is stored, false when it could not be (counted as lost).
+    func commit(_ outcome: any RoutingLogOutcome) async -> Bool
+    /// Queues a record (or an outcome) and returns at once.
+    func append(_ outcome: any RoutingLogOutcome)
     /// Suspends while the queue is over its bound.
     func waitForRoom() async
     /// Records queued but not yet stored.

@@ -114,15 +114,15 @@ public final class RoutingLogWriter: Sendable {
     /// record because the queue is long: callers that want back-pressure call ``waitForRoom()`` first.
     ///
     /// Records appended after ``close()`` are not written (counted as lost and reported through `onError`).
-    public func append(_ record: RoutingLogRecord) {
-        queue.append(record)
+    public func append(_ outcome: any RoutingLogOutcome) {
+        queue.append(outcome)
     }
 
     /// Queues a record and returns once the batch holding it has been written: true when its
     /// line is in the file (the page cache), false when it could not be written (counted in
     /// ``status`` as lost).
-    public func commit(_ record: RoutingLogRecord) async -> Bool {
-        await queue.commit(record)
+    public func commit(_ outcome: any RoutingLogOutcome) async -> Bool {
+        await queue.commit(outcome)
     }
 
     /// Sets what the writer thread tells about each record before writing it (``LogQueue/observe(_:)``).
@@ -198,7 +198,7 @@ public final class RoutingLogWriter: Sendable {
             var storage: [UInt8] = []
             swap(&storage, &state.scratch)  // moved out, so emptying it keeps its memory
             var out = JSONWriter(reusing: consume storage)
-            out.reserveCapacity(min(batch.reduce(0) { $0 + $1.record.estimatedSize + 64 }, Self.flushBytes * 2))
+            out.reserveCapacity(min(bytes + 64 * batch.count, Self.flushBytes * 2))
             var first = 0
             for index in batch.indices {
                 batch[index].record.writeJSONLine(to: &out)

@@ -126,8 +126,8 @@ public final class PostgresLogSink: RoutingLogSink {
 
     public var spoolPath: String { spool.withLock { $0.path } }
 
-    public func append(_ record: RoutingLogRecord) { queue.append(record) }
-    public func commit(_ record: RoutingLogRecord) async -> Bool { await queue.commit(record) }
+    public func append(_ outcome: any RoutingLogOutcome) { queue.append(outcome) }
+    public func commit(_ outcome: any RoutingLogOutcome) async -> Bool { await queue.commit(outcome) }
     public func waitForRoom() async { await queue.waitForRoom() }
     public func observe(_ observer: @escaping @Sendable (RoutingLogRecord) -> Void) { queue.observe(observer) }
     public var pendingCount: Int { queue.pendingCount }

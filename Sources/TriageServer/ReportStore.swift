@@ -38,7 +38,7 @@ final class ReportStore: Sendable {
     /// Adds a record that was just logged.
     func insert(_ record: RoutingLogRecord) {
         guard let date = LogTimestamp.parse(record.timestamp) else { return }
-        let facts = ReportFacts(LogEntry(record: record, shadow: record.shadow))
+        let facts = ReportFacts(record, shadowCostUSD: record.shadow?.costUSD)
         state.withLock { state in
             if !state.seeded { state.liveIDs.insert(record.id) }
             let item = Item(facts, date: date, names: &state.names)

@@ -6,9 +6,9 @@ import TriageTracing
 
 /// Where a finished request goes: one line in the routing log and its counts in the metrics.
 ///
-/// The request path hands over the finished record (one immutable value) and stamps its id into
-/// ``KnownRequestIDs``; the sink's writer thread counts it in the metrics, the dashboard's recent
-/// requests and report store (``observe(_:)``) before it renders and writes the line.
+/// The request path hands over its outcome (one immutable ``RequestOutcome``) and stamps its id
+/// into ``KnownRequestIDs``; the sink's writer thread renders it into the record, counts that in
+/// the metrics, the dashboard's recent requests and report store (``observe(_:)``), then writes the line.
 struct RequestRecorder: Sendable {
     let log: any RoutingLogSink
     let metrics: ProxyMetrics
@@ -36,38 +36,49 @@ struct RequestRecorder: Sendable {
         }
     }
 
-    /// Writes `record` to the routing log and counts it, returning once its line is in the
-    /// file (group commit with the writer thread), before the answer is finished.
+    /// Writes the request's outcome to the routing log and counts it, returning once its line is
+    /// in the file (group commit with the writer thread), before the answer is finished. The
+    /// writer thread renders the record (timestamp, usage and cost, `log.redact`) and ends the
+    /// request's trace with it; the request path only stamps the id into ``known``.
     ///
     /// - Returns: Whether the answer may go out: true when the line was written, or when it was
     ///   not but `log.on_write_error` is `fail_open`; false means answer ``APIError/routingLogUnavailable``.
+    func record(_ outcome: RequestOutcome) async -> Bool {
+        var outcome = outcome
+        outcome.trace = RequestTrace.current
+        known.insert(outcome.id)
+        let written = await log.commit(outcome)
+        return written || onWriteError == .failOpen
+    }
+
+    /// The same for a record finished elsewhere (a request refused before the lifecycle: client
+    /// auth, rate limits, a body that never came), its trace ended here.
     func record(_ record: RoutingLogRecord) async -> Bool {
         let record = Self.stamped(record)
-        // The record is the request's outcome: its trace (when traced) ends with it.
         RequestTrace.current?.finish(record)
         known.insert(record.id)
         let written = await log.commit(record)
         return written || onWriteError == .failOpen
     }
 
-    /// Queues `record` for the routing log without waiting (records written after their answer:
+    /// Queues an outcome for the routing log without waiting (those written after their answer:
     /// a shadow copy's, and those drained at shutdown).
-    func recordInBackground(_ record: RoutingLogRecord) {
-        let record = Self.stamped(record)
-        known.insert(record.id)
-        log.append(record)
+    func recordInBackground(_ outcome: RequestOutcome) {
+        known.insert(outcome.id)
+        log.append(outcome)
     }
 
-    /// Writes the records still waiting for a shadow copy (at shutdown) without it rather than
-    /// lose them, `log.redact` applied as on every other path.
+    /// Writes the outcomes still waiting for a shadow copy (at shutdown) without it rather than
+    /// lose them; rendering applies `log.redact` of `active` (the routes in force now) as on every other path.
     func drainHeldBack(active: ActiveRoutes) {
-        for record in heldBack.drain() {
-            var record = record
-            record.shadow = RoutingLogRecord.Shadow(
+        for held in heldBack.drain() {
+            var outcome = held
+            outcome.active = active
+            outcome.facts.shadow = RoutingLogRecord.Shadow(
                 backend: "unfinished", status: nil, response: nil,
                 error: "shadow copy unfinished at shutdown", latencyMs: 0, agreement: nil, costUSD: nil
             )
-            recordInBackground(RequestLifecycle.logged(record, active: active))
+            recordInBackground(outcome)
         }
     }
 
@@ -97,15 +108,15 @@ struct RequestRecorder: Sendable {
     }
 }
 
-/// Records whose log line waits for a background shadow request; ``drain()`` hands them back at
+/// Outcomes whose log line waits for a background shadow request; ``drain()`` hands them back at
 /// shutdown so that none is lost if a shadow copy outlives the server.
 final class HeldBackRecords: Sendable {
-    private let records = Mutex<[String: RoutingLogRecord]>([:])
+    private let records = Mutex<[String: RequestOutcome]>([:])
 
-    func hold(_ record: RoutingLogRecord) {
+    func hold(_ outcome: RequestOutcome) {
         // The answer is out; the shadow copy that follows is not part of the request's trace.
-        RequestTrace.current?.finish(record)
-        records.withLock { $0[record.id] = record }
+        let outcome = outcome.finishingTrace(RequestTrace.current)
+        records.withLock { $0[outcome.id] = outcome }
     }
 
     /// Whether the record of `id` is held back (its shadow copy still running).
@@ -118,7 +129,7 @@ final class HeldBackRecords: Sendable {
         records.withLock { $0.removeValue(forKey: id) != nil }
     }
 
-    func drain() -> [RoutingLogRecord] {
+    func drain() -> [RequestOutcome] {
         records.withLock { records in
             defer { records.removeAll() }
             return Array(records.values)

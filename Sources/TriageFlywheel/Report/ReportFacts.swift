@@ -48,11 +48,15 @@ public struct ReportFacts: Sendable, Equatable {
 
     /// The facts of a log entry (its shadow comparison's cost from ``LogEntry/shadow``).
     public init(_ entry: LogEntry) {
-        let record = entry.record
+        self.init(entry.record, shadowCostUSD: entry.shadow?.costUSD)
+    }
+
+    /// The facts of a record (the live path: no ``LogEntry`` made, the record not copied).
+    public init(_ record: RoutingLogRecord, shadowCostUSD: Double?) {
         self.init(timestamp: record.timestamp, backend: record.backend, rule: record.rule, failed: record.status >= 400 || record.error != nil,
                   stream: record.stream, latencyMs: record.latencyMs, ttftMs: record.ttftMs,
                   usage: record.usage.map { ($0.promptTokens, $0.completionTokens) }, costUSD: record.costUSD,
-                  shadowCostUSD: entry.shadow?.costUSD, fit: record.scores?.fit, complexity: record.scores?.complexity,
+                  shadowCostUSD: shadowCostUSD, fit: record.scores?.fit, complexity: record.scores?.complexity,
                   fallback: (record.attempts?.count ?? 0) > 1, replica: record.replica)
     }
 

@@ -112,23 +112,22 @@ extension RequestLifecycle {
     /// to a shadow copy) before it goes out.
     private func answer(
         _ intake: RequestIntake, body upstreamBody: [UInt8], contentType: String?, status: Int, backend: BackendConfig,
-        active: ActiveRoutes, record initial: RoutingLogRecord, started: ContinuousClock.Instant, watch: ClientWatch
+        active: ActiveRoutes, record: RoutingLogRecord, started: ContinuousClock.Instant, watch: ClientWatch
     ) async -> Reply {
         let chat = intake.chat
-        var record = initial
         var (body, answerType, summary) = BackendExchange.answer(upstreamBody, contentType: contentType, request: chat, backend: backend)
         if let masking = Self.masking(for: chat, backend: backend, active: active) {
             body = masking.restore(jsonBytes: body)
             summary.text = masking.restore(summary.text)
         }
-        Self.complete(&record, summary: summary, chat: chat, backend: backend, status: status, started: started, ttft: nil)
+        var outcome = Self.outcome(record, summary: summary, chat: chat, backend: backend, status: status, started: started, firstByte: nil, active: active)
         if chat.api == .openAIEmbeddings {
-            record.response = nil
-            record.dimensions = EmbeddingsAnswer.dimensions(body)
+            outcome.facts.response = nil
+            outcome.facts.dimensions = EmbeddingsAnswer.dimensions(body)
         }
         // The record is in the file before the answer goes out (a shadowed one is written when its copy ends).
-        if !startShadow(record, chat: chat, answeredBy: backend, active: active, clientHeaders: intake.headers),
-           await !recorder.record(Self.logged(record, active: active)) {
+        if !startShadow(outcome, chat: chat, answeredBy: backend, active: active, clientHeaders: intake.headers),
+           await !recorder.record(outcome) {
             return .error(.routingLogUnavailable, tags: ReplyTags(record))
         }
         watch.end()

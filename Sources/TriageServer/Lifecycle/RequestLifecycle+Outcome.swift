@@ -1,33 +1,29 @@
 import Foundation
 import TriageConfig
 import TriageLog
-import TriageRouting
 
-/// The outcome of a request as its routing log record: status, latency, answer, usage and cost,
-/// and the tags its reply carries.
+/// The outcome of a request (``RequestOutcome``): facts and raw instants, rendered into its
+/// routing log record on the log's writer thread; and the tags its reply carries.
 extension RequestLifecycle {
-    /// Fills the outcome fields of a record: status, latency, answer, usage (reported or estimated) and cost.
-    static func complete(
-        _ record: inout RoutingLogRecord, summary: ChatResponseSummary, chat: ProxyRequest, backend: BackendConfig,
-        status: Int, started: ContinuousClock.Instant, ttft: Double?
-    ) {
-        record.status = status
-        record.latencyMs = milliseconds(since: started)
-        record.ttftMs = ttft
-        record.response = summary.text
-        record.finishReason = summary.finishReason
-        let usage: RoutingLogRecord.Usage
+    /// The outcome of an answered request: status, answer, the usage as reported (or what its
+    /// estimate needs) and the backend's prices; `record` holds the facts gathered before.
+    static func outcome(
+        _ record: RoutingLogRecord, summary: ChatResponseSummary, chat: ProxyRequest, backend: BackendConfig,
+        status: Int, started: ContinuousClock.Instant, firstByte: ContinuousClock.Instant?, active: ActiveRoutes
+    ) -> RequestOutcome {
+        var facts = record
+        facts.status = status
+        facts.response = summary.text
+        facts.finishReason = summary.finishReason
+        let usage: RequestOutcome.Usage
         if let prompt = summary.promptTokens, let completion = summary.completionTokens {
-            usage = .init(promptTokens: prompt, completionTokens: completion, source: "upstream")
+            usage = .reported(prompt: prompt, completion: completion)
         } else {
-            usage = .init(
-                promptTokens: TokenEstimator.estimate(messages: chat.messageTexts),
-                completionTokens: summary.text.isEmpty ? 0 : TokenEstimator.estimate(summary.text),
-                source: "estimated"
-            )
+            usage = .estimated(promptTexts: chat.messageTexts, answer: summary.text)
         }
-        record.usage = usage
-        record.costUSD = backend.pricing.cost(inputTokens: usage.promptTokens, outputTokens: usage.completionTokens)
+        return RequestOutcome(
+            facts: facts, started: started, firstByte: firstByte, usage: usage, pricing: backend.pricing, active: active,
+            promptBytes: chat.messageTexts.reduce(0) { $0 + $1.utf8.count })
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Double {

@@ -150,19 +150,19 @@ extension RequestLifecycle {
         } else {
             health.finish(backend, success: record.error == nil)
         }
-        let ttft = firstByte.map { Self.milliseconds(from: context.started, to: $0) }
         // A stream that passed every check was summarised while checked; otherwise from the bytes relayed.
         var summary = (checked ? check.summary : nil) ?? relay.summary
         if let masking { summary.text = masking.restore(summary.text) }
-        Self.complete(&record, summary: summary, chat: context.chat, backend: backend,
-                      status: context.response.status, started: context.started, ttft: ttft)
+        var outcome = Self.outcome(
+            record, summary: summary, chat: context.chat, backend: backend, status: context.response.status,
+            started: context.started, firstByte: firstByte, active: context.active)
         if check.problem != nil && !clientGone {
-            record.status = 502  // what the client got instead of an answer
+            outcome.facts.status = 502  // what the client got instead of an answer
         }
         let shadowed = record.error == nil
-            && startShadow(record, chat: context.chat, answeredBy: backend, active: context.active, clientHeaders: context.clientHeaders)
+            && startShadow(outcome, chat: context.chat, answeredBy: backend, active: context.active, clientHeaders: context.clientHeaders)
         // The record is in the file before the client gets the stream's end.
-        let mayAnswer = shadowed ? true : await recorder.record(Self.logged(record, active: context.active))
+        let mayAnswer = shadowed ? true : await recorder.record(outcome)
         if !clientGone {
             let end = mayAnswer ? tail.held : relay.fail(.routingLogUnavailable)
             if !end.isEmpty {

@@ -9,17 +9,18 @@ import TriageUpstream
 /// background, graded by the judge, its record written when the copy ends.
 extension RequestLifecycle {
     /// Sends a sampled copy of an answered request to the shadow backend in the background and
-    /// appends `record` (with both answers) when the copy is done. The client never waits for it.
-    /// Returns false when the request is not shadowed (the caller then appends the record).
+    /// appends `outcome` (with both answers) when the copy is done. The client never waits for it.
+    /// Returns false when the request is not shadowed (the caller then appends the outcome).
     func startShadow(
-        _ record: RoutingLogRecord, chat: ProxyRequest, answeredBy backend: BackendConfig, active: ActiveRoutes,
+        _ outcome: RequestOutcome, chat: ProxyRequest, answeredBy backend: BackendConfig, active: ActiveRoutes,
         clientHeaders: [String: String]
     ) -> Bool {
+        let record = outcome.facts
         guard chat.api != .openAIEmbeddings, let shadow = active.shadow, shadow.backend.name != backend.name,
               (200..<300).contains(record.status) else { return false }
         // No copy of sensitive data to a remote shadow backend (the record says so: `shadow_skipped`).
         guard Self.privacyAllows(chat, backend: shadow.backend, active: active) else { return false }
-        let usage = record.usage
+        let usage = outcome.renderedUsage
         let estimate = shadow.backend.pricing.cost(inputTokens: usage?.promptTokens ?? 0, outputTokens: usage?.completionTokens ?? 0)
         guard case .shadow(let reserved) = shadow.sampler.shouldShadow(requestID: record.id, estimatedCostUSD: estimate) else { return false }
         let transport = self.transport
@@ -34,13 +35,13 @@ extension RequestLifecycle {
             shadow.sampler.recordSpend(0, releasing: reserved)
             return false
         }
-        recorder.heldBack.hold(record)
+        recorder.heldBack.hold(outcome)
         Task.detached {
-            var record = record
+            var outcome = outcome
             let cap = active.config.shadow?.dailyCapUSD
             guard await recorder.reserveSharedShadow(backend: shadow.backend.name, estimate: estimate, cap: cap) else {
                 shadow.sampler.recordSpend(0, releasing: reserved)
-                if recorder.heldBack.release(record.id) { recorder.recordInBackground(Self.logged(record, active: active)) }
+                if recorder.heldBack.release(record.id) { recorder.recordInBackground(outcome) }
                 return
             }
             let started = ContinuousClock.now
@@ -73,9 +74,9 @@ extension RequestLifecycle {
                 result.judge = await judge.grade(JudgeRequest(id: record.id, messages: messages, localAnswer: local, referenceAnswer: remote), transport: transport, sharedBudget: recorder.database?.budget)
             }
             await recorder.settleSharedShadow(backend: shadow.backend.name, estimate: estimate, actual: result.costUSD ?? 0, cap: cap)
-            record.shadow = result
+            outcome.facts.shadow = result
             if recorder.heldBack.release(record.id) {
-                recorder.recordInBackground(Self.logged(record, active: active))
+                recorder.recordInBackground(outcome)
             }
         }
         return true

@@ -12,8 +12,9 @@ import TriageUpstream
 /// in `TriageRouting`, then the privacy guard's keep-local choice) → **attempts** (breakers,
 /// `max_concurrent`, retries and fallbacks: ``attempts(_:first:active:record:started:watch:)``,
 /// one ``attempt(_:backend:active:clientHeaders:deadline:cancellation:)`` each) → **relay** (a
-/// whole answer, or a ``StreamedAnswer``) → **outcome** (one ``RoutingLogRecord`` written, or
-/// handed to a ``startShadow(_:chat:answeredBy:active:clientHeaders:)`` copy, and its metrics).
+/// whole answer, or a ``StreamedAnswer``) → **outcome** (one immutable ``RequestOutcome``, written, or
+/// handed to a ``startShadow(_:chat:answeredBy:active:clientHeaders:)`` copy; the log's writer
+/// thread renders it into the ``RoutingLogRecord`` and counts its metrics).
 ///
 /// Upstreams are reached through ``UpstreamTransport`` only, so the whole path runs in unit
 /// tests with an in-memory transport. ``ProxyHandler`` is the HTTP adapter around it.
@@ -56,10 +57,8 @@ struct RequestLifecycle: Sendable {
         // `log.max_pending_bytes`, new requests wait here rather than grow memory or lose lines.
         await recorder.log.waitForRoom()
         let active = routes.snapshot
-        var record = RoutingLogRecord(
-            id: RequestID.make(), timestamp: RoutingLogRecord.timestamp(Date()),
-            endpoint: api.endpoint, reason: "", status: 0, latencyMs: 0
-        )
+        // The facts of the outcome; the timestamp and latencies are rendered from `started` on the writer thread.
+        var record = RoutingLogRecord(id: RequestID.make(), timestamp: "", endpoint: api.endpoint, reason: "", status: 0, latencyMs: 0)
         do {
             let bytes = try await readBody(active.config.limits.maxBodyBytes)
             let intake = try RequestIntake(api, bytes: bytes, headers: headers, active: active, record: &record)
@@ -108,8 +107,9 @@ struct RequestLifecycle: Sendable {
         record.status = Int(apiError.status.code)
         record.error = apiError.message
         if record.reason.isEmpty { record.reason = "rejected: \(apiError.code?.rawValue ?? apiError.type)" }
-        record.latencyMs = Self.milliseconds(since: started)
-        guard await recorder.record(Self.logged(record, active: active)) else { return .error(.routingLogUnavailable, tags: ReplyTags(record)) }
+        guard await recorder.record(RequestOutcome(facts: record, started: started, active: active)) else {
+            return .error(.routingLogUnavailable, tags: ReplyTags(record))
+        }
         if apiError.status.code >= 500 {
             logger.warning("request failed", metadata: ["id": .string(record.id), "status": .stringConvertible(apiError.status.code), "error": .string(apiError.message)])
         }

@@ -101,12 +101,13 @@ final class MemoryLogSink: RoutingLogSink {
     private struct Observer: Sendable { let tell: @Sendable (RoutingLogRecord) -> Void }
     private let observer = Mutex<Observer?>(nil)
 
-    func commit(_ record: RoutingLogRecord) async -> Bool {
-        append(record)
+    func commit(_ outcome: any RoutingLogOutcome) async -> Bool {
+        append(outcome)
         return true
     }
 
-    func append(_ record: RoutingLogRecord) {
+    func append(_ outcome: any RoutingLogOutcome) {
+        let record = outcome.rendered()
         observer.withLock { $0 }?.tell(record)
         stored.withLock { $0.append(record) }
     }
