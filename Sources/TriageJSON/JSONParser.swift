@@ -43,17 +43,23 @@ public struct JSONParser {
         try parseDocument(input, filter: filter)
     }
 
+    /// Parses a whole document from bytes the caller holds (an event's data in place, say),
+    /// keeping only what `filter` names when there is one: no copy into an array first.
+    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, keeping filter: JSONKeyFilter?) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(buffer, filter: filter)
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        guard parser.index == buffer.count else { throw parser.error("unexpected data after the JSON value") }
+        return value
+    }
+
     /// One whole document (surrounding whitespace allowed, nothing after it), with or without
     /// a key filter.
     static func parseDocument(_ input: ArraySlice<UInt8>, filter: JSONKeyFilter?) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> = input.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(buffer, filter: filter)
             do throws(JSONParseError) {
-                parser.skipWhitespace()
-                let value = try parser.parseValue()
-                parser.skipWhitespace()
-                guard parser.index == buffer.count else { throw parser.error("unexpected data after the JSON value") }
-                return .success(value)
+                return .success(try parse(buffer, keeping: filter))
             } catch {
                 return .failure(error)
             }
@@ -61,16 +67,17 @@ public struct JSONParser {
         return try result.get()
     }
 
-    /// Parses a document that must be an object, returning its members and, for each, the byte
-    /// range of its value in `input` (indices relative to `input.startIndex`).
-    public static func parseObjectWithSpans(_ input: [UInt8]) throws(JSONParseError) -> (members: [String: JSONValue], spans: [String: Range<Int>]) {
-        typealias Parsed = (members: [String: JSONValue], spans: [String: Range<Int>])
+    /// Parses a document that must be an object, returning its members and the byte range in
+    /// `input` of the value of the member named `key` (nil when there is none), so that one
+    /// field can be replaced without re-encoding the rest. Only that one range is kept.
+    public static func parseObject(_ input: [UInt8], spanOf key: String) throws(JSONParseError) -> (members: [String: JSONValue], span: Range<Int>?) {
+        typealias Parsed = (members: [String: JSONValue], span: Range<Int>?)
         let result: Result<Parsed, JSONParseError> = input.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(buffer)
             do throws(JSONParseError) {
                 parser.skipWhitespace()
                 guard parser.peek() == UInt8(ascii: "{") else { throw JSONParseError.notAnObject }
-                let parsed = try parser.parseObject(recordSpans: true)
+                let parsed = try parser.parseObject(spanOf: key)
                 parser.skipWhitespace()
                 guard parser.index == buffer.count else { throw parser.error("unexpected data after the JSON value") }
                 return .success(parsed)
@@ -87,7 +94,7 @@ public struct JSONParser {
         guard let byte = peek() else { throw error("unexpected end of input") }
         switch byte {
         case UInt8(ascii: "{"):
-            return .object(try parseObject(recordSpans: false).members)
+            return .object(try parseObject(spanOf: nil).members)
         case UInt8(ascii: "["):
             return try parseArray()
         case UInt8(ascii: "\""):
@@ -108,16 +115,20 @@ public struct JSONParser {
         }
     }
 
-    mutating func parseObject(recordSpans: Bool) throws(JSONParseError) -> (members: [String: JSONValue], spans: [String: Range<Int>]) {
+    /// An object at `{`; with `spanOf`, also where the value of the member so named lies
+    /// (the last one, like the value, when the key is repeated).
+    mutating func parseObject(spanOf spanKey: String?) throws(JSONParseError) -> (members: [String: JSONValue], span: Range<Int>?) {
         try enter()
         defer { depth -= 1 }
         index += 1  // {
-        var spans: [String: Range<Int>] = [:]
+        var span: Range<Int>?
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
-            return ([:], spans)
+            return ([:], nil)
         }
+        // One allocation for the members of every object of a typical document, not one per doubling.
+        if pendingMembers.capacity == 0 { pendingMembers.reserveCapacity(16) }
         let base = pendingMembers.count
         // On a thrown error the whole parse fails, so what is left above `base` never matters.
         while true {
@@ -137,7 +148,7 @@ public struct JSONParser {
             if let key {
                 let value = try parseValue()
                 pendingMembers.append((key, value))
-                if recordSpans { spans[key] = start..<index }
+                if let spanKey, key == spanKey { span = start..<index }
             } else {
                 try skipValue()
             }
@@ -152,7 +163,7 @@ public struct JSONParser {
                     members[member.key] = member.value  // a repeated key: the last one wins
                 }
                 pendingMembers.removeSubrange(base...)
-                return (members, spans)
+                return (members, span)
             default:
                 throw error("expected ',' or '}' in an object")
             }
@@ -168,6 +179,7 @@ public struct JSONParser {
             index += 1
             return .array([])
         }
+        if pendingItems.capacity == 0 { pendingItems.reserveCapacity(16) }
         let base = pendingItems.count
         while true {
             skipWhitespace()
@@ -301,9 +313,26 @@ public struct JSONParser {
             guard let next = peek(), Self.isDigit(next) else { throw error("invalid number: expected an exponent") }
             while let next = peek(), Self.isDigit(next) { index += 1 }
         }
+        if let integer = Self.smallInteger(UnsafeBufferPointer(rebasing: bytes[start..<index])) { return integer }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text) else { throw error("invalid number") }
         return value
+    }
+
+    /// A valid number token that is a plain integer of at most 15 digits (ids, counts, token
+    /// usage: most numbers in practice), read without making a string: such a value is exact
+    /// in a Double, so this is the value `Double(text)` gives. Nil for anything else.
+    @inline(__always)
+    static func smallInteger(_ token: UnsafeBufferPointer<UInt8>) -> Double? {
+        let negative = token.first == UInt8(ascii: "-")
+        let digits = token.count - (negative ? 1 : 0)
+        guard digits <= 15 else { return nil }
+        var value: Int64 = 0
+        for byte in token.dropFirst(negative ? 1 : 0) {
+            guard isDigit(byte) else { return nil }
+            value = value * 10 + Int64(byte &- UInt8(ascii: "0"))
+        }
+        return negative ? -Double(value) : Double(value)
     }
 
     mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {

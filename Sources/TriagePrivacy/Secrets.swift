@@ -22,16 +22,25 @@ enum Secrets {
         Bytes.isAlnum(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
     }
 
+    /// The shortest token a provider prefix can match: shorter ones (most words) skip the list.
+    static let shortestPrefixed = prefixes.map { $0.prefix.count + $0.minimum }.min() ?? 0
+
     static func match(_ token: UnsafeBufferPointer<UInt8>) -> (range: Range<Int>, confidence: Double, detail: String)? {
+        if token.count >= shortestPrefixed, let prefixed = prefixedKey(token) { return prefixed }
+        if token.count >= 30, token.starts(with: Array("eyJ".utf8)), isJWT(token) { return (0..<token.count, 0.9, "jwt") }
+        if let assignment = assignment(token) { return assignment }
+        if highEntropy(token) { return (0..<token.count, 0.6, "high_entropy") }
+        return nil
+    }
+
+    /// A key that starts with a provider prefix and has enough key characters after it.
+    private static func prefixedKey(_ token: UnsafeBufferPointer<UInt8>) -> (range: Range<Int>, confidence: Double, detail: String)? {
         for entry in prefixes where token.count >= entry.prefix.count + entry.minimum {
             guard token.starts(with: entry.prefix) else { continue }
             var end = entry.prefix.count
             while end < token.count, isKeyByte(token[end]) { end += 1 }
             if end - entry.prefix.count >= entry.minimum { return (0..<end, entry.confidence, entry.detail) }
         }
-        if token.count >= 30, token.starts(with: Array("eyJ".utf8)), isJWT(token) { return (0..<token.count, 0.9, "jwt") }
-        if let assignment = assignment(token) { return assignment }
-        if highEntropy(token) { return (0..<token.count, 0.6, "high_entropy") }
         return nil
     }
 

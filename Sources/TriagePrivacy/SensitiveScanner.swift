@@ -40,6 +40,7 @@ public struct SensitiveScanner: Sendable {
                 found.append(Finding(type: SensitiveType(rawValue: pattern.name), range: start..<end, confidence: 1, detail: "pattern"))
             }
         }
+        guard !found.isEmpty else { return found }
         return Self.resolve(found.filter { $0.confidence >= minConfidence })
     }
 

@@ -12,7 +12,7 @@ enum TokenDetectors {
             while index < count, !Bytes.isTokenBreak(text[index]) { index += 1 }
             var end = index
             // Sentence punctuation after a value is not part of it.
-            while end > start, [UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ":")].contains(text[end - 1]) { end -= 1 }
+            while end > start, isSentencePunctuation(text[end - 1]) { end -= 1 }
             if end - start <= 4, let grouped = GroupedIDs.match(text, tokenStart: start, tokenEnd: end) {
                 found.append(grouped)
                 index = max(index, grouped.range.upperBound)
@@ -22,6 +22,11 @@ enum TokenDetectors {
             token(text, start, end, into: &found)
         }
         PrivateKeyBlocks.scan(text, into: &found)
+    }
+
+    @inline(__always)
+    private static func isSentencePunctuation(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ".") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: ":")
     }
 
     private static func token(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into found: inout [Finding]) {

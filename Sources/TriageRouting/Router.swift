@@ -9,7 +9,11 @@ import TriageConfig
 public struct Router: Sendable {
     /// The configuration being applied.
     public let config: RoutesConfig
-    private let defaultBackend: BackendConfig
+    /// Each rule that can match, in order, with the decision it makes (its reason names the
+    /// rule's conditions, which are all the present ones whenever it matches): made once per
+    /// configuration, so deciding a request builds no string.
+    private let ruleDecisions: [(match: RuleMatch, decision: RouteDecision)]
+    private let noMatch: RouteDecision
 
     /// Creates a router.
     ///
@@ -20,35 +24,40 @@ public struct Router: Sendable {
     public init(config: RoutesConfig) {
         precondition(!config.backends.isEmpty, "Router needs at least one backend; load configs with ConfigLoader")
         self.config = config
-        self.defaultBackend = config.backend(named: config.auto.defaultBackend) ?? config.backends[0]
-    }
-
-    /// Decides where `input` goes. Never fails.
-    public func decide(_ input: RoutingInput) -> RouteDecision {
-        for rule in config.rules {
-            guard let conditions = rule.match.matchedConditions(for: input) else { continue }
+        let defaultBackend = config.backend(named: config.auto.defaultBackend) ?? config.backends[0]
+        self.ruleDecisions = config.rules.compactMap { rule in
+            let conditions = rule.match.conditionNames
+            guard !conditions.isEmpty else { return nil }  // never matches
             switch rule.route {
             case let .backend(name):
-                return RouteDecision(
+                return (rule.match, RouteDecision(
                     backend: config.backend(named: name) ?? defaultBackend,
                     rule: rule.name,
                     reason: "rule '\(rule.name)' matched (\(conditions.joined(separator: ", ")))",
                     viaAuto: false
-                )
+                ))
             case .auto:
-                return RouteDecision(
+                return (rule.match, RouteDecision(
                     backend: defaultBackend,
                     rule: rule.name,
                     reason: "rule '\(rule.name)' routed auto -> default backend '\(defaultBackend.name)' (classifier not enabled)",
                     viaAuto: true
-                )
+                ))
             }
         }
-        return RouteDecision(
+        self.noMatch = RouteDecision(
             backend: defaultBackend,
             rule: nil,
             reason: "no rule matched -> default backend '\(defaultBackend.name)'",
             viaAuto: false
         )
+    }
+
+    /// Decides where `input` goes. Never fails.
+    public func decide(_ input: RoutingInput) -> RouteDecision {
+        for (match, decision) in ruleDecisions where match.holds(for: input) {
+            return decision
+        }
+        return noMatch
     }
 }

@@ -141,29 +141,36 @@ enum BackendExchange {
 
     /// A whole 2xx answer in the client's API, with what the log keeps of it.
     static func answer(_ body: [UInt8], contentType: String?, request: ProxyRequest, backend: BackendConfig) -> (body: [UInt8], contentType: String, summary: ChatResponseSummary) {
+        answer(AnswerBody(body, api: request.api, backend: backend), contentType: contentType, request: request, backend: backend)
+    }
+
+    /// The same from the answer's one parse (made for `request.api` and `backend`).
+    static func answer(_ answer: AnswerBody, contentType: String?, request: ProxyRequest, backend: BackendConfig) -> (body: [UInt8], contentType: String, summary: ChatResponseSummary) {
         let json = contentType ?? "application/json"
+        let body = answer.bytes
         switch request.api {
-        case .openAIResponses: return responsesAnswer(body, contentType: json, request: request, backend: backend)
-        case .openAIEmbeddings: return (body, json, EmbeddingsAnswer.summary(body))
+        case .openAIResponses: return responsesAnswer(answer, contentType: json, request: request, backend: backend)
+        case .openAIEmbeddings: return (body, json, EmbeddingsAnswer.summary(parsed: answer.parsed))
         default: break
         }
         switch (request.api.usesAnthropicErrors, backend.kind == .anthropic) {
         case (false, false):
-            return (body, json, ChatResponseSummary(completionBody: body))
+            return (body, json, ChatResponseSummary(completion: answer.parsed))
         case (true, true):
-            let summary = (try? decode(body)).flatMap { try? AnthropicTranslator.openAIResponse(fromAnthropic: $0, model: backend.model) }
+            let summary = answer.parsed.flatMap { try? AnthropicTranslator.openAIResponse(fromAnthropic: $0, model: backend.model) }
                 .map(ChatResponseSummary.init(openAICompletion:)) ?? ChatResponseSummary()
             return (body, json, summary)
         case (false, true):
-            guard let anthropic = try? decode(body),
+            guard let anthropic = answer.parsed,
                   let translated = try? AnthropicTranslator.openAIResponse(fromAnthropic: anthropic, model: backend.model) else {
                 return (body, json, ChatResponseSummary())
             }
             return (translated.jsonBytes, "application/json", ChatResponseSummary(openAICompletion: translated))
         case (true, false):
-            guard let openAI = try? decode(body),
+            guard let openAI = answer.parsed,
                   let translated = try? AnthropicTranslator.anthropicResponse(fromOpenAI: openAI, model: backend.model) else {
-                return (body, json, ChatResponseSummary(completionBody: body))
+                // Read with the summary's own filter, which may pass where the whole parse failed.
+                return (body, json, answer.parsed.map { ChatResponseSummary(completion: $0) } ?? ChatResponseSummary(completionBody: body))
             }
             return (translated.jsonBytes, "application/json", ChatResponseSummary(openAICompletion: openAI))
         }
@@ -181,14 +188,15 @@ enum BackendExchange {
 
     /// A whole answer to a Responses request: passed through from a Responses backend, else
     /// translated from the chat completion (or Anthropic message) the backend answered.
-    private static func responsesAnswer(_ body: [UInt8], contentType: String, request: ProxyRequest, backend: BackendConfig) -> (body: [UInt8], contentType: String, summary: ChatResponseSummary) {
+    private static func responsesAnswer(_ answer: AnswerBody, contentType: String, request: ProxyRequest, backend: BackendConfig) -> (body: [UInt8], contentType: String, summary: ChatResponseSummary) {
+        let body = answer.bytes
         if backend.kind == .openai && backend.responses {
-            guard let response = try? decode(body) else { return (body, contentType, ChatResponseSummary()) }
+            guard let response = answer.parsed else { return (body, contentType, ChatResponseSummary()) }
             let summary = ResponsesTranslator.summary(ofResponse: response)
             return (body, contentType, ChatResponseSummary(
                 text: summary.text, finishReason: summary.finishReason, promptTokens: summary.input, completionTokens: summary.output))
         }
-        var chat = try? decode(body)
+        var chat = answer.parsed
         if backend.kind == .anthropic {
             chat = chat.flatMap { try? AnthropicTranslator.openAIResponse(fromAnthropic: $0, model: backend.model) }
         }
@@ -197,10 +205,6 @@ enum BackendExchange {
             return (body, contentType, ChatResponseSummary())
         }
         return (translated.jsonBytes, "application/json", ChatResponseSummary(openAICompletion: chat))
-    }
-
-    private static func decode(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONParser.parse(bytes)
     }
 
     private static func untranslatable(_ error: TranslationError, backend: BackendConfig, speaks: String = "another API") -> APIError {

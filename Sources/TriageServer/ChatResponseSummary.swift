@@ -24,7 +24,13 @@ struct ChatResponseSummary: Sendable, Equatable {
 
     /// Summarises a non-streamed `chat.completion` body. Unparseable bodies give an empty summary.
     init(completionBody bytes: [UInt8]) {
-        guard let completion = try? JSONParser.parse(bytes[...], keeping: Self.fields) else { return }
+        self.init(completion: try? JSONParser.parse(bytes[...], keeping: Self.fields))
+    }
+
+    /// Summarises a non-streamed `chat.completion` already parsed with (at least) ``fields``;
+    /// nil (not JSON) gives an empty summary.
+    init(completion: JSONValue?) {
+        guard let completion else { return }
         absorb(completion, streamed: false)
     }
 
@@ -32,7 +38,8 @@ struct ChatResponseSummary: Sendable, Equatable {
     init(sseBytes bytes: [UInt8]) {
         var parser = SSEParser()
         for event in parser.feed(bytes) + parser.finish() where event.data != "[DONE]" {
-            if let chunk = try? JSONParser.parse(Array(event.data.utf8)[...], keeping: Self.fields) {
+            var data = event.data
+            if let chunk = data.withUTF8({ try? JSONParser.parse($0, keeping: Self.fields) }) {
                 absorb(chunk, streamed: true)
             }
         }

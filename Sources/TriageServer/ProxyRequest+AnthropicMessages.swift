@@ -5,7 +5,7 @@ extension ProxyRequest {
     /// says what is wrong. Tool and image blocks are accepted here: they pass through to
     /// Anthropic backends untouched, and only a translation to another format refuses them.
     init(anthropicMessages bytes: [UInt8]) throws(APIError) {
-        let (body, spans) = try Self.jsonObject(bytes, expected: "'model', 'max_tokens' and 'messages'")
+        let (body, span) = try Self.jsonObject(bytes, expected: "'model', 'max_tokens' and 'messages'")
         let model = try Self.model(in: body)
         guard let maxTokens = body["max_tokens"] else {
             throw .invalidRequest("max_tokens: Field required", code: .missingRequiredParameter, param: "max_tokens")
@@ -67,7 +67,7 @@ extension ProxyRequest {
             lastUserMessage: lastUser, stream: try Self.stream(in: body)
         )
         rawBody = bytes
-        modelSpan = spans["model"]
+        modelSpan = span
     }
 
     /// The text of Anthropic content blocks: their `text` members, joined.

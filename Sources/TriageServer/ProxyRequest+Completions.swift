@@ -4,7 +4,7 @@ extension ProxyRequest {
     /// Parses and checks a legacy text completions body (`POST /v1/completions`); routing
     /// looks at the prompt text.
     init(completions bytes: [UInt8]) throws(APIError) {
-        let (body, spans) = try Self.jsonObject(bytes, expected: "'model' and 'prompt'")
+        let (body, span) = try Self.jsonObject(bytes, expected: "'model' and 'prompt'")
         let model = try Self.model(in: body)
         let prompt: String
         switch body["prompt"] {
@@ -28,6 +28,6 @@ extension ProxyRequest {
             messageTexts: [prompt], lastUserMessage: prompt, stream: try Self.stream(in: body), includeUsage: includeUsage
         )
         rawBody = bytes
-        modelSpan = spans["model"]
+        modelSpan = span
     }
 }

@@ -6,7 +6,7 @@ extension ProxyRequest {
     /// says what is wrong. The routing prompt is the last user input (the whole `input` when it
     /// is a string); the instructions count towards the token estimate.
     init(responses bytes: [UInt8]) throws(APIError) {
-        let (body, spans) = try Self.jsonObject(bytes, expected: "'model' and 'input'")
+        let (body, span) = try Self.jsonObject(bytes, expected: "'model' and 'input'")
         let model = try Self.model(in: body)
         switch body["input"] {
         case .string?, .array?: break
@@ -22,14 +22,14 @@ extension ProxyRequest {
             lastUserMessage: texts.lastUser, stream: try Self.stream(in: body)
         )
         rawBody = bytes
-        modelSpan = spans["model"]
+        modelSpan = span
     }
 
     /// Parses and checks an OpenAI embeddings body (`POST /v1/embeddings`): `input` is a string,
     /// an array of strings, or token arrays; `dimensions` an optional positive integer. The
     /// routing prompt is the inputs' text, joined.
     init(embeddings bytes: [UInt8]) throws(APIError) {
-        let (body, spans) = try Self.jsonObject(bytes, expected: "'model' and 'input'")
+        let (body, span) = try Self.jsonObject(bytes, expected: "'model' and 'input'")
         let model = try Self.model(in: body)
         var texts: [String] = []
         switch body["input"] {
@@ -59,6 +59,6 @@ extension ProxyRequest {
             lastUserMessage: texts.joined(separator: "\n"), stream: false
         )
         rawBody = bytes
-        modelSpan = spans["model"]
+        modelSpan = span
     }
 }

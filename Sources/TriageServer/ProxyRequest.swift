@@ -45,13 +45,14 @@ struct ProxyRequest: Sendable {
     }
 
     /// Parses a body as a JSON object, throwing a 400 that says what is wrong; also returns
-    /// where each member's value lies in `bytes`.
-    static func jsonObject(_ bytes: [UInt8], expected: String) throws(APIError) -> (members: [String: JSONValue], spans: [String: Range<Int>]) {
+    /// where the `model` value lies in `bytes` (the one span a forwarded body needs).
+    static func jsonObject(_ bytes: [UInt8], expected: String) throws(APIError) -> (members: [String: JSONValue], modelSpan: Range<Int>?) {
         guard !bytes.isEmpty else {
             throw .invalidRequest("The request body is empty; expected a JSON object with \(expected).", code: .invalidJSON)
         }
         do {
-            return try JSONParser.parseObjectWithSpans(bytes)
+            let parsed = try JSONParser.parseObject(bytes, spanOf: "model")
+            return (parsed.members, parsed.span)
         } catch .notAnObject {
             throw .invalidRequest("The request body must be a JSON object with \(expected).", code: .invalidJSON)
         } catch {
@@ -85,7 +86,7 @@ struct ProxyRequest: Sendable {
 
     /// Parses and checks an OpenAI chat completions body, throwing a 400 ``APIError`` that says what is wrong.
     init(openAIChat bytes: [UInt8]) throws(APIError) {
-        let (body, spans) = try Self.jsonObject(bytes, expected: "'model' and 'messages'")
+        let (body, span) = try Self.jsonObject(bytes, expected: "'model' and 'messages'")
         let model = try Self.model(in: body)
         guard let messagesValue = body["messages"] else {
             throw .invalidRequest("Missing required parameter: 'messages'.", code: .missingRequiredParameter, param: "messages")
@@ -120,7 +121,7 @@ struct ProxyRequest: Sendable {
         self.stream = stream
         if case .bool(true)? = body["stream_options"]?["include_usage"] { self.includeUsage = true }
         self.rawBody = bytes
-        self.modelSpan = spans["model"]
+        self.modelSpan = span
     }
 
     /// The text of a message's `content`: a string, or an array of parts whose `text` parts are joined.

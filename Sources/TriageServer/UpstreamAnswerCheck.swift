@@ -14,9 +14,34 @@ enum UpstreamAnswerCheck {
     static func problem(
         withAnswer body: [UInt8], contentType: String?, kind: BackendKind, expected: (member: String, what: String)? = nil
     ) -> String? {
-        let member = expected?.member ?? (kind == .anthropic ? "content" : "choices")
-        if let value = try? JSONParser.parse(body[...], keeping: JSONKeyFilter([member])), case .object(let members) = value,
-           case .array? = members[member] {
+        let member = answerMember(kind: kind, expected: expected)
+        let value = try? JSONParser.parse(body[...], keeping: JSONKeyFilter([member]))
+        return problem(withAnswer: body, value: value, member: member, contentType: contentType, kind: kind, expected: expected)
+    }
+
+    /// The same verdict from the answer's one parse (see ``AnswerBody``): its filter keeps the
+    /// member looked for, and only when it failed is the body parsed again for that member alone
+    /// (a stricter parse can fail where the check's own would not, on bytes it skips).
+    static func problem(
+        withAnswer answer: AnswerBody, contentType: String?, kind: BackendKind, expected: (member: String, what: String)? = nil
+    ) -> String? {
+        guard let parsed = answer.parsed else {
+            return problem(withAnswer: answer.bytes, contentType: contentType, kind: kind, expected: expected)
+        }
+        let member = answerMember(kind: kind, expected: expected)
+        return problem(withAnswer: answer.bytes, value: parsed, member: member, contentType: contentType, kind: kind, expected: expected)
+    }
+
+    /// The member that holds the answer: `expected`'s, else `choices` (OpenAI) or `content` (Anthropic).
+    private static func answerMember(kind: BackendKind, expected: (member: String, what: String)?) -> String {
+        expected?.member ?? (kind == .anthropic ? "content" : "choices")
+    }
+
+    private static func problem(
+        withAnswer body: [UInt8], value: JSONValue?, member: String, contentType: String?, kind: BackendKind,
+        expected: (member: String, what: String)?
+    ) -> String? {
+        if case .object(let members)? = value, case .array? = members[member] {
             return nil
         }
         let what = expected?.what ?? (kind == .anthropic ? "an Anthropic message" : "a chat completion")
@@ -85,7 +110,7 @@ struct StreamAnswerCheck: Sendable {
             var data = event.data
             let parsed = data.withUTF8 { buffer -> JSONValue? in
                 guard buffer.first == UInt8(ascii: "{") else { return nil }
-                return try? JSONParser.parse(Array(buffer)[...], keeping: filter)
+                return try? JSONParser.parse(buffer, keeping: filter)
             }
             guard let parsed else {
                 let start = String(event.data.prefix(120))

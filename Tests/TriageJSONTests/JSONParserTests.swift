@@ -103,17 +103,38 @@ struct JSONParserTests {
         _ = try parse(ok)
     }
 
-    @Test("top-level member spans point at each value's bytes")
+    @Test("the span of one top-level member points at its value's bytes")
     func spans() throws {
-        let text = #"{ "stream" : true, "model" : "triage" , "messages":[{"role":"user","content":"hi"}] }"#
+        let text = #"{ "stream" : true, "model" : "triage" , "messages":[{"role":"user","content":"hi","model":"x"}] }"#
         let bytes = Array(text.utf8)
-        let (members, spans) = try JSONParser.parseObjectWithSpans(bytes)
+        let (members, span) = try JSONParser.parseObject(bytes, spanOf: "model")
         #expect(members["model"] == .string("triage"))
-        let span = try #require(spans["model"])
-        #expect(String(decoding: bytes[span], as: UTF8.self) == #""triage""#)
-        let messages = try #require(spans["messages"])
-        #expect(String(decoding: bytes[messages], as: UTF8.self) == #"[{"role":"user","content":"hi"}]"#)
-        #expect(throws: JSONParseError.notAnObject) { try JSONParser.parseObjectWithSpans(Array("[1]".utf8)) }
+        let model = try #require(span)
+        #expect(String(decoding: bytes[model], as: UTF8.self) == #""triage""#)
+        let messages = try #require(try JSONParser.parseObject(bytes, spanOf: "messages").span)
+        #expect(String(decoding: bytes[messages], as: UTF8.self) == #"[{"role":"user","content":"hi","model":"x"}]"#)
+        #expect(try JSONParser.parseObject(bytes, spanOf: "absent").span == nil)
+        // A repeated key: the last value, and its span.
+        let repeated = Array(#"{"model":"a","model":"bb"}"#.utf8)
+        let last = try JSONParser.parseObject(repeated, spanOf: "model")
+        #expect(last.members["model"] == .string("bb"))
+        #expect(last.span.map { String(decoding: repeated[$0], as: UTF8.self) } == #""bb""#)
+        #expect(throws: JSONParseError.notAnObject) { try JSONParser.parseObject(Array("[1]".utf8), spanOf: "model") }
+    }
+
+    @Test("integers are read exactly without a string, and other numbers as before")
+    func numbers() throws {
+        let cases = ["0", "-0", "7", "-42", "123456789012345", "-999999999999999", "1234567890123456", "12345678901234567890",
+                     "1.5", "-0.25", "1e3", "2E-2", "10.0"]
+        for text in cases {
+            let parsed = try JSONParser.parse(Array(text.utf8))
+            let expected = try #require(Double(text))
+            #expect(parsed == .number(expected), "\(text)")
+            if case .number(let value) = parsed { #expect(value.sign == expected.sign, "\(text)") }
+        }
+        for bad in ["01", "-", "1.", "1e", "+1", "--1", "0x10"] {
+            #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(bad.utf8)) }
+        }
     }
 
     @Test("the writer's output parses back to the same value, and escapes control characters")

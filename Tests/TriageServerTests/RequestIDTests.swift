@@ -27,4 +27,23 @@ struct RequestIDTests {
             #expect(!RequestID.isWellFormed(bad), "\(bad)")
         }
     }
+
+    @Test("the random pool hands out each byte once, across refills, and never a run of zeros")
+    func randomPool() {
+        let pool = RandomPool()
+        var taken: [[UInt8]] = []
+        for size in [12, 12, 200, 12, 256, 1, 40] {  // past the end of the first 256 bytes and the next
+            var bytes = [UInt8](repeating: 0, count: size)
+            bytes.withUnsafeMutableBytes { pool.fill($0) }
+            taken.append(bytes)
+        }
+        let chunks = taken.filter { $0.count >= 12 }
+        #expect(Set(chunks).count == chunks.count)
+        #expect(chunks.allSatisfy { !$0.allSatisfy { $0 == 0 } })
+        // Two pools (two processes, say) do not repeat each other.
+        var first = [UInt8](repeating: 0, count: 16), second = [UInt8](repeating: 0, count: 16)
+        first.withUnsafeMutableBytes { RandomPool().fill($0) }
+        second.withUnsafeMutableBytes { RandomPool().fill($0) }
+        #expect(first != second)
+    }
 }

@@ -9,8 +9,8 @@ import TriageUpstream
 extension RequestLifecycle {
     /// How one attempt at one backend ended.
     enum AttemptResult {
-        /// A whole non-streamed answer.
-        case complete(status: Int, contentType: String?, body: [UInt8])
+        /// A whole non-streamed answer, parsed once (checked, then summarised or translated).
+        case complete(status: Int, contentType: String?, body: AnswerBody)
         /// A stream whose head has arrived; its body is relayed to the client. `askedUsage`:
         /// Triage added `stream_options.include_usage`, so the relay removes the usage chunk.
         case streaming(UpstreamResponse, askedUsage: Bool)
@@ -73,7 +73,7 @@ extension RequestLifecycle {
             return .failed(Self.invalidAnswer(active.redactor.redact(message), backend: backend.name), retryable: policy.statuses.contains(502), backendAtFault: true)
         }
         do {
-            let body = try await response.body.collect(upTo: Self.maxResponseBytes)
+            let body = AnswerBody(try await response.body.collect(upTo: Self.maxResponseBytes), api: chat.api, backend: backend)
             if let problem = UpstreamAnswerCheck.problem(
                 withAnswer: body, contentType: contentType, kind: backend.kind, expected: BackendExchange.expectedAnswer(chat.api, backend: backend)) {
                 // A 2xx that is not an answer (an HTML page from a gateway, an error object...) is

@@ -111,7 +111,7 @@ extension RequestLifecycle {
     /// A whole answer: translated to the client's API, unmasked, its record written (or handed
     /// to a shadow copy) before it goes out.
     private func answer(
-        _ intake: RequestIntake, body upstreamBody: [UInt8], contentType: String?, status: Int, backend: BackendConfig,
+        _ intake: RequestIntake, body upstreamBody: AnswerBody, contentType: String?, status: Int, backend: BackendConfig,
         active: ActiveRoutes, record: RoutingLogRecord, started: ContinuousClock.Instant, watch: ClientWatch
     ) async -> Reply {
         let chat = intake.chat
@@ -123,7 +123,9 @@ extension RequestLifecycle {
         var outcome = Self.outcome(record, summary: summary, chat: chat, backend: backend, status: status, started: started, firstByte: nil, active: active)
         if chat.api == .openAIEmbeddings {
             outcome.facts.response = nil
-            outcome.facts.dimensions = EmbeddingsAnswer.dimensions(body)
+            // Restored bytes (masking) are read again; otherwise the answer's one parse serves.
+            outcome.facts.dimensions = body == upstreamBody.bytes
+                ? EmbeddingsAnswer.dimensions(parsed: upstreamBody.parsed) : EmbeddingsAnswer.dimensions(body)
         }
         // The record is in the file before the answer goes out (a shadowed one is written when its copy ends).
         if !startShadow(outcome, chat: chat, answeredBy: backend, active: active, clientHeaders: intake.headers),
