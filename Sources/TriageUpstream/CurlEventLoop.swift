@@ -48,7 +48,9 @@ final class CurlEventLoop: Sendable {
         let thread = Thread { [self] in
             self.run()
         }
-        thread.name = "triage-upstream-curl"
+        // At most 15 characters: Linux refuses longer thread names, and the thread then shows
+        // up in perf and top under the name of the thread that started it.
+        thread.name = "triage-curl"
         thread.start()
     }
 
