@@ -33,6 +33,18 @@ final class CurlEventLoop: Sendable {
     private let maxConnectionsPerHost: Int
     private let maxIdleConnections: Int
     private let verifyTLS: Bool
+    /// Signalled once by the loop thread as it returns (after `curl_multi_cleanup`): ``shutdown()``
+    /// waits for it, so a process that exits right after shutting its client down does not run
+    /// libcurl's and OpenSSL's exit-time cleanup while the loop thread is still inside them
+    /// (`triage eval --resume`, which sends nothing, exited with SIGSEGV now and then).
+    private let stopped = DispatchSemaphore(value: 0)
+    /// Whether ``startThread()`` ran (else there is no thread to wait for).
+    private let threadStarted = Atomic<Bool>(false)
+    /// `pthread_self()` of the loop thread once it runs, else 0: shutting down from the loop
+    /// thread itself (the client's last reference released there) must not wait for itself.
+    private let loopThreadID = Atomic<UInt>(0)
+    /// Longest wait in ``shutdown()`` for the loop thread to finish.
+    private static let shutdownWaitSeconds = 5.0
 
     /// Longest time the loop sleeps in `curl_multi_poll` without a deadline.
     private static let maxPollMilliseconds: Int32 = 1000
@@ -45,6 +57,7 @@ final class CurlEventLoop: Sendable {
 
     /// Starts the loop thread. Call once.
     func startThread() {
+        threadStarted.store(true, ordering: .releasing)
         let thread = Thread { [self] in
             self.run()
         }
@@ -82,7 +95,9 @@ final class CurlEventLoop: Sendable {
         wake(multi)
     }
 
-    /// Makes the loop abort all transfers and exit. Idempotent; does not wait.
+    /// Makes the loop abort all transfers and exit, and waits (at most
+    /// ``shutdownWaitSeconds``) until its thread has cleaned up and returned, unless called on
+    /// that thread. Idempotent: every caller waits.
     func shutdown() {
         let multi = shared.withLock { shared -> UInt in
             guard !shared.isShutDown else { return 0 }
@@ -90,6 +105,18 @@ final class CurlEventLoop: Sendable {
             return takeWake(&shared)
         }
         wake(multi)
+        guard threadStarted.load(ordering: .acquiring),
+              loopThreadID.load(ordering: .acquiring) != UInt(pthread_self()) else { return }
+        if stopped.wait(timeout: .now() + Self.shutdownWaitSeconds) == .success {
+            stopped.signal()  // passed on, for the next caller
+        }
+    }
+
+    /// Whether the loop thread has returned (for tests).
+    var hasStopped: Bool {
+        guard stopped.wait(timeout: .now()) == .success else { return false }
+        stopped.signal()
+        return true
     }
 
     /// Under the lock: the multi handle to wake if the loop sleeps in `curl_multi_poll` (else
@@ -111,6 +138,8 @@ final class CurlEventLoop: Sendable {
     // MARK: - Loop thread
 
     private func run() {
+        loopThreadID.store(UInt(pthread_self()), ordering: .releasing)
+        defer { stopped.signal() }
         guard CurlGlobal.ensureInitialized(), let multi = curl_multi_init() else {
             drainAfterShutdown(reason: .transferFailed(
                 url: "(all)", message: "libcurl could not be initialised; the upstream client is unusable"))

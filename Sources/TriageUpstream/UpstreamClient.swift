@@ -29,6 +29,9 @@ public final class UpstreamClient: Sendable {
         loop.shutdown()
     }
 
+    /// Whether the event-loop thread has finished (after ``shutdown()``; for tests).
+    var hasLoopStopped: Bool { loop.hasStopped }
+
     /// Starts the transfer; returns once the status line and headers have arrived (or throws).
     /// The body streams afterwards through `UpstreamResponse.body`.
     ///

@@ -6,6 +6,18 @@ import TriageTestSupport
 
 /// Failure paths: connect errors, timeouts, cancellation, broken bodies, shutdown.
 @Suite struct UpstreamClientFailureTests {
+    @Test("shutdown returns only once the loop thread has cleaned up, so a process may exit right after it")
+    func shutdownWaitsForTheLoopThread() {
+        // A command that sends nothing (`eval --resume`) shut its client down and exited at once,
+        // while the loop thread was still in curl's initialisation or cleanup: SIGSEGV now and then.
+        for _ in 0..<20 {
+            let client = UpstreamClient()
+            client.shutdown()
+            #expect(client.hasLoopStopped)
+            client.shutdown()  // idempotent, and a second caller does not hang
+        }
+    }
+
     @Test func connectionRefusedFailsFast() async throws {
         let client = UpstreamClient()
         defer { client.shutdown() }
