@@ -196,11 +196,16 @@ final class ProxyFront: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func collect(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
         guard var current = taken, !current.dispatched, var collector = current.collector else { return }
+        // Drop the other references to the bytes first, so `append` grows them in place instead
+        // of copying the whole body so far for every part (quadratic in the number of parts).
+        taken = nil
+        current.collector = nil
         do throws(APIError) {
             try collector.append(buffer)
             current.collector = collector
             taken = current
         } catch {
+            taken = current
             dispatch(.body(.failure(error)), context: context)
         }
     }
