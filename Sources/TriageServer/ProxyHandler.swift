@@ -60,9 +60,7 @@ struct ProxyHandler: Sendable {
         let status = HTTPResponse.Status(code: stream.status)
         if stream.isComplete {
             // The whole stream is here: the head, every event and the end go out in one write instead of three.
-            var collected = ByteBuffer()
-            let outcome = await stream.relay { collected.writeImmutableBuffer($0) }
-            guard outcome.mayAnswer else { return errorResponse(.routingLogUnavailable, tags: stream.tags, api: api) }
+            guard let collected = await stream.collected() else { return errorResponse(.routingLogUnavailable, tags: stream.tags, api: api) }
             return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: collected))
         }
         let body = ResponseBody { writer in

@@ -83,7 +83,7 @@ struct RequestRecorder: Sendable {
     }
 
     /// `record` with the replica that served it (``ReplicaName``).
-    private static func stamped(_ record: RoutingLogRecord) -> RoutingLogRecord {
+    static func stamped(_ record: RoutingLogRecord) -> RoutingLogRecord {
         guard record.replica == nil else { return record }
         var stamped = record
         stamped.replica = ReplicaName.current

@@ -49,9 +49,7 @@ struct ProxyFrontService: ProxyFrontResponder {
             let headers = ProxyHandler.streamHeaders(stream.tags)
             if stream.isComplete {
                 // The whole stream is here: the head, every event and the end go out in one write.
-                var collected = ByteBuffer()
-                let outcome = await stream.relay { collected.writeImmutableBuffer($0) }
-                guard outcome.mayAnswer else {
+                guard let collected = await stream.collected() else {
                     return write(.routingLogUnavailable, headers: ProxyHandler.errorHeaders(.routingLogUnavailable, tags: stream.tags), api: api, to: writer)
                 }
                 return writer.whole(status: stream.status, headers: headers, body: collected)

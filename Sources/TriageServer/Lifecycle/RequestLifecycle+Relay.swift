@@ -51,6 +51,15 @@ struct StreamedAnswer: Sendable {
             await lifecycle.relayStream(context, relay: relayer, record: record, emit: emit)
         }
     }
+
+    /// A stream the upstream already sent whole (``isComplete``), relayed at once: every event
+    /// and the end in one buffer, for one write with the head; `nil` when the record could not
+    /// be written (answer ``APIError/routingLogUnavailable`` instead).
+    func collected() async -> ByteBuffer? {
+        var collected = ByteBuffer()
+        let outcome = await relay { collected.writeImmutableBuffer($0) }
+        return outcome.mayAnswer ? collected : nil
+    }
 }
 
 extension RequestLifecycle {

@@ -87,9 +87,7 @@ struct RequestOutcome: RoutingLogOutcome {
             record.usage = usage
             record.costUSD = pricing?.cost(inputTokens: usage.promptTokens, outputTokens: usage.completionTokens)
         }
-        record = RequestLifecycle.logged(record, active: active)
-        if record.replica == nil { record.replica = ReplicaName.current }
-        return record
+        return RequestRecorder.stamped(RequestLifecycle.logged(record, active: active))
     }
 
     /// The usage as the record states it: reported, or estimated.
