@@ -12,7 +12,9 @@
 # Everything lives under .local-model/ (git-ignored), or under $TRIAGE_LOCAL_MODEL_DIR; the
 # server's pid, port and log go to $LOCAL_MODEL_RUN_DIR (default: the same folder).
 # Environment: LOCAL_MODEL_PORT (default 8089), LOCAL_MODEL_CTX (default 2048),
-# LOCAL_MODEL_THREADS (default 2).
+# LOCAL_MODEL_THREADS (default 1: ggml's threads meet at spinning barriers, so on a machine
+# whose cores are busy with anything else two threads generated 10-20x slower than one,
+# 170-400 ms a token against 19-21 ms, and the quick start's answer overran the 30 s idle timeout).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -106,9 +108,9 @@ start_server() {
     fi
     mkdir -p "$RUN_DIR"
     say "starting llama.cpp server with SmolLM2-135M on http://127.0.0.1:$PORT/v1 (log: $LOG_FILE)"
-    nohup "$PY" -m llama_cpp.server --model "$MODEL_FILE" --model_alias smollm2-135m \
+    OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" nohup "$PY" -m llama_cpp.server --model "$MODEL_FILE" --model_alias smollm2-135m \
         --host 127.0.0.1 --port "$PORT" --n_ctx "${LOCAL_MODEL_CTX:-2048}" \
-        --n_threads "${LOCAL_MODEL_THREADS:-2}" >"$LOG_FILE" 2>&1 &
+        --n_threads "${LOCAL_MODEL_THREADS:-1}" >"$LOG_FILE" 2>&1 &
     local pid=$!
     echo "$pid" >"$PID_FILE"; echo "$PORT" >"$PORT_FILE"
     for _ in $(seq 1 240); do
