@@ -36,8 +36,9 @@ struct ProxyFrontRequest: Sendable {
 
 /// Serves `POST` on the proxy routes (``ClientAPI``) from the connection's channel pipeline,
 /// ahead of Hummingbird: it sits after the HTTP/1 decoder, collects the body on the event loop,
-/// runs each request in one fresh task (``ProxyFrontResponder``, in production the lifecycle),
-/// and the answer is written back with as few event-loop hops as it takes. Every other request
+/// runs each request in one fresh task (``ProxyFrontResponder``, in production the lifecycle) on
+/// the connection's event loop (``EventLoopTaskExecutor``), and the answer is written back from
+/// there without a hop. Every other request
 /// (and every part of it) goes on to Hummingbird unchanged. ``ProxyFrontState`` keeps the
 /// answers of the two in the order the requests came.
 final class ProxyFront: ChannelDuplexHandler, RemovableChannelHandler {
@@ -60,6 +61,8 @@ final class ProxyFront: ChannelDuplexHandler, RemovableChannelHandler {
     private var taken: Taken?
     private var hangUp: ClientHangUp?
     private var readPending = false
+    /// The connection's event loop as a task executor, made on the first request.
+    private var executor: EventLoopTaskExecutor?
 
     init(responder: any ProxyFrontResponder, connections: ClientConnections?) {
         self.responder = responder
@@ -210,6 +213,15 @@ final class ProxyFront: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// Largest request body whose task runs on its connection's event loop (see ``dispatch(_:context:)``).
+    static let largestBodyOnLoop = 64 * 1024
+
+    /// Whether the task for `input` runs on the connection's event loop.
+    static func runsOnLoop(_ input: ProxyFrontRequest.Input) -> Bool {
+        guard case .body(.success(let bytes)) = input else { return true }
+        return bytes.count <= largestBodyOnLoop
+    }
+
     private func dispatch(_ input: ProxyFrontRequest.Input, context: ChannelHandlerContext) {
         guard let current = taken else { return }
         // The connection's hang-up watch (its handler sits before this one), looked up once.
@@ -221,6 +233,15 @@ final class ProxyFront: ChannelDuplexHandler, RemovableChannelHandler {
         let responder = self.responder
         // One fresh task per request: its allocator's slabs go back when the request ends
         // (an idle keep-alive connection holds none), as with ``RequestTaskResponder``.
-        Task { await responder.respond(request, writer: writer) }
+        // The task runs on this connection's event loop (no thread switch to parse, decide, answer
+        // and write), unless its body is large enough that parsing and scanning it would hold up
+        // the loop's other connections: then on the global pool, as any task.
+        guard Self.runsOnLoop(input) else {
+            Task { await responder.respond(request, writer: writer) }
+            return
+        }
+        let executor = self.executor ?? EventLoopTaskExecutor(context.eventLoop)
+        self.executor = executor
+        Task(executorPreference: executor) { await responder.respond(request, writer: writer) }
     }
 }

@@ -3,10 +3,11 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 
-/// Writes the front's answer to one request from its task, on the connection's event loop: a
-/// whole answer (head, body and end) in one hop; a stream's head in one, then each event
-/// without waiting for it to be written unless the connection is not writable (the client
-/// reads slower than the backend sends: back-pressure), then the end.
+/// Writes the front's answer to one request from its task, on the connection's event loop: at
+/// once when the task runs there (``EventLoopTaskExecutor``), else in one hop each: a whole answer
+/// (head, body and end) together; a stream's head, then each event without waiting for it to be
+/// written unless the connection is not writable (the client reads slower than the backend
+/// sends: back-pressure), then the end.
 struct ProxyFrontWriter: Sendable {
     let front: NIOLoopBound<ProxyFront>
     private let context: NIOLoopBound<ChannelHandlerContext>
@@ -22,12 +23,18 @@ struct ProxyFrontWriter: Sendable {
 
     private var eventLoop: any EventLoop { channel.eventLoop }
 
+    /// Runs `work` on the connection's event loop: at once when already there (the request's
+    /// task runs on it), else queued to it.
+    private func onLoop(_ work: @escaping @Sendable () -> Void) {
+        if eventLoop.inEventLoop { work() } else { eventLoop.execute(work) }
+    }
+
     /// A whole answer: head, body and end in one write; the connection closes after it when `close`.
     func whole(status: Int, headers: [(name: String, value: String)], body: ByteBuffer, close: Bool = false) {
         let head = Self.head(status: status, headers: headers + [("content-length", String(body.readableBytes))])
         let context = self.context
         let front = self.front
-        eventLoop.execute {
+        onLoop {
             let context = context.value
             context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
             if body.readableBytes > 0 {
@@ -41,7 +48,7 @@ struct ProxyFrontWriter: Sendable {
     func head(status: Int, headers: [(name: String, value: String)]) {
         let head = Self.head(status: status, headers: headers)
         let context = self.context
-        eventLoop.execute {
+        onLoop {
             context.value.writeAndFlush(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
         }
     }
@@ -52,7 +59,7 @@ struct ProxyFrontWriter: Sendable {
         let context = self.context
         let part = HTTPServerResponsePart.body(.byteBuffer(buffer))
         if channel.isWritable {
-            eventLoop.execute { context.value.writeAndFlush(NIOAny(part), promise: nil) }
+            onLoop { context.value.writeAndFlush(NIOAny(part), promise: nil) }
         } else {
             try await eventLoop.flatSubmit { context.value.writeAndFlush(NIOAny(part)) }.get()
         }
@@ -62,14 +69,14 @@ struct ProxyFrontWriter: Sendable {
     func end() {
         let context = self.context
         let front = self.front
-        eventLoop.execute { front.value.frontAnswered(close: false, context: context.value) }
+        onLoop { front.value.frontAnswered(close: false, context: context.value) }
     }
 
     /// A stream cut short (the client went away): the connection closes without the end.
     func abort() {
         let context = self.context
         let front = self.front
-        eventLoop.execute { front.value.frontAborted(context: context.value) }
+        onLoop { front.value.frontAborted(context: context.value) }
     }
 
     /// The response head, with `date` and `server` as Hummingbird's answers have them.

@@ -78,6 +78,9 @@ struct ProxyFrontChannelTests {
 
     static func send(_ channel: NIOAsyncTestingChannel, _ parts: HTTPServerRequestPart...) async throws {
         for part in parts { try await channel.writeInbound(part) }
+        // A request's task runs on the channel's loop; the testing loop runs what was queued from
+        // itself only when told to.
+        await channel.testingEventLoop.run()
     }
 
     @Test("pipelined requests to the proxy routes are answered one at a time, in order")
