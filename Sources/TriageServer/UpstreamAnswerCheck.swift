@@ -51,9 +51,28 @@ enum UpstreamAnswerCheck {
     /// Why the head of a 2xx answer to a streamed request is not a stream, or nil: a declared
     /// content type must be `text/event-stream`.
     static func problem(withStreamContentType contentType: String?) -> String? {
-        guard let contentType else { return nil }
+        guard let contentType, !isEventStream(contentType) else { return nil }
         let media = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return media == "text/event-stream" ? nil : "answered a streamed request with \(media.isEmpty ? "an empty content type" : media) instead of server-sent events"
+    }
+
+    /// Whether `contentType`'s media type is `text/event-stream` (any case, parameters and
+    /// surrounding blanks allowed), read byte by byte: this runs once per streamed answer, and
+    /// Foundation's trimming and lowercasing cost more than the rest of the check.
+    static func isEventStream(_ contentType: String) -> Bool {
+        let expected = Array("text/event-stream".utf8)
+        var bytes = contentType.utf8[...]
+        while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { bytes = bytes.dropFirst() }
+        var index = bytes.startIndex
+        for byte in expected {
+            guard index < bytes.endIndex else { return false }
+            // ASCII letters only differ by 0x20 between cases; the other bytes must match exactly.
+            let actual = bytes[index]
+            guard actual == byte || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") && actual == byte - 32) else { return false }
+            index = bytes.index(after: index)
+        }
+        let rest = bytes[index...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        return rest.isEmpty || rest.first == UInt8(ascii: ";")
     }
 
     /// `content-type X, body starts "..."`, for messages.

@@ -24,6 +24,16 @@ struct UpstreamAnswerCheckTests {
         #expect(UpstreamAnswerCheck.problem(withStreamContentType: "text/event-stream; charset=utf-8") == nil)
         #expect(UpstreamAnswerCheck.problem(withStreamContentType: nil) == nil)
         #expect(UpstreamAnswerCheck.problem(withStreamContentType: "application/json")?.contains("application/json instead of server-sent events") == true)
+        // Case, blanks and parameters as HTTP allows them; nothing else passes.
+        for accepted in ["text/event-stream", "Text/Event-Stream", " text/event-stream ", "TEXT/EVENT-STREAM;charset=utf-8", "\ttext/event-stream ; x=y"] {
+            #expect(UpstreamAnswerCheck.isEventStream(accepted), "\(accepted)")
+            #expect(UpstreamAnswerCheck.problem(withStreamContentType: accepted) == nil, "\(accepted)")
+        }
+        for refused in ["", ";", "text/event-strea", "text/event-streams", "text/event-stream/x", "text/html", "text/event_stream", "tex t/event-stream"] {
+            #expect(!UpstreamAnswerCheck.isEventStream(refused), "\(refused)")
+            #expect(UpstreamAnswerCheck.problem(withStreamContentType: refused) != nil, "\(refused)")
+        }
+        #expect(UpstreamAnswerCheck.problem(withStreamContentType: "")?.contains("an empty content type") == true)
     }
 
     @Test("events must carry JSON objects or [DONE], split anywhere; a stream needs at least one event")
