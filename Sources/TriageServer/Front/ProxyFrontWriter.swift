@@ -45,11 +45,16 @@ struct ProxyFrontWriter: Sendable {
     }
 
     /// A stream's head (chunked: no length).
+    ///
+    /// The head is flushed at the end of the loop's current turn, not at once: when the first
+    /// event came with it (the task, running on this loop, relays it in the same turn), both
+    /// leave in one write, and the client's first event is not held back by a write of its own.
     func head(status: Int, headers: [(name: String, value: String)]) {
         let head = Self.head(status: status, headers: headers)
         let context = self.context
         onLoop {
-            context.value.writeAndFlush(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+            context.value.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+            context.value.eventLoop.execute { context.value.flush() }
         }
     }
 
