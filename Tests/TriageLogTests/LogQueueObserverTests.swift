@@ -12,7 +12,7 @@ private func record(_ id: String) -> RoutingLogRecord {
 }
 
 /// What an observer saw: each record's id and the thread (pthread id) it was told on.
-private final class Seen: Sendable {
+final class Seen: Sendable {
     private let list = Mutex<[(id: String, thread: pthread_t)]>([])
     func add(_ record: RoutingLogRecord) {
         let thread = pthread_self()
@@ -20,6 +20,8 @@ private final class Seen: Sendable {
     }
     var ids: [String] { list.withLock { $0.map(\.id) } }
     var threads: Set<pthread_t> { Set(list.withLock { $0.map(\.thread) }) }
+    /// The thread `id` was told on.
+    func thread(of id: String) -> pthread_t? { list.withLock { $0.first { $0.id == id }?.thread } }
     /// The threads of the records after the first `count`.
     func threads(droppingFirst count: Int) -> Set<pthread_t> { Set(list.withLock { $0.dropFirst(count).map(\.thread) }) }
 }

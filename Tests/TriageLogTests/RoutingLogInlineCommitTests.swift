@@ -11,19 +11,6 @@ private func record(_ id: String, response: String = "an answer") -> RoutingLogR
     )
 }
 
-/// The ids of the file's lines (none when it does not exist), failing the test on any line that
-/// is not one whole JSON object.
-private func lineIDs(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
-    guard FileManager.default.fileExists(atPath: path) else { return [] }
-    let text = try String(contentsOfFile: path, encoding: .utf8)
-    #expect(text.isEmpty || text.hasSuffix("\n"), "the file ends at a line boundary", sourceLocation: sourceLocation)
-    return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
-        let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-        #expect(object != nil, "torn or merged line: \(line.prefix(120))", sourceLocation: sourceLocation)
-        return object?["id"] as? String ?? "?"
-    }
-}
-
 /// `write(2)` that remembers the threads it ran on and, while `failing`, reports ENOSPC.
 private final class Disk: Sendable {
     private let state = Mutex<(failing: Bool, threads: [pthread_t])>((false, []))
@@ -46,17 +33,6 @@ private final class Disk: Sendable {
             return Glibc.write(fd, buffer, count)
         }
     }
-}
-
-/// What the observer saw: each record's id and the thread it was told on.
-private final class Observed: Sendable {
-    private let list = Mutex<[(id: String, thread: pthread_t)]>([])
-    func add(_ record: RoutingLogRecord) {
-        let thread = pthread_self()
-        list.withLock { $0.append((record.id, thread)) }
-    }
-    var ids: [String] { list.withLock { $0.map(\.id) } }
-    func thread(of id: String) -> pthread_t? { list.withLock { $0.first { $0.id == id }?.thread } }
 }
 
 private final class Flag: Sendable {
@@ -85,7 +61,7 @@ struct RoutingLogInlineCommitTests {
         let disk = Disk()
         let writer = try makeWriter(path, disk: disk)
         defer { writer.close() }
-        let observed = Observed()
+        let observed = Seen()
         writer.observe { observed.add($0) }
         for index in 0..<20 {
             let caller = pthread_self()
@@ -106,7 +82,7 @@ struct RoutingLogInlineCommitTests {
         let (directory, path) = temporaryLog()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let writer = try RoutingLogWriter(path: path)
-        let observed = Observed()
+        let observed = Seen()
         writer.observe { observed.add($0) }
         let stored = await withTaskGroup(of: Int.self) { group in
             for task in 0..<16 {
