@@ -8,7 +8,7 @@ import Glibc
 /// that fails part-way (disk full, file-size limit, I/O error) is cut back off the file with
 /// `ftruncate`, and if even that fails the next append first ends the torn line. The identity
 /// (device and inode) lets the writer notice a file that was deleted, or renamed and replaced,
-/// under it (``isCurrent``) and open the path again.
+/// under it (``refresh()``) and open the path again.
 struct LogFile {
     /// `write(2)`, or a stand-in that fails on purpose in tests of the failure paths.
     typealias WriteFunction = @Sendable (Int32, UnsafeRawPointer, Int) -> Int
@@ -70,11 +70,15 @@ struct LogFile {
     }
 
     /// False when `path` no longer names the open file: deleted (with or without its
-    /// directory), or renamed away and replaced by another file.
-    var isCurrent: Bool {
+    /// directory), or renamed away and replaced by another file. True: the file is still the
+    /// path's, and ``size`` is set to its size now. One `stat(2)` of the path, which is all a
+    /// batch costs in metadata: the descriptor's device and inode are kept from the open, and
+    /// ``append(_:using:)`` counts from ``size``.
+    mutating func refresh() -> Bool {
         var info = stat()
-        guard stat(path, &info) == 0 else { return false }
-        return UInt(info.st_dev) == device && UInt(info.st_ino) == inode
+        guard stat(path, &info) == 0, UInt(info.st_dev) == device, UInt(info.st_ino) == inode else { return false }
+        size = Int(info.st_size)
+        return true
     }
 
     func close() {
@@ -87,15 +91,15 @@ struct LogFile {
     }
 
     /// Appends `bytes` whole, looping over short writes. On failure the bytes this call did
-    /// write are cut off again, so the file still ends at a line boundary, and the error
-    /// (`errno`) is returned.
+    /// write are cut off again (back to ``size``: the file's size at the last ``refresh()``
+    /// plus what this writer appended since), so the file still ends at a line boundary, and
+    /// the error (`errno`) is returned.
     mutating func append(_ bytes: [UInt8], using write: WriteFunction) -> Int32? {
         guard !bytes.isEmpty else { return nil }
         if mayEndInPartialLine {
             guard endPartialLine(using: write) else { return errno }
         }
-        var info = stat()
-        let before = fstat(fd, &info) == 0 ? Int(info.st_size) : size
+        let before = size
         var offset = 0
         while offset < bytes.count {
             let fd = self.fd
@@ -130,6 +134,7 @@ struct LogFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return false }
         let end = Int(info.st_size)
+        size = end
         var last: UInt8 = 0
         if end > 0, pread(fd, &last, 1, off_t(end - 1)) == 1, last != UInt8(ascii: "\n") {
             var newline = UInt8(ascii: "\n")
@@ -137,6 +142,7 @@ struct LogFile {
                 if errno == 0 { errno = ENOSPC }
                 return false
             }
+            size = end + 1
         }
         mayEndInPartialLine = false
         return true

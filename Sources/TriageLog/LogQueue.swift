@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// The consumer ``take(limit:)``s batches, ``finish(_:bytes:outcomes:)``es them (which tells each
 /// waiter whether its record was stored and lets held-back requests go once below the bound),
-/// and calls ``sleepIfIdle()`` before it waits for the next wake-up.
+/// and calls ``sleepIfIdle()`` before it waits for the next wake-up. A caller may hold the
+/// consumer's role for one batch of its own while the consumer sleeps (``commit(_:inline:)``).
 public final class LogQueue: Sendable {
     /// A queued record and, for ``commit(_:)``, who waits for it.
     public struct Entry: Sendable {
@@ -50,6 +51,9 @@ public final class LogQueue: Sendable {
         var roomWaiters: [CheckedContinuation<Void, Never>] = []
         /// True while the consumer waits for a wake-up.
         var sleeping = true
+        /// True while a caller holds the consumer role (``commit(_:inline:)``): the consumer
+        /// sleeps on, and whatever is queued meanwhile is handed to it when the caller is done.
+        var leading = false
         var closing = false
         var status = RoutingLogWriter.Status()
     }
@@ -80,7 +84,8 @@ public final class LogQueue: Sendable {
     /// Sets what is told about each record exactly once: on the consumer's thread when it takes
     /// the record (before the record is stored and before its ``commit(_:)`` returns), or at once
     /// when the queue refuses it after close. The request path hands a finished record over;
-    /// what it feeds (metrics, the dashboard's views) is updated here, off that path.
+    /// what it feeds (metrics, the dashboard's views) is updated here, off that path, except
+    /// for a caller holding the consumer's role (``commit(_:inline:)``), on whose thread it is.
     public func observe(_ observer: @escaping @Sendable (RoutingLogRecord) -> Void) {
         self.observer.withLock { $0 = Observer(tell: observer) }
     }
@@ -97,6 +102,59 @@ public final class LogQueue: Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             enqueue(Entry(outcome, waiter: continuation))
         }
+    }
+
+    /// Commits a record as ``commit(_:)`` does, but when the consumer role is free (the
+    /// consumer asleep, nothing queued, not closing) the caller takes it without waking the
+    /// consumer and stores the batch itself, on its own thread: its record first, plus whatever
+    /// was queued meanwhile, as ``take(limit:)`` gives it. `store` must ``finish(_:bytes:outcomes:notices:report:update:)``
+    /// the batch and return the caller's outcome, or return nil having stored nothing (the batch
+    /// needs what the consumer should do: it is put back and handed to the consumer, and this
+    /// waits for it). Afterwards the role goes back to sleep, or to the consumer (woken) when
+    /// more was queued or the sink is closing: the caller stores one batch at most.
+    public func commit(_ outcome: any RoutingLogOutcome, inline store: ([Entry], Int) -> Bool?) async -> Bool {
+        let entry = Entry(outcome, waiter: nil)
+        let leads = state.withLock { state -> Bool in
+            guard state.sleeping, !state.leading, state.pending.isEmpty, !state.closing else { return false }
+            state.sleeping = false
+            state.leading = true
+            state.pending.append(entry)
+            state.pendingBytes += entry.size
+            state.queuedBytes += entry.size
+            return true
+        }
+        guard leads else {
+            return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                var entry = entry
+                entry.waiter = continuation
+                enqueue(entry)
+            }
+        }
+        // Nothing was queued when the role was taken and only the role's holder takes or puts
+        // back: the caller's own record (no waiter) is the batch's first.
+        let (batch, bytes, _) = take()
+        if let stored = store(batch, bytes) {
+            endLead()
+            return stored
+        }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            var batch = batch
+            batch[0].waiter = continuation
+            requeue(batch, bytes: bytes)
+            endLead()
+        }
+    }
+
+    /// Gives the role taken by ``commit(_:inline:)`` back: to sleep when nothing is queued,
+    /// else to the consumer, woken (also to drain and stop when the sink is closing).
+    private func endLead() {
+        let handOff = state.withLock { state -> Bool in
+            state.leading = false
+            guard state.pending.isEmpty, !state.closing else { return true }
+            state.sleeping = true
+            return false
+        }
+        if handOff { wake() }
     }
 
     private func enqueue(_ entry: Entry) {
@@ -215,17 +273,18 @@ public final class LogQueue: Sendable {
     }
 
     /// Marks the sink closing (appends are refused from now on), lets waiting requests go and
-    /// wakes the consumer. False when it was closing already.
+    /// wakes the consumer (or leaves that to the caller holding its role, when done). False
+    /// when it was closing already.
     public func close() -> Bool {
-        let (first, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
-            if state.closing { return (false, []) }
+        let (first, waiters, leading) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>], Bool) in
+            if state.closing { return (false, [], false) }
             state.closing = true
             defer { state.roomWaiters.removeAll() }
-            return (true, state.roomWaiters)
+            return (true, state.roomWaiters, state.leading)
         }
         guard first else { return false }
         for waiter in waiters { waiter.resume() }
-        wake()
+        if !leading { wake() }
         return true
     }
 

@@ -6,12 +6,13 @@ import Glibc
 
 /// Appends routing log records to a JSONL file from a background thread, by group commit.
 ///
-/// Encoding and `write(2)` happen on the writer's own thread. ``commit(_:)`` queues a record and
-/// suspends the caller until the batch holding it has been written (to the page cache: one
-/// `write(2)` per batch, no `fsync`), so a request can finish its answer only once its line is
-/// in the file: a crash of the process loses no line of an answer a client saw complete.
-/// Records that arrive while a batch is being written go out together in the next one, so the
-/// cost stays one write per batch, not per request. ``append(_:)`` queues without waiting.
+/// Encoding and `write(2)` happen on the writer's own thread, or, for a ``commit(_:)`` that finds
+/// that thread idle, on the caller's. ``commit(_:)`` returns once the batch holding its record
+/// has been written (to the page cache: one `write(2)` per batch, no `fsync`), so a request can
+/// finish its answer only once its line is in the file: a crash of the process loses no line of
+/// an answer a client saw complete. Records that arrive while a batch is being written go out
+/// together in the next one, so the cost stays one write per batch, not per request.
+/// ``append(_:)`` queues without waiting.
 ///
 /// Write failures are not silent: every record not written is counted (``status``), reported
 /// through `onError` when the log starts and stops failing, and its waiter told so (``commit(_:)``
@@ -121,8 +122,14 @@ public final class RoutingLogWriter: Sendable {
     /// Queues a record and returns once the batch holding it has been written: true when its
     /// line is in the file (the page cache), false when it could not be written (counted in
     /// ``status`` as lost).
+    ///
+    /// When the writer thread is idle (asleep, nothing queued) the caller writes the batch itself,
+    /// on its own thread, instead of waking the thread and waiting to be woken in turn: its record,
+    /// plus any queued meanwhile, in one `write(2)` (``LogQueue/commit(_:inline:)``). A batch that
+    /// needs more than that (a rotation, which `fsync`s, or a file to open again) goes to the
+    /// thread, and so does whatever was queued while the caller wrote.
     public func commit(_ outcome: any RoutingLogOutcome) async -> Bool {
-        await queue.commit(outcome)
+        await queue.commit(outcome, inline: { batch, bytes in write(batch, bytes: bytes, inline: true)?.first })
     }
 
     /// Sets what the writer thread tells about each record before writing it (``LogQueue/observe(_:)``).
@@ -182,29 +189,49 @@ public final class RoutingLogWriter: Sendable {
     }
 
     /// Encodes `batch` straight into one reused buffer and writes it with as few `write(2)`
-    /// calls as the size allows; then tells each waiter whether its record was written.
-    private func write(_ batch: [LogQueue.Entry], bytes: Int) {
+    /// calls as the size allows; then tells each waiter whether its record was written and
+    /// returns that per record. `inline` (a caller's own thread): nothing is written and nil
+    /// returned when the batch would reopen or rotate the file; the batch goes out in one write.
+    @discardableResult
+    private func write(_ batch: [LogQueue.Entry], bytes: Int, inline: Bool = false) -> [Bool]? {
         var outcomes = [Bool](repeating: false, count: batch.count)
         var errors: [String] = []
         var notices: [String] = []
         var reopened = 0
+        var refused = false
         file.withLock { state in
-            if let message = ensureOpen(&state.file, reopened: &reopened) {
+            if inline {
+                guard state.file?.refresh() == true, let current = state.file, !rotationDue(current) else {
+                    refused = true
+                    return
+                }
+            } else if let message = ensureOpen(&state.file, reopened: &reopened) {
                 if state.file == nil { errors.append(message) } else { notices.append(message) }
             }
             guard var current = state.file else { return }
             defer { state.file = current }
-            rotateIfNeeded(&current)
+            if !inline { rotateIfNeeded(&current) }
             var storage: [UInt8] = []
             swap(&storage, &state.scratch)  // moved out, so emptying it keeps its memory
             var out = JSONWriter(reusing: consume storage)
+            defer {
+                // Keep the memory for the next batch, unless one huge record made it large.
+                if out.bytes.capacity <= Self.flushBytes * 4 {
+                    out.removeAll()
+                    state.scratch = out.bytes
+                }
+            }
             out.reserveCapacity(min(bytes + 64 * batch.count, Self.flushBytes * 2))
             var first = 0
             for index in batch.indices {
                 batch[index].record.writeJSONLine(to: &out)
                 // A size limit is honoured within a batch too: flush, then rotate, between lines.
                 let atLimit = rotation?.maxBytes.map { current.size + out.count >= $0 } ?? false
-                if atLimit || out.count >= Self.flushBytes || index == batch.count - 1 {
+                if atLimit && inline {
+                    refused = true  // nothing written yet: inline, only the last line flushes
+                    return
+                }
+                if atLimit || (out.count >= Self.flushBytes && !inline) || index == batch.count - 1 {
                     let error = current.append(out.bytes, using: writeFunction)
                     out.removeAll()
                     for done in first...index { outcomes[done] = error == nil }
@@ -213,11 +240,8 @@ public final class RoutingLogWriter: Sendable {
                     if atLimit { rotateIfNeeded(&current) }
                 }
             }
-            // Keep the memory for the next batch, unless one huge record made it large.
-            if out.bytes.capacity <= Self.flushBytes * 4 {
-                state.scratch = out.bytes
-            }
         }
+        if refused { return nil }
         queue.finish(batch, bytes: bytes, outcomes: outcomes, notices: notices, report: onError, update: { status, lost in
             status.reopened += reopened
             let wasFailing = status.failing
@@ -231,12 +255,13 @@ public final class RoutingLogWriter: Sendable {
             }
             return nil
         })
+        return outcomes
     }
 
     /// Opens the path again when there is no open file or the path no longer names it
     /// (deleted, directory removed, renamed away and replaced). Returns a message when it had to.
     private func ensureOpen(_ file: inout LogFile?, reopened: inout Int) -> String? {
-        if let current = file, current.isCurrent { return nil }
+        if file?.refresh() == true { return nil }
         do {
             let fresh = try LogFile.open(path: path, mode: fileMode)
             file?.close()
@@ -252,9 +277,14 @@ public final class RoutingLogWriter: Sendable {
         }
     }
 
+    /// Whether the policy says to rotate `file` before the next write.
+    private func rotationDue(_ file: LogFile) -> Bool {
+        rotation?.shouldRotate(currentSize: file.size, openedAt: file.openedAt, now: Date()) ?? false
+    }
+
     /// Rotates the file if the policy says so; on failure keeps appending to the current file.
     private func rotateIfNeeded(_ file: inout LogFile) {
-        guard let rotation, rotation.shouldRotate(currentSize: file.size, openedAt: file.openedAt, now: Date()) else { return }
+        guard let rotation, rotationDue(file) else { return }
         file.sync()
         do {
             try LogRotation.rotate(path: path, keep: rotation.keep)

@@ -62,14 +62,17 @@ struct LogQueueOutcomeTests {
         let renders = CountingOutcome.Renders()
         let observed = Mutex<[String]>([])
         writer.observe { record in observed.withLock { $0.append(record.reason) } }
+        let caller = pthread_self()
         #expect(await writer.commit(CountingOutcome(id: "out-1", renders: renders)))
         #expect(renders.count == 1, "rendered before the commit returned")
+        #expect(renders.threads == [caller], "an idle writer's commit is rendered and written by its caller")
         #expect(observed.withLock { $0 } == ["rendered"], "the observer sees the rendered record")
-        let caller = pthread_self()
-        for index in 2...100 { writer.append(CountingOutcome(id: "out-\(index)", renders: renders)) }
+        let appendedBy = pthread_self()
+        let renders2 = CountingOutcome.Renders()
+        for index in 2...100 { writer.append(CountingOutcome(id: "out-\(index)", renders: renders2)) }
         writer.close()
-        #expect(renders.count == 100)
-        #expect(renders.threads.count == 1 && !renders.threads.contains(caller), "rendered on the writer's one thread")
+        #expect(renders.count == 1 && renders2.count == 99)
+        #expect(renders2.threads.count == 1 && !renders2.threads.contains(appendedBy), "appends rendered on the writer's one thread")
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 100)
         let expected = CountingOutcome(id: "out-1", renders: CountingOutcome.Renders()).rendered()

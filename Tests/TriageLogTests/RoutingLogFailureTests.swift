@@ -18,7 +18,7 @@ private func record(_ id: String, response: String = "an answer") -> RoutingLogR
 }
 
 /// The ids of the file's lines, failing the test on any line that is not one whole JSON object.
-private func lineIDs(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
+func lineIDs(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
     let text = try String(contentsOfFile: path, encoding: .utf8)
     #expect(text.isEmpty || text.hasSuffix("\n"), "the file ends at a line boundary", sourceLocation: sourceLocation)
     return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
