@@ -7,8 +7,10 @@ import TriageTracing
 /// Where a finished request goes: one line in the routing log and its counts in the metrics.
 ///
 /// The request path hands over its outcome (one immutable ``RequestOutcome``) and stamps its id
-/// into ``KnownRequestIDs``; the sink's writer thread renders it into the record, counts that in
-/// the metrics, the dashboard's recent requests and report store (``observe(_:)``), then writes the line.
+/// into ``KnownRequestIDs``; whoever writes the batch holding it (the sink's writer thread, or
+/// the request's own thread when it found the writer idle: `RoutingLogWriter.commit`) renders it
+/// into the record, counts that in the metrics, the dashboard's recent requests and report store
+/// (``observe(_:)``), then writes the line.
 struct RequestRecorder: Sendable {
     let log: any RoutingLogSink
     let metrics: ProxyMetrics
@@ -37,9 +39,10 @@ struct RequestRecorder: Sendable {
     }
 
     /// Writes the request's outcome to the routing log and counts it, returning once its line is
-    /// in the file (group commit with the writer thread), before the answer is finished. The
-    /// writer thread renders the record (timestamp, usage and cost, `log.redact`) and ends the
-    /// request's trace with it; the request path only stamps the id into ``known``.
+    /// in the file (group commit with the writer thread; written on this thread when the writer
+    /// is idle), before the answer is finished. The batch's writer renders the record (timestamp,
+    /// usage and cost, `log.redact`) and ends the request's trace with it; the request path
+    /// itself only stamps the id into ``known``.
     ///
     /// - Returns: Whether the answer may go out: true when the line was written, or when it was
     ///   not but `log.on_write_error` is `fail_open`; false means answer ``APIError/routingLogUnavailable``.
