@@ -92,10 +92,14 @@ struct RequestRecorder: Sendable {
 
     /// `record` with the replica that served it (``ReplicaName``).
     static func stamped(_ record: RoutingLogRecord) -> RoutingLogRecord {
-        guard record.replica == nil else { return record }
         var stamped = record
-        stamped.replica = ReplicaName.current
+        stamp(&stamped)
         return stamped
+    }
+
+    /// Sets the replica that served `record` (``ReplicaName``) unless it has one.
+    static func stamp(_ record: inout RoutingLogRecord) {
+        if record.replica == nil { record.replica = ReplicaName.current }
     }
 
     /// Counts a record handed to the log, on the log's writer thread: exactly once per record.
