@@ -121,6 +121,14 @@ public struct JSONWriter {
         value ? raw("true") : raw("false")
     }
 
+    /// One member of an object written by ``value(_:)``: `"key":value`, after a comma unless it is the first.
+    private mutating func member(_ key: String, _ value: JSONValue, first: Bool) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        string(key)
+        bytes.append(UInt8(ascii: ":"))
+        self.value(value)
+    }
+
     /// Appends any JSON value (object keys sorted, for stable output).
     public mutating func value(_ value: JSONValue) {
         switch value {
@@ -137,12 +145,25 @@ public struct JSONWriter {
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
-            // Sorted as pairs: no dictionary lookup (hashing each key again) per member.
-            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                string(member.key)
-                bytes.append(UInt8(ascii: ":"))
-                self.value(member.value)
+            if members.count <= 2 {
+                // One or two members (a chat message's role and content): put in order without
+                // sorting an array of them.
+                var iterator = members.makeIterator()
+                switch (iterator.next(), iterator.next()) {
+                case let (one?, two?):
+                    let (first, second) = one.key < two.key ? (one, two) : (two, one)
+                    member(first.key, first.value, first: true)
+                    member(second.key, second.value, first: false)
+                case let (one?, nil):
+                    member(one.key, one.value, first: true)
+                default:
+                    break
+                }
+            } else {
+                // Sorted as pairs: no dictionary lookup (hashing each key again) per member.
+                for (index, element) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                    member(element.key, element.value, first: index == 0)
+                }
             }
             bytes.append(UInt8(ascii: "}"))
         }

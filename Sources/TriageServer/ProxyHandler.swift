@@ -110,11 +110,11 @@ struct ProxyHandler: Sendable {
     /// Headers by lowercased name, repeated fields joined with ", ".
     static func lowercasedHeaders(_ fields: some Sequence<(name: String, value: String)>) -> [String: String] {
         var headers: [String: String] = [:]
+        headers.reserveCapacity(fields.underestimatedCount)
         for (name, value) in fields {
-            if let existing = headers[name] {
+            // One lookup for a name seen once (every name, nearly always); a repeated one is joined.
+            if let existing = headers.updateValue(value, forKey: name) {
                 headers[name] = existing + ", " + value
-            } else {
-                headers[name] = value
             }
         }
         return headers

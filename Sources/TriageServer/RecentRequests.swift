@@ -61,7 +61,9 @@ final class RecentRequests: Sendable {
             kept.messages = nil
             kept.response = nil
         }
-        return Entry(record: kept, preview: String(prompt.prefix(DashboardData.previewLength)), complete: complete)
+        // A prompt of at most `previewLength` UTF-8 bytes has at most that many characters: no walk over its graphemes.
+        let preview = prompt.utf8.count <= DashboardData.previewLength ? prompt : String(prompt.prefix(DashboardData.previewLength))
+        return Entry(record: kept, preview: preview, complete: complete)
     }
 
     /// The entries held, oldest first.

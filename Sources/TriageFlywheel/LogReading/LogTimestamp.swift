@@ -5,16 +5,17 @@ public enum LogTimestamp {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff...]Z` directly (the writer's format), anything else ISO 8601
     /// (with an offset, or a date alone meaning UTC midnight) through Foundation.
     public static func parse(_ text: String) -> Date? {
-        if let date = parseUTC(Array(text.utf8)) { return date }
+        var utf8 = text
+        if let date = utf8.withUTF8(parseUTC) { return date }
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
         if text.utf8.count == 10, let date = try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day()) { return date }
         return nil
     }
 
-    private static func parseUTC(_ b: [UInt8]) -> Date? {
+    private static func parseUTC(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
         guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A,
-              b.last == 0x5A else { return nil }
+              b[b.count - 1] == 0x5A else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for index in range {

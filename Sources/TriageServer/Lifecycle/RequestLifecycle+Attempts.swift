@@ -11,91 +11,52 @@ extension RequestLifecycle {
         _ intake: RequestIntake, first: BackendConfig, active: ActiveRoutes, record: inout RoutingLogRecord,
         started: ContinuousClock.Instant, watch: ClientWatch
     ) async throws(APIError) -> Reply {
-        let chat = intake.chat
-        let deadline = started + .milliseconds(Int64(active.config.limits.requestTimeout * 1000))
-        var target = first
-        let budget = target.retry.maxAttempts
-        var tried = 0
-        var hops = 0
-        var attempts: [RoutingLogRecord.Attempt] = []
-        var lastError: APIError?
-        /// Records a backend passed over without a try, and moves on to its fallback (false: none).
-        func skip(_ error: APIError, because reason: String, countFallback: Bool = true) -> Bool {
-            lastError = error
-            attempts.append(.init(backend: target.name, outcome: "skipped", error: reason, latencyMs: 0))
-            guard let next = target.fallback.flatMap(active.config.backend(named:)) else { return false }
-            if countFallback { recorder.metrics.recordFallback(from: target.name, to: next.name) }
-            target = next
-            return true
-        }
-        attemptLoop: while tried < budget && hops < budget + active.config.backends.count {
-            hops += 1
-            let attemptStarted = ContinuousClock.now
-            guard Self.privacyAllows(chat, backend: target, active: active) else {
-                // A fallback or retry target that is remote: never tried with sensitive data.
-                Self.noteSkipped(target, record: &record)
-                guard skip(Self.sensitiveDataError(chat, active: active), because: "sensitive data: remote backend", countFallback: false) else { break attemptLoop }
-                continue attemptLoop
-            }
-            switch health.admit(target) {
-            case .breakerOpen(let retryAfter):
-                let error = APIError(
-                    status: .serviceUnavailable,
-                    message: "Backend '\(target.name)' is temporarily skipped: its circuit breaker opened after \(target.breaker.failures) consecutive failures; it will be probed again in \(Int(retryAfter.rounded(.up))) s.",
-                    type: "upstream_error", code: .backendUnavailable, retryAfter: retryAfter
-                )
-                guard skip(error, because: "circuit breaker open") else { break attemptLoop }
-                continue attemptLoop
-            case .saturated:
-                let error = APIError(
-                    status: .tooManyRequests,
-                    message: "Backend '\(target.name)' already has \(target.maxConcurrent ?? 0) requests in flight (max_concurrent in routes.yaml); retry shortly.",
-                    type: "rate_limit_error", code: .backendSaturated, retryAfter: 1
-                )
-                guard skip(error, because: "max_concurrent reached") else { break attemptLoop }
-                continue attemptLoop
-            case .admitted:
-                tried += 1
-            }
+        // The bookkeeping lives in the plan and in the (not inlined) steps below, so that this
+        // async frame, allocated for every request, holds little more than the plan and one result.
+        var plan = AttemptPlan(first: first, started: started, requestTimeout: active.config.limits.requestTimeout)
+        while let next = plan.next(intake.chat, lifecycle: self, active: active, record: &record) {
+            let (target, attemptStarted) = next
             record.backend = target.name
             record.upstreamModel = target.model
             let result = await tracedAttempt(
-                chat, backend: target, active: active, clientHeaders: intake.headers, deadline: deadline, cancellation: watch.cancellation)
+                intake.chat, backend: target, active: active, clientHeaders: intake.headers, deadline: plan.deadline,
+                cancellation: watch.cancellation)
             switch result {
             case .complete(let status, let contentType, let body):
                 if let change = health.finish(target, success: true) { logBreaker(target, change) }
-                noteAnswered(by: target, status: status, after: attempts, started: attemptStarted, record: &record)
+                noteAnswered(by: target, status: status, after: plan.attempts, started: attemptStarted, record: &record)
                 return await answer(
                     intake, body: body, contentType: contentType, status: status, backend: target, active: active,
                     record: record, started: started, watch: watch)
             case .streaming(let response, let askedUsage):
-                noteAnswered(by: target, status: response.status, after: attempts, started: attemptStarted, record: &record)
-                return .stream(StreamedAnswer(
-                    lifecycle: self, response: response, intake: intake, backend: target, record: record, started: started,
-                    active: active, stripUsageChunk: askedUsage, watch: watch))
+                return streamed(
+                    intake, response: response, askedUsage: askedUsage, backend: target, attempts: plan.attempts,
+                    attemptStarted: attemptStarted, active: active, record: &record, started: started, watch: watch)
             case .failed(let error, let retryable, let backendAtFault):
                 if watch.clientGone {
                     // Not the backend's failure: the client left and its transfer was aborted.
                     health.release(target)
                     throw APIError.clientClosedRequest
                 }
-                if let change = health.finish(target, success: !backendAtFault) { logBreaker(target, change) }
-                attempts.append(.init(
-                    backend: target.name, outcome: "failed", status: error.upstreamStatus, error: error.message,
-                    latencyMs: Self.milliseconds(since: attemptStarted)
-                ))
-                lastError = error
-                if backendAtFault { recorder.metrics.recordAttemptFailure(backend: target.name, reason: UpstreamErrors.failureReason(error)) }
-                guard retryable, ContinuousClock.now < deadline else { break attemptLoop }
-                let next = target.fallback.flatMap(active.config.backend(named:)) ?? target
-                if next.name != target.name { recorder.metrics.recordFallback(from: target.name, to: next.name) }
-                target = next
+                guard plan.failed(
+                    error, retryable: retryable, backendAtFault: backendAtFault, started: attemptStarted, lifecycle: self, active: active
+                ) else { throw plan.exhausted(record: &record) }
             }
         }
-        if attempts.count > 1 { record.attempts = attempts }
-        throw lastError ?? APIError(
-            status: .badGateway, message: "No backend could take the request.", type: "upstream_error", code: .upstreamUnavailable
-        )
+        throw plan.exhausted(record: &record)
+    }
+
+    /// A stream whose head arrived: the reply that relays it.
+    @inline(never)
+    private func streamed(
+        _ intake: RequestIntake, response: UpstreamResponse, askedUsage: Bool, backend: BackendConfig,
+        attempts: [RoutingLogRecord.Attempt], attemptStarted: ContinuousClock.Instant, active: ActiveRoutes,
+        record: inout RoutingLogRecord, started: ContinuousClock.Instant, watch: ClientWatch
+    ) -> Reply {
+        noteAnswered(by: backend, status: response.status, after: attempts, started: attemptStarted, record: &record)
+        return .stream(StreamedAnswer(
+            lifecycle: self, response: response, intake: intake, backend: backend, record: record, started: started,
+            active: active, stripUsageChunk: askedUsage, watch: watch))
     }
 
     /// After failed or skipped attempts, the record lists them all, the answering one last.
@@ -110,10 +71,29 @@ extension RequestLifecycle {
 
     /// A whole answer: translated to the client's API, unmasked, its record written (or handed
     /// to a shadow copy) before it goes out.
+    @inline(never)
     private func answer(
         _ intake: RequestIntake, body upstreamBody: AnswerBody, contentType: String?, status: Int, backend: BackendConfig,
         active: ActiveRoutes, record: RoutingLogRecord, started: ContinuousClock.Instant, watch: ClientWatch
     ) async -> Reply {
+        let (outcome, body, answerType) = answered(
+            intake, body: upstreamBody, contentType: contentType, status: status, backend: backend, active: active, record: record,
+            started: started)
+        // The record is in the file before the answer goes out (a shadowed one is written when its copy ends).
+        if !startShadow(outcome, chat: intake.chat, answeredBy: backend, active: active, clientHeaders: intake.headers),
+           await !recorder.record(outcome) {
+            return .error(.routingLogUnavailable, tags: ReplyTags(record))
+        }
+        watch.end()
+        return .answer(status: status, contentType: answerType, body: body, tags: ReplyTags(record))
+    }
+
+    /// The answer in the client's API, unmasked, and its outcome.
+    @inline(never)
+    private func answered(
+        _ intake: RequestIntake, body upstreamBody: AnswerBody, contentType: String?, status: Int, backend: BackendConfig,
+        active: ActiveRoutes, record: RoutingLogRecord, started: ContinuousClock.Instant
+    ) -> (outcome: RequestOutcome, body: [UInt8], contentType: String) {
         let chat = intake.chat
         var (body, answerType, summary) = BackendExchange.answer(upstreamBody, contentType: contentType, request: chat, backend: backend)
         if let masking = Self.masking(for: chat, backend: backend, active: active) {
@@ -127,12 +107,6 @@ extension RequestLifecycle {
             outcome.facts.dimensions = body == upstreamBody.bytes
                 ? EmbeddingsAnswer.dimensions(parsed: upstreamBody.parsed) : EmbeddingsAnswer.dimensions(body)
         }
-        // The record is in the file before the answer goes out (a shadowed one is written when its copy ends).
-        if !startShadow(outcome, chat: chat, answeredBy: backend, active: active, clientHeaders: intake.headers),
-           await !recorder.record(outcome) {
-            return .error(.routingLogUnavailable, tags: ReplyTags(record))
-        }
-        watch.end()
-        return .answer(status: status, contentType: answerType, body: body, tags: ReplyTags(record))
+        return (outcome, body, answerType)
     }
 }

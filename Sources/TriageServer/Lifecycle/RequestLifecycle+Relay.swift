@@ -3,6 +3,7 @@ import NIOCore
 import TriageConfig
 import TriageAnthropic
 import TriageLog
+import TriagePrivacy
 import TriageRouting
 import TriageTracing
 import TriageUpstream
@@ -147,6 +148,30 @@ extension RequestLifecycle {
                 recorder.metrics.recordAttemptFailure(backend: backend.name, reason: "stream_interrupted")
             }
         }
+        let (outcome, shadowed) = streamOutcome(
+            context, relay: &relay, check: check, checked: checked, masking: masking, restorer: &restorer, tail: &tail,
+            record: &record, failure: failure, clientGone: clientGone, firstByte: firstByte)
+        // The record is in the file before the client gets the stream's end.
+        let mayAnswer = shadowed ? true : await recorder.record(outcome)
+        if !clientGone {
+            let end = mayAnswer ? tail.held : relay.fail(.routingLogUnavailable)
+            if !end.isEmpty {
+                do { try await emit(ByteBuffer(bytes: end)) } catch { clientGone = true }
+            }
+        }
+        return StreamOutcome(clientGone: clientGone, mayAnswer: mayAnswer)
+    }
+
+    /// After the relay loop: the error event that replaces a broken stream's end, the backend
+    /// released, and the stream's outcome (handed to a shadow copy when `shadowed`). Not inlined:
+    /// it runs between two awaits, so its values stay off the relay's async frame.
+    @inline(never)
+    private func streamOutcome(
+        _ context: StreamContext, relay: inout StreamRelay, check: StreamAnswerCheck, checked: Bool, masking: Masking?,
+        restorer: inout MaskedStreamRestorer?, tail: inout StreamTail, record: inout RoutingLogRecord, failure: APIError?,
+        clientGone: Bool, firstByte: ContinuousClock.Instant?
+    ) -> (outcome: RequestOutcome, shadowed: Bool) {
+        let backend = context.backend
         if let failure, !clientGone {
             // A blank line first ends any event the backend left unfinished.
             tail.hold((restorer?.finish() ?? []) + Array("\n".utf8) + relay.fail(failure))
@@ -170,15 +195,7 @@ extension RequestLifecycle {
         }
         let shadowed = record.error == nil
             && startShadow(outcome, chat: context.chat, answeredBy: backend, active: context.active, clientHeaders: context.clientHeaders)
-        // The record is in the file before the client gets the stream's end.
-        let mayAnswer = shadowed ? true : await recorder.record(outcome)
-        if !clientGone {
-            let end = mayAnswer ? tail.held : relay.fail(.routingLogUnavailable)
-            if !end.isEmpty {
-                do { try await emit(ByteBuffer(bytes: end)) } catch { clientGone = true }
-            }
-        }
-        return StreamOutcome(clientGone: clientGone, mayAnswer: mayAnswer)
+        return (outcome, shadowed)
     }
 
     /// The 502 for a backend's 2xx answer that is not an answer.

@@ -87,7 +87,10 @@ struct RequestOutcome: RoutingLogOutcome {
             record.usage = usage
             record.costUSD = pricing?.cost(inputTokens: usage.promptTokens, outputTokens: usage.completionTokens)
         }
-        return RequestRecorder.stamped(RequestLifecycle.logged(record, active: active))
+        // One copy, changed in place (`log.redact` makes its own when it applies).
+        if !active.config.log.redact.isEmpty { record = RequestLifecycle.logged(record, active: active) }
+        RequestRecorder.stamp(&record)
+        return record
     }
 
     /// The usage as the record states it: reported, or estimated.
