@@ -54,6 +54,9 @@ enum DashboardData {
         let limit = min(max(query["limit"].flatMap { Int($0) } ?? 50, 1), maxLimit)
         let backend = query["backend"].map(String.init), rule = query["rule"].map(String.init)
         let status = query["status"].map(String.init)
+        // At start-up the log's end is put before the live records in the background: a list
+        // taken before that would miss every decision from before the restart.
+        await recent.whenSeeded()
         let all = await offThread { recent.entries() }
         var rows: [JSONValue] = []
         for entry in all.reversed() where rows.count < limit {

@@ -38,10 +38,28 @@ final class RecentRequests: Sendable {
     }
 
     private let ring = Mutex(Ring())
+    /// Who waits for ``seed(older:)`` (``whenSeeded()``); nil once it ran or when none is coming.
+    private let seedWaiters: Mutex<[CheckedContinuation<Void, Never>]?>
     let logPath: String
 
-    init(logPath: String) {
+    /// - Parameter awaitingSeed: Whether ``seed(older:)`` will run (at start-up, in the
+    ///   background): until then ``whenSeeded()`` waits, so no list misses the log's end.
+    init(logPath: String, awaitingSeed: Bool = false) {
         self.logPath = logPath
+        seedWaiters = Mutex(awaitingSeed ? [] : nil)
+    }
+
+    /// Returns once the end of the log is in (at once when it is, or when no seed is coming).
+    func whenSeeded() async {
+        guard seedWaiters.withLock({ $0 != nil }) else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waits = seedWaiters.withLock { waiters -> Bool in
+                guard waiters != nil else { return false }
+                waiters?.append(continuation)
+                return true
+            }
+            if !waits { continuation.resume() }
+        }
     }
 
     /// Adds a record that was just logged.
@@ -91,5 +109,10 @@ final class RecentRequests: Sendable {
             for entry in live { merged.append(entry) }
             ring = merged
         }
+        let waiters = seedWaiters.withLock { waiters in
+            defer { waiters = nil }
+            return waiters ?? []
+        }
+        for waiter in waiters { waiter.resume() }
     }
 }

@@ -63,16 +63,19 @@ final class ReportStore: Sendable {
     }
 
     /// Reads the log once (keeping only what fits) and hands its last records to the live view.
-    /// Records the recorder added meanwhile are not counted twice.
+    /// Records the recorder added meanwhile are not counted twice: each line read is looked up in
+    /// the ids inserted so far. The writer thread inserts a record before it writes its line
+    /// (``RequestRecorder``), so a line read from the file whose record was recorded live is
+    /// known live by then, however late in the read it was written (a list of ids taken before
+    /// the read would miss those recorded during it and count them twice).
     /// - Returns: The number of records held afterwards.
     @discardableResult
     func seed(recent: RecentRequests) -> Int {
         var seeded = State()
         var tail: [RoutingLogRecord] = []
-        let live = state.withLock { $0.liveIDs }
         let stream = try? LogStream(path: logPath)
         if let stream {
-            for entry in stream where !live.contains(entry.record.id) {
+            for entry in stream where !isLive(entry.record.id) {
                 tail.append(entry.record)
                 if tail.count >= 2 * RecentRequests.capacity { tail.removeFirst(RecentRequests.capacity) }
                 if let date = entry.date { Self.append(Item(ReportFacts(entry), date: date, names: &seeded.names), to: &seeded) }
@@ -89,6 +92,11 @@ final class ReportStore: Sendable {
             state = merged
             return merged.count
         }
+    }
+
+    /// Whether the recorder inserted the record with `id` before the store was seeded.
+    private func isLive(_ id: String) -> Bool {
+        state.withLock { $0.liveIDs.contains(id) }
     }
 
     /// The report of `options.since ..< options.until` from memory; nil when the store is not

@@ -148,9 +148,9 @@ public struct TriageServer: Sendable {
                 ])
             }
         }
-        let recent = RecentRequests(logPath: logPath)
         // The dashboard's memory of the last days, filled from the log in the background.
         let store = routes.snapshot.config.ui.enabled && database == nil ? ReportStore(logPath: logPath) : nil
+        let recent = RecentRequests(logPath: logPath, awaitingSeed: store != nil)
         if let store {
             BackgroundWork.start(name: "triage-dashboard-seed") {
                 let start = Date()
