@@ -53,9 +53,11 @@ struct EventLoopTaskExecutorTests {
 
     @Test("the front runs a request's task on the connection's loop unless its body is over 64 KiB")
     func frontChoosesTheLoop() async throws {
-        let channel = NIOAsyncTestingChannel()
-        let responder = WhereResponder(loop: channel.eventLoop)
-        try await channel.pipeline.addHandler(ProxyFront(responder: responder, connections: nil))
+        let loop = NIOAsyncTestingEventLoop()
+        let responder = WhereResponder(loop: loop)
+        let channel = try await NIOAsyncTestingChannel(loop: loop) { channel in
+            try channel.pipeline.syncOperations.addHandler(ProxyFront(responder: responder, connections: nil))
+        }
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8080))
         var ran = responder.ranOnLoop.makeAsyncIterator()
         let small = ByteBuffer(repeating: UInt8(ascii: "a"), count: 100)
