@@ -15,7 +15,8 @@ public protocol RoutingLogSink: AnyObject, Sendable {
     /// Records written and lost, and whether the sink is failing now.
     var status: RoutingLogWriter.Status { get }
     /// Sets what is told about each record exactly once, on the sink's own thread (or task, or
-    /// the committing caller's thread when the file writer lets it write) as it takes the record, before the record is stored and its ``commit(_:)`` returns; records
+    /// the committing caller's thread when the file writer lets it write) as it takes the
+    /// record, before the record is stored and its ``commit(_:)`` returns; records
     /// refused after close are shown at once. Set it before the first record.
     func observe(_ observer: @escaping @Sendable (RoutingLogRecord) -> Void)
     /// Stores everything queued and stops. Idempotent.

@@ -64,10 +64,11 @@ final class ReportStore: Sendable {
 
     /// Reads the log once (keeping only what fits) and hands its last records to the live view.
     /// Records the recorder added meanwhile are not counted twice: each line read is looked up in
-    /// the ids inserted so far. Whoever writes a batch (the writer thread, or a committing request's own thread) inserts a record before it writes its line
-    /// (``RequestRecorder``), so a line read from the file whose record was recorded live is
-    /// known live by then, however late in the read it was written (a list of ids taken before
-    /// the read would miss those recorded during it and count them twice).
+    /// the ids inserted so far. Whoever writes a batch (the writer thread, or a committing
+    /// request's own thread) inserts a record before it writes its line (``RequestRecorder``), so
+    /// a line read from the file whose record was recorded live is known live by then, however
+    /// late in the read it was written (a list of ids taken before the read would miss those
+    /// recorded during it and count them twice).
     /// - Returns: The number of records held afterwards.
     @discardableResult
     func seed(recent: RecentRequests) -> Int {

@@ -38,9 +38,8 @@ struct ProxyFrontRequest: Sendable {
 /// ahead of Hummingbird: it sits after the HTTP/1 decoder, collects the body on the event loop,
 /// runs each request in one fresh task (``ProxyFrontResponder``, in production the lifecycle) on
 /// the connection's event loop (``EventLoopTaskExecutor``), and the answer is written back from
-/// there without a hop. Every other request
-/// (and every part of it) goes on to Hummingbird unchanged. ``ProxyFrontState`` keeps the
-/// answers of the two in the order the requests came.
+/// there without a hop. Every other request (and every part of it) goes on to Hummingbird
+/// unchanged. ``ProxyFrontState`` keeps the answers of the two in the order the requests came.
 final class ProxyFront: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -236,12 +235,11 @@ final class ProxyFront: ChannelDuplexHandler, RemovableChannelHandler {
         // The task runs on this connection's event loop (no thread switch to parse, decide, answer
         // and write), unless its body is large enough that parsing and scanning it would hold up
         // the loop's other connections: then on the global pool, as any task.
-        guard Self.runsOnLoop(input) else {
-            Task { await responder.respond(request, writer: writer) }
-            return
+        var executor: EventLoopTaskExecutor?
+        if Self.runsOnLoop(input) {
+            executor = self.executor ?? EventLoopTaskExecutor(context.eventLoop)
+            self.executor = executor
         }
-        let executor = self.executor ?? EventLoopTaskExecutor(context.eventLoop)
-        self.executor = executor
         Task(executorPreference: executor) { await responder.respond(request, writer: writer) }
     }
 }

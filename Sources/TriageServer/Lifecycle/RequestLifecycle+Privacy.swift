@@ -93,11 +93,11 @@ extension RequestLifecycle {
         (chat.privacy?.types ?? []).map(\.rawValue).joined(separator: ", ")
     }
 
-    /// The record as the routing log keeps it: with `log.redact`, values of those types in the
-    /// messages and answers are replaced by typed placeholders.
-    static func logged(_ record: RoutingLogRecord, active: ActiveRoutes) -> RoutingLogRecord {
+    /// Makes `record` what the routing log keeps, in place: with `log.redact`, values of those
+    /// types in the messages and answers are replaced by typed placeholders (untouched without it).
+    static func redactForLog(_ record: inout RoutingLogRecord, active: ActiveRoutes) {
         let types = active.config.log.redact
-        guard !types.isEmpty else { return record }
+        guard !types.isEmpty else { return }
         let scanner = active.privacy.scanner
         var masking = Masking()
         var redacted: Set<String> = []
@@ -114,15 +114,13 @@ extension RequestLifecycle {
             case .null, .bool, .number: return value
             }
         }
-        var copy = record
-        copy.messages = record.messages.map(walk)
-        copy.response = record.response.map(redact)
-        copy.shadow?.response = record.shadow?.response.map(redact)
-        copy.error = record.error.map(redact)
+        record.messages = record.messages.map(walk)
+        record.response = record.response.map(redact)
+        if let response = record.shadow?.response { record.shadow?.response = redact(response) }
+        record.error = record.error.map(redact)
         if !redacted.isEmpty {
-            if copy.privacy == nil { copy.privacy = .init(policy: active.config.privacy.policy.rawValue, types: [], findings: 0) }
-            copy.privacy?.redacted = redacted.sorted()
+            if record.privacy == nil { record.privacy = .init(policy: active.config.privacy.policy.rawValue, types: [], findings: 0) }
+            record.privacy?.redacted = redacted.sorted()
         }
-        return copy
     }
 }

@@ -87,8 +87,7 @@ struct RequestOutcome: RoutingLogOutcome {
             record.usage = usage
             record.costUSD = pricing?.cost(inputTokens: usage.promptTokens, outputTokens: usage.completionTokens)
         }
-        // One copy, changed in place (`log.redact` makes its own when it applies).
-        if !active.config.log.redact.isEmpty { record = RequestLifecycle.logged(record, active: active) }
+        RequestLifecycle.redactForLog(&record, active: active)
         RequestRecorder.stamp(&record)
         return record
     }

@@ -95,7 +95,8 @@ struct RequestOutcomeTests {
         var unredacted = facts
         unredacted.timestamp = rendered.timestamp
         unredacted.latencyMs = 5
-        var expected = RequestLifecycle.logged(unredacted, active: active)
+        var expected = unredacted
+        RequestLifecycle.redactForLog(&expected, active: active)
         expected.replica = ReplicaName.current
         #expect(rendered == expected)
         #expect(rendered.privacy?.redacted == ["email"])
