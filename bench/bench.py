@@ -354,19 +354,22 @@ def main():
 
     check_alive("TTFB client")
 
-    # 3b. Latency at a fixed offered rate (open loop, h2load --rps), JSON and streams.
+    # 3b. Latency at a fixed offered rate, JSON and streams, three arrival patterns (bench/fixed_rate.py):
+    # burst = h2load --rps (20 requests at once every 10 ms, as in earlier runs); paced and poisson =
+    # bench/open_loop.c (evenly spaced; a Poisson process), latency counted from each request's due time.
     rate_targets = [f"{t}={TARGETS[t]}" for t in TARGETS if t != "triage-auto"]
-    data["fixed_rate"] = {"rate": FIXED_RATE}
-    for mode in MODES:
-        log(f"fixed rate: {FIXED_RATE} req/s, {mode}, {FIXED_RATE_DURATION} s x {REPEAT} per target (h2load --rps)")
-        cmd = [sys.executable, os.path.join(BENCH, "fixed_rate.py"), "--rate", str(FIXED_RATE),
-               "--duration", str(FIXED_RATE_DURATION), "--repeat", str(REPEAT)] + (["--stream"] if mode == "stream" else []) + rate_targets
-        try:
-            data["fixed_rate"][mode] = json.loads(subprocess.run(
-                cmd, capture_output=True, text=True, timeout=REPEAT * len(rate_targets) * (FIXED_RATE_DURATION + 35)).stdout)
-        except Exception as exc:  # noqa: BLE001
-            data["fixed_rate"][mode] = {"error": repr(exc)}
-        check_alive(f"fixed-rate client ({mode})")
+    for arrivals, key in (("burst", "fixed_rate"), ("paced", "fixed_rate_paced"), ("poisson", "fixed_rate_poisson")):
+        data[key] = {"rate": FIXED_RATE, "arrivals": arrivals}
+        for mode in MODES:
+            log(f"fixed rate: {FIXED_RATE} req/s, {mode}, {arrivals} arrivals, {FIXED_RATE_DURATION} s x {REPEAT} per target")
+            cmd = [sys.executable, os.path.join(BENCH, "fixed_rate.py"), "--rate", str(FIXED_RATE), "--arrivals", arrivals,
+                   "--duration", str(FIXED_RATE_DURATION), "--repeat", str(REPEAT)] + (["--stream"] if mode == "stream" else []) + rate_targets
+            try:
+                data[key][mode] = json.loads(subprocess.run(
+                    cmd, capture_output=True, text=True, timeout=REPEAT * len(rate_targets) * (FIXED_RATE_DURATION + 35)).stdout)
+            except Exception as exc:  # noqa: BLE001
+                data[key][mode] = {"error": repr(exc)}
+            check_alive(f"fixed-rate client ({mode}, {arrivals})")
 
     # 3c. Idle keep-alive connections held by a fresh triage (its own upstream and process).
     if IDLE_CONNECTIONS:
@@ -449,9 +452,10 @@ def error_total(data):
     ttfb = data.get("ttfb", {})
     total += sum(v.get("errors", 0) for v in ttfb.values() if isinstance(v, dict))
     total += data.get("many_streams", {}).get("errors", 0)
-    for mode in MODES:
-        rates = data.get("fixed_rate", {}).get(mode, {})
-        total += sum(v.get("errors", 0) for v in rates.values() if isinstance(v, dict))
+    for key in ("fixed_rate", "fixed_rate_paced", "fixed_rate_poisson"):
+        for mode in MODES:
+            rates = data.get(key, {}).get(mode, {})
+            total += sum(v.get("errors", 0) for v in rates.values() if isinstance(v, dict))
     return total
 
 

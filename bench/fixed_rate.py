@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
-"""Latency at a fixed offered rate (open loop) for bench/run.sh: h2load (Debian's nghttp2-client)
-over HTTP/1.1, `--rps` per client, so requests are sent on a schedule whatever the answers do.
+"""Latency at a fixed offered rate (open loop) for bench/run.sh, JSON or streams, one target after
+another (the order rotated each repetition); per target, the median over repetitions of p50/p99.
 
-  python3 bench/fixed_rate.py --rate 2000 --duration 5 [--stream] [--repeat 2] direct=PORT nginx=PORT ...
+  python3 bench/fixed_rate.py --rate 2000 --duration 5 [--stream] [--repeat 2] \
+      [--arrivals burst|paced|poisson] direct=PORT nginx=PORT ...
 
-The rate is spread over --clients connections (default 20: 100 requests/s each, one every 10 ms,
-far more than any answer takes, so a connection is never still busy when its next request is
-due). Targets run one after another, the order rotated each repetition; per target, the median
-over repetitions of p50/p99 from h2load's per-request log (`--log-file`: start, status, µs until
-the end of the answer, whole stream included). 127.0.0.1 only; every run bounded by -D and a
-subprocess timeout. Prints one JSON object: {label: {p50_us, p99_us, rps, requests, errors}}.
+Arrival patterns (--arrivals):
+- burst (default, as in earlier runs): h2load (Debian's nghttp2-client) over HTTP/1.1 with `--rps`
+  per client, 20 clients. h2load starts every client's timer at once, so this sends 20 requests
+  at the same instant every 10 ms: latency is how fast a burst of 20 drains, not latency at an
+  even rate. Times from h2load's per-request log (`--log-file`: µs until the end of the answer).
+- paced: bench/open_loop.c, one request every 1/rate s on keep-alive connections.
+- poisson: bench/open_loop.c, a Poisson process of mean rate `rate` (independent clients).
+open_loop counts each latency from the time the request was due (no coordinated omission).
+127.0.0.1 only; every run bounded by a subprocess timeout. Prints one JSON object:
+{label: {p50_us, p99_us, rps, requests, errors, runs}}.
 """
 import argparse
 import json
@@ -32,11 +37,33 @@ def body(stream):
     return json.dumps({"model": "triage", "stream": stream, "messages": [{"role": "user", "content": text}]})
 
 
-def run_once(port, rate, clients, duration, stream, workdir):
+OPEN_LOOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".build-bench", "open_loop")
+
+
+def body_file(stream, workdir):
     data = os.path.join(workdir, "body-stream.json" if stream else "body-json.json")
     if not os.path.exists(data):
         with open(data, "w") as f:
             f.write(body(stream))
+    return data
+
+
+def run_open_loop(port, rate, duration, stream, workdir, arrivals):
+    cmd = [OPEN_LOOP, "--port", str(port), "--rate", str(rate), "--duration", str(duration), "--warmup", "1",
+           "--arrivals", arrivals, "--body", body_file(stream, workdir)]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30)
+        result = json.loads(out.stdout)
+    except (subprocess.TimeoutExpired, OSError, ValueError) as exc:
+        return {"p50_us": None, "p99_us": None, "rps": 0, "requests": 0, "errors": 1, "note": repr(exc)}
+    result["rps"] = result["requests"] / duration
+    return result
+
+
+def run_once(port, rate, clients, duration, stream, workdir, arrivals="burst"):
+    if arrivals != "burst":
+        return run_open_loop(port, rate, duration, stream, workdir, arrivals)
+    data = body_file(stream, workdir)
     log = os.path.join(workdir, f"h2load-{port}.log")
     per_client = max(1, rate // clients)
     cmd = ["h2load", "--h1", "-c", str(clients), "-t", "1", "--rps", str(per_client), "-D", str(duration),
@@ -76,6 +103,8 @@ def main():
     parser.add_argument("--duration", type=int, default=5, help="seconds measured per target and repetition")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--stream", action="store_true")
+    parser.add_argument("--arrivals", choices=["burst", "paced", "poisson"], default="burst",
+                        help="burst: h2load --rps (20 at once every 20/rate s); paced, poisson: bench/open_loop.c")
     parser.add_argument("targets", nargs="+", help="label=port")
     args = parser.parse_args()
     targets = [(t.split("=", 1)[0], int(t.split("=", 1)[1])) for t in args.targets]
@@ -84,7 +113,8 @@ def main():
         for rep in range(args.repeat):
             shift = rep % len(targets)
             for label, port in targets[shift:] + targets[:shift]:
-                runs[label].append(run_once(port, args.rate, args.clients, args.duration, args.stream, workdir))
+                runs[label].append(run_once(port, args.rate, args.clients, args.duration, args.stream, workdir,
+                                             args.arrivals))
     result = {}
     for label, rs in runs.items():
         out = {}

@@ -2,6 +2,10 @@
 the relay prototypes), computed from bench.py's data; imported by bench.py."""
 
 MODES = ["json", "stream"]
+# The fixed-rate runs (bench/fixed_rate.py), by arrival pattern: the data key and a short name.
+# burst: h2load --rps, whose 20 clients fire together (20 requests at once every 10 ms);
+# paced: one request every 1/rate s; poisson: a Poisson process (bench/open_loop.c, both).
+ARRIVALS = [("fixed_rate_paced", "paced"), ("fixed_rate_poisson", "Poisson"), ("fixed_rate", "h2load bursts of 20")]
 COLUMNS = ["nginx", "triage", "triage-before", "proto-nio", "proto-hb"]
 
 
@@ -28,9 +32,10 @@ def measures(data, point, target):
         out[f"cpu_{mode}"] = point(data, mode, 64, target).get("proxy_cpu_us_per_req")
         out[f"rps_{mode}"] = point(data, mode, 64, target).get("rps")
         out[f"c1_added_{mode}"] = point(data, mode, 1, target).get("added_p50_us_vs_direct")
-        rate = _get(data, "fixed_rate", mode) or {}
-        out[f"rate_added_p50_{mode}"] = _sub(_get(rate, target, "p50_us"), _get(rate, "direct", "p50_us"))
-        out[f"rate_added_p99_{mode}"] = _sub(_get(rate, target, "p99_us"), _get(rate, "direct", "p99_us"))
+        for key, _ in ARRIVALS:
+            rate = _get(data, key, mode) or {}
+            out[f"{key}_p50_{mode}"] = _sub(_get(rate, target, "p50_us"), _get(rate, "direct", "p50_us"))
+            out[f"{key}_p99_{mode}"] = _sub(_get(rate, target, "p99_us"), _get(rate, "direct", "p99_us"))
     out["ttfb_added"] = _sub(_get(data, "ttfb", target, "ttfb_p50_us"), _get(data, "ttfb", "direct", "ttfb_p50_us"))
     return out
 
@@ -49,13 +54,16 @@ def goals19(data, point):
         t["c1_added_json"] is not None and t["c1_added_json"] <= 100, n["c1_added_json"])
     add("added time to first stream byte, p50", t["ttfb_added"], "≤ 300 µs",
         t["ttfb_added"] is not None and t["ttfb_added"] <= 300, n["ttfb_added"])
-    rate = _get(data, "fixed_rate", "rate")
-    for mode in MODES:
-        p50, p99, np50 = t[f"rate_added_p50_{mode}"], t[f"rate_added_p99_{mode}"], n[f"rate_added_p50_{mode}"]
-        add(f"{rate} req/s, {mode}: added p50", p50, "≤ 3× nginx's",
-            p50 is not None and np50 is not None and p50 <= 3 * max(np50, 1), np50)
-        add(f"{rate} req/s, {mode}: added p99", p99, "≤ 1,000 µs", p99 is not None and p99 <= 1000,
-            n[f"rate_added_p99_{mode}"])
+    for key, name in ARRIVALS:
+        rate = _get(data, key, "rate")
+        if rate is None:
+            continue
+        for mode in MODES:
+            p50, p99, np50 = t[f"{key}_p50_{mode}"], t[f"{key}_p99_{mode}"], n[f"{key}_p50_{mode}"]
+            add(f"{rate} req/s ({name}), {mode}: added p50", p50, "≤ 3× nginx's",
+                p50 is not None and np50 is not None and p50 <= 3 * max(np50, 1), np50)
+            add(f"{rate} req/s ({name}), {mode}: added p99", p99, "≤ 1,000 µs", p99 is not None and p99 <= 1000,
+                n[f"{key}_p99_{mode}"])
     idle = data.get("idle_connections") or {}
     if idle:
         served = idle.get("opened_ok") == idle.get("connections") and (idle.get("fresh") or {}).get("failures") == 0 \
@@ -95,10 +103,13 @@ def report19(L, data, point):
             ("added p50 over direct, c=1, JSON", "c1_added_json", "us"),
             ("added p50 over direct, c=1, stream", "c1_added_stream", "us"),
             ("added TTFB p50", "ttfb_added", "us")]
-    rate = _get(data, "fixed_rate", "rate")
-    for mode in MODES:
-        rows += [(f"{rate} req/s {mode}: added p50", f"rate_added_p50_{mode}", "us"),
-                 (f"{rate} req/s {mode}: added p99", f"rate_added_p99_{mode}", "us")]
+    for key, name in ARRIVALS:
+        rate = _get(data, key, "rate")
+        if rate is None:
+            continue
+        for mode in MODES:
+            rows += [(f"{rate} req/s ({name}) {mode}: added p50", f"{key}_p50_{mode}", "us"),
+                     (f"{rate} req/s ({name}) {mode}: added p99", f"{key}_p99_{mode}", "us")]
     L.append("Per target (triage-before: the build named by `TRIAGE_BIN_BEFORE`; proto-*: `bench/relay-proto`, "
              "the hot path alone on each server stack; added = over the upstream alone, µs):")
     L.append("")
@@ -107,10 +118,11 @@ def report19(L, data, point):
     for title, key, unit in rows:
         L.append(f"| {title} | " + " | ".join(_fmt(cols[c][key], unit) for c in columns) + " |")
     L.append("")
-    for mode in MODES:
-        rates = _get(data, "fixed_rate", mode) or {}
-        if "error" in rates:
-            L.append(f"⚠ fixed-rate client failed ({mode}): {rates['error']}")
+    for key, name in ARRIVALS:
+        for mode in MODES:
+            rates = _get(data, key, mode) or {}
+            if "error" in rates:
+                L.append(f"⚠ fixed-rate client failed ({name}, {mode}): {rates['error']}")
     idle = data.get("idle_connections") or {}
     if idle and "error" not in idle:
         L.append(f"Idle connections: {idle.get('opened_ok')}/{idle.get('connections')} opened (one request each), "

@@ -115,6 +115,11 @@ if [[ ! -x "$UPSTREAM_BIN" || "$BENCH_DIR/fast_upstream.c" -nt "$UPSTREAM_BIN" ]
   log "building $UPSTREAM_BIN from bench/fast_upstream.c (gcc -O2)"
   gcc -O2 -Wall -o "$UPSTREAM_BIN" "$BENCH_DIR/fast_upstream.c"
 fi
+OPEN_LOOP_BIN="$ROOT/.build-bench/open_loop"  # the paced and Poisson fixed-rate client (bench/fixed_rate.py)
+if [[ ! -x "$OPEN_LOOP_BIN" || "$BENCH_DIR/open_loop.c" -nt "$OPEN_LOOP_BIN" ]]; then
+  log "building $OPEN_LOOP_BIN from bench/open_loop.c (gcc -O2)"
+  gcc -O2 -Wall -o "$OPEN_LOOP_BIN" "$BENCH_DIR/open_loop.c" -lm
+fi
 
 if [[ -n "${TRIAGE_BIN:-}" ]]; then
   [[ -x "$TRIAGE_BIN" ]] || fail "TRIAGE_BIN=$TRIAGE_BIN is not an executable"
