@@ -11,16 +11,30 @@ private func record(_ id: String, response: String = "an answer") -> RoutingLogR
     )
 }
 
-/// `write(2)` that remembers the threads it ran on and, while `failing`, reports ENOSPC.
-private final class Disk: Sendable {
+/// `write(2)` that remembers the threads it ran on and, while `failing`, reports ENOSPC;
+/// `beforeWrite` runs first in each write (a slow disk's delay, in `RoutingLogSlowDiskTests`).
+final class Disk: Sendable {
     private let state = Mutex<(failing: Bool, threads: [pthread_t])>((false, []))
+    private let beforeWrite: @Sendable () -> Void
+
+    init(beforeWrite: @escaping @Sendable () -> Void = {}) {
+        self.beforeWrite = beforeWrite
+    }
 
     func fail(_ failing: Bool) { state.withLock { $0.failing = failing } }
+    /// The threads written on since the last call.
+    func takeThreads() -> [pthread_t] {
+        state.withLock { state in
+            defer { state.threads.removeAll() }
+            return state.threads
+        }
+    }
     var threads: Set<pthread_t> { Set(state.withLock { $0.threads }) }
     func forgetThreads() { state.withLock { $0.threads.removeAll() } }
 
     var write: LogFile.WriteFunction {
         { [self] fd, buffer, count in
+            beforeWrite()
             let thread = pthread_self()
             let failing = state.withLock { state -> Bool in
                 state.threads.append(thread)

@@ -11,37 +11,12 @@ private final class ManualClock: Sendable {
     func advance(milliseconds: UInt64) { nanoseconds.withLock { $0 += milliseconds * 1_000_000 } }
 }
 
-/// `write(2)` on a disk that, while `blocking`, takes 5 ms of the manual clock per write (as a
-/// write held by writeback throttling would); it remembers the threads it was called on.
-private final class ThrottledDisk: Sendable {
-    private let clock: ManualClock
-    private let state = Mutex<(blocking: Bool, threads: [pthread_t])>((false, []))
-
-    init(clock: ManualClock) {
-        self.clock = clock
-    }
-
-    func block(_ blocking: Bool) { state.withLock { $0.blocking = blocking } }
-
-    /// The threads written on since the last call.
-    func takeThreads() -> [pthread_t] {
-        state.withLock { state in
-            defer { state.threads.removeAll() }
-            return state.threads
-        }
-    }
-
-    var write: LogFile.WriteFunction {
-        { [self] fd, buffer, count in
-            let thread = pthread_self()
-            let blocking = state.withLock { state -> Bool in
-                state.threads.append(thread)
-                return state.blocking
-            }
-            if blocking { clock.advance(milliseconds: 5) }
-            return Glibc.write(fd, buffer, count)
-        }
-    }
+/// Whether the disk blocks: each write then takes 5 ms of the manual clock (as a write held by
+/// writeback throttling would).
+private final class Blocking: Sendable {
+    private let value = Mutex(false)
+    func set(_ blocking: Bool) { value.withLock { $0 = blocking } }
+    var isSet: Bool { value.withLock { $0 } }
 }
 
 private final class Messages: Sendable {
@@ -92,7 +67,8 @@ struct RoutingLogSlowDiskTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/routing.jsonl"
         let clock = ManualClock()
-        let disk = ThrottledDisk(clock: clock)
+        let blocking = Blocking()
+        let disk = Disk { if blocking.isSet { clock.advance(milliseconds: 5) } }
         let warnings = Messages()
         let errors = Messages()
         let writer = try RoutingLogWriter(
@@ -112,12 +88,12 @@ struct RoutingLogSlowDiskTests {
 
         var result = try await commit("tr-fast")
         #expect(result.threads == [result.caller], "written inline")
-        disk.block(true)
+        blocking.set(true)
         result = try await commit("tr-slow")
         #expect(result.threads == [result.caller], "the slow write itself was inline")
         #expect(writer.status.inlineFallbacks == 1)
         #expect(warnings.all.count == 1)
-        disk.block(false)
+        blocking.set(false)
         var threadWrites: Set<pthread_t> = []
         for index in 1...3 {
             result = try await commit("tr-backoff-\(index)")
@@ -130,9 +106,9 @@ struct RoutingLogSlowDiskTests {
         #expect(result.threads == [result.caller], "inline again after the back-off")
 
         // Slow again within a minute: another back-off, counted, but no second warning.
-        disk.block(true)
+        blocking.set(true)
         _ = try await commit("tr-slow-again")
-        disk.block(false)
+        blocking.set(false)
         result = try await commit("tr-after")
         #expect(!result.threads.contains(result.caller))
         #expect(writer.status.inlineFallbacks == 2)

@@ -99,17 +99,41 @@ struct ProxyFrontWireTests {
         }
     }
 
-    static func channel(_ responder: ScriptedResponder, _ flushes: FlushedBytes) async throws -> NIOAsyncTestingChannel {
-        let connections = ClientConnections()
-        let channel = try await NIOAsyncTestingChannel { channel in
-            let operations = channel.pipeline.syncOperations
-            try operations.addHandler(FlushRecorder(flushes))
-            try operations.configureHTTPServerPipeline(
-                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
-            try operations.addHandlers([connections.makeHandler(), ProxyFront(responder: responder, connections: connections)])
+    /// One connection: the front in a channel, what it flushed, and how far its responder got.
+    struct Wire {
+        let responder = ScriptedResponder()
+        let flushes = FlushedBytes()
+        let channel: NIOAsyncTestingChannel
+        private var progress: AsyncStream<String>.Iterator
+
+        init() async throws {
+            let connections = ClientConnections()
+            let (responder, flushes) = (self.responder, self.flushes)
+            channel = try await NIOAsyncTestingChannel { channel in
+                let operations = channel.pipeline.syncOperations
+                try operations.addHandler(FlushRecorder(flushes))
+                try operations.configureHTTPServerPipeline(
+                    withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
+                try operations.addHandlers([connections.makeHandler(), ProxyFront(responder: responder, connections: connections)])
+            }
+            try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8080))
+            progress = responder.progress.makeAsyncIterator()
         }
-        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8080))
-        return channel
+
+        /// Sends `request` and waits until the responder reports `step`, then lets the loop finish its turn.
+        mutating func exchange(_ request: ByteBuffer, until step: String) async throws {
+            try await channel.writeInbound(request)
+            await channel.testingEventLoop.run()
+            #expect(await progress.next() == step)
+            await channel.testingEventLoop.run()
+        }
+
+        /// Lets a waiting responder go on, and waits until it has answered and the loop's turn has ended.
+        mutating func release() async {
+            responder.release()
+            #expect(await progress.next() == "answered")
+            await channel.testingEventLoop.run()
+        }
     }
 
     /// A POST to the chat route in HTTP/1.`minor` carrying `body`, with `connection` when given.
@@ -119,39 +143,23 @@ struct ProxyFrontWireTests {
         return ByteBuffer(string: text + "\r\n" + body)
     }
 
-    /// Sends `request` and waits until the responder reports `step`, then lets the loop finish its turn.
-    static func exchange(
-        _ channel: NIOAsyncTestingChannel, _ request: ByteBuffer, until step: String, on progress: inout AsyncStream<String>.Iterator
-    ) async throws {
-        try await channel.writeInbound(request)
-        await channel.testingEventLoop.run()
-        #expect(await progress.next() == step)
-        await channel.testingEventLoop.run()
-    }
-
     @Test("a stream's head and its first event leave in one flush; a head whose first event is late leaves alone by the end of the turn")
     func headCoalescesWithFirstEvent() async throws {
-        let responder = ScriptedResponder()
-        let flushes = FlushedBytes()
-        let channel = try await Self.channel(responder, flushes)
-        var progress = responder.progress.makeAsyncIterator()
-        try await Self.exchange(channel, Self.request("stream-gated", minor: 1), until: "waiting", on: &progress)
+        var wire = try await Wire()
+        let (flushes, channel) = (wire.flushes, wire.channel)
+        try await wire.exchange(Self.request("stream-gated", minor: 1), until: "waiting")
         #expect(flushes.batches.count == 1, "one flush for the head and the first event: \(flushes.batches)")
         let first = flushes.batches.first ?? ""
         #expect(first.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(first.contains("data: first"))
-        responder.release()
-        #expect(await progress.next() == "answered")
-        await channel.testingEventLoop.run()
+        await wire.release()
         #expect(flushes.all.contains("data: second") && flushes.all.hasSuffix("0\r\n\r\n"))
 
         let late = flushes.batches.count
-        try await Self.exchange(channel, Self.request("stream-late", minor: 1), until: "waiting", on: &progress)
+        try await wire.exchange(Self.request("stream-late", minor: 1), until: "waiting")
         #expect(flushes.batches.count == late + 1, "the head went out by itself")
         #expect(flushes.batches.last?.hasPrefix("HTTP/1.1 200 OK\r\n") == true && flushes.batches.last?.contains("data:") == false)
-        responder.release()
-        #expect(await progress.next() == "answered")
-        await channel.testingEventLoop.run()
+        await wire.release()
         #expect(flushes.batches.dropFirst(late + 1).joined().contains("data: first"))
         #expect(channel.isActive)
         _ = try await channel.finish(acceptAlreadyClosed: true)
@@ -159,13 +167,11 @@ struct ProxyFrontWireTests {
 
     @Test("HTTP/1.0 with `Connection: keep-alive`: answered in HTTP/1.0 with a length and `connection: keep-alive`; two requests on one connection")
     func http10KeepAlive() async throws {
-        let responder = ScriptedResponder()
-        let flushes = FlushedBytes()
-        let channel = try await Self.channel(responder, flushes)
-        var progress = responder.progress.makeAsyncIterator()
+        var wire = try await Wire()
+        let (flushes, channel) = (wire.flushes, wire.channel)
         for body in ["{\"n\":1}", "{\"n\":2}"] {
             let before = flushes.all.count
-            try await Self.exchange(channel, Self.request(body, minor: 0, connection: "keep-alive"), until: "answered", on: &progress)
+            try await wire.exchange(Self.request(body, minor: 0, connection: "keep-alive"), until: "answered")
             let answer = String(flushes.all.dropFirst(before))
             #expect(answer.hasPrefix("HTTP/1.0 200 OK\r\n"))
             #expect(answer.contains("\r\nconnection: keep-alive\r\n"))
@@ -178,11 +184,9 @@ struct ProxyFrontWireTests {
 
     @Test("HTTP/1.0 without keep-alive, and HTTP/1.1 with `Connection: close`: `connection: close`, then the connection closes", arguments: [0, 1])
     func closesAfterAnswer(minor: Int) async throws {
-        let responder = ScriptedResponder()
-        let flushes = FlushedBytes()
-        let channel = try await Self.channel(responder, flushes)
-        var progress = responder.progress.makeAsyncIterator()
-        try await Self.exchange(channel, Self.request("{}", minor: minor, connection: minor == 0 ? nil : "close"), until: "answered", on: &progress)
+        var wire = try await Wire()
+        let (flushes, channel) = (wire.flushes, wire.channel)
+        try await wire.exchange(Self.request("{}", minor: minor, connection: minor == 0 ? nil : "close"), until: "answered")
         #expect(flushes.all.hasPrefix("HTTP/1.\(minor) 200 OK\r\n"))
         #expect(flushes.all.contains("\r\nconnection: close\r\n"))
         #expect(flushes.all.hasSuffix("\r\n\r\n{}"))
@@ -191,11 +195,9 @@ struct ProxyFrontWireTests {
 
     @Test("a stream to an HTTP/1.0 client (keep-alive asked or not) is not chunked: its end is the close of the connection", arguments: [nil, "keep-alive"])
     func http10Stream(connection: String?) async throws {
-        let responder = ScriptedResponder()
-        let flushes = FlushedBytes()
-        let channel = try await Self.channel(responder, flushes)
-        var progress = responder.progress.makeAsyncIterator()
-        try await Self.exchange(channel, Self.request("stream", minor: 0, connection: connection), until: "answered", on: &progress)
+        var wire = try await Wire()
+        let (flushes, channel) = (wire.flushes, wire.channel)
+        try await wire.exchange(Self.request("stream", minor: 0, connection: connection), until: "answered")
         let answer = flushes.all
         #expect(answer.hasPrefix("HTTP/1.0 200 OK\r\n"))
         #expect(!answer.lowercased().contains("transfer-encoding"))
@@ -207,11 +209,9 @@ struct ProxyFrontWireTests {
 
     @Test("a stream to an HTTP/1.1 client is chunked and the connection stays open")
     func http11Stream() async throws {
-        let responder = ScriptedResponder()
-        let flushes = FlushedBytes()
-        let channel = try await Self.channel(responder, flushes)
-        var progress = responder.progress.makeAsyncIterator()
-        try await Self.exchange(channel, Self.request("stream", minor: 1), until: "answered", on: &progress)
+        var wire = try await Wire()
+        let (flushes, channel) = (wire.flushes, wire.channel)
+        try await wire.exchange(Self.request("stream", minor: 1), until: "answered")
         #expect(flushes.all.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(flushes.all.contains("\r\ntransfer-encoding: chunked\r\n"))
         #expect(!flushes.all.contains("connection:"))
