@@ -21,8 +21,10 @@ public final class InlineWriteGuard: Sendable {
     /// batch's `write(2)` to the page cache costs, and long enough for an event loop's other
     /// connections to notice.
     public static let defaultThreshold: Duration = .milliseconds(2)
-    /// How long callers leave the writing to the writer thread after a slow inline write.
-    public static let defaultBackOff: Duration = .seconds(5)
+    /// How long callers leave the writing to the writer thread after a slow inline write: a
+    /// disk that stays slow stalls one inline write a second at most, and a write that was slow
+    /// only because its thread was preempted (a loaded machine) costs one second of hand-offs.
+    public static let defaultBackOff: Duration = .seconds(1)
     /// The least time between two warnings.
     public static let defaultWarningInterval: Duration = .seconds(60)
 
@@ -92,12 +94,22 @@ public final class InlineWriteGuard: Sendable {
             return (true, state.unreported)
         }
         guard due else { return Verdict(fellBack: true, warning: nil) }
-        let milliseconds = Double(took / 1000) / 1000
         let warning =
-            "routing log: an inline write took \(milliseconds) ms (over \(threshold)); log lines go through the writer thread for "
-            + "\(backOff) so that a slow disk does not stall the event loops (\(count) such back-off(s) since the last warning; "
-            + "counted in /metrics as triage_log_inline_fallbacks_total)"
+            "routing log: an inline write took \(Self.milliseconds(took)) ms (over \(Self.milliseconds(Self.nanoseconds(threshold))) ms); "
+            + "log lines go through the writer thread for \(Self.milliseconds(Self.nanoseconds(backOff))) ms so that a slow disk does not "
+            + "stall the event loops (\(count) such back-off(s) since the last warning; counted in /metrics as triage_log_inline_fallbacks_total)"
         return Verdict(fellBack: true, warning: warning)
+    }
+
+    /// Nanoseconds as milliseconds with up to three decimals.
+    private static func milliseconds(_ nanoseconds: UInt64) -> String {
+        let micro = nanoseconds / 1000
+        let fraction = micro % 1000
+        guard fraction != 0 else { return String(micro / 1000) }
+        var decimals = String(fraction)
+        decimals = String(repeating: "0", count: 3 - decimals.count) + decimals
+        while decimals.hasSuffix("0") { decimals.removeLast() }
+        return "\(micro / 1000).\(decimals)"
     }
 
     private static func nanoseconds(_ duration: Duration) -> UInt64 {

@@ -216,8 +216,6 @@ public final class RoutingLogWriter: Sendable {
         var refused = false
         var verdict: InlineWriteGuard.Verdict?
         file.withLock { state in
-            let started = inline ? inlineGuard.start() : 0
-            defer { if inline && !refused { verdict = inlineGuard.finished(startedAt: started) } }
             if inline {
                 guard state.file?.refresh() == true, let current = state.file, !rotationDue(current) else {
                     refused = true
@@ -250,7 +248,10 @@ public final class RoutingLogWriter: Sendable {
                     return
                 }
                 if atLimit || (out.count >= Self.flushBytes && !inline) || index == batch.count - 1 {
+                    // Inline, the `write(2)` alone is timed: a thread preempted while encoding is no slow disk.
+                    let started = inline ? inlineGuard.start() : 0
                     let error = current.append(out.bytes, using: writeFunction)
+                    if inline { verdict = inlineGuard.finished(startedAt: started) }
                     out.removeAll()
                     for done in first...index { outcomes[done] = error == nil }
                     first = index + 1

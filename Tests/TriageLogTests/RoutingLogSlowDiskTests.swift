@@ -8,7 +8,8 @@ import Testing
 private final class ManualClock: Sendable {
     private let nanoseconds = Mutex<UInt64>(1_000_000_000)
     var now: UInt64 { nanoseconds.withLock { $0 } }
-    func advance(milliseconds: UInt64) { nanoseconds.withLock { $0 += milliseconds * 1_000_000 } }
+    func advance(milliseconds: UInt64) { advance(microseconds: milliseconds * 1000) }
+    func advance(microseconds: UInt64) { nanoseconds.withLock { $0 += microseconds * 1000 } }
 }
 
 /// Whether the disk blocks: each write then takes 5 ms of the manual clock (as a write held by
@@ -37,7 +38,7 @@ struct RoutingLogSlowDiskTests {
     func guardVerdicts() {
         let clock = ManualClock()
         let guarded = InlineWriteGuard(clock: { clock.now })
-        #expect(guarded.threshold == .milliseconds(2) && guarded.backOff == .seconds(5))
+        #expect(guarded.threshold == .milliseconds(2) && guarded.backOff == .seconds(1))
         var start = guarded.start()
         clock.advance(milliseconds: 2)
         #expect(guarded.finished(startedAt: start) == .init(fellBack: false, warning: nil), "2 ms exactly is not slow")
@@ -46,9 +47,11 @@ struct RoutingLogSlowDiskTests {
         clock.advance(milliseconds: 3)
         let first = guarded.finished(startedAt: start)
         #expect(first.fellBack)
+        #expect(first.warning?.contains("took 3 ms (over 2 ms)") == true, "\(first.warning ?? "")")
+        #expect(first.warning?.contains("writer thread for 1000 ms") == true)
         #expect(first.warning?.contains("triage_log_inline_fallbacks_total") == true)
         #expect(!guarded.allowsInline())
-        clock.advance(milliseconds: 4_999)
+        clock.advance(milliseconds: 999)
         #expect(!guarded.allowsInline())
         clock.advance(milliseconds: 1)
         #expect(guarded.allowsInline())
@@ -58,7 +61,9 @@ struct RoutingLogSlowDiskTests {
         clock.advance(milliseconds: 60_000)
         start = guarded.start()
         clock.advance(milliseconds: 3)
-        #expect(guarded.finished(startedAt: start).warning?.contains("2 such back-off(s)") == true)
+        clock.advance(microseconds: 45)
+        let later = guarded.finished(startedAt: start).warning ?? ""
+        #expect(later.contains("took 3.045 ms") && later.contains("2 such back-off(s)"), "\(later)")
     }
 
     @Test("a slow inline write sends the next commits to the writer thread, each line written once before its commit returns; then inline resumes")
@@ -101,7 +106,7 @@ struct RoutingLogSlowDiskTests {
             threadWrites.formUnion(result.threads)
         }
         #expect(threadWrites.count == 1, "the one writer thread")
-        clock.advance(milliseconds: 5_000)
+        clock.advance(milliseconds: 1_000)
         result = try await commit("tr-resumed")
         #expect(result.threads == [result.caller], "inline again after the back-off")
 
