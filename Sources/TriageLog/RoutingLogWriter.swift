@@ -36,9 +36,12 @@ public final class RoutingLogWriter: Sendable {
         public var lastError: String?
         /// Times the file was opened again because its path no longer named it (deleted or replaced).
         public var reopened = 0
+        /// Times a slow inline write made callers leave the writing to the writer thread for a while (``InlineWriteGuard``).
+        public var inlineFallbacks = 0
 
-        public init(written: Int = 0, lost: Int = 0, failing: Bool = false, lastError: String? = nil, reopened: Int = 0) {
+        public init(written: Int = 0, lost: Int = 0, failing: Bool = false, lastError: String? = nil, reopened: Int = 0, inlineFallbacks: Int = 0) {
             (self.written, self.lost, self.failing, self.lastError, self.reopened) = (written, lost, failing, lastError, reopened)
+            self.inlineFallbacks = inlineFallbacks
         }
     }
 
@@ -66,7 +69,10 @@ public final class RoutingLogWriter: Sendable {
     private let wake: DispatchSemaphore
     private let finished = DispatchSemaphore(value: 0)
     private let onError: @Sendable (String) -> Void
+    private let onWarning: @Sendable (String) -> Void
     private let writeFunction: LogFile.WriteFunction
+    /// Times inline writes and says when callers should leave the writing to the thread.
+    private let inlineGuard: InlineWriteGuard
 
     /// Opens (creating if needed, with its directory) the log file for appending and starts the writer thread.
     /// - Parameters:
@@ -75,20 +81,24 @@ public final class RoutingLogWriter: Sendable {
     ///   - maxPendingBytes: Bytes of queued records past which ``waitForRoom()`` suspends callers (default 64 MiB).
     ///   - fileMode: Permission bits of the file (default `0600`: the log holds every prompt).
     ///   - onError: Called (on the writer thread) with a message when the log starts or stops failing.
+    ///   - onWarning: Called with the ``InlineWriteGuard``'s warning when a slow inline write starts a back-off (default `onError`).
     public convenience init(
         path: String, rotation: LogRotationPolicy? = nil, maxPendingBytes: Int = RoutingLogWriter.defaultMaxPendingBytes,
-        fileMode: mode_t = RoutingLogWriter.defaultFileMode, onError: @escaping @Sendable (String) -> Void = { _ in }
+        fileMode: mode_t = RoutingLogWriter.defaultFileMode, onError: @escaping @Sendable (String) -> Void = { _ in },
+        onWarning: (@Sendable (String) -> Void)? = nil
     ) throws(RoutingLogError) {
         try self.init(
             path: path, rotation: rotation, maxPendingBytes: maxPendingBytes, fileMode: fileMode,
-            writeFunction: { Glibc.write($0, $1, $2) }, onError: onError
+            writeFunction: { Glibc.write($0, $1, $2) }, onError: onError, onWarning: onWarning
         )
     }
 
-    /// The same, writing through `writeFunction` instead of `write(2)` (tests of the failure paths).
+    /// The same, writing through `writeFunction` instead of `write(2)` and timing inline writes
+    /// with `inlineGuard` (tests of the failure paths and of a slow disk).
     init(
         path: String, rotation: LogRotationPolicy?, maxPendingBytes: Int, fileMode: mode_t,
-        writeFunction: @escaping LogFile.WriteFunction, onError: @escaping @Sendable (String) -> Void
+        writeFunction: @escaping LogFile.WriteFunction, inlineGuard: InlineWriteGuard = InlineWriteGuard(),
+        onError: @escaping @Sendable (String) -> Void, onWarning: (@Sendable (String) -> Void)? = nil
     ) throws(RoutingLogError) {
         let opened = try LogFile.open(path: path, mode: fileMode)
         self.path = path
@@ -100,7 +110,9 @@ public final class RoutingLogWriter: Sendable {
         self.wake = wake
         self.queue = LogQueue(maxPendingBytes: maxPendingBytes, onError: onError) { wake.signal() }
         self.onError = onError
+        self.onWarning = onWarning ?? onError
         self.writeFunction = writeFunction
+        self.inlineGuard = inlineGuard
         let thread = Thread { [self] in self.run() }
         thread.name = "triage-routing-log"
         thread.start()
@@ -127,9 +139,12 @@ public final class RoutingLogWriter: Sendable {
     /// on its own thread, instead of waking the thread and waiting to be woken in turn: its record,
     /// plus any queued meanwhile, in one `write(2)` (``LogQueue/commit(_:inline:)``). A batch that
     /// needs more than that (a rotation, which `fsync`s, or a file to open again) goes to the
-    /// thread, and so does whatever was queued while the caller wrote.
+    /// thread, and so does whatever was queued while the caller wrote. An inline write that was
+    /// slow (a disk that blocks) makes the next callers leave the writing to the thread for a
+    /// while (``InlineWriteGuard``), so the caller's thread (an event loop) is not held by the disk.
     public func commit(_ outcome: any RoutingLogOutcome) async -> Bool {
-        await queue.commit(outcome, inline: { batch, bytes in write(batch, bytes: bytes, inline: true)?.first })
+        guard inlineGuard.allowsInline() else { return await queue.commit(outcome) }
+        return await queue.commit(outcome, inline: { batch, bytes in write(batch, bytes: bytes, inline: true)?.first })
     }
 
     /// Sets what the writer thread tells about each record before writing it (``LogQueue/observe(_:)``).
@@ -199,6 +214,7 @@ public final class RoutingLogWriter: Sendable {
         var notices: [String] = []
         var reopened = 0
         var refused = false
+        var verdict: InlineWriteGuard.Verdict?
         file.withLock { state in
             if inline {
                 guard state.file?.refresh() == true, let current = state.file, !rotationDue(current) else {
@@ -232,7 +248,10 @@ public final class RoutingLogWriter: Sendable {
                     return
                 }
                 if atLimit || (out.count >= Self.flushBytes && !inline) || index == batch.count - 1 {
+                    // Inline, the `write(2)` alone is timed: a thread preempted while encoding is no slow disk.
+                    let started = inline ? inlineGuard.start() : 0
                     let error = current.append(out.bytes, using: writeFunction)
+                    if inline { verdict = inlineGuard.finished(startedAt: started) }
                     out.removeAll()
                     for done in first...index { outcomes[done] = error == nil }
                     first = index + 1
@@ -242,8 +261,11 @@ public final class RoutingLogWriter: Sendable {
             }
         }
         if refused { return nil }
+        if let warning = verdict?.warning { onWarning(warning) }
+        let fellBack = verdict?.fellBack ?? false
         queue.finish(batch, bytes: bytes, outcomes: outcomes, notices: notices, report: onError, update: { status, lost in
             status.reopened += reopened
+            if fellBack { status.inlineFallbacks += 1 }
             let wasFailing = status.failing
             if let error = errors.last { status.lastError = error }
             status.failing = lost > 0

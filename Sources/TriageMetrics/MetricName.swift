@@ -16,6 +16,7 @@ enum MetricName {
     static let routingLogQueueDepth = "triage_routing_log_queue_depth"
     static let routingLogLost = "triage_routing_log_lost_records_total"
     static let routingLogFailing = "triage_routing_log_failing"
+    static let logInlineFallbacks = "triage_log_inline_fallbacks_total"
     static let routingLogSpoolRecords = "triage_routing_log_spool_records"
     static let routingLogSpoolBytes = "triage_routing_log_spool_bytes"
     static let routingLogDatabaseUp = "triage_routing_log_database_up"
@@ -42,6 +43,7 @@ enum MetricName {
         routingLogQueueDepth: "Routing log records waiting to be written.",
         routingLogLost: "Routing log records that could not be written (disk full, file-size limit, I/O error, log not reopenable).",
         routingLogFailing: "1 while the routing log's last write failed, else 0.",
+        logInlineFallbacks: "Times a routing log write made on a request's own thread (its event loop) was slow, so that lines went through the writer thread for a while.",
         routingLogSpoolRecords: "Routing log records in the local spool, waiting for the database (log.sink postgres).",
         routingLogSpoolBytes: "Bytes in the routing log's local spool (log.sink postgres).",
         routingLogDatabaseUp: "1 while routing log records go straight to the database, 0 while they are spooled (log.sink postgres).",

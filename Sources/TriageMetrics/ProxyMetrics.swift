@@ -37,8 +37,8 @@ public final class ProxyMetrics: Sendable {
     private let classifierComplexity: CoreMetrics.Recorder
     private let classifierFit: CoreMetrics.Recorder
     private let logQueueDepth: CoreMetrics.Gauge
-    private let logLost: CoreMetrics.Counter
-    private let logLostReported = Mutex(0)
+    private let logLost: RunningTotalCounter
+    private let logInlineFallbacks: RunningTotalCounter
     private let logFailing: CoreMetrics.Gauge
     private let reloadsOK: CoreMetrics.Counter
     private let reloadsRejected: CoreMetrics.Counter
@@ -66,7 +66,8 @@ public final class ProxyMetrics: Sendable {
             label: MetricName.classifierComplexity, aggregate: true, factory: factory)
         classifierFit = CoreMetrics.Recorder(label: MetricName.classifierFit, aggregate: true, factory: factory)
         logQueueDepth = CoreMetrics.Gauge(label: MetricName.routingLogQueueDepth, factory: factory)
-        logLost = CoreMetrics.Counter(label: MetricName.routingLogLost, factory: factory)
+        logLost = RunningTotalCounter(CoreMetrics.Counter(label: MetricName.routingLogLost, factory: factory))
+        logInlineFallbacks = RunningTotalCounter(CoreMetrics.Counter(label: MetricName.logInlineFallbacks, factory: factory))
         logFailing = CoreMetrics.Gauge(label: MetricName.routingLogFailing, factory: factory)
         reloadsOK = CoreMetrics.Counter(
             label: MetricName.configReloads, dimensions: [("result", "ok")], factory: factory)
@@ -192,14 +193,12 @@ public final class ProxyMetrics: Sendable {
         logQueueDepth.record(depth)
     }
 
-    /// Brings `triage_routing_log_lost_records_total` up to `lost` (the writer's running total)
+    /// Brings `triage_routing_log_lost_records_total` up to `lost` and
+    /// `triage_log_inline_fallbacks_total` up to `inlineFallbacks` (the writer's running totals),
     /// and sets `triage_routing_log_failing`.
-    public func setRoutingLogHealth(lost: Int, failing: Bool) {
-        let delta = logLostReported.withLock { reported -> Int in
-            defer { reported = max(reported, lost) }
-            return max(0, lost - reported)
-        }
-        if delta > 0 { logLost.increment(by: delta) }
+    public func setRoutingLogHealth(lost: Int, failing: Bool, inlineFallbacks: Int = 0) {
+        logLost.bring(to: lost)
+        logInlineFallbacks.bring(to: inlineFallbacks)
         logFailing.record(failing ? 1 : 0)
     }
 

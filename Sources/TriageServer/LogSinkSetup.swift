@@ -21,13 +21,15 @@ enum LogSinkSetup {
         config: RoutingLogConfig, fileMode: mode_t, environment: [String: String], logger: Logger
     ) throws -> (sink: any RoutingLogSink, database: ReplicaDatabase?) {
         let onError: @Sendable (String) -> Void = { message in logger.error("\(message)") }
+        let onWarning: @Sendable (String) -> Void = { message in logger.warning("\(message)") }
         switch config.database.sink {
         case .file:
             let rotation: LogRotationPolicy? = config.maxBytes != nil || config.daily
                 ? LogRotationPolicy(maxBytes: config.maxBytes, daily: config.daily, keep: config.keep)
                 : nil
             let writer = try RoutingLogWriter(
-                path: config.path, rotation: rotation, maxPendingBytes: config.maxPendingBytes, fileMode: fileMode, onError: onError)
+                path: config.path, rotation: rotation, maxPendingBytes: config.maxPendingBytes, fileMode: fileMode, onError: onError,
+                onWarning: onWarning)
             return (writer, nil)
         case .postgres:
             let settings = config.database

@@ -29,7 +29,7 @@ extension TriageServer {
             metrics.setFitDrift(requests: 0, belowMinShare: nil, psi: nil, ks: nil)
         }
         let logStatus = log.status
-        metrics.setRoutingLogHealth(lost: logStatus.lost, failing: logStatus.failing)
+        metrics.setRoutingLogHealth(lost: logStatus.lost, failing: logStatus.failing, inlineFallbacks: logStatus.inlineFallbacks)
         if let sink = log as? PostgresLogSink {
             let database = sink.databaseStatus
             metrics.setLogDatabase(
@@ -80,6 +80,7 @@ extension TriageServer {
             "lost": .int(logStatus.lost),
             "failing": .bool(logStatus.failing),
             "reopened": .int(logStatus.reopened),
+            "inline_fallbacks": .int(logStatus.inlineFallbacks),
             "last_error": logStatus.lastError.map(JSONValue.string) ?? .null,
             "on_write_error": .string(onWriteError.rawValue),
         ]

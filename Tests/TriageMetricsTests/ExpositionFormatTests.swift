@@ -24,7 +24,7 @@ struct ExpositionFormatTests {
         #expect(text.hasSuffix("\n"))
         let out = Exposition(text)
         #expect(out.malformed.isEmpty, "malformed: \(out.malformed)")
-        #expect(out.types.count == 19)  // 15, and the four fit drift gauges
+        #expect(out.types.count == 20)  // 15, the four fit drift gauges, and the inline-write fallbacks
         #expect(Set(out.types.keys) == Set(out.help.keys))
         #expect(out.types.keys.allSatisfy { $0.hasPrefix("triage_") })
 

@@ -30,7 +30,7 @@ struct IsolationTests {
             families == [
                 "triage_classifier_complexity", "triage_classifier_fit", "triage_config_reloads_total",
                 "triage_routing_log_queue_depth", "triage_routing_log_lost_records_total", "triage_routing_log_failing",
-                "triage_fit_below_min_share", "triage_fit_drift_psi", "triage_fit_drift_ks", "triage_fit_drift_window_requests",
+                "triage_log_inline_fallbacks_total", "triage_fit_below_min_share", "triage_fit_drift_psi", "triage_fit_drift_ks", "triage_fit_drift_window_requests",
             ])
     }
 
@@ -45,5 +45,17 @@ struct IsolationTests {
         metrics.setRoutingLogHealth(lost: 7, failing: false)
         #expect(metrics.exposition.value("triage_routing_log_lost_records_total") == 7)
         #expect(metrics.exposition.value("triage_routing_log_failing") == 0)
+    }
+
+    @Test("the inline-write fallback counter follows the writer's running total and never goes back")
+    func inlineFallbacks() {
+        let metrics = ProxyMetrics()
+        #expect(metrics.exposition.value("triage_log_inline_fallbacks_total") == 0)
+        metrics.setRoutingLogHealth(lost: 0, failing: false, inlineFallbacks: 2)
+        #expect(metrics.exposition.value("triage_log_inline_fallbacks_total") == 2)
+        metrics.setRoutingLogHealth(lost: 0, failing: false, inlineFallbacks: 1)
+        metrics.setRoutingLogHealth(lost: 0, failing: false, inlineFallbacks: 5)
+        #expect(metrics.exposition.value("triage_log_inline_fallbacks_total") == 5)
+        #expect(metrics.exposition.value("triage_routing_log_lost_records_total") == 0)
     }
 }

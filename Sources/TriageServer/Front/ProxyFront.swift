@@ -131,11 +131,11 @@ final class ProxyFront: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// The front's answer has been written up to its end: `close` when the connection must close after it.
+    /// The front's answer has been written up to its end: `close` when the connection must close
+    /// after it (the writer's ``ResponseFraming`` has taken the request's `Connection` header into account).
     func frontAnswered(close: Bool, context: ChannelHandlerContext) {
-        let keepAlive = taken?.head.isKeepAlive ?? true
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        apply(state.answerEnded(front: true, close: close || !keepAlive), context: context, written: written)
+        apply(state.answerEnded(front: true, close: close), context: context, written: written)
     }
 
     /// The front's answer was cut (the client went away mid-stream): the connection closes without an end.
@@ -228,7 +228,8 @@ final class ProxyFront: ChannelDuplexHandler, RemovableChannelHandler {
         taken?.dispatched = true
         taken?.collector = nil
         let request = ProxyFrontRequest(api: current.api, head: current.head, input: input, hangUp: hangUp)
-        let writer = ProxyFrontWriter(front: NIOLoopBound(self, eventLoop: context.eventLoop), context: context, hangUp: hangUp)
+        let writer = ProxyFrontWriter(
+            front: NIOLoopBound(self, eventLoop: context.eventLoop), context: context, hangUp: hangUp, framing: ResponseFraming(current.head))
         let responder = self.responder
         // One fresh task per request: its allocator's slabs go back when the request ends
         // (an idle keep-alive connection holds none), as with ``RequestTaskResponder``.

@@ -13,12 +13,15 @@ struct ProxyFrontWriter: Sendable {
     private let context: NIOLoopBound<ChannelHandlerContext>
     private let channel: any Channel
     private let hangUp: ClientHangUp?
+    /// The answer's version, `connection` header and whether the connection closes after it.
+    let framing: ResponseFraming
 
-    init(front: NIOLoopBound<ProxyFront>, context: ChannelHandlerContext, hangUp: ClientHangUp?) {
+    init(front: NIOLoopBound<ProxyFront>, context: ChannelHandlerContext, hangUp: ClientHangUp?, framing: ResponseFraming) {
         self.front = front
         self.context = NIOLoopBound(context, eventLoop: context.eventLoop)
         self.channel = context.channel
         self.hangUp = hangUp
+        self.framing = framing
     }
 
     private var eventLoop: any EventLoop { channel.eventLoop }
@@ -31,7 +34,11 @@ struct ProxyFrontWriter: Sendable {
 
     /// A whole answer: head, body and end in one write; the connection closes after it when `close`.
     func whole(status: Int, headers: [(name: String, value: String)], body: ByteBuffer, close: Bool = false) {
-        let head = Self.head(status: status, headers: headers + [("content-length", String(body.readableBytes))])
+        let close = framing.closesAfterWhole(close: close)
+        var fields = headers
+        fields.append(("content-length", String(body.readableBytes)))
+        if let connection = framing.connectionHeader(closes: close) { fields.append(connection) }
+        let head = Self.head(status: status, headers: fields, version: framing.version)
         let context = self.context
         let front = self.front
         onLoop {
@@ -44,13 +51,16 @@ struct ProxyFrontWriter: Sendable {
         }
     }
 
-    /// A stream's head (chunked: no length).
+    /// A stream's head (no length: chunked to an HTTP/1.1 client, ended by the close of the
+    /// connection to an HTTP/1.0 one; see ``ResponseFraming``).
     ///
     /// The head is flushed at the end of the loop's current turn, not at once: when the first
     /// event came with it (the task, running on this loop, relays it in the same turn), both
     /// leave in one write, and the client's first event is not held back by a write of its own.
     func head(status: Int, headers: [(name: String, value: String)]) {
-        let head = Self.head(status: status, headers: headers)
+        var fields = headers
+        if let connection = framing.connectionHeader(closes: framing.closesAfterStream) { fields.append(connection) }
+        let head = Self.head(status: status, headers: fields, version: framing.version)
         let context = self.context
         onLoop {
             context.value.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
@@ -74,7 +84,8 @@ struct ProxyFrontWriter: Sendable {
     func end() {
         let context = self.context
         let front = self.front
-        onLoop { front.value.frontAnswered(close: false, context: context.value) }
+        let close = framing.closesAfterStream
+        onLoop { front.value.frontAnswered(close: close, context: context.value) }
     }
 
     /// A stream cut short (the client went away): the connection closes without the end.
@@ -85,11 +96,11 @@ struct ProxyFrontWriter: Sendable {
     }
 
     /// The response head, with `date` and `server` as Hummingbird's answers have them.
-    static func head(status: Int, headers: [(name: String, value: String)]) -> HTTPResponseHead {
+    static func head(status: Int, headers: [(name: String, value: String)], version: HTTPVersion = .http1_1) -> HTTPResponseHead {
         var fields = HTTPHeaders(headers.map { ($0.name, $0.value) })
         fields.add(name: "date", value: HTTPDate.now)
         fields.add(name: "server", value: "triage")
-        return HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: fields)
+        return HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: fields)
     }
 }
 
