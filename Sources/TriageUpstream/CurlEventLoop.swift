@@ -33,6 +33,8 @@ final class CurlEventLoop: Sendable {
     private let maxConnectionsPerHost: Int
     private let maxIdleConnections: Int
     private let verifyTLS: Bool
+    /// The proxy variables of the environment, read once (see `ProxyEnvironment`).
+    private let proxies: ProxyEnvironment
     /// Signalled once by the loop thread as it returns (after `curl_multi_cleanup`): ``shutdown()``
     /// waits for it, so a process that exits right after shutting its client down does not run
     /// libcurl's and OpenSSL's exit-time cleanup while the loop thread is still inside them
@@ -49,10 +51,11 @@ final class CurlEventLoop: Sendable {
     /// Longest time the loop sleeps in `curl_multi_poll` without a deadline.
     private static let maxPollMilliseconds: Int32 = 1000
 
-    init(maxConnectionsPerHost: Int, maxIdleConnections: Int = 256, verifyTLS: Bool) {
+    init(maxConnectionsPerHost: Int, maxIdleConnections: Int = 256, verifyTLS: Bool, proxies: ProxyEnvironment = .none) {
         self.maxConnectionsPerHost = max(0, maxConnectionsPerHost)
         self.maxIdleConnections = max(1, maxIdleConnections)
         self.verifyTLS = verifyTLS
+        self.proxies = proxies
     }
 
     /// Starts the loop thread. Call once.
@@ -150,7 +153,7 @@ final class CurlEventLoop: Sendable {
         _ = triage_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
         shared.withLock { $0.multiAddress = UInt(bitPattern: multi) }
 
-        let registry = TransferRegistry(multi: multi, verifyTLS: verifyTLS)
+        let registry = TransferRegistry(multi: multi, verifyTLS: verifyTLS, proxies: proxies)
         var running: Int32 = 0
         while true {
             // Taking the commands also ends the sleep flag of the last `curl_multi_poll`: the
