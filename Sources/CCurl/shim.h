@@ -2,6 +2,7 @@
 #define TRIAGE_CCURL_SHIM_H
 
 #include <curl/curl.h>
+#include <sys/eventfd.h>
 
 // Swift cannot call C variadic functions, so each curl_easy_setopt / curl_multi_setopt /
 // curl_easy_getinfo shape the upstream client uses gets a typed, non-variadic wrapper here.
@@ -97,6 +98,11 @@ static inline CURLcode triage_easy_unpause(CURL *handle) {
 /// The CURLcode carried by a CURLMSG_DONE message (an anonymous union member in C).
 static inline CURLcode triage_msg_result(const CURLMsg *msg) {
     return msg->data.result;
+}
+
+/// A non-blocking, close-on-exec eventfd that wakes the upstream client's loop (-1 on failure).
+static inline int triage_wake_eventfd(void) {
+    return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 }
 
 #endif

@@ -5,34 +5,33 @@ import Synchronization
 /// Owns one CURLM multi handle and the single thread that drives it.
 ///
 /// Other threads only append `LoopCommand`s to a mutex-protected queue and wake the thread
-/// with `curl_multi_wakeup` (documented thread-safe); every other curl call happens on the
-/// loop thread.
+/// through a `WakeSignal` it polls beside curl's sockets; every curl call happens on the loop
+/// thread.
 final class CurlEventLoop: Sendable {
     private struct Shared {
         var commands: [LoopCommand] = []
         var isShutDown = false
-        /// Address of the multi handle while it is alive, else 0. Kept as an integer so the
-        /// state stays `Sendable`; it is taken for `curl_multi_wakeup` under the lock (counted
-        /// in ``wakers``), and the loop thread zeroes it (under the lock) and waits for the
-        /// wake-ups in flight before `curl_multi_cleanup`.
-        var multiAddress: UInt = 0
         /// True while the loop thread sleeps (or is about to sleep) in `curl_multi_poll` and
-        /// has not been woken yet: only then does a new command need `curl_multi_wakeup` (a
-        /// busy loop picks commands up on its next turn; under load this saves a syscall and a
-        /// wake-up per request).
+        /// has not been woken yet: only then does a new command need a wake-up (a busy loop
+        /// picks commands up on its next turn; under load this saves a syscall and a wake-up
+        /// per request).
         var needsWake = false
     }
 
     private let shared = Mutex(Shared())
-    /// `curl_multi_wakeup` calls in flight: made outside the lock (a syscall held under it made
-    /// every thread queueing a request wait on a contended lock), so the handle must outlive them.
-    private let wakers = Atomic<Int>(0)
+    /// Wakes the loop thread; signalled outside the lock (a syscall held under it made every
+    /// thread queueing a request wait on a contended lock).
+    private let wakeSignal = WakeSignal()
+    /// Longest sleep in `curl_multi_poll` when no `WakeSignal` could be made (no eventfd).
+    private static let pollMillisecondsWithoutSignal: Int32 = 5
     /// Transfer ids: an atomic counter, so starting a request takes the loop's lock once
     /// (to queue it), not twice.
     private let nextID = Atomic<Int>(0)
     private let maxConnectionsPerHost: Int
     private let maxIdleConnections: Int
     private let verifyTLS: Bool
+    /// The proxy variables of the environment, read once (see `ProxyEnvironment`).
+    private let proxies: ProxyEnvironment
     /// Signalled once by the loop thread as it returns (after `curl_multi_cleanup`): ``shutdown()``
     /// waits for it, so a process that exits right after shutting its client down does not run
     /// libcurl's and OpenSSL's exit-time cleanup while the loop thread is still inside them
@@ -49,10 +48,11 @@ final class CurlEventLoop: Sendable {
     /// Longest time the loop sleeps in `curl_multi_poll` without a deadline.
     private static let maxPollMilliseconds: Int32 = 1000
 
-    init(maxConnectionsPerHost: Int, maxIdleConnections: Int = 256, verifyTLS: Bool) {
+    init(maxConnectionsPerHost: Int, maxIdleConnections: Int = 256, verifyTLS: Bool, proxies: ProxyEnvironment = .none) {
         self.maxConnectionsPerHost = max(0, maxConnectionsPerHost)
         self.maxIdleConnections = max(1, maxIdleConnections)
         self.verifyTLS = verifyTLS
+        self.proxies = proxies
     }
 
     /// Starts the loop thread. Call once.
@@ -74,12 +74,12 @@ final class CurlEventLoop: Sendable {
 
     /// Queues a new transfer, or fails it with `.clientShutDown` after `shutdown()`.
     func submit(_ start: TransferStart) {
-        let (accepted, multi) = shared.withLock { shared -> (Bool, UInt) in
-            guard !shared.isShutDown else { return (false, 0) }
+        let (accepted, wake) = shared.withLock { shared -> (Bool, Bool) in
+            guard !shared.isShutDown else { return (false, false) }
             shared.commands.append(.start(start))
-            return (true, takeWake(&shared))
+            return (true, Self.takeWake(&shared))
         }
-        wake(multi)
+        if wake { wakeSignal.signal() }
         if !accepted {
             start.fail(.clientShutDown)
         }
@@ -87,24 +87,24 @@ final class CurlEventLoop: Sendable {
 
     /// Queues a cancel/resume command (ignored after shutdown: everything is aborted anyway).
     func enqueue(_ command: LoopCommand) {
-        let multi = shared.withLock { shared -> UInt in
-            guard !shared.isShutDown else { return 0 }
+        let wake = shared.withLock { shared -> Bool in
+            guard !shared.isShutDown else { return false }
             shared.commands.append(command)
-            return takeWake(&shared)
+            return Self.takeWake(&shared)
         }
-        wake(multi)
+        if wake { wakeSignal.signal() }
     }
 
     /// Makes the loop abort all transfers and exit, and waits (at most
     /// ``shutdownWaitSeconds``) until its thread has cleaned up and returned, unless called on
     /// that thread. Idempotent: every caller waits.
     func shutdown() {
-        let multi = shared.withLock { shared -> UInt in
-            guard !shared.isShutDown else { return 0 }
+        let wake = shared.withLock { shared -> Bool in
+            guard !shared.isShutDown else { return false }
             shared.isShutDown = true
-            return takeWake(&shared)
+            return Self.takeWake(&shared)
         }
-        wake(multi)
+        if wake { wakeSignal.signal() }
         guard threadStarted.load(ordering: .acquiring),
               loopThreadID.load(ordering: .acquiring) != UInt(pthread_self()) else { return }
         if stopped.wait(timeout: .now() + Self.shutdownWaitSeconds) == .success {
@@ -119,20 +119,11 @@ final class CurlEventLoop: Sendable {
         return true
     }
 
-    /// Under the lock: the multi handle to wake if the loop sleeps in `curl_multi_poll` (else
-    /// 0), counted in ``wakers`` until ``wake(_:)`` is done with it.
-    private func takeWake(_ shared: inout Shared) -> UInt {
-        guard shared.needsWake, shared.multiAddress != 0 else { return 0 }
+    /// Under the lock: whether the loop sleeps in `curl_multi_poll` and must be woken (once).
+    private static func takeWake(_ shared: inout Shared) -> Bool {
+        guard shared.needsWake else { return false }
         shared.needsWake = false
-        wakers.add(1, ordering: .acquiring)
-        return shared.multiAddress
-    }
-
-    /// Interrupts `curl_multi_poll` (outside the lock) for a handle taken by ``takeWake(_:)``.
-    private func wake(_ address: UInt) {
-        guard let multi = UnsafeMutableRawPointer(bitPattern: address) else { return }
-        _ = curl_multi_wakeup(multi)
-        wakers.subtract(1, ordering: .releasing)
+        return true
     }
 
     // MARK: - Loop thread
@@ -148,9 +139,8 @@ final class CurlEventLoop: Sendable {
         _ = triage_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
         _ = triage_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxIdleConnections)
         _ = triage_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
-        shared.withLock { $0.multiAddress = UInt(bitPattern: multi) }
 
-        let registry = TransferRegistry(multi: multi, verifyTLS: verifyTLS)
+        let registry = TransferRegistry(multi: multi, verifyTLS: verifyTLS, proxies: proxies)
         var running: Int32 = 0
         while true {
             // Taking the commands also ends the sleep flag of the last `curl_multi_poll`: the
@@ -173,9 +163,6 @@ final class CurlEventLoop: Sendable {
             if stopping {
                 registry.failAll(.clientShutDown)
                 registry.releaseIdleHandles()
-                shared.withLock { $0.multiAddress = 0 }
-                // No new wake-up can take the handle now; let those in flight finish with it.
-                while wakers.load(ordering: .acquiring) > 0 { sched_yield() }
                 curl_multi_cleanup(multi)
                 drainAfterShutdown(reason: .clientShutDown)
                 return
@@ -198,7 +185,13 @@ final class CurlEventLoop: Sendable {
             }
             if pending { continue }
             // Also returns early when curl's own timers (connect/total timeouts) expire.
-            _ = curl_multi_poll(multi, nil, 0, timeout, nil)
+            if wakeSignal.fd >= 0 {
+                var signal = curl_waitfd(fd: wakeSignal.fd, events: Int16(CURL_WAIT_POLLIN), revents: 0)
+                _ = curl_multi_poll(multi, &signal, 1, timeout, nil)
+                if signal.revents != 0 { wakeSignal.drain() }
+            } else {
+                _ = curl_multi_poll(multi, nil, 0, min(timeout, Self.pollMillisecondsWithoutSignal), nil)
+            }
         }
     }
 

@@ -9,6 +9,8 @@ final class EasyHandle {
     /// True when the handle's last transfer was a POST whose options were kept (no
     /// `curl_easy_reset`): the next POST only sets what differs per transfer.
     var keepsPostOptions = false
+    /// The `CURLOPT_PROXY` the handle holds (`nil`: none set since it was made or reset).
+    var proxy: String?
 
     init?() {
         guard let easy = curl_easy_init() else { return nil }
@@ -59,6 +61,7 @@ final class EasyHandlePool {
             _ = triage_easy_setopt_slist(handle.easy, CURLOPT_HTTPHEADER, nil)
         } else {
             curl_easy_reset(handle.easy)
+            handle.proxy = nil
         }
         handle.keepsPostOptions = keepOptions
         idle.append(handle)

@@ -9,7 +9,8 @@ enum EasyHandleSetup {
     /// Configures `context.handle` (its header list from `headerLists`). Returns the error to
     /// fail the transfer with, or `nil`.
     static func configure(
-        _ context: TransferContext, request: UpstreamRequest, verifyTLS: Bool, headerLists: HeaderListCache
+        _ context: TransferContext, request: UpstreamRequest, verifyTLS: Bool, headerLists: HeaderListCache,
+        proxies: ProxyEnvironment = .none
     ) -> UpstreamError? {
         let handle = context.handle
         let easy = handle.easy
@@ -36,11 +37,18 @@ enum EasyHandleSetup {
                 curl_easy_reset(easy)
                 handle.keepsPostOptions = false
             }
-            setSharedOptions(easy, errorBuffer: handle.errorBuffer, verifyTLS: verifyTLS, check: check)
+            handle.proxy = nil
+            setSharedOptions(easy, errorBuffer: handle.errorBuffer, verifyTLS: verifyTLS, noProxy: proxies.noProxy, check: check)
             setMethod(easy, method: request.method, body: request.body, check: check)
         }
         handle.errorBuffer[0] = 0
         check("URL", triage_easy_setopt_string(easy, CURLOPT_URL, url))
+        // Set, curl no longer reads the proxy variables of the environment for each transfer.
+        let proxy = proxies.proxy(for: url)
+        if handle.proxy != proxy {
+            check("PROXY", triage_easy_setopt_string(easy, CURLOPT_PROXY, proxy))
+            handle.proxy = proxy
+        }
         check("CONNECTTIMEOUT_MS", triage_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(request.timeouts.connect)))
         check("TIMEOUT_MS", triage_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, milliseconds(request.timeouts.total)))
         check("HTTPHEADER", triage_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headers.list))
@@ -60,7 +68,7 @@ enum EasyHandleSetup {
 
     /// Options every transfer shares: kept by a pooled handle between POSTs.
     private static func setSharedOptions(
-        _ easy: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>, verifyTLS: Bool,
+        _ easy: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>, verifyTLS: Bool, noProxy: String,
         check: (String, CURLcode) -> Void
     ) {
         check("PROTOCOLS_STR", triage_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
@@ -68,6 +76,7 @@ enum EasyHandleSetup {
         check("ERRORBUFFER", triage_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer)))
         check("HTTP_VERSION", triage_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
         check("TCP_KEEPALIVE", triage_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        check("NOPROXY", triage_easy_setopt_string(easy, CURLOPT_NOPROXY, noProxy))
         if !verifyTLS {
             check("SSL_VERIFYPEER", triage_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0))
             check("SSL_VERIFYHOST", triage_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0))

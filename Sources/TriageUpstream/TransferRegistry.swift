@@ -5,6 +5,7 @@ import CCurl
 final class TransferRegistry {
     private let multi: UnsafeMutableRawPointer
     private let verifyTLS: Bool
+    private let proxies: ProxyEnvironment
     private var byID: [Int: TransferContext] = [:]
     private var byHandle: [UnsafeMutableRawPointer: TransferContext] = [:]
     /// Finished easy handles kept for the next transfers (see `EasyHandlePool`).
@@ -19,9 +20,10 @@ final class TransferRegistry {
     /// `deliverPending()`.
     private let deliveries = PendingDeliveries()
 
-    init(multi: UnsafeMutableRawPointer, verifyTLS: Bool) {
+    init(multi: UnsafeMutableRawPointer, verifyTLS: Bool, proxies: ProxyEnvironment = .none) {
         self.multi = multi
         self.verifyTLS = verifyTLS
+        self.proxies = proxies
     }
 
     /// Starts a loop turn: `now` stands for the time of everything received in it.
@@ -48,7 +50,7 @@ final class TransferRegistry {
         }
         let context = TransferContext(start: start, handle: handle, id: start.control.id, deliveries: deliveries)
         if let error = EasyHandleSetup.configure(
-            context, request: start.request, verifyTLS: verifyTLS, headerLists: headerLists) {
+            context, request: start.request, verifyTLS: verifyTLS, headerLists: headerLists, proxies: proxies) {
             handles.recycle(handle, keepOptions: false)
             context.fail(error)
             return

@@ -19,9 +19,20 @@ public final class UpstreamClient: Sendable {
     ///   - maxIdleConnections: idle connections kept for reuse.
     ///   - verifyTLS: verify upstream TLS certificates and host names (default `true`).
     ///     Only disable for trusted test upstreams.
-    public init(maxConnectionsPerHost: Int = 0, maxIdleConnections: Int = 256, verifyTLS: Bool = true) {
+    ///
+    /// The proxy variables of the environment (`http_proxy`, `https_proxy`, `all_proxy`,
+    /// `no_proxy`) are honoured as curl honours them, but read once, here.
+    public convenience init(maxConnectionsPerHost: Int = 0, maxIdleConnections: Int = 256, verifyTLS: Bool = true) {
+        self.init(
+            maxConnectionsPerHost: maxConnectionsPerHost, maxIdleConnections: maxIdleConnections, verifyTLS: verifyTLS,
+            proxies: .current())
+    }
+
+    /// The same with the given proxy settings instead of the environment's (for tests).
+    init(maxConnectionsPerHost: Int = 0, maxIdleConnections: Int = 256, verifyTLS: Bool = true, proxies: ProxyEnvironment) {
         loop = CurlEventLoop(
-            maxConnectionsPerHost: maxConnectionsPerHost, maxIdleConnections: maxIdleConnections, verifyTLS: verifyTLS)
+            maxConnectionsPerHost: maxConnectionsPerHost, maxIdleConnections: maxIdleConnections, verifyTLS: verifyTLS,
+            proxies: proxies)
         loop.startThread()
     }
 
