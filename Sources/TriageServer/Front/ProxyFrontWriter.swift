@@ -69,12 +69,21 @@ struct ProxyFrontWriter: Sendable {
     }
 
     /// One piece of a stream. Throws once the client has gone.
+    ///
+    /// From the connection's own loop the piece is flushed at the end of the loop's turn, like
+    /// the head: the stream's last event (held back until the routing log's line is written)
+    /// and its end, written in the same turn, then leave in one write instead of two.
     func body(_ buffer: ByteBuffer) async throws {
         guard channel.isActive, !(hangUp?.isGone ?? false) else { throw ChannelError.ioOnClosedChannel }
         let context = self.context
         let part = HTTPServerResponsePart.body(.byteBuffer(buffer))
         if channel.isWritable {
-            onLoop { context.value.writeAndFlush(NIOAny(part), promise: nil) }
+            if eventLoop.inEventLoop {
+                context.value.write(NIOAny(part), promise: nil)
+                eventLoop.execute { context.value.flush() }
+            } else {
+                eventLoop.execute { context.value.writeAndFlush(NIOAny(part), promise: nil) }
+            }
         } else {
             try await eventLoop.flatSubmit { context.value.writeAndFlush(NIOAny(part)) }.get()
         }
