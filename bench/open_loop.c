@@ -15,7 +15,7 @@
  *
  *   open_loop --port P --body FILE [--rate 2000] [--duration 5] [--warmup 1]
  *             [--arrivals paced|poisson] [--conns 16] [--max-conns 256] [--seed 1]
- *             [--path /v1/chat/completions]
+ *             [--path /v1/chat/completions] [--trace FILE]
  *
  * Prints one JSON object: requests (measured, 2xx), errors, p50/p90/p99/p999/max_us, mean_us,
  * offered_rps, late_p99_us (how late sends left against their due times), conns_opened.
@@ -50,6 +50,7 @@ typedef struct conn {
 } conn_t;
 
 static const char *opt_path = "/v1/chat/completions";
+static FILE *trace = NULL; /* --trace FILE: one line per answer, "µs due after the warm-up, µs latency" */
 static int opt_port = 0, opt_conns = 16, opt_max_conns = 256, opt_poisson = 0;
 static double opt_rate = 2000, opt_duration = 5, opt_warmup = 1;
 static unsigned long long rng_state = 1;
@@ -82,6 +83,7 @@ static void record(long long due, long long done, int ok, int measured) {
     if (!ok) { errors++; return; }
     if (lat_n == lat_cap) { lat_cap = lat_cap ? lat_cap * 2 : 65536; lat = realloc(lat, lat_cap * sizeof *lat); if (!lat) die("realloc"); }
     lat[lat_n++] = (done - due) / 1000;
+    if (trace) fprintf(trace, "%lld %lld\n", (due - measure_ns) / 1000, (done - due) / 1000);
 }
 
 static conn_t *open_conn(void) {
@@ -233,6 +235,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--max-conns")) opt_max_conns = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--seed")) rng_state = strtoull(argv[i + 1], NULL, 10) | 1;
         else if (!strcmp(argv[i], "--path")) opt_path = argv[i + 1];
+        else if (!strcmp(argv[i], "--trace")) { trace = fopen(argv[i + 1], "w"); if (!trace) die(argv[i + 1]); }
         else if (!strcmp(argv[i], "--body")) body_path = argv[i + 1];
         else { fprintf(stderr, "unknown option %s\n", argv[i]); return 2; }
     }
@@ -254,6 +257,7 @@ int main(int argc, char **argv) {
     start_ns = now_ns() + 50000000LL; /* 50 ms for the connections to open */
     measure_ns = start_ns + (long long)(opt_warmup * 1e9);
     end_ns = measure_ns + (long long)(opt_duration * 1e9);
+    if (trace) fprintf(trace, "# measure_ns %lld (CLOCK_MONOTONIC)\n", measure_ns);
     long long deadline = end_ns + 5000000000LL, next_due = start_ns, timer_at = -1;
     struct epoll_event evs[256];
     for (;;) {
