@@ -93,7 +93,8 @@ def main():
                               cwd=ROOT, stdout=subprocess.DEVNULL)
         binary = os.path.join(ROOT, ".build-bench/release/triage")
     upstream_bin = os.path.join(ROOT, ".build-bench/fast_upstream")
-    if not os.path.exists(upstream_bin) or os.path.getmtime(upstream_bin) < os.path.getmtime(os.path.join(ROOT, "bench/fast_upstream.c")):
+    sources = [os.path.join(ROOT, "bench", name) for name in ("fast_upstream.c", "fast_upstream_answers.h")]
+    if not os.path.exists(upstream_bin) or os.path.getmtime(upstream_bin) < max(map(os.path.getmtime, sources)):
         os.makedirs(os.path.dirname(upstream_bin), exist_ok=True)
         subprocess.check_call(["gcc", "-O2", "-o", upstream_bin, os.path.join(ROOT, "bench/fast_upstream.c")])
     processes = []

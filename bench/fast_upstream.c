@@ -18,7 +18,7 @@
  *        --delay-ms D (delay before answering, default 0).
  * The first stdout line is `PORT <n>`. SIGTERM/SIGINT exit cleanly.
  *
- * Build: gcc -O2 -o bench/fast_upstream bench/fast_upstream.c
+ * Build: gcc -O2 -o bench/fast_upstream bench/fast_upstream.c (it includes fast_upstream_answers.h)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -47,10 +47,7 @@ static long opt_delay_ms = 0;
 
 static volatile sig_atomic_t stop_requested = 0;
 
-typedef struct {
-    char *data;
-    size_t len, cap, off; /* for output buffers: bytes [off, len) are still to be sent */
-} buf_t;
+#include "fast_upstream_answers.h"
 
 enum { ST_READ = 0, ST_DELAY, ST_STREAM };
 
@@ -71,98 +68,6 @@ static int conns_cap = 0;
 static conn_t **timed = NULL; /* connections with a running timer */
 static int timed_len = 0, timed_cap = 0;
 static int epfd = -1;
-
-static const char *COMPLETION_BODY =
-    "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1700000000,"
-    "\"model\":\"bench-model\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-    "\"content\":\"This is a fixed answer from the fast benchmark upstream.\"},"
-    "\"logprobs\":null,\"finish_reason\":\"stop\"}],"
-    "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":11,\"total_tokens\":23}}";
-
-static char *completion_response = NULL; /* full HTTP response, built once */
-static size_t completion_response_len = 0;
-static char **chunk_events = NULL; /* chunked-encoded SSE event i */
-static size_t *chunk_event_lens = NULL;
-static char *stream_head = NULL;
-static size_t stream_head_len = 0;
-static const char STREAM_TAIL[] = "e\r\ndata: [DONE]\n\n\r\n0\r\n\r\n";
-
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void die(const char *what) {
-    perror(what);
-    exit(1);
-}
-
-static void buf_reserve(buf_t *b, size_t extra) {
-    if (b->len + extra <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + extra) cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p) die("realloc");
-    b->data = p;
-    b->cap = cap;
-}
-
-static void buf_append(buf_t *b, const char *s, size_t n) {
-    if (b->off > 0 && b->off == b->len) b->off = b->len = 0;
-    buf_reserve(b, n);
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-}
-
-static void build_responses(void) {
-    char head[512];
-    size_t body_len = strlen(COMPLETION_BODY);
-    int n = snprintf(head, sizeof head,
-                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
-                     body_len);
-    completion_response_len = (size_t)n + body_len;
-    completion_response = malloc(completion_response_len);
-    memcpy(completion_response, head, (size_t)n);
-    memcpy(completion_response + n, COMPLETION_BODY, body_len);
-
-    const char *sh = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-                     "Transfer-Encoding: chunked\r\n\r\n";
-    stream_head = strdup(sh);
-    stream_head_len = strlen(sh);
-
-    chunk_events = calloc((size_t)opt_chunks, sizeof(char *));
-    chunk_event_lens = calloc((size_t)opt_chunks, sizeof(size_t));
-    for (int i = 0; i < opt_chunks; i++) {
-        char event[1024];
-        int en;
-        if (i == opt_chunks - 1) {
-            en = snprintf(event, sizeof event,
-                          "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
-                          "\"model\":\"bench-model\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok%d \"},"
-                          "\"logprobs\":null,\"finish_reason\":\"stop\"}],"
-                          "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":%d,\"total_tokens\":%d}}\n\n",
-                          i, opt_chunks, 12 + opt_chunks);
-        } else if (i == 0) {
-            en = snprintf(event, sizeof event,
-                          "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
-                          "\"model\":\"bench-model\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
-                          "\"content\":\"tok0 \"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
-        } else {
-            en = snprintf(event, sizeof event,
-                          "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
-                          "\"model\":\"bench-model\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok%d \"},"
-                          "\"logprobs\":null,\"finish_reason\":null}]}\n\n",
-                          i);
-        }
-        char *enc = malloc((size_t)en + 32);
-        int hn = snprintf(enc, 32, "%x\r\n", en);
-        memcpy(enc + hn, event, (size_t)en);
-        memcpy(enc + hn + en, "\r\n", 2);
-        chunk_events[i] = enc;
-        chunk_event_lens[i] = (size_t)hn + (size_t)en + 2;
-    }
-}
 
 static void set_events(conn_t *c, int want_out) {
     if (c->want_out == want_out) return;
@@ -255,45 +160,6 @@ static void answer_simple(conn_t *c, const char *status, const char *body) {
     buf_append(&c->out, body, bl);
 }
 
-static int body_wants_stream(const char *body, size_t len) {
-    static const char key[] = "\"stream\"";
-    size_t kl = sizeof key - 1;
-    const char *p = body, *end = body + len;
-    while (p && (size_t)(end - p) >= kl) {
-        p = memmem(p, (size_t)(end - p), key, kl);
-        if (!p) return 0;
-        const char *q = p + kl;
-        while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')) q++;
-        if (q < end && *q == ':') {
-            q++;
-            while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')) q++;
-            if ((size_t)(end - q) >= 4 && memcmp(q, "true", 4) == 0) return 1;
-        }
-        p += kl;
-    }
-    return 0;
-}
-
-/* Case-insensitive header lookup within [head, head_end); returns value start and length. */
-static const char *find_header(const char *head, const char *head_end, const char *name, size_t *vlen) {
-    size_t nl = strlen(name);
-    const char *line = memchr(head, '\n', (size_t)(head_end - head)); /* skip the request line */
-    while (line && line + 1 < head_end) {
-        line++;
-        const char *eol = memchr(line, '\n', (size_t)(head_end - line));
-        if (!eol) eol = head_end;
-        if ((size_t)(eol - line) > nl && strncasecmp(line, name, nl) == 0 && line[nl] == ':') {
-            const char *v = line + nl + 1;
-            while (v < eol && (*v == ' ' || *v == '\t')) v++;
-            const char *ve = eol;
-            while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t')) ve--;
-            *vlen = (size_t)(ve - v);
-            return v;
-        }
-        line = eol < head_end ? eol : NULL;
-    }
-    return NULL;
-}
 
 /* Parses and answers as many complete buffered requests as possible. Returns -1 if closed. */
 static int process_input(conn_t *c) {
@@ -442,22 +308,8 @@ static void on_signal(int sig) {
     stop_requested = 1;
 }
 
-static void usage(const char *argv0) {
-    fprintf(stderr, "usage: %s [--port P] [--chunks N] [--chunk-delay-ms D] [--delay-ms D]\n", argv0);
-    exit(2);
-}
-
 int main(int argc, char **argv) {
-    int port = 0;
-    for (int i = 1; i < argc; i++) {
-        if (i + 1 >= argc) usage(argv[0]);
-        if (strcmp(argv[i], "--port") == 0) port = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--chunks") == 0) opt_chunks = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--chunk-delay-ms") == 0) opt_chunk_delay_ms = atol(argv[++i]);
-        else if (strcmp(argv[i], "--delay-ms") == 0) opt_delay_ms = atol(argv[++i]);
-        else usage(argv[0]);
-    }
-    if (opt_chunks < 1) opt_chunks = 1;
+    int port = parse_flags(argc, argv);
     build_responses();
 
     struct sigaction sa = {.sa_handler = on_signal};

@@ -111,7 +111,7 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 mkdir -p "$ROOT/.build-bench"  # git-ignored (.build-*/): no binary lands in the work tree
 UPSTREAM_BIN="$ROOT/.build-bench/fast_upstream"
-if [[ ! -x "$UPSTREAM_BIN" || "$BENCH_DIR/fast_upstream.c" -nt "$UPSTREAM_BIN" ]]; then
+if [[ ! -x "$UPSTREAM_BIN" || "$BENCH_DIR/fast_upstream.c" -nt "$UPSTREAM_BIN" || "$BENCH_DIR/fast_upstream_answers.h" -nt "$UPSTREAM_BIN" ]]; then
   log "building $UPSTREAM_BIN from bench/fast_upstream.c (gcc -O2)"
   gcc -O2 -Wall -o "$UPSTREAM_BIN" "$BENCH_DIR/fast_upstream.c"
 fi
