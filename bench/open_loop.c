@@ -18,7 +18,8 @@
  *             [--path /v1/chat/completions] [--trace FILE]
  *
  * Prints one JSON object: requests (measured, 2xx), errors, p50/p90/p99/p999/max_us, mean_us,
- * offered_rps, late_p99_us (how late sends left against their due times), conns_opened.
+ * offered_rps, late_p99_us (how late sends on open connections left against their due times; -1
+ * when every request needed a new connection), conns_opened.
  *
  * Build: gcc -O2 -o open_loop bench/open_loop.c -lm
  */
@@ -123,10 +124,17 @@ static void start_on(conn_t *c, long long due) {
     send_more(c);
 }
 
+/* A request on a connection still being opened: it goes out once connected. */
+static void start_on_new(long long due) {
+    conn_t *c = open_conn();
+    c->busy = 1; c->due_ns = due; c->sent = 0;
+    c->measured = due >= measure_ns && due < end_ns;
+    in_flight++;
+}
+
 static void dispatch(long long due) {
     if (idle_head) { conn_t *c = idle_head; idle_head = c->next_idle; start_on(c, due); return; }
-    if (conns_open < opt_max_conns) { conn_t *c = open_conn(); c->busy = 1; c->due_ns = due; c->sent = 0;
-        c->measured = due >= measure_ns && due < end_ns; in_flight++; return; }
+    if (conns_open < opt_max_conns) { start_on_new(due); return; }
     if (bl_len == bl_cap) {
         size_t cap = bl_cap ? bl_cap * 2 : 4096; long long *b = malloc(cap * sizeof *b); if (!b) die("malloc");
         for (size_t i = 0; i < bl_len; i++) b[i] = backlog[(bl_head + i) % bl_cap];
@@ -146,6 +154,11 @@ static void drop(conn_t *c, int failed) {
     epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL); close(c->fd); conns_open--;
     for (conn_t **p = &idle_head; *p; p = &(*p)->next_idle) if (*p == c) { *p = c->next_idle; break; }
     free(c->in); free(c);
+    /* A server that closes after each answer leaves waiting requests no connection: open one. */
+    if (bl_len && conns_open < opt_max_conns) {
+        long long due = backlog[bl_head]; bl_head = (bl_head + 1) % bl_cap; bl_len--;
+        start_on_new(due);
+    }
 }
 
 /* Length of a complete answer at the start of buf, 0 if incomplete, -1 if it ends at close.
