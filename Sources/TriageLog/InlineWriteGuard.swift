@@ -39,6 +39,10 @@ public final class InlineWriteGuard: Sendable {
     public let threshold: Duration
     public let backOff: Duration
     public let warningInterval: Duration
+    /// ``threshold``, ``backOff`` and ``warningInterval`` in nanoseconds, the clock's unit.
+    private let thresholdNanoseconds: UInt64
+    private let backOffNanoseconds: UInt64
+    private let warningIntervalNanoseconds: UInt64
     /// Monotonic nanoseconds (injected in tests).
     private let clock: @Sendable () -> UInt64
     /// When callers may write inline again (monotonic nanoseconds); 0: they may now.
@@ -56,6 +60,9 @@ public final class InlineWriteGuard: Sendable {
         self.threshold = threshold
         self.backOff = backOff
         self.warningInterval = warningInterval
+        thresholdNanoseconds = Self.nanoseconds(threshold)
+        backOffNanoseconds = Self.nanoseconds(backOff)
+        warningIntervalNanoseconds = Self.nanoseconds(warningInterval)
         self.clock = clock
     }
 
@@ -85,18 +92,18 @@ public final class InlineWriteGuard: Sendable {
     public func finished(startedAt start: UInt64) -> Verdict {
         let now = clock()
         let took = now &- start
-        guard now >= start, took > Self.nanoseconds(threshold) else { return Verdict(fellBack: false, warning: nil) }
-        resumeAt.store(max(1, now + Self.nanoseconds(backOff)), ordering: .relaxed)
+        guard now >= start, took > thresholdNanoseconds else { return Verdict(fellBack: false, warning: nil) }
+        resumeAt.store(max(1, now + backOffNanoseconds), ordering: .relaxed)
         let (due, count) = warnings.withLock { state -> (Bool, Int) in
             state.unreported += 1
-            if let last = state.last, now - last < Self.nanoseconds(warningInterval) { return (false, state.unreported) }
+            if let last = state.last, now - last < warningIntervalNanoseconds { return (false, state.unreported) }
             defer { (state.last, state.unreported) = (now, 0) }
             return (true, state.unreported)
         }
         guard due else { return Verdict(fellBack: true, warning: nil) }
         let warning =
-            "routing log: an inline write took \(Self.milliseconds(took)) ms (over \(Self.milliseconds(Self.nanoseconds(threshold))) ms); "
-            + "log lines go through the writer thread for \(Self.milliseconds(Self.nanoseconds(backOff))) ms so that a slow disk does not "
+            "routing log: an inline write took \(Self.milliseconds(took)) ms (over \(Self.milliseconds(thresholdNanoseconds)) ms); "
+            + "log lines go through the writer thread for \(Self.milliseconds(backOffNanoseconds)) ms so that a slow disk does not "
             + "stall the event loops (\(count) such back-off(s) since the last warning; counted in /metrics as triage_log_inline_fallbacks_total)"
         return Verdict(fellBack: true, warning: warning)
     }

@@ -62,10 +62,7 @@ struct ProxyFrontWriter: Sendable {
         if let connection = framing.connectionHeader(closes: framing.closesAfterStream) { fields.append(connection) }
         let head = Self.head(status: status, headers: fields, version: framing.version)
         let context = self.context
-        onLoop {
-            context.value.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
-            context.value.eventLoop.execute { context.value.flush() }
-        }
+        onLoop { Self.writeFlushingAtTurnEnd(.head(head), context: context) }
     }
 
     /// One piece of a stream. Throws once the client has gone.
@@ -79,8 +76,7 @@ struct ProxyFrontWriter: Sendable {
         let part = HTTPServerResponsePart.body(.byteBuffer(buffer))
         if channel.isWritable {
             if eventLoop.inEventLoop {
-                context.value.write(NIOAny(part), promise: nil)
-                eventLoop.execute { context.value.flush() }
+                Self.writeFlushingAtTurnEnd(part, context: context)
             } else {
                 eventLoop.execute { context.value.writeAndFlush(NIOAny(part), promise: nil) }
             }
@@ -102,6 +98,14 @@ struct ProxyFrontWriter: Sendable {
         let context = self.context
         let front = self.front
         onLoop { front.value.frontAborted(context: context.value) }
+    }
+
+    /// Writes `part` now and flushes at the end of the loop's current turn (call it on the loop):
+    /// whatever else this turn writes (a stream's first event after its head, its end after its
+    /// last event) leaves in the same write.
+    private static func writeFlushingAtTurnEnd(_ part: HTTPServerResponsePart, context: NIOLoopBound<ChannelHandlerContext>) {
+        context.value.write(NIOAny(part), promise: nil)
+        context.value.eventLoop.execute { context.value.flush() }
     }
 
     /// The response head, with `date` and `server` as Hummingbird's answers have them.
