@@ -55,7 +55,7 @@ public struct EvalOutcome: Sendable, Equatable {
         guard let id = value["id"]?.stringValue, case .bool(let exact)? = value["exact"],
               case .number(let f1)? = value["f1"], case .number(let latency)? = value["latency_ms"] else { return nil }
         func int(_ key: String) -> Int {
-            if case .number(let number)? = value[key], number.isFinite { return Int(number) }
+            if case .number(let number)? = value[key], number.isFinite, abs(number) < 9.0e15 { return Int(number) }
             return 0
         }
         self.init(

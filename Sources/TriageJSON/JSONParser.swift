@@ -20,7 +20,7 @@ public struct JSONParser {
     var pendingMembers: [(key: String, value: JSONValue)] = []
     var pendingItems: [JSONValue] = []
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>, filter: JSONKeyFilter? = nil) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, filter: JSONKeyFilter? = nil) {
         self.bytes = bytes
         self.filter = filter
     }

@@ -223,7 +223,7 @@ extension ChatResponseSummary {
             text = choice["message"]?["content"]?.stringValue ?? choice["text"]?.stringValue ?? ""
             finishReason = choice["finish_reason"]?.stringValue
         }
-        if case .number(let prompt)? = value["usage"]?["prompt_tokens"] { promptTokens = Int(prompt) }
-        if case .number(let completion)? = value["usage"]?["completion_tokens"] { completionTokens = Int(completion) }
+        if case .number(let prompt)? = value["usage"]?["prompt_tokens"] { promptTokens = Self.tokenCount(prompt) }
+        if case .number(let completion)? = value["usage"]?["completion_tokens"] { completionTokens = Self.tokenCount(completion) }
     }
 }

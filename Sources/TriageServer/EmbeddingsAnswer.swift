@@ -13,8 +13,8 @@ enum EmbeddingsAnswer {
     static func summary(parsed answer: JSONValue?) -> ChatResponseSummary {
         var summary = ChatResponseSummary()
         guard let answer else { return summary }
-        if case .number(let prompt)? = answer["usage"]?["prompt_tokens"] {
-            summary.promptTokens = Int(prompt)
+        if case .number(let prompt)? = answer["usage"]?["prompt_tokens"], let count = ChatResponseSummary.tokenCount(prompt) {
+            summary.promptTokens = count
             summary.completionTokens = 0
         }
         return summary

@@ -121,26 +121,31 @@ struct StreamAnswerCheck: Sendable {
     }
 
     private mutating func check(_ batch: [SSEEvent]) {
-        let filter = summary == nil ? Self.nothing : ChatResponseSummary.fields
-        var chunks: [JSONValue] = []
+        // Each chunk's events are summarised into a copy, kept only once all of them passed.
+        var summarized = summary
         for event in batch {
             events += 1
             if event.data == "[DONE]" { continue }
             var data = event.data
-            let parsed = data.withUTF8 { buffer -> JSONValue? in
-                guard buffer.first == UInt8(ascii: "{") else { return nil }
-                return try? JSONParser.parse(buffer, keeping: filter)
+            let isJSON = data.withUTF8 { buffer -> Bool in
+                guard buffer.first == UInt8(ascii: "{") else { return false }
+                do throws(JSONParseError) {
+                    if summarized != nil {
+                        try summarized?.absorb(json: buffer, streamed: true)
+                    } else {
+                        try JSONParser.read(buffer) { (parser: inout JSONParser) throws(JSONParseError) in try parser.skip() }
+                    }
+                    return true
+                } catch {
+                    return false
+                }
             }
-            guard let parsed else {
+            guard isJSON else {
                 let start = String(event.data.prefix(120))
                 problem = "sent an event whose data is not JSON: \"\(start)\"" + (event.data.count > 120 ? "..." : "")
                 return
             }
-            if summary != nil { chunks.append(parsed) }
         }
-        for chunk in chunks { summary?.absorb(chunk, streamed: true) }
+        summary = summarized
     }
-
-    /// Validates the syntax without building any member.
-    private static let nothing = JSONKeyFilter([])
 }
