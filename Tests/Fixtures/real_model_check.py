@@ -32,9 +32,20 @@ def main():
     options = dict(max_tokens=args.max_tokens, temperature=0, seed=7)
     out = {"json": [], "stream": []}
 
+    def same_start():
+        # llama.cpp reuses the longest prompt prefix it still holds from the last request, and
+        # a prompt evaluated from that cache can give another greedy answer than one evaluated
+        # anew (seen: the same prompt twice in a row, "... conveys a more positive emotion" then
+        # "... better captures the essence"). So every compared request starts after the same
+        # one-token request, sent straight to the server (not logged by Triage).
+        direct.chat.completions.create(model="smollm2-135m", messages=[{"role": "user", "content": "(reset)"}],
+                                       max_tokens=1, temperature=0)
+
     for prompt in PROMPTS:
         messages = [{"role": "user", "content": prompt}]
+        same_start()
         d = direct.chat.completions.create(model="smollm2-135m", messages=messages, **options)
+        same_start()
         raw = proxy.chat.completions.with_raw_response.create(model="triage", messages=messages, **options)
         p = raw.parse()
         out["json"].append({
@@ -51,9 +62,11 @@ def main():
 
     for prompt in PROMPTS:
         messages = [{"role": "user", "content": prompt}]
+        same_start()
         d_text = "".join(c.choices[0].delta.content or "" for c in
                          direct.chat.completions.create(model="smollm2-135m", messages=messages, stream=True, **options)
                          if c.choices)
+        same_start()
         raw = proxy.chat.completions.with_raw_response.create(model="triage", messages=messages, stream=True, **options)
         chunks = 0
         p_text = ""
