@@ -30,40 +30,13 @@ extension JSONParser {
             try skipValue()
             return false
         }
-        try enter()
-        defer { depth -= 1 }
-        index += 1  // {
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            index += 1
-            return true
+        try walkObject(keeping: keys) { (parser, key) throws(JSONParseError) in
+            guard let key else { return try parser.skipValue() }
+            let start = parser.index
+            try member(&parser, key)
+            if parser.index == start { try parser.skipValue() }  // `member` left the value: passed over
         }
-        while true {
-            skipWhitespace()
-            guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key = try keptKey(keys)
-            skipWhitespace()
-            guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
-            index += 1
-            skipWhitespace()
-            if let key {
-                let start = index
-                try member(&self, key)
-                if index == start { try skipValue() }  // `member` left the value: passed over
-            } else {
-                try skipValue()
-            }
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ",")?:
-                index += 1
-            case UInt8(ascii: "}")?:
-                index += 1
-                return true
-            default:
-                throw error("expected ',' or '}' in an object")
-            }
-        }
+        return true
     }
 
     /// At an array: calls `item` with the position of each item, at that item, which `item`
@@ -75,32 +48,12 @@ extension JSONParser {
             try skipValue()
             return false
         }
-        try enter()
-        defer { depth -= 1 }
-        index += 1  // [
-        skipWhitespace()
-        if peek() == UInt8(ascii: "]") {
-            index += 1
-            return true
+        try walkArray { (parser, position) throws(JSONParseError) in
+            let start = parser.index
+            try item(&parser, position)
+            if parser.index == start { try parser.skipValue() }
         }
-        var position = 0
-        while true {
-            skipWhitespace()
-            let start = index
-            try item(&self, position)
-            if index == start { try skipValue() }
-            position += 1
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ",")?:
-                index += 1
-            case UInt8(ascii: "]")?:
-                index += 1
-                return true
-            default:
-                throw error("expected ',' or ']' in an array")
-            }
-        }
+        return true
     }
 
     /// The string here, or nil (the value, of another kind, checked and passed over).

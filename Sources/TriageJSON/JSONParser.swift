@@ -118,82 +118,97 @@ public struct JSONParser {
     /// An object at `{`; with `spanOf`, also where the value of the member so named lies
     /// (the last one, like the value, when the key is repeated).
     mutating func parseObject(spanOf spanKey: String?) throws(JSONParseError) -> (members: [String: JSONValue], span: Range<Int>?) {
-        try enter()
-        defer { depth -= 1 }
-        index += 1  // {
         var span: Range<Int>?
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            index += 1
-            return ([:], nil)
-        }
         // One allocation for the members of every object of a typical document, not one per doubling.
         if pendingMembers.capacity == 0 { pendingMembers.reserveCapacity(16) }
         let base = pendingMembers.count
         // On a thrown error the whole parse fails, so what is left above `base` never matters.
+        try walkObject(keeping: filter) { (parser, key) throws(JSONParseError) in
+            guard let key else { return try parser.skipValue() }
+            let start = parser.index
+            let value = try parser.parseValue()
+            parser.pendingMembers.append((key, value))
+            if let spanKey, key == spanKey { span = start..<parser.index }
+        }
+        var members = [String: JSONValue](minimumCapacity: pendingMembers.count - base)
+        for member in pendingMembers[base...] {
+            members[member.key] = member.value  // a repeated key: the last one wins
+        }
+        pendingMembers.removeSubrange(base...)
+        return (members, span)
+    }
+
+    mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        if pendingItems.capacity == 0 { pendingItems.reserveCapacity(16) }
+        let base = pendingItems.count
+        try walkArray { (parser, _) throws(JSONParseError) in
+            parser.pendingItems.append(try parser.parseValue())
+        }
+        let items = Array(pendingItems[base...])
+        pendingItems.removeSubrange(base...)
+        return .array(items)
+    }
+
+    /// The one walk over an object's members, at `{` (for the tree, ``parseObject(spanOf:)``,
+    /// and for reading in place, `readObject`): `member` gets each key that `filter` keeps (every
+    /// key without one), nil for the others, and must take the member's value.
+    @inline(__always)
+    mutating func walkObject(
+        keeping filter: JSONKeyFilter?, _ member: (inout JSONParser, String?) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
+        try enter()
+        defer { depth -= 1 }
+        index += 1  // {
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key: String?
-            if let filter {
-                key = try keptKey(filter)
-            } else {
-                key = try parseString()
-            }
+            let key: String? = if let filter { try keptKey(filter) } else { try parseString() }
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
             index += 1
             skipWhitespace()
-            let start = index
-            if let key {
-                let value = try parseValue()
-                pendingMembers.append((key, value))
-                if let spanKey, key == spanKey { span = start..<index }
-            } else {
-                try skipValue()
-            }
+            try member(&self, key)
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ",")?:
                 index += 1
             case UInt8(ascii: "}")?:
                 index += 1
-                var members = [String: JSONValue](minimumCapacity: pendingMembers.count - base)
-                for member in pendingMembers[base...] {
-                    members[member.key] = member.value  // a repeated key: the last one wins
-                }
-                pendingMembers.removeSubrange(base...)
-                return (members, span)
+                return
             default:
                 throw error("expected ',' or '}' in an object")
             }
         }
     }
 
-    mutating func parseArray() throws(JSONParseError) -> JSONValue {
+    /// The one walk over an array's items, at `[`: `item` gets each one's position and must take it.
+    @inline(__always)
+    mutating func walkArray(_ item: (inout JSONParser, Int) throws(JSONParseError) -> Void) throws(JSONParseError) {
         try enter()
         defer { depth -= 1 }
         index += 1  // [
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             index += 1
-            return .array([])
+            return
         }
-        if pendingItems.capacity == 0 { pendingItems.reserveCapacity(16) }
-        let base = pendingItems.count
+        var position = 0
         while true {
             skipWhitespace()
-            let item = try parseValue()
-            pendingItems.append(item)
+            try item(&self, position)
+            position += 1
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ",")?:
                 index += 1
             case UInt8(ascii: "]")?:
                 index += 1
-                let items = Array(pendingItems[base...])
-                pendingItems.removeSubrange(base...)
-                return .array(items)
+                return
             default:
                 throw error("expected ',' or ']' in an array")
             }
