@@ -95,8 +95,8 @@ struct StreamAnswerCheck: Sendable {
     private var events = 0
     /// Set once the stream has shown it is not a valid answer stream.
     private(set) var problem: String?
-    /// The summary of the events checked so far (only with `summarizing`): each chunk's events
-    /// are added once the whole chunk has passed.
+    /// The summary of the events checked so far (only with `summarizing`); nil once the stream
+    /// has shown it is invalid (its summary is never used then).
     private(set) var summary: ChatResponseSummary?
 
     init(summarizing: Bool = false) {
@@ -121,8 +121,10 @@ struct StreamAnswerCheck: Sendable {
     }
 
     private mutating func check(_ batch: [SSEEvent]) {
-        // Each chunk's events are summarised into a copy, kept only once all of them passed.
+        // Taken out while it grows: its text is then held once, and adding an event's piece
+        // never copies what the stream said so far. An invalid stream leaves it out (nil).
         var summarized = summary
+        summary = nil
         for event in batch {
             events += 1
             if event.data == "[DONE]" { continue }

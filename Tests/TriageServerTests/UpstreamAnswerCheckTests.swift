@@ -73,6 +73,10 @@ struct UpstreamAnswerCheckTests {
             #expect(check.summary == expected)
         }
         #expect(StreamAnswerCheck().summary == nil)
+        // A stream that shows itself invalid keeps no summary (the log reads the relayed bytes then).
+        var broken = StreamAnswerCheck(summarizing: true)
+        #expect(broken.feed(Array("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: <html>\n\n".utf8)) == false)
+        #expect(broken.summary == nil && broken.problem != nil)
     }
 
     /// Feeds `bytes` to `check` in pieces of `size` bytes, then ends it: whether every piece and the end passed.
