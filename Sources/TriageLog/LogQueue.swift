@@ -289,6 +289,10 @@ public final class LogQueue: Sendable {
     }
 
     public var isClosing: Bool { state.withLock { $0.closing } }
+
+    /// Whether the consumer is asleep with nothing queued and no caller holds its role: the
+    /// next ``commit(_:inline:)`` then writes on its caller's thread.
+    var isIdle: Bool { state.withLock { $0.sleeping && !$0.leading && $0.pending.isEmpty } }
     /// Estimated bytes of records queued (or being stored) but not yet stored.
     public var pendingBytes: Int { state.withLock { $0.pendingBytes } }
     /// Number of requests waiting in ``waitForRoom()``.

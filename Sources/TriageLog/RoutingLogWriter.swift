@@ -168,6 +168,10 @@ public final class RoutingLogWriter: Sendable {
     /// Number of records queued but not yet written.
     public var pendingCount: Int { queue.pendingCount }
 
+    /// Whether the writer thread is asleep with nothing queued (the next commit then writes
+    /// inline, unless backing off). It goes to sleep just after it answers its last commit.
+    var isIdle: Bool { queue.isIdle }
+
     /// Number of records written so far.
     public var writtenCount: Int { queue.status.written }
 
