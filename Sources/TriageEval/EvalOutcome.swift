@@ -54,10 +54,7 @@ public struct EvalOutcome: Sendable, Equatable {
     public init?(json value: JSONValue) {
         guard let id = value["id"]?.stringValue, case .bool(let exact)? = value["exact"],
               case .number(let f1)? = value["f1"], case .number(let latency)? = value["latency_ms"] else { return nil }
-        func int(_ key: String) -> Int {
-            if case .number(let number)? = value[key], number.isFinite, abs(number) < 9.0e15 { return Int(number) }
-            return 0
-        }
+        func int(_ key: String) -> Int { value[key]?.intValue ?? 0 }
         self.init(
             id: id, error: value["error"]?.stringValue, exact: exact, f1: f1, judgeOutcome: value["judge"]?.stringValue,
             judgeError: value["judge_error"]?.stringValue, latencyMs: latency, promptTokens: int("prompt_tokens"),

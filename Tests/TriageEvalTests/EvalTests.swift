@@ -87,4 +87,16 @@ import TriageJSON
         #expect(strict.json["passed"] == .bool(false))
         #expect(!EvalSummary(backend: "b", data: "d", outcomes: outcomes, judge: nil, metric: .f1, threshold: nil).passed)
     }
+
+    @Test func outcomeLineRoundTripsAndOddCountsReadAsZero() throws {
+        let outcome = EvalOutcome(id: "7", error: nil, exact: false, f1: 0.25, judgeOutcome: "tie", latencyMs: 12.5, promptTokens: 31, completionTokens: 4, answer: "z")
+        #expect(EvalOutcome(json: outcome.json) == outcome)
+        // Counts the writer never writes (not whole, out of range, infinite) read as 0, not a trap.
+        for odd in ["2.5", "1e30", "-1e400", "1e400"] {
+            let line = #"{"id":"x","exact":true,"f1":1,"latency_ms":1,"prompt_tokens":\#(odd),"completion_tokens":3}"#
+            let read = try #require(EvalOutcome(json: try JSONParser.parse(Array(line.utf8))))
+            #expect(read.promptTokens == 0, "prompt_tokens \(odd)")
+            #expect(read.completionTokens == 3)
+        }
+    }
 }
