@@ -263,14 +263,14 @@ let package = Package(
             dependencies: ["TriageTracing", "TriageLog", "TriageConfig", .product(name: "InMemoryTracing", package: "swift-distributed-tracing")],
             swiftSettings: strictSwift6
         ),
-        .testTarget(name: "TriageLogTests", dependencies: ["TriageLog", "TriageJSON"], swiftSettings: strictSwift6),
+        .testTarget(name: "TriageLogTests", dependencies: ["TriageLog", "TriageJSON", "TriageTestSupport"], swiftSettings: strictSwift6),
         // A throwaway PostgreSQL cluster for tests (initdb in a temporary directory, a free port).
         .target(name: "PostgresTestSupport", dependencies: ["TriageTestSupport"], path: "Tests/PostgresTestSupport", swiftSettings: strictSwift6),
         // Fixtures shared by test targets: a minimal routes.yaml, a free port.
         .target(name: "TriageTestSupport", path: "Tests/TriageTestSupport", swiftSettings: strictSwift6),
         .testTarget(
             name: "TriagePostgresTests",
-            dependencies: ["TriagePostgres", "TriageLog", "TriageJSON", "TriageFlywheel", "TriageConfig", "PostgresTestSupport"],
+            dependencies: ["TriagePostgres", "TriageLog", "TriageJSON", "TriageFlywheel", "TriageConfig", "PostgresTestSupport", "TriageTestSupport"],
             swiftSettings: strictSwift6
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Synchronization
 import Testing
+import TriageTestSupport
 @testable import TriageLog
 
 /// A monotonic clock the test moves by hand.
@@ -108,7 +109,7 @@ struct RoutingLogSlowDiskTests {
         #expect(threadWrites.count == 1, "the one writer thread")
         // The writer thread answers a commit just before it goes back to sleep: a commit made in
         // between is (rightly) queued to it, so wait until it sleeps (it was flaky without this).
-        try await waitUntil { writer.isIdle }
+        try #require(try await eventually(.seconds(10), every: .milliseconds(1)) { writer.isIdle }, "the writer did not go to sleep within 10 s")
         clock.advance(milliseconds: 1_000)
         result = try await commit("tr-resumed")
         #expect(result.threads == [result.caller], "inline again after the back-off")
@@ -124,14 +125,5 @@ struct RoutingLogSlowDiskTests {
         #expect(errors.all.isEmpty)
         #expect(writer.status.written == written.count && writer.status.lost == 0)
         #expect(writer.pendingCount == 0 && writer.pendingBytes == 0)
-    }
-}
-
-/// Waits (up to 10 s, polling every millisecond) until `condition` holds.
-private func waitUntil(_ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while !condition() {
-        try #require(ContinuousClock.now < deadline, "condition not met within 10 s")
-        try await Task.sleep(for: .milliseconds(1))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PostgresTestSupport
 import Testing
 import TriageLog
+import TriageTestSupport
 @testable import TriagePostgres
 
 @Suite("PostgreSQL routing log sink", .serialized)

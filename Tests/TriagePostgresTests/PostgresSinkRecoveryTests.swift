@@ -3,6 +3,7 @@ import PostgresTestSupport
 import Testing
 import TriageFlywheel
 import TriageLog
+import TriageTestSupport
 @testable import TriagePostgres
 
 @Suite("PostgreSQL sink: dead letters, LISTEN/NOTIFY for tail, pending feedback", .serialized)
